@@ -1,0 +1,2 @@
+export * from './model.js';
+export { findTable, loadSnapshot, type SnapshotOptions } from './snapshot.js';

@@ -1,0 +1,74 @@
+import type { FailOn } from '../core/finding.js';
+import type * as Library from '../index.js';
+import type { Format } from '../report/formats.js';
+
+export type Lib = typeof Library;
+
+export interface GlobalOptions {
+  readonly config?: string;
+  readonly color?: boolean;
+  readonly debug?: boolean;
+  readonly quiet?: boolean;
+}
+
+export interface OutputOptions {
+  readonly format: Format;
+  readonly failOn?: FailOn;
+}
+
+/** What every command action gets: the library (loaded on demand), the config and the terminal's settings. */
+export interface CliContext {
+  readonly lib: Lib;
+  readonly config: Library.LoadedConfig;
+  readonly color: boolean;
+  readonly debug: boolean;
+  /** Progress and notices on stderr (silent with --quiet). */
+  log(message: string): void;
+}
+
+export function colorEnabled(
+  flag: boolean | undefined,
+  stream: NodeJS.WriteStream = process.stdout,
+): boolean {
+  if (flag === false) return false;
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true;
+}
+
+export async function createContext(global: GlobalOptions): Promise<CliContext> {
+  const lib = await import('../index.js');
+  const config = lib.loadConfig({ path: global.config });
+  const quiet = global.quiet === true;
+  const stderrColor = colorEnabled(global.color, process.stderr);
+  return {
+    lib,
+    config,
+    color: colorEnabled(global.color),
+    debug: global.debug === true,
+    log: (message) => {
+      if (!quiet)
+        process.stderr.write(
+          `${stderrColor ? '\u001b[2m' : ''}pgwarden: ${message}${stderrColor ? '\u001b[22m' : ''}\n`,
+        );
+    },
+  };
+}
+
+/** Prints a report in the chosen format and sets the exit code from --fail-on (default: the config's, else error). */
+export function emit(
+  context: CliContext,
+  report: Library.Report,
+  output: OutputOptions,
+  renderData?: (colors: Library.Colors) => string,
+): void {
+  const text = context.lib.render(report, {
+    format: output.format,
+    color: context.color,
+    rules: context.lib.allRules,
+    renderData,
+  });
+  process.stdout.write(text);
+  const failOn = output.failOn ?? context.config.config.failOn;
+  process.exitCode = context.lib.exitCodeFor(report, failOn);
+}

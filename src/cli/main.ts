@@ -1,0 +1,455 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { FAIL_ON_LEVELS } from '../core/finding.js';
+import { FORMATS } from '../report/formats.js';
+import { VERSION } from '../version.js';
+import type { CliContext, GlobalOptions } from './context.js';
+
+// Only commander and a few constants load here: `pgwarden --help` must not load the SQL parser or start a database.
+
+const DB_HELP = 'database URL (default: $DATABASE_URL, else the embedded PostgreSQL)';
+
+function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
+}
+
+function wholeNumber(min: number, what: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`${what}: a whole number, at least ${min}`);
+    }
+    return n;
+  };
+}
+
+function majorVersion(min: number, max: number) {
+  return (value: string): number => {
+    const major = Number(value);
+    if (!Number.isInteger(major) || major < min || major > max) {
+      throw new InvalidArgumentError(`a PostgreSQL major version from ${min} to ${max}`);
+    }
+    return major;
+  };
+}
+
+function outputOptions(command: Command, formats: readonly string[] = FORMATS): Command {
+  return command
+    .addOption(new Option('--format <format>', 'output format').choices(formats).default('text'))
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        'exit with 1 when a finding reaches this severity (default: config, else error)',
+      ).choices(FAIL_ON_LEVELS),
+    );
+}
+
+let libraryLoaded = false;
+
+async function withContext(command: Command, work: (context: CliContext) => Promise<void>): Promise<void> {
+  libraryLoaded = true;
+  const { createContext } = await import('./context.js');
+  const context = await createContext(command.optsWithGlobals() as GlobalOptions);
+  await work(context);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('pgwarden')
+    // set before the subcommands are added, which inherit it: usage errors must exit 2, not commander's 1
+    .exitOverride()
+    .description('A PostgreSQL DBA in a toolkit: keeps your data consistent, safe and fast.')
+    .version(VERSION, '-v, --version')
+    .option('--config <file>', 'configuration file (default: pgwarden.config.json, found upward)')
+    .option('--no-color', 'no colours in the output')
+    .option('-q, --quiet', 'no progress messages on stderr')
+    .option('--debug', 'show stack traces of errors')
+    .showSuggestionAfterError()
+    .configureHelp({ sortSubcommands: false })
+    .addHelpText(
+      'after',
+      `\nWithout --db or DATABASE_URL, commands that need a database start an embedded PostgreSQL 18.\nExit codes: 0 ok, 1 findings at or above --fail-on, 2 usage/config/connection error, 3 refused by the guard.\n`,
+    );
+
+  outputOptions(
+    program
+      .command('inspect')
+      .description('print the catalog snapshot of a database, or of the schema that SQL files build')
+      .argument('[files...]', 'SQL files or folders: build them on a scratch database and inspect that')
+      .option('--db <url>', DB_HELP)
+      .option('--table <name>', 'show one table (name or schema.name)'),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'pgwarden inspect --db postgres://app@localhost:5432/shop',
+        'pgwarden inspect examples/inventory/schema.sql --table stock_levels',
+        'pgwarden inspect --db "$DATABASE_URL" --format json > snapshot.json',
+      ]),
+    )
+    .action(async (files: string[], options, command: Command) => {
+      await withContext(command, async (context) => {
+        const { runInspect } = await import('./commands/inspect.js');
+        await runInspect(context, files, options);
+      });
+    });
+
+  outputOptions(
+    program
+      .command('schema')
+      .description(
+        'review a schema as a DBA would: naming, standard columns, keys and constraints, types, indexes, normalization, growth',
+      )
+      .argument('[files...]', 'DDL files or folders: review the schema they build (on a shadow database)')
+      .option('--db <url>', `${DB_HELP}; read-only`)
+      .option(
+        '--migrations <dir>',
+        "review the schema this migrations folder builds (default without --db: the config's migrations folder)",
+      ),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'pgwarden schema --db "$DATABASE_URL"',
+        'pgwarden schema --migrations migrations/',
+        'pgwarden schema db/schema.sql --format json',
+      ]),
+    )
+    .action(async (files: string[], options, command: Command) => {
+      await withContext(command, async (context) => {
+        const { runSchema } = await import('./commands/schema.js');
+        await runSchema(context, files, options);
+      });
+    });
+
+  outputOptions(
+    program
+      .command('lint')
+      .description(
+        'check migrations and SQL files: locks, rewrites and scans per statement on the target version, destructive and risky statements, types',
+      )
+      .argument(
+        '<paths...>',
+        'migration folders (pgwarden, dbmate, golang-migrate, diesel, Prisma, Flyway layouts) or SQL files',
+      )
+      .option(
+        '--pg-version <major>',
+        'target PostgreSQL major, 10 to 18 (default: the --db server, else config, else 18)',
+        majorVersion(10, 18),
+      )
+      .option(
+        '--db <url>',
+        'read facts from this database (read-only): version, table sizes, constraints, casts',
+      )
+      .option(
+        '--trace',
+        'also run the migrations on a scratch database (embedded, of --pg-version) and report the locks really taken',
+      )
+      .option(
+        '--trace-db <url>',
+        'trace on this server instead (pgwarden creates and drops a scratch database there)',
+      )
+      .option(
+        '--fix',
+        'rewrite the mechanical cases in place (CONCURRENTLY, NOT VALID + VALIDATE, timeouts) and show the diff',
+      )
+      .option('--baseline <file>', 'accept the findings listed in this baseline file')
+      .option(
+        '--write-baseline <file>',
+        'write the current findings to a baseline file (to adopt pgwarden on existing migrations)',
+      )
+      .option('--changed-since <ref>', 'report only on files changed since this git ref (e.g. origin/main)'),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'pgwarden lint migrations/',
+        'pgwarden lint migrations/ --pg-version 13 --format sarif > pgwarden.sarif',
+        'pgwarden lint migrations/ --trace --pg-version 16',
+        'pgwarden lint migrations/ --db "$DATABASE_URL"     # severity from real table sizes',
+        'pgwarden lint migrations/ --fix',
+        'pgwarden lint migrations/ --changed-since origin/main --baseline .pgwarden-baseline.json',
+        'pgwarden lint db/changes.sql --format github --fail-on warning',
+      ]),
+    )
+    .action(async (paths: string[], options, command: Command) => {
+      await withContext(command, async (context) => {
+        const { runLint } = await import('./commands/lint.js');
+        await runLint(context, paths, options);
+      });
+    });
+
+  outputOptions(
+    program
+      .command('query')
+      .description(
+        'check application SQL (SQL files, queries in .ts/.js code, or --sql) for anti-patterns, against the schema when given',
+      )
+      .argument('[paths...]', 'SQL files, JavaScript/TypeScript files, or folders of them')
+      .option('--sql <text>', 'a query to check, given as text')
+      .option('--db <url>', 'check against this database (read-only): tables, columns, indexes, sizes')
+      .option(
+        '--schema <files...>',
+        'check against the schema these DDL files (or folders) build on a shadow database',
+      )
+      .option('--migrations <dir>', 'check against the schema this migrations folder builds'),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'pgwarden query src/',
+        'pgwarden query src/ --db "$DATABASE_URL"',
+        'pgwarden query queries/ --schema db/schema.sql',
+        'pgwarden query src/ --migrations migrations/ --format sarif > queries.sarif',
+        `pgwarden query --sql "SELECT * FROM users WHERE lower(email) = 'a@b.c'" --db "$DATABASE_URL"`,
+      ]),
+    )
+    .action(async (paths: string[], options, command: Command) => {
+      await withContext(command, async (context) => {
+        const { runQuery } = await import('./commands/query.js');
+        await runQuery(context, paths, options);
+      });
+    });
+
+  outputOptions(
+    program
+      .command('explain')
+      .description(
+        'explain a query (EXPLAIN ANALYZE, writes rolled back) or a captured plan: the problems ranked by the time their fix saves',
+      )
+      .argument('[sql]', 'the statement to explain')
+      .option('-f, --file <file>', 'read the statement from a file')
+      .option(
+        '--plan <file>',
+        'analyze a plan captured elsewhere (EXPLAIN … FORMAT JSON), with or without ANALYZE',
+      )
+      .option('--db <url>', `${DB_HELP}; reads run READ ONLY, writes are rolled back`)
+      .option('--no-analyze', 'plan only: do not run the statement')
+      .option('--params <values>', 'values for $1, $2 …: comma-separated, or a JSON array')
+      .option(
+        '--timeout <ms>',
+        'statement_timeout for the explained statement (default 60000)',
+        wholeNumber(1, 'ms'),
+      )
+      .option(
+        '--schema <files...>',
+        'DDL files or folders to build on a shadow database first (embedded by default)',
+      )
+      .option('--migrations <dir>', 'build this migrations folder on a shadow database first')
+      .option('--seed <file>', 'a SQL data script to load on the shadow database (then ANALYZE)')
+      .option('--no-hypothetical', 'do not cost the suggested indexes with hypopg'),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        `pgwarden explain "SELECT * FROM orders WHERE customer_id = 42" --db "$DATABASE_URL"`,
+        'pgwarden explain -f slow.sql --params 42,paid --db "$DATABASE_URL"',
+        'pgwarden explain "UPDATE orders SET status = \'x\' WHERE id < 100" --db "$DATABASE_URL"   # rolled back',
+        'pgwarden explain --plan plan.json                          # a plan captured elsewhere, offline',
+        'pgwarden explain -f q.sql --schema db/schema.sql --seed db/seed.sql   # on the embedded server',
+        'pgwarden explain -f q.sql --db "$DATABASE_URL" --format json > explain.json',
+      ]),
+    )
+    .action(async (sql: string | undefined, options, command: Command) => {
+      await withContext(command, async (context) => {
+        const { runExplain } = await import('./commands/explain.js');
+        await runExplain(context, sql, options);
+      });
+    });
+
+  const migrate = program
+    .command('migrate')
+    .description(
+      'apply and roll back versioned migrations, with a history, a lock, and a guard for destructive DDL',
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'pgwarden migrate new add_orders_status',
+        'pgwarden migrate status --db "$DATABASE_URL"',
+        'pgwarden migrate up --dry-run',
+        'pgwarden migrate up --db "$DATABASE_URL"',
+        'pgwarden migrate down --steps 1',
+      ]),
+    );
+  const migrateOptions = (command: Command) =>
+    outputOptions(
+      command
+        .option('--db <url>', DB_HELP)
+        .option('--dir <folder>', 'migrations folder (default: config migrations.dir, else migrations/)'),
+    );
+  const migrateAction =
+    (action: 'up' | 'down' | 'status' | 'redo') =>
+    async (options: Record<string, unknown>, command: Command) => {
+      await withContext(command, async (context) => {
+        const { runMigrate } = await import('./commands/migrate.js');
+        await runMigrate(context, action, options as never);
+      });
+    };
+  migrateOptions(
+    migrate
+      .command('up')
+      .description('apply the pending migrations, each in its own transaction, after checking the history')
+      .option('--to <version>', 'stop after this version')
+      .option(
+        '--dry-run',
+        'list the statements (and the backups the guard would take) without running anything',
+      )
+      .option('--allow-out-of-order', 'apply pending migrations older than the newest applied one')
+      .option('--allow-drift', 'apply even though the schema changed outside the migrations')
+      .option(
+        '--lock-wait <seconds>',
+        'how long to wait for another runner (default: config migrations.lockWaitSeconds, else 30)',
+        wholeNumber(0, 'seconds'),
+      )
+      .option('--no-guard', 'run destructive statements without a backup (needs --reason)')
+      .option('--reason <text>', 'why no backup is needed (stored in the history)'),
+  )
+    .addHelpText(
+      'after',
+      examples(['pgwarden migrate up', 'pgwarden migrate up --to 20240101120000 --dry-run']),
+    )
+    .action(migrateAction('up'));
+  migrateOptions(
+    migrate
+      .command('down')
+      .description('roll back the newest applied migrations with their down sections')
+      .option('--steps <n>', 'how many migrations to roll back (default 1)', wholeNumber(1, 'steps'))
+      .option('--to <version>', 'roll back every migration newer than this version')
+      .option('--dry-run', 'list what would run')
+      .option(
+        '--lock-wait <seconds>',
+        'how long to wait for another runner (default: config migrations.lockWaitSeconds, else 30)',
+        wholeNumber(0, 'seconds'),
+      )
+      .option('--no-guard', 'run destructive statements without a backup (needs --reason)')
+      .option('--reason <text>', 'why no backup is needed (stored in the history)'),
+  )
+    .addHelpText('after', examples(['pgwarden migrate down', 'pgwarden migrate down --steps 3 --dry-run']))
+    .action(migrateAction('down'));
+  migrateOptions(
+    migrate
+      .command('status')
+      .description('applied, pending, changed, missing and failed migrations, and schema drift'),
+  )
+    .addHelpText('after', examples(['pgwarden migrate status', 'pgwarden migrate status --format json']))
+    .action(migrateAction('status'));
+  migrateOptions(
+    migrate
+      .command('redo')
+      .description('roll back the newest applied migration and apply it again')
+      .option(
+        '--lock-wait <seconds>',
+        'how long to wait for another runner (default: config migrations.lockWaitSeconds, else 30)',
+        wholeNumber(0, 'seconds'),
+      )
+      .option('--no-guard', 'run destructive statements without a backup (needs --reason)')
+      .option('--reason <text>', 'why no backup is needed (stored in the history)'),
+  )
+    .addHelpText('after', examples(['pgwarden migrate redo']))
+    .action(migrateAction('redo'));
+  migrateOptions(
+    migrate
+      .command('verify')
+      .description(
+        'check that every migration is reversible: up, down, up on a scratch database (embedded by default)',
+      ),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'pgwarden migrate verify',
+        'pgwarden migrate verify --db postgres://postgres@localhost/postgres',
+      ]),
+    )
+    .action(async (options, command: Command) => {
+      await withContext(command, async (context) => {
+        const { runMigrateVerify } = await import('./commands/migrate.js');
+        await runMigrateVerify(context, options);
+      });
+    });
+  migrate
+    .command('new')
+    .description('write a new migration file with up and down sections and the session timeouts')
+    .argument('<name>', 'what the migration does, e.g. add_orders_status')
+    .option('--dir <folder>', 'migrations folder (default: config migrations.dir, else migrations/)')
+    .addHelpText('after', examples(['pgwarden migrate new add_orders_status']))
+    .action(async (name: string, options, command: Command) => {
+      await withContext(command, async (context) => {
+        const { runMigrateNew } = await import('./commands/migrate.js');
+        await runMigrateNew(context, name, options);
+      });
+    });
+
+  program
+    .command('rules')
+    .description("list the rules, or show one rule's documentation")
+    .argument('[id]', 'a rule id, e.g. sql/syntax-error')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option(
+      '--write-docs <dir>',
+      'write the generated documentation (rule pages, lock model) into <dir> (docs)',
+    )
+    .addHelpText(
+      'after',
+      examples(['pgwarden rules', 'pgwarden rules sql/syntax-error', 'pgwarden rules --format json']),
+    )
+    .action(async (id: string | undefined, options, command: Command) => {
+      await withContext(command, async (context) => {
+        const { runRules } = await import('./commands/rules.js');
+        await runRules(context, id, options);
+      });
+    });
+
+  return program;
+}
+
+async function reportError(error: unknown, debug: boolean): Promise<number> {
+  const { isPgwardenError, errorMessage, redact } = await import('../index.js');
+  const color = process.stderr.isTTY === true && process.env.NO_COLOR === undefined;
+  const red = (text: string) => (color ? `\u001b[31m${text}\u001b[39m` : text);
+  if (isPgwardenError(error)) {
+    process.stderr.write(`${red('pgwarden: error:')} ${error.message}\n`);
+    if (error.hint) process.stderr.write(`  hint: ${error.hint}\n`);
+    if (debug)
+      process.stderr.write(`${redact(String((error.cause as Error | undefined)?.stack ?? error.stack))}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`${red('pgwarden: internal error:')} ${errorMessage(error)}\n`);
+  process.stderr.write(
+    debug
+      ? `${redact(String((error as Error)?.stack))}\n`
+      : '  hint: run again with --debug for the stack trace, and report it\n',
+  );
+  return 2;
+}
+
+/** `pgwarden … | head`: the reader went away; stop writing quietly, as Unix tools do. */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exitCode ??= 0;
+    stream.destroy();
+  });
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  exitQuietlyOnClosedPipe(process.stdout);
+  const program = buildProgram();
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.exitCode = await reportError(error, debug);
+  } finally {
+    if (libraryLoaded) {
+      const { runShutdownTasks } = await import('../db/shutdown.js');
+      await runShutdownTasks();
+    }
+  }
+}
+
+await main();

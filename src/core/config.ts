@@ -1,0 +1,198 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { PgwardenError } from './errors.js';
+import { FAIL_ON_LEVELS, RULE_LEVELS } from './finding.js';
+
+const ruleLevel = z.enum(RULE_LEVELS);
+
+/** A rule's setting: a level, or `[level, options]`, or `{ level, options }`. */
+const ruleSetting = z.union([
+  ruleLevel,
+  z.tuple([ruleLevel, z.record(z.string(), z.unknown())]),
+  z.object({ level: ruleLevel.optional(), options: z.record(z.string(), z.unknown()).optional() }).strict(),
+]);
+export type RuleSetting = z.infer<typeof ruleSetting>;
+
+const majorVersion = z.number().int().min(13).max(18);
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    /** The environment variable that holds the database URL when `--db` is not given. */
+    databaseUrlEnv: z.string().min(1).default('DATABASE_URL'),
+    /** The PostgreSQL major the project targets, when no database tells it. */
+    pgVersion: majorVersion.optional(),
+    failOn: z.enum(FAIL_ON_LEVELS).default('error'),
+    embedded: z
+      .object({
+        /** Major version of the embedded server (the bundled one is 18; others are fetched on first use). */
+        version: majorVersion.default(18),
+      })
+      .strict()
+      .default({ version: 18 }),
+    migrations: z
+      .object({
+        /** The migrations folder, relative to the project (the config file's folder). */
+        dir: z.string().min(1).default('migrations'),
+        /** Where the history table lives: `<schema>.<table>`. */
+        schema: z.string().min(1).default('pgwarden'),
+        table: z.string().min(1).default('migrations'),
+        /** Set for every migration (pgwarden's runner); a SET in the file still wins. */
+        lockTimeout: z.string().min(1).default('5s'),
+        statementTimeout: z.string().min(1).default('30min'),
+        /** Attempts after a lock timeout, with backoff (1 s, 2 s, 4 s …). */
+        lockRetries: z.number().int().min(0).max(20).default(3),
+        /** How long a second runner waits for the first one, in seconds. */
+        lockWaitSeconds: z.number().min(0).default(30),
+      })
+      .strict()
+      .default({
+        dir: 'migrations',
+        schema: 'pgwarden',
+        table: 'migrations',
+        lockTimeout: '5s',
+        statementTimeout: '30min',
+        lockRetries: 3,
+        lockWaitSeconds: 30,
+      }),
+    backups: z
+      .object({
+        /** Where the guard keeps the backups it takes, relative to the project. */
+        dir: z.string().min(1).default('.pgwarden/backups'),
+      })
+      .strict()
+      .default({ dir: '.pgwarden/backups' }),
+    /** Table sizes that change how serious a blocking migration is (with --db). */
+    thresholds: z
+      .object({
+        /** Below this many rows (and 100 MB), a lock or rewrite is over in moments: info. */
+        smallTableRows: z.number().int().min(0).default(10_000),
+        /** From this many rows (or 1 GB), it is an outage: error. */
+        largeTableRows: z.number().int().min(1).default(1_000_000),
+      })
+      .strict()
+      .default({ smallTableRows: 10_000, largeTableRows: 1_000_000 }),
+    /** `pgwarden schema`: what to review, the project's conventions, and accepted exceptions. */
+    schema: z
+      .object({
+        /** Schemas to review (default: every schema that is not PostgreSQL's or an extension's). */
+        schemas: z.array(z.string().min(1)).optional(),
+        /** Objects not reviewed at all: `schema.table` patterns, `*` matching any characters. */
+        exclude: z.array(z.string().min(1)).default([]),
+        /** Accepted findings: a rule (or `schema/*` pattern) on an object pattern, with the reason. */
+        ignore: z
+          .array(
+            z
+              .object({
+                rule: z.string().min(1),
+                object: z.string().min(1),
+                reason: z.string().trim().min(1, 'say why the finding is accepted'),
+              })
+              .strict(),
+          )
+          .default([]),
+        /**
+         * Multi-tenancy: the column that names the tenant. `auto` checks the tables that have it (NOT NULL, in
+         * the keys and indexes, row level security); `all` requires it on every table but `globalTables`.
+         */
+        tenancy: z
+          .object({
+            column: z.string().min(1).default('tenant_id'),
+            mode: z.enum(['auto', 'all', 'off']).default('auto'),
+            globalTables: z.array(z.string().min(1)).default([]),
+          })
+          .strict()
+          .default({ column: 'tenant_id', mode: 'auto', globalTables: [] }),
+        /** Soft delete: the column whose non-null value marks a row deleted. */
+        softDeleteColumn: z.string().min(1).default('deleted_at'),
+      })
+      .strict()
+      .default({
+        exclude: [],
+        ignore: [],
+        tenancy: { column: 'tenant_id', mode: 'auto', globalTables: [] },
+        softDeleteColumn: 'deleted_at',
+      }),
+    rules: z.record(z.string(), ruleSetting).default({}),
+  })
+  .strict();
+
+export type PgwardenConfig = z.infer<typeof configSchema>;
+
+export interface LoadedConfig {
+  readonly config: PgwardenConfig;
+  /** The file it came from, or null for the built-in defaults. */
+  readonly path: string | null;
+  /** The project folder: where the config file lives, else the starting folder. */
+  readonly dir: string;
+}
+
+export const CONFIG_FILE = 'pgwarden.config.json';
+
+export function defaultConfig(): PgwardenConfig {
+  return configSchema.parse({});
+}
+
+/**
+ * Finds `pgwarden.config.json`, or a `pgwarden` key in package.json, from `cwd` upward; the nearest wins.
+ * An explicit path must exist.
+ */
+export function loadConfig(options: { cwd?: string; path?: string } = {}): LoadedConfig {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  if (options.path) {
+    const file = resolve(cwd, options.path);
+    if (!existsSync(file)) {
+      throw new PgwardenError('config', `config file not found: ${options.path}`, {
+        hint: `pass the path of a ${CONFIG_FILE}, or omit --config to search upward from the current folder`,
+      });
+    }
+    return { config: parseConfig(readJson(file), file), path: file, dir: dirname(file) };
+  }
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    const file = join(dir, CONFIG_FILE);
+    if (existsSync(file)) return { config: parseConfig(readJson(file), file), path: file, dir };
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      const json = readJson(pkg);
+      if (json && typeof json === 'object' && 'pgwarden' in json) {
+        return {
+          config: parseConfig((json as Record<string, unknown>).pgwarden, `${pkg} (key "pgwarden")`),
+          path: pkg,
+          dir,
+        };
+      }
+    }
+    if (dirname(dir) === dir) break;
+  }
+  return { config: defaultConfig(), path: null, dir: cwd };
+}
+
+export function parseConfig(input: unknown, source: string): PgwardenConfig {
+  const result = configSchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys')
+    message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  throw new PgwardenError('config', `${source}: ${where}: ${message}`, {
+    hint: 'see the Configuration section of the README for the accepted keys and values',
+  });
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new PgwardenError('config', `cannot read ${file}`, { cause: error });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new PgwardenError('config', `${file} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,182 @@
+import type { RuleSetting } from './config.js';
+import { PgwardenError } from './errors.js';
+import type { Finding, RuleLevel, Severity } from './finding.js';
+import type { AnyRule, ModelKind, Privilege } from './rule.js';
+import { appliesToVersion, versionRangeText } from './rule.js';
+
+export interface ResolvedRuleSetting {
+  /** Explicitly configured level; undefined means each finding keeps its own severity. */
+  readonly level: RuleLevel | undefined;
+  readonly options: unknown;
+}
+
+export type RuleSettings = ReadonlyMap<string, ResolvedRuleSetting>;
+
+/** Checks the `rules` section of a config against the registry: unknown ids and bad options are config errors. */
+export function resolveRuleSettings(
+  configured: Readonly<Record<string, RuleSetting>>,
+  registry: readonly AnyRule[],
+): RuleSettings {
+  const byId = new Map(registry.map((rule) => [rule.id, rule]));
+  const settings = new Map<string, ResolvedRuleSetting>();
+  for (const [id, setting] of Object.entries(configured)) {
+    const rule = byId.get(id);
+    if (!rule) {
+      const suggestion = closest(
+        id,
+        registry.map((r) => r.id),
+      );
+      throw new PgwardenError('config', `rules: unknown rule "${id}"`, {
+        hint: suggestion
+          ? `did you mean "${suggestion}"? (pgwarden rules lists them all)`
+          : 'pgwarden rules lists them all',
+      });
+    }
+    const { level, options } = normalizeSetting(setting);
+    try {
+      rule.parseOptions(options);
+    } catch (error) {
+      throw new PgwardenError('config', `rules: "${id}": invalid options: ${describeOptionsError(error)}`, {
+        hint: `see ${rule.docsPath} for the options this rule accepts`,
+      });
+    }
+    settings.set(id, { level, options });
+  }
+  return settings;
+}
+
+function normalizeSetting(setting: RuleSetting): { level: RuleLevel | undefined; options: unknown } {
+  if (typeof setting === 'string') return { level: setting, options: undefined };
+  if (Array.isArray(setting)) return { level: setting[0], options: setting[1] };
+  const object = setting as { level?: RuleLevel; options?: Record<string, unknown> };
+  return { level: object.level, options: object.options };
+}
+
+function describeOptionsError(error: unknown): string {
+  if (error && typeof error === 'object' && 'issues' in error && Array.isArray(error.issues)) {
+    const issue = error.issues[0] as { path: PropertyKey[]; message: string };
+    return `${issue.path.map(String).join('.') || '(options)'}: ${issue.message}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface Capabilities {
+  readonly privileges: ReadonlySet<Privilege>;
+  readonly extensions: ReadonlySet<string>;
+}
+
+export interface SkippedRule {
+  readonly rule: string;
+  readonly reason: string;
+}
+
+export interface RuleRun {
+  readonly findings: Finding[];
+  readonly skipped: SkippedRule[];
+  /** Ids of the rules that ran. */
+  readonly ran: string[];
+}
+
+export interface RunRulesInput<M> {
+  readonly rules: readonly AnyRule[];
+  readonly kind: ModelKind;
+  readonly model: M;
+  readonly pgVersion: number;
+  readonly settings?: RuleSettings;
+  /** Known only on a live database; without it, privilege and extension requirements are assumed met. */
+  readonly capabilities?: Capabilities;
+}
+
+/** Runs every enabled rule that reads `kind` on one model. */
+export function runRules<M>(input: RunRulesInput<M>): RuleRun {
+  const findings: Finding[] = [];
+  const skipped: SkippedRule[] = [];
+  const ran: string[] = [];
+  for (const rule of input.rules) {
+    if (rule.model !== input.kind) continue;
+    const setting = input.settings?.get(rule.id);
+    if (setting?.level === 'off') continue;
+    if (!appliesToVersion(rule.pgVersions, input.pgVersion)) {
+      skipped.push({
+        rule: rule.id,
+        reason: `applies to ${versionRangeText(rule.pgVersions)}; the target is PostgreSQL ${input.pgVersion}`,
+      });
+      continue;
+    }
+    const missing = missingRequirements(rule, input.capabilities);
+    if (missing) {
+      skipped.push({ rule: rule.id, reason: missing });
+      continue;
+    }
+    const options = rule.parseOptions(setting?.options);
+    ran.push(rule.id);
+    const configured = setting?.level as Severity | undefined;
+    try {
+      rule.check({
+        model: input.model,
+        options,
+        pgVersion: input.pgVersion,
+        report: (issue) => {
+          findings.push({
+            rule: rule.id,
+            severity: configured ?? issue.severity ?? rule.defaultSeverity,
+            message: issue.message,
+            location: issue.location,
+            fix: issue.fix ?? null,
+            docs: rule.docsPath,
+            ...(issue.impact ? { impact: issue.impact } : {}),
+            ...(issue.evidence ? { evidence: issue.evidence } : {}),
+          });
+        },
+      });
+    } catch (error) {
+      throw new PgwardenError(
+        'internal',
+        `rule ${rule.id} failed: ${(error as Error)?.message ?? String(error)}`,
+        {
+          cause: error,
+          hint: 'this is a bug in pgwarden; run with --debug and report the stack trace',
+        },
+      );
+    }
+  }
+  return { findings, skipped, ran };
+}
+
+function missingRequirements(rule: AnyRule, capabilities: Capabilities | undefined): string | null {
+  if (!capabilities || !rule.requires) return null;
+  const privileges = (rule.requires.privileges ?? []).filter((p) => !capabilities.privileges.has(p));
+  if (privileges.length > 0) return `needs ${privileges.join(' or ')} on the database`;
+  const extensions = (rule.requires.extensions ?? []).filter((e) => !capabilities.extensions.has(e));
+  if (extensions.length > 0)
+    return `needs the extension${extensions.length > 1 ? 's' : ''} ${extensions.join(', ')}`;
+  return null;
+}
+
+/** The nearest candidate by edit distance, when it is close enough to be a typo. */
+export function closest(input: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const d = editDistance(input, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(input.length / 3)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,138 @@
+import pg from 'pg';
+import { connectionError, queryError } from './errors.js';
+import { libpqSslSemantics, parseDatabaseUrl } from './url.js';
+
+export interface ReadOnlyOptions {
+  /** Per-statement limit inside the transaction (ms). Default 30 s. */
+  readonly statementTimeoutMs?: number;
+  /** How long to wait for any lock (ms). Default 2 s: a check must never queue behind DDL. */
+  readonly lockTimeoutMs?: number;
+  /** REPEATABLE READ gives every query of a multi-query read the same snapshot. Default true. */
+  readonly consistentSnapshot?: boolean;
+}
+
+export interface TransactionOptions {
+  readonly statementTimeoutMs?: number;
+  readonly lockTimeoutMs?: number;
+  /** Roll back instead of committing, whatever happens (EXPLAIN ANALYZE of a write, dry runs). */
+  readonly rollback?: boolean;
+}
+
+const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
+const DEFAULT_LOCK_TIMEOUT_MS = 2_000;
+
+/** One session on one database. */
+export class Connection {
+  readonly client: pg.Client;
+  /** The URL with its password masked. */
+  readonly display: string;
+  #inTransaction = false;
+  #closed = false;
+
+  private constructor(client: pg.Client, display: string) {
+    this.client = client;
+    this.display = display;
+  }
+
+  static async open(
+    url: string,
+    options: { applicationName?: string; connectTimeoutMs?: number } = {},
+  ): Promise<Connection> {
+    const parsed = parseDatabaseUrl(url);
+    const client = new pg.Client({
+      connectionString: libpqSslSemantics(parsed.url),
+      application_name: options.applicationName ?? 'pgwarden',
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    });
+    // A server that goes away later must not crash the process with an unhandled 'error' event.
+    client.on('error', () => {});
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw connectionError(error, parsed.display);
+    }
+    return new Connection(client, parsed.display);
+  }
+
+  async query<R extends pg.QueryResultRow = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<pg.QueryResult<R>> {
+    return this.client.query<R>(sql, params as unknown[] | undefined);
+  }
+
+  /** Rows of a query, with failures turned into clear errors naming `what` was being read. */
+  async rows<R extends pg.QueryResultRow = Record<string, unknown>>(
+    what: string,
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<R[]> {
+    try {
+      return (await this.query<R>(sql, params)).rows;
+    } catch (error) {
+      throw queryError(error, what);
+    }
+  }
+
+  /**
+   * Runs `work` in a READ ONLY transaction with a statement and lock timeout, then rolls back. Every check in
+   * pgwarden reads through here, so a check can neither change data nor block production traffic for long.
+   */
+  async readOnly<T>(work: (connection: Connection) => Promise<T>, options: ReadOnlyOptions = {}): Promise<T> {
+    const isolation = options.consistentSnapshot === false ? 'READ COMMITTED' : 'REPEATABLE READ';
+    return this.#inTx(`BEGIN ISOLATION LEVEL ${isolation} READ ONLY`, work, {
+      statementTimeoutMs: options.statementTimeoutMs,
+      lockTimeoutMs: options.lockTimeoutMs,
+      rollback: true,
+    });
+  }
+
+  /** Runs `work` in a read-write transaction: committed on success, rolled back on error (or always, with `rollback`). */
+  async transaction<T>(
+    work: (connection: Connection) => Promise<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
+    return this.#inTx('BEGIN', work, options);
+  }
+
+  async #inTx<T>(
+    begin: string,
+    work: (connection: Connection) => Promise<T>,
+    options: TransactionOptions,
+  ): Promise<T> {
+    if (this.#inTransaction) throw new Error('pgwarden: nested transaction on one connection');
+    this.#inTransaction = true;
+    try {
+      await this.query(begin);
+      const statementTimeout = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+      const lockTimeout = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+      await this.query(
+        `SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $2, true)`,
+        [`${statementTimeout}ms`, `${lockTimeout}ms`],
+      );
+      let result: T;
+      try {
+        result = await work(this);
+      } catch (error) {
+        await this.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
+      await this.query(options.rollback ? 'ROLLBACK' : 'COMMIT');
+      return result;
+    } finally {
+      this.#inTransaction = false;
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.client.end().catch(() => {});
+  }
+}

@@ -1,0 +1,178 @@
+import { PgwardenError } from '../core/errors.js';
+import type { Connection } from '../db/connection.js';
+import { queryError } from '../db/errors.js';
+import { serverVersion } from '../db/server-info.js';
+import { findAll, nodeKind } from '../sql/ast.js';
+import { loadParser, parseSqlSync } from '../sql/parser.js';
+
+/** How a statement may be explained: reads in a READ ONLY transaction, writes in one that is rolled back. */
+export type StatementClass = 'read' | 'write';
+
+export interface ExplainRequest {
+  readonly sql: string;
+  /** Run the query (EXPLAIN ANALYZE); false: plan only. Default true. */
+  readonly analyze?: boolean;
+  /** Values for $1, $2 … (as text; the server casts them to the parameters' types). */
+  readonly params?: readonly (string | null)[];
+  /** statement_timeout for the explained statement (ms). Default 60 s. */
+  readonly timeoutMs?: number;
+}
+
+export interface ExplainRun {
+  /** EXPLAIN's JSON output as PostgreSQL returned it. */
+  readonly json: unknown;
+  readonly statementClass: StatementClass;
+  readonly analyzed: boolean;
+  /** True when the plan is a generic one (parameters without values, PostgreSQL 16+). */
+  readonly generic: boolean;
+  /** The EXPLAIN options used, e.g. `ANALYZE, BUFFERS, SETTINGS, WAL, FORMAT JSON`. */
+  readonly options: string;
+  readonly serverVersion: string;
+  /** A write was executed and rolled back: nothing it did remains. */
+  readonly rolledBack: boolean;
+}
+
+const WRITES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']);
+const EXPLAINABLE = new Set([
+  'SelectStmt',
+  'InsertStmt',
+  'UpdateStmt',
+  'DeleteStmt',
+  'MergeStmt',
+  'CreateTableAsStmt',
+  'ExecuteStmt',
+  'DeclareCursorStmt',
+]);
+
+/** The one statement of `sql`, classified. Several statements, or one EXPLAIN cannot run, are input errors. */
+export async function classifyStatement(
+  sql: string,
+): Promise<{ kind: string; statementClass: StatementClass; parameters: number }> {
+  await loadParser();
+  const parsed = parseSqlSync(sql, { file: 'query' });
+  const [error] = parsed.syntaxErrors;
+  if (error) {
+    throw new PgwardenError(
+      'input',
+      `line ${error.position.line}:${error.position.column}: ${error.message}`,
+      {
+        hint: 'pass one valid SQL statement',
+      },
+    );
+  }
+  if (parsed.statements.length !== 1) {
+    throw new PgwardenError(
+      'input',
+      parsed.statements.length === 0
+        ? 'no SQL statement to explain'
+        : `${parsed.statements.length} statements: explain one at a time`,
+    );
+  }
+  const statement = parsed.statements[0]!;
+  let kind = statement.kind;
+  if (kind === 'ExplainStmt') {
+    throw new PgwardenError(
+      'input',
+      'pass the query itself, without EXPLAIN: pgwarden adds the options it needs',
+    );
+  }
+  if (!EXPLAINABLE.has(kind)) {
+    throw new PgwardenError('input', `${kind.replace(/Stmt$/, '')} statements cannot be explained`, {
+      hint: 'EXPLAIN takes SELECT, INSERT, UPDATE, DELETE, MERGE, CREATE TABLE AS, EXECUTE and DECLARE',
+    });
+  }
+  // A SELECT whose CTE writes, or SELECT … INTO, changes data too.
+  const writes =
+    WRITES.has(kind) ||
+    kind === 'CreateTableAsStmt' ||
+    kind === 'ExecuteStmt' ||
+    findAll(statement.ast, 'CommonTableExpr').some((cte) =>
+      WRITES.has(nodeKind((cte as { ctequery?: never }).ctequery) ?? ''),
+    ) ||
+    findAll(statement.ast, 'IntoClause').length > 0;
+  if (kind === 'SelectStmt' && writes) kind = 'SelectStmt (writes)';
+  const parameters = Math.max(
+    0,
+    ...findAll<{ number?: number }>(statement.ast, 'ParamRef').map((p) => p.number ?? 0),
+  );
+  return { kind, statementClass: writes ? 'write' : 'read', parameters };
+}
+
+function literal(value: string | null): string {
+  return value === null ? 'NULL' : `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Runs EXPLAIN safely on `connection`: a read in a READ ONLY transaction, a write (INSERT/UPDATE/DELETE/MERGE,
+ * a writing CTE, CREATE TABLE AS) in a transaction that is always rolled back, both with a statement_timeout
+ * and a short lock_timeout. With `$n` parameters and no values, PostgreSQL 16+ gives a generic plan (no ANALYZE).
+ */
+export async function runExplain(connection: Connection, request: ExplainRequest): Promise<ExplainRun> {
+  const { statementClass, parameters } = await classifyStatement(request.sql);
+  const version = await serverVersion(connection);
+  const params = request.params ?? [];
+  let analyze = request.analyze !== false;
+  let generic = false;
+  if (parameters > 0 && params.length === 0) {
+    if (version.major < 16) {
+      throw new PgwardenError(
+        'input',
+        `the query has ${parameters} parameter(s) ($1${parameters > 1 ? ` … $${parameters}` : ''}): pass their values with --params`,
+        { hint: `a generic plan without values needs PostgreSQL 16+; this server is ${version.major}` },
+      );
+    }
+    generic = true;
+    analyze = false;
+  } else if (parameters !== params.length) {
+    throw new PgwardenError(
+      'input',
+      `the query has ${parameters} parameter(s) but ${params.length} value(s) were given`,
+    );
+  }
+  const options = [
+    ...(analyze ? ['ANALYZE', 'BUFFERS'] : []),
+    ...(generic ? ['GENERIC_PLAN'] : []),
+    'VERBOSE',
+    'SETTINGS',
+    ...(analyze && statementClass === 'write' ? ['WAL'] : []),
+    'FORMAT JSON',
+  ].join(', ');
+  const sql = request.sql.trim().replace(/;\s*$/, '');
+  const work = async (c: Connection) => {
+    let text = `EXPLAIN (${options}) ${sql}`;
+    if (params.length > 0) {
+      await c.query(`PREPARE pgwarden_explained AS ${sql}`);
+      text = `EXPLAIN (${options}) EXECUTE pgwarden_explained(${params.map(literal).join(', ')})`;
+    }
+    try {
+      const { rows } = await c.query<{ 'QUERY PLAN': unknown }>(text);
+      return rows[0]!['QUERY PLAN'];
+    } catch (error) {
+      const failure = queryError(
+        error,
+        analyze ? 'running the query under EXPLAIN ANALYZE' : 'planning the query',
+      );
+      throw failure;
+    }
+  };
+  const timeouts = { statementTimeoutMs: request.timeoutMs ?? 60_000, lockTimeoutMs: 2_000 };
+  let json: unknown;
+  try {
+    json =
+      statementClass === 'read'
+        ? await connection.readOnly(work, { ...timeouts, consistentSnapshot: false })
+        : await connection.transaction(work, { ...timeouts, rollback: true });
+  } finally {
+    // a prepared statement outlives the transaction
+    if (params.length > 0) await connection.query('DEALLOCATE pgwarden_explained').catch(() => {});
+  }
+  return {
+    json,
+    statementClass,
+    analyzed: analyze,
+    generic,
+    options,
+    serverVersion: version.text,
+    rolledBack: statementClass === 'write' && analyze,
+  };
+}

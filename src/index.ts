@@ -1,0 +1,169 @@
+/**
+ * pgwarden's library API. The CLI, the MCP server and the dashboard use only what this module exports.
+ */
+export { columnsFromCatalog } from './catalog/columns.js';
+export { type InspectData, type InspectOptions, inspect } from './catalog/inspect.js';
+export * from './catalog/model.js';
+export { findTable, loadSnapshot, type SnapshotOptions } from './catalog/snapshot.js';
+export {
+  CONFIG_FILE,
+  defaultConfig,
+  type LoadedConfig,
+  loadConfig,
+  type PgwardenConfig,
+  parseConfig,
+} from './core/config.js';
+export {
+  type Capabilities,
+  closest,
+  type RuleSettings,
+  resolveRuleSettings,
+  runRules,
+  type SkippedRule,
+} from './core/engine.js';
+export { type ErrorCode, errorMessage, isPgwardenError, PgwardenError } from './core/errors.js';
+export * from './core/finding.js';
+export { redact, redactUrl } from './core/redact.js';
+export { createReport, exitCodeFor, type Report } from './core/report.js';
+export {
+  type AnyRule,
+  defineRule,
+  type ModelKind,
+  type Privilege,
+  RULE_CATEGORIES,
+  type Rule,
+  type RuleCategory,
+  type RuleContext,
+  type RuleSpec,
+} from './core/rule.js';
+export { applySuppressions, type Suppression } from './core/suppression.js';
+export { Connection, type ReadOnlyOptions, type TransactionOptions } from './db/connection.js';
+export { binariesFor, bundledBinaries, type PgBinaries } from './db/embedded/binaries.js';
+export { userCacheDir } from './db/embedded/paths.js';
+export { EmbeddedServer, type EmbeddedServerOptions } from './db/embedded/server.js';
+export {
+  applySql,
+  createScratchDatabase,
+  type ScratchDatabase,
+  withScratchDatabase,
+  withShadowDatabase,
+} from './db/scratch.js';
+export { SCRATCH_PREFIX } from './db/scratch-name.js';
+export {
+  type ServerCapabilities,
+  type ServerVersion,
+  serverCapabilities,
+  serverVersion,
+} from './db/server-info.js';
+export { onShutdown, runShutdownTasks } from './db/shutdown.js';
+export {
+  type DatabaseTarget,
+  openTarget,
+  projectDatabaseName,
+  resolveTargetSource,
+  type TargetOptions,
+} from './db/target.js';
+export { type ParsedUrl, parseDatabaseUrl, withDatabase } from './db/url.js';
+export { type ExplainData, type ExplainOptions, explainQuery } from './explain/explain.js';
+export type { DatabaseFacts, TableFacts } from './explain/facts.js';
+export {
+  buildPlanModel,
+  type HypopgStatus,
+  type HypotheticalIndex,
+  type PlanModel,
+  type PlanModelInput,
+} from './explain/model.js';
+export {
+  describeNode,
+  type Plan,
+  type PlanNode,
+  parsePlan,
+  parsePlans,
+  planForJson,
+} from './explain/plan.js';
+export { type RenderPlanOptions, renderPlan } from './explain/render.js';
+export { type ExplainRequest, type ExplainRun, runExplain } from './explain/run.js';
+export { type BackupManifest, takeBackup } from './guard/backup.js';
+export { type Destruction, destructions } from './guard/destructive.js';
+export { type CheckSqlOptions, type CheckSqlResult, checkSql, type ScriptSource } from './lint/check-sql.js';
+export { columnsFromSql } from './lint/columns.js';
+export { type FixPlan, planFixes } from './lint/fix.js';
+export { type LintData, type LintOptions, lint, lintSources, type StatementReport } from './lint/lint.js';
+export { type AnalyzedStatement, analyzeMigration, type MigrationModel } from './lint/migration-model.js';
+export { SchemaState } from './lint/schema-state.js';
+export { type TracedStatement, type TraceModel, traceMigrations } from './lint/trace-lint.js';
+export { lockModelMarkdown } from './locks/docs.js';
+export {
+  type Behaviour,
+  behaviourAt,
+  LOCK_MODEL,
+  type LockModelEntry,
+  type TargetRole,
+} from './locks/model.js';
+export { blocksReads, blocksWrites, LOCK_MODES, type LockMode, lockModeSql } from './locks/modes.js';
+export {
+  compareVersions,
+  type Migration,
+  type MigrationScript,
+  readMigrations,
+  splitSections,
+} from './migrate/files.js';
+export {
+  diffFingerprints,
+  fingerprintSchema,
+  type SchemaDiff,
+  type SchemaFingerprint,
+} from './migrate/fingerprint.js';
+export { type HistoryRow, migrationChecksum, readHistory } from './migrate/history.js';
+export { newMigration } from './migrate/new.js';
+export {
+  type DownOptions,
+  type MigrateResult,
+  type MigrationRun,
+  migrateDown,
+  migrateRedo,
+  migrateStatus,
+  migrateUp,
+  type RunnerContext,
+  type StatusLine,
+  type UpOptions,
+} from './migrate/runner.js';
+export { type ObservedStatement, traceConcurrently, traceInTransaction } from './migrate/trace.js';
+export {
+  type ReversibilityResult,
+  type VerifyData,
+  type VerifyResult,
+  verifyMigrations,
+  verifyReport,
+} from './migrate/verify.js';
+export { type CheckQueriesOptions, type CheckQueriesResult, checkQueries } from './query/check.js';
+export { type CodeExtraction, extractSql, type SqlFragment } from './query/extract.js';
+export type { QueryModel, QueryOrigin, QueryStatement } from './query/model.js';
+export {
+  type QueryReviewData,
+  type QueryReviewOptions,
+  queryReview,
+  type ReviewedStatement,
+} from './query/review.js';
+export { buildQuerySchema, loadQuerySchema, type QuerySchema } from './query/schema.js';
+export { collectQueryFiles, type QuerySource, readQuerySources } from './query/sources.js';
+export { type Colors, FORMATS, type Format, type RenderOptions, render } from './report/index.js';
+export { formatBytes } from './report/size.js';
+export { renderSnapshot, renderTable } from './report/snapshot-text.js';
+export { generatedDocs, ruleDocMarkdown, ruleOptions, rulesIndexMarkdown } from './rules/docs.js';
+export {
+  allRules,
+  type ColumnDeclaration,
+  type ColumnsModel,
+  getRule,
+  type SqlModel,
+  type SuppressionsModel,
+} from './rules/index.js';
+export { buildSchemaModel, objectPattern, reviewedSchemas } from './schema/build.js';
+export { type AcceptedFinding, applySchemaExceptions } from './schema/ignores.js';
+export type { ColumnStats, KeywordCategory, SchemaConventions, SchemaModel } from './schema/model.js';
+export { type ReviewData, type ReviewOptions, reviewRules, reviewSchema } from './schema/review.js';
+export { loadColumnStats, loadKeywords } from './schema/stats.js';
+export { collectSqlFiles, decodeSql, readSqlSources, type SqlSource } from './sql/files.js';
+export * from './sql/index.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,68 @@
+import type { FileLocation, Severity } from '../core/finding.js';
+import { formatBytes, formatCount } from '../report/size.js';
+import type { AnalyzedStatement, MigrationModel, TableFacts } from './migration-model.js';
+
+export interface Thresholds {
+  readonly smallTableRows: number;
+  readonly largeTableRows: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { smallTableRows: 10_000, largeTableRows: 1_000_000 };
+const SMALL_BYTES = 100 * 1024 * 1024;
+const LARGE_BYTES = 1024 * 1024 * 1024;
+
+export function locationOf(model: MigrationModel, analyzed: AnalyzedStatement): FileLocation {
+  return { file: model.file, line: analyzed.statement.start.line, column: analyzed.statement.start.column };
+}
+
+/**
+ * How serious a blocking or slow operation on `table` is. Without a database the rule's own severity stands;
+ * with one (--db), the table's size decides: a lock on 10 rows is over in moments, on 10 million it is an outage.
+ */
+export function sizedSeverity(model: MigrationModel, table: string | undefined, base: Severity): Severity {
+  const thresholds = model.thresholds;
+  if (!model.fromDatabase || !table) return base;
+  const facts = model.table(table);
+  // not in the database yet: created by an earlier migration of this run, so empty when this one runs
+  if (!facts || facts.createdByLint) return 'info';
+  const rows = facts.rows ?? 0;
+  const bytes = facts.bytes ?? 0;
+  if (rows >= thresholds.largeTableRows || bytes >= LARGE_BYTES) return 'error';
+  if (rows < thresholds.smallTableRows && bytes < SMALL_BYTES) return 'info';
+  return 'warning';
+}
+
+/** ` (~1,234,567 rows, 1.2 GB)` when the size is known, else empty. */
+export function sizeText(facts: TableFacts | undefined): string {
+  if (!facts || (facts.rows === null && facts.bytes === null)) return '';
+  const parts = [
+    facts.rows !== null ? `~${formatCount(facts.rows)} rows` : '',
+    facts.bytes !== null ? formatBytes(facts.bytes) : '',
+  ];
+  return ` (${parts.filter(Boolean).join(', ')})`;
+}
+
+/** `"orders"` (the name as the statement wrote it, without the default schema). */
+export function display(relation: string | undefined): string {
+  if (!relation) return 'the table';
+  return `"${relation.startsWith('public.') ? relation.slice(7) : relation}"`;
+}
+
+/** The statement with CONCURRENTLY added where PostgreSQL expects it. */
+export function withConcurrently(text: string): string {
+  return text
+    .replace(/^(\s*CREATE\s+(?:UNIQUE\s+)?INDEX)(?!\s+CONCURRENTLY)/i, '$1 CONCURRENTLY')
+    .replace(/^(\s*DROP\s+INDEX)(?!\s+CONCURRENTLY)/i, '$1 CONCURRENTLY')
+    .replace(
+      /^(\s*REINDEX\s+(?:\([^)]*\)\s*)?(?:INDEX|TABLE|SCHEMA|DATABASE))(?!\s+CONCURRENTLY)/i,
+      '$1 CONCURRENTLY',
+    );
+}
+
+export const NO_TRANSACTION_NOTE =
+  "CONCURRENTLY cannot run in a transaction block: put it in its own migration with `-- pgwarden:no-transaction` (or your runner's equivalent)";
+
+export function oneLine(text: string, max = 80): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

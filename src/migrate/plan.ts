@@ -1,0 +1,54 @@
+import type { Migration } from './files.js';
+import { compareVersions } from './files.js';
+import { type HistoryRow, migrationChecksum } from './history.js';
+
+export type MigrationState = 'applied' | 'pending' | 'changed' | 'missing' | 'failed';
+
+export interface MigrationStatus {
+  readonly version: string;
+  readonly name: string;
+  readonly state: MigrationState;
+  readonly file: string | null;
+  readonly appliedAt: string | null;
+  /** A pending migration older than the newest applied one. */
+  readonly outOfOrder: boolean;
+  readonly canRollBack: boolean;
+  readonly migration: Migration | null;
+  readonly row: HistoryRow | null;
+}
+
+/** Files and history side by side: what is applied, pending, changed since applied, missing, or failed part-way. */
+export function migrationStatuses(
+  migrations: readonly Migration[],
+  history: readonly HistoryRow[],
+): MigrationStatus[] {
+  const byVersion = new Map(migrations.map((m) => [m.version, m]));
+  const rows = new Map(history.map((r) => [r.version, r]));
+  const newestApplied = history
+    .filter((r) => r.status === 'applied')
+    .map((r) => r.version)
+    .sort(compareVersions)
+    .at(-1);
+  const versions = [...new Set([...byVersion.keys(), ...rows.keys()])].sort(compareVersions);
+  return versions.map((version) => {
+    const migration = byVersion.get(version) ?? null;
+    const row = rows.get(version) ?? null;
+    let state: MigrationState;
+    if (!row) state = 'pending';
+    else if (!migration) state = 'missing';
+    else if (row.status === 'failed') state = 'failed';
+    else state = migrationChecksum(migration) === row.checksum ? 'applied' : 'changed';
+    return {
+      version,
+      name: migration?.name ?? row?.name ?? '',
+      state,
+      file: migration?.up.file ?? null,
+      appliedAt: row?.appliedAt ?? null,
+      outOfOrder:
+        state === 'pending' && newestApplied !== undefined && compareVersions(version, newestApplied) < 0,
+      canRollBack: migration?.down !== null && migration?.down !== undefined,
+      migration,
+      row,
+    };
+  });
+}

@@ -1,0 +1,791 @@
+import { resolve } from 'node:path';
+import { loadSnapshot } from '../catalog/snapshot.js';
+import type { LoadedConfig } from '../core/config.js';
+import { PgwardenError } from '../core/errors.js';
+import type { Connection } from '../db/connection.js';
+import type { DatabaseTarget } from '../db/target.js';
+import { type BackupManifest, takeBackup } from '../guard/backup.js';
+import { type Destruction, destructions } from '../guard/destructive.js';
+import { analyzeMigration, type MigrationModel, transactionControl } from '../lint/migration-model.js';
+import { SchemaState } from '../lint/schema-state.js';
+import {
+  loadParser,
+  type ParsedSql,
+  parseSqlSync,
+  fingerprint as statementFingerprint,
+} from '../sql/parser.js';
+import { VERSION } from '../version.js';
+import { compareVersions, type Migration, type MigrationScript, readMigrations } from './files.js';
+import { describeDiff, diffFingerprints, fingerprintSchema, type SchemaDiff } from './fingerprint.js';
+import {
+  ensureHistoryTable,
+  type HistoryRow,
+  type HistoryTable,
+  migrationChecksum,
+  type Progress,
+  qualifiedHistory,
+  readHistory,
+  readHistoryAndServer,
+} from './history.js';
+import { acquireMigrationLock } from './lock.js';
+import { type MigrationStatus, migrationStatuses } from './plan.js';
+import { type BlockingSession, blockingSessions } from './preflight.js';
+import { checkDrift, recordServerFingerprint } from './server-fingerprint.js';
+import { stateForMigrations } from './state.js';
+
+export interface RunnerContext {
+  readonly target: DatabaseTarget;
+  readonly config: LoadedConfig;
+  /** The migrations folder (default: the config's, relative to the project). */
+  readonly dir?: string;
+  readonly log?: (message: string) => void;
+  /** Skip the guard: the reason is required and recorded. */
+  readonly noGuardReason?: string;
+  /** How long to wait for another runner's lock (default: the config's migrations.lockWaitSeconds). */
+  readonly lockWaitSeconds?: number | undefined;
+  /** PostgreSQL major the migrations are analysed for (default: the server's). */
+  readonly pgVersion?: number;
+}
+
+export interface UpOptions {
+  /** Apply up to and including this version. */
+  readonly to?: string;
+  readonly dryRun?: boolean;
+  readonly allowOutOfOrder?: boolean;
+  readonly allowDrift?: boolean;
+}
+
+export interface DownOptions {
+  readonly steps?: number;
+  /** Roll back every migration newer than this version. */
+  readonly to?: string;
+  readonly dryRun?: boolean;
+}
+
+export interface MigrationRun {
+  readonly version: string;
+  readonly name: string;
+  readonly direction: 'up' | 'down';
+  readonly statements: number;
+  readonly ms: number;
+  /** Lock-timeout retries it needed. */
+  readonly retries: number;
+  readonly backup: BackupManifest | null;
+  /** For a migration resumed after a failure part-way: the statements it skipped, already applied. */
+  readonly resumedAfter: number;
+}
+
+export interface PlannedMigration {
+  readonly version: string;
+  readonly name: string;
+  readonly direction: 'up' | 'down';
+  readonly transaction: boolean;
+  readonly statements: readonly string[];
+  /** What the guard would back up first. */
+  readonly guard: readonly Destruction[];
+}
+
+export interface MigrateResult {
+  readonly database: string;
+  readonly runs: readonly MigrationRun[];
+  /** With --dry-run: what would run, in order. */
+  readonly plan: readonly PlannedMigration[];
+  readonly preflight: readonly BlockingSession[];
+  readonly statuses: readonly StatusLine[];
+  readonly drift: SchemaDiff | null;
+}
+
+export interface StatusLine {
+  readonly version: string;
+  readonly name: string;
+  readonly state: MigrationStatus['state'];
+  readonly file: string | null;
+  readonly appliedAt: string | null;
+  readonly outOfOrder: boolean;
+  readonly canRollBack: boolean;
+  readonly progress: Progress | null;
+}
+
+function historyOf(config: LoadedConfig): HistoryTable {
+  return { schema: config.config.migrations.schema, table: config.config.migrations.table };
+}
+
+function migrationsDir(context: RunnerContext): string {
+  return resolve(context.config.dir, context.dir ?? context.config.config.migrations.dir);
+}
+
+const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function statusLines(statuses: readonly MigrationStatus[]): StatusLine[] {
+  return statuses.map((s) => ({
+    version: s.version,
+    name: s.name,
+    state: s.state,
+    file: s.file,
+    appliedAt: s.appliedAt,
+    outOfOrder: s.outOfOrder,
+    canRollBack: s.canRollBack,
+    progress: s.row?.progress ?? null,
+  }));
+}
+
+interface Session {
+  readonly work: Connection;
+  readonly lock: Connection;
+  readonly history: HistoryTable;
+  /** The history table existed when the session started. */
+  readonly historyExists: boolean;
+  /** The embedded server: a local scratch server, without guard or preflight. */
+  readonly embedded: boolean;
+  readonly migrations: Migration[];
+  readonly rows: HistoryRow[];
+  readonly statuses: MigrationStatus[];
+  readonly pgVersion: number;
+  readonly guarded: boolean;
+  readonly log: (message: string) => void;
+  readonly release: () => Promise<void>;
+}
+
+/** Opens both connections and reads the migrations folder at once; on any failure, closes what did open. */
+async function connectAndRead(
+  context: RunnerContext,
+): Promise<{ migrations: Migration[]; work: Connection; lock: Connection }> {
+  const [migrations, work, lock] = await Promise.allSettled([
+    readMigrations(migrationsDir(context)),
+    context.target.connect(),
+    context.target.connect(),
+  ]);
+  if (migrations.status === 'fulfilled' && work.status === 'fulfilled' && lock.status === 'fulfilled')
+    return { migrations: migrations.value, work: work.value, lock: lock.value };
+  for (const connection of [work, lock])
+    if (connection.status === 'fulfilled') await connection.value.close();
+  throw [migrations, work, lock].find((r) => r.status === 'rejected')!.reason;
+}
+
+async function openSession(context: RunnerContext, needLock: boolean): Promise<Session> {
+  const log = context.log ?? (() => {});
+  const { migrations, work, lock } = await connectAndRead(context);
+  let releaseLock: () => Promise<void> = async () => {};
+  try {
+    const history = historyOf(context.config);
+    if (needLock)
+      releaseLock = await acquireMigrationLock(
+        lock,
+        history,
+        context.lockWaitSeconds ?? context.config.config.migrations.lockWaitSeconds,
+        log,
+      );
+    const { rows, exists, serverVersionNum } = await readHistoryAndServer(work, history);
+    return {
+      work,
+      lock,
+      history,
+      historyExists: exists,
+      embedded: context.target.kind === 'embedded',
+      migrations,
+      rows,
+      statuses: migrationStatuses(migrations, rows),
+      pgVersion: context.pgVersion ?? Math.floor(serverVersionNum / 10_000),
+      guarded: context.target.kind !== 'embedded' && context.noGuardReason === undefined,
+      log,
+      release: async () => {
+        await releaseLock();
+        await work.close();
+        await lock.close();
+      },
+    };
+  } catch (error) {
+    await releaseLock();
+    await work.close();
+    await lock.close();
+    throw error;
+  }
+}
+
+/** Parses one migration script, refusing what cannot run safely. */
+function parse(script: MigrationScript, label: string): ParsedSql {
+  const parsed = parseSqlSync(script.text, { file: script.file });
+  const [error] = parsed.syntaxErrors;
+  if (error) {
+    throw new PgwardenError(
+      'input',
+      `${script.file}:${error.position.line}:${error.position.column}: ${error.message}`,
+      {
+        hint: `${label} is not run: nothing is applied from a file PostgreSQL cannot parse`,
+      },
+    );
+  }
+  if (script.transaction) {
+    const control = parsed.statements.find((s) => transactionControl(s));
+    if (control) {
+      throw new PgwardenError(
+        'input',
+        `${script.file}:${control.start.line}: ${control.text} inside a migration that runs in a transaction`,
+        {
+          hint: 'remove it (pgwarden wraps each migration in a transaction), or mark the migration -- pgwarden:no-transaction to manage transactions yourself',
+        },
+      );
+    }
+  }
+  return parsed;
+}
+
+/**
+ * Parses every script (refusing, before anything runs, one that cannot run safely), then analyses them in order
+ * against the schema as the ones before leave it: once each, the state updated as each statement is analysed.
+ * The state starts from the catalog of what the scripts name (the guard's type checks, the locks of the
+ * preflight).
+ */
+async function analyzeAll(
+  session: Session,
+  scripts: readonly { script: MigrationScript; label: string }[],
+): Promise<MigrationModel[]> {
+  const parsed = scripts.map(({ script, label }) => parse(script, label));
+  // On the embedded server neither the guard nor the preflight runs: nothing reads what the state knows.
+  const state = session.embedded ? new SchemaState(false) : await stateForMigrations(session.work, parsed);
+  return parsed.map((p, i) =>
+    analyzeMigration(p, {
+      pgVersion: session.pgVersion,
+      runnerTransaction: scripts[i]!.script.transaction,
+      state,
+    }),
+  );
+}
+
+function checkHistory(statuses: readonly MigrationStatus[], allowOutOfOrder: boolean): void {
+  const changed = statuses.filter((s) => s.state === 'changed');
+  if (changed.length > 0) {
+    throw new PgwardenError(
+      'input',
+      `applied migration${changed.length > 1 ? 's' : ''} changed since applied: ${changed.map((s) => s.file).join(', ')}`,
+      {
+        hint: 'an applied migration must not be edited: restore the file and write a new migration for the change',
+      },
+    );
+  }
+  const missing = statuses.filter((s) => s.state === 'missing');
+  if (missing.length > 0) {
+    throw new PgwardenError(
+      'input',
+      `applied migration${missing.length > 1 ? 's have' : ' has'} no file: ${missing.map((s) => `${s.version} (${s.name})`).join(', ')}`,
+      {
+        hint: 'restore the file(s): the history must match the migrations folder',
+      },
+    );
+  }
+  const early = statuses.filter((s) => s.outOfOrder);
+  if (early.length > 0 && !allowOutOfOrder) {
+    throw new PgwardenError(
+      'input',
+      `pending migration${early.length > 1 ? 's are' : ' is'} older than the newest applied one: ${early.map((s) => s.file).join(', ')}`,
+      {
+        hint: 'give it a newer version, or run with --allow-out-of-order if applying it now is right',
+      },
+    );
+  }
+}
+
+/** The resulting schema's fingerprint, computed and stored by the server, on the history row of `version`. */
+async function recordFingerprint(work: Connection, history: HistoryTable, version: string): Promise<void> {
+  await recordServerFingerprint(work, [history.schema], { table: qualifiedHistory(history), version });
+}
+
+/**
+ * How the live schema differs from the fingerprint the last migration recorded (null: it does not, or there is
+ * none). The server compares the totals, and names the objects only when they differ. A fingerprint recorded by an
+ * older pgwarden (hashed in JavaScript) is compared the old way, once: `upgrade` then records it again in the
+ * server's form when the schema has not drifted.
+ */
+async function driftOf(session: Session, options: { upgrade: boolean }): Promise<SchemaDiff | null> {
+  const last = [...session.rows].reverse().find((r) => r.status === 'applied');
+  if (!last?.schemaFingerprint || !last.hasSchemaObjects) return null;
+  const row = { table: qualifiedHistory(session.history), version: last.version };
+  const check = await checkDrift(session.work, [session.history.schema], row);
+  if (check.kind === 'same') return null;
+  if (check.kind === 'differs') return check.diff;
+  const [stored] = await session.work.rows<{ objects: Record<string, string> }>(
+    'reading the schema fingerprint',
+    `SELECT schema_objects AS objects FROM ${row.table} WHERE version = $1`,
+    [last.version],
+  );
+  const now = fingerprintSchema(await loadSnapshot(session.work, { sizes: false }), [session.history.schema]);
+  if (now.hash !== last.schemaFingerprint)
+    return diffFingerprints({ hash: last.schemaFingerprint, objects: stored!.objects }, now);
+  if (options.upgrade) await recordFingerprint(session.work, session.history, last.version);
+  return null;
+}
+
+function isLockTimeout(error: unknown): boolean {
+  return (error as { code?: string }).code === '55P03';
+}
+
+function failure(
+  script: MigrationScript,
+  statement: { text: string; start: { line: number; column: number } },
+  error: unknown,
+  extra = '',
+): PgwardenError {
+  const message = (error as Error).message;
+  const at = errorPosition(statement, error);
+  return new PgwardenError('server', `${script.file}:${at.line}:${at.column}: ${message}${extra}`, {
+    hint: isLockTimeout(error)
+      ? 'another session held a conflicting lock for longer than lock_timeout, on every retry: find it with pg_stat_activity and retry'
+      : 'fix the migration and run again',
+    cause: error,
+  });
+}
+
+/** Where in the file the server's error points (its `position` counts characters from the statement's start). */
+function errorPosition(
+  statement: { text: string; start: { line: number; column: number } },
+  error: unknown,
+): { line: number; column: number } {
+  const position =
+    Number((error as { position?: string }).position) - ((error as { offset?: number }).offset ?? 0);
+  if (!Number.isInteger(position) || position < 1 || position > statement.text.length + 1)
+    return statement.start;
+  const before = statement.text.slice(0, position - 1);
+  const lastBreak = before.lastIndexOf('\n');
+  if (lastBreak === -1) return { line: statement.start.line, column: statement.start.column + before.length };
+  return { line: statement.start.line + before.split('\n').length - 1, column: before.length - lastBreak };
+}
+
+async function invalidIndexes(work: Connection): Promise<string[]> {
+  const rows = await work.rows<{ name: string }>(
+    'looking for invalid indexes',
+    `SELECT n.nspname || '.' || c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT i.indisvalid`,
+  );
+  return rows.map((r) => r.name);
+}
+
+/** Runs one migration script as pgwarden's runner does, and records it (up) or forgets it (down) in the history. */
+async function runScript(
+  session: Session,
+  context: RunnerContext,
+  migration: Migration,
+  direction: 'up' | 'down',
+  model: MigrationModel,
+): Promise<MigrationRun> {
+  const script = direction === 'up' ? migration.up : migration.down!;
+  const { work, history, log } = session;
+  const settings = context.config.config.migrations;
+  const statements = model.statements.filter((s) => !s.embeddedIn).map((s) => s.statement);
+  const label = `${migration.version}_${migration.name} (${direction})`;
+  let backup: BackupManifest | null = null;
+  let destroyed = session.guarded ? destructions(model) : [];
+  const guard = async (inTransaction: boolean): Promise<BackupManifest | null> => {
+    if (destroyed.length === 0) return null;
+    log(
+      `guard: backing up ${[...new Set(destroyed.flatMap((d) => [...d.backup.tables, ...d.backup.schemas]))].join(', ')} before ${label}`,
+    );
+    const referencedBy = new Map<string, 'truncate' | 'delete'>();
+    for (const d of destroyed) {
+      const via = d.backup.referencedBy;
+      if (via)
+        for (const t of d.backup.tables) if (referencedBy.get(t) !== 'truncate') referencedBy.set(t, via);
+    }
+    return takeBackup({
+      connection: work,
+      url: context.target.url,
+      dir: resolve(context.config.dir, context.config.config.backups.dir),
+      label: `${migration.version}-${direction}`,
+      tables: [...new Set(destroyed.flatMap((d) => d.backup.tables))],
+      schemas: [...new Set(destroyed.flatMap((d) => d.backup.schemas))],
+      referencedBy,
+      inTransaction,
+      lockTimeout: settings.lockTimeout,
+      reason: destroyed.map((d) => `line ${d.line}: ${d.action}`).join('; '),
+    });
+  };
+  const started = performance.now();
+  const checksum = migrationChecksum(migration);
+  let retries = 0;
+
+  if (script.transaction) {
+    const begin = `BEGIN; SET LOCAL lock_timeout = ${literal(settings.lockTimeout)}; SET LOCAL statement_timeout = ${literal(settings.statementTimeout)}`;
+    const value = (v: string | null) => (v === null ? 'NULL' : work.client.escapeLiteral(v));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // The transaction, its timeouts, the statements, the history row and the COMMIT go in as few round trips
+        // as the statements: the BEGIN with the first, the history row and the COMMIT with the last (the server
+        // skips what follows a statement that fails). Only the guard's backup needs the transaction open first.
+        const sinceStart = Math.round(performance.now() - started);
+        let head = `${begin};\n`;
+        if (destroyed.length > 0) {
+          await work.query(begin);
+          head = '';
+          backup = await guard(true);
+        }
+        // execution_ms: the time before this attempt, and this attempt's on the server (now() is its BEGIN)
+        const elapsed = `(${sinceStart} + extract(epoch FROM clock_timestamp() - now()) * 1000)::int`;
+        const record =
+          direction === 'up'
+            ? `INSERT INTO ${qualifiedHistory(history)} (version, name, checksum, status, execution_ms, pgwarden_version, transactional, backup, guard_skipped_reason)
+               VALUES (${value(migration.version)}, ${value(migration.name)}, ${value(checksum)}, 'applied', ${elapsed}, ${value(VERSION)}, true, ${value(backup ? JSON.stringify(backup) : null)}, ${value(context.noGuardReason ?? null)})`
+            : `DELETE FROM ${qualifiedHistory(history)} WHERE version = ${value(migration.version)}`;
+        // a newline before each semicolon: a statement may end in a -- comment
+        const tail = `\n;\n${record};\nCOMMIT`;
+        if (statements.length === 0) await work.query(`${head}${record};\nCOMMIT`);
+        for (const [i, statement] of statements.entries()) {
+          const sql = `${i === 0 ? head : ''}${statement.text}${i === statements.length - 1 ? tail : ''}`;
+          try {
+            await work.query(sql);
+          } catch (error) {
+            // the server's error position counts from the start of what was sent
+            throw Object.assign(error as object, { statement, offset: i === 0 ? head.length : 0 });
+          }
+        }
+        const ms = Math.round(performance.now() - started);
+        return {
+          version: migration.version,
+          name: migration.name,
+          direction,
+          statements: statements.length,
+          ms,
+          retries,
+          backup,
+          resumedAfter: 0,
+        };
+      } catch (error) {
+        await work.query('ROLLBACK').catch(() => {});
+        if (isLockTimeout(error) && attempt < settings.lockRetries) {
+          retries++;
+          const wait = Math.min(1000 * 2 ** attempt, 30_000);
+          log(`${label}: lock timeout, retry ${attempt + 1} of ${settings.lockRetries} in ${wait / 1000} s`);
+          await sleep(wait);
+          continue;
+        }
+        if (error instanceof PgwardenError) throw error;
+        const statement = (error as { statement?: { text: string; start: { line: number; column: number } } })
+          .statement ?? { text: '', start: { line: 1, column: 1 } };
+        throw failure(script, statement, error, ' (rolled back: nothing of this migration was applied)');
+      }
+    }
+  }
+
+  // Without a transaction: statement by statement, with the progress recorded after each one.
+  const existing = session.rows.find((r) => r.version === migration.version && r.status === 'failed');
+  let done = 0;
+  const fingerprints = statements.map((s) => {
+    try {
+      return statementFingerprint(s.text);
+    } catch {
+      return s.text;
+    }
+  });
+  if (existing?.progress && direction === 'up') {
+    const previous = existing.progress.statements;
+    if (previous.some((f, i) => fingerprints[i] !== f)) {
+      throw new PgwardenError(
+        'input',
+        `${script.file}: the statements applied before the failure were edited since`,
+        {
+          hint: `resolve by hand: make the database match the file, then DELETE FROM ${qualifiedHistory(history)} WHERE version = '${migration.version}' (or mark it applied)`,
+        },
+      );
+    }
+    done = existing.progress.done;
+    log(`${label}: resuming after statement ${done} of ${statements.length}`);
+  }
+  const saveProgress = async (progress: Progress, status: 'applied' | 'failed') => {
+    const ms = Math.round(performance.now() - started);
+    if (direction === 'down' && status === 'applied') {
+      await work.query(`DELETE FROM ${qualifiedHistory(history)} WHERE version = $1`, [migration.version]);
+      return;
+    }
+    await work.query(
+      `INSERT INTO ${qualifiedHistory(history)} (version, name, checksum, status, execution_ms, pgwarden_version, transactional, progress, backup, guard_skipped_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8, $9)
+       ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, status = EXCLUDED.status, execution_ms = EXCLUDED.execution_ms,
+         progress = EXCLUDED.progress, backup = coalesce(EXCLUDED.backup, ${qualifiedHistory(history)}.backup), applied_at = now()`,
+      [
+        migration.version,
+        migration.name,
+        checksum,
+        status,
+        ms,
+        VERSION,
+        JSON.stringify(progress),
+        backup ? JSON.stringify(backup) : null,
+        context.noGuardReason ?? null,
+      ],
+    );
+  };
+  const resumedAfter = done;
+  // Outside a transaction nothing can hold the tables still between the backup and the statement; and on a
+  // resume, the statements already applied are not destroyed again.
+  const firstLine = statements[done]?.start.line ?? Number.POSITIVE_INFINITY;
+  destroyed = destroyed.filter((d) => d.line >= firstLine);
+  backup = await guard(false);
+  await work.query(
+    `SET lock_timeout = ${literal(settings.lockTimeout)}; SET statement_timeout = ${literal(settings.statementTimeout)}`,
+  );
+  try {
+    await saveProgress({ done, total: statements.length, statements: fingerprints.slice(0, done) }, 'failed');
+    for (; done < statements.length; done++) {
+      const statement = statements[done]!;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await work.query(statement.text);
+          break;
+        } catch (error) {
+          if (isLockTimeout(error) && attempt < settings.lockRetries) {
+            retries++;
+            await sleep(Math.min(1000 * 2 ** attempt, 30_000));
+            continue;
+          }
+          await work.query('ROLLBACK').catch(() => {}); // an explicit BEGIN in the file may have left a transaction open
+          await saveProgress(
+            {
+              done,
+              total: statements.length,
+              statements: fingerprints.slice(0, done),
+              failedAt: {
+                line: statement.start.line,
+                statement: statement.text.slice(0, 200),
+                error: (error as Error).message,
+              },
+            },
+            'failed',
+          );
+          const leftovers = (await invalidIndexes(work)).filter((name) =>
+            statement.text.includes(name.split('.')[1]!),
+          );
+          const invalid = leftovers.length
+            ? `; it left the INVALID index ${leftovers.join(', ')} behind: DROP INDEX CONCURRENTLY ${leftovers[0]}; before retrying`
+            : '';
+          throw failure(
+            script,
+            statement,
+            error,
+            ` (statement ${done + 1} of ${statements.length}; the ${done} before it are applied${invalid})`,
+          );
+        }
+      }
+      await saveProgress(
+        { done: done + 1, total: statements.length, statements: fingerprints.slice(0, done + 1) },
+        'failed',
+      );
+    }
+    await saveProgress({ done, total: statements.length, statements: fingerprints }, 'applied');
+  } finally {
+    await work.query('RESET lock_timeout; RESET statement_timeout').catch(() => {});
+  }
+  return {
+    version: migration.version,
+    name: migration.name,
+    direction,
+    statements: statements.length,
+    ms: Math.round(performance.now() - started),
+    retries,
+    backup,
+    resumedAfter,
+  };
+}
+
+function touchedRelations(models: readonly MigrationModel[]): string[] {
+  return [...new Set(models.flatMap((m) => m.statements.flatMap((s) => s.locks.map((l) => l.relation))))];
+}
+
+/** `pgwarden migrate up`: applies the pending migrations, in order, each in its own transaction, behind the guard. */
+export async function migrateUp(context: RunnerContext, options: UpOptions = {}): Promise<MigrateResult> {
+  const session = await openSession(context, !options.dryRun);
+  try {
+    // The parser (WebAssembly) loads only when something is to run, while the drift check runs on the server.
+    const parser = session.statuses.some((s) => s.state === 'pending' || s.state === 'failed')
+      ? loadParser()
+      : Promise.resolve();
+    parser.catch(() => {}); // awaited below; a refusal before that must not leave it unhandled
+    checkHistory(session.statuses, options.allowOutOfOrder === true);
+    const failed = session.statuses.filter((s) => s.state === 'failed');
+    for (const f of failed) {
+      if (f.row?.transactional !== false || !f.migration || f.row.progress === null) {
+        throw new PgwardenError(
+          'input',
+          `migration ${f.version} (${f.name}) failed part-way and cannot be resumed`,
+          {
+            hint: `resolve by hand, then DELETE FROM ${qualifiedHistory(session.history)} WHERE version = '${f.version}'`,
+          },
+        );
+      }
+    }
+    const drift = await driftOf(session, { upgrade: !options.dryRun });
+    if (drift && !options.allowDrift && !drift.orderOnly) {
+      throw new PgwardenError(
+        'input',
+        `the schema changed outside the migrations since the last one: ${describeDiff(drift)}`,
+        {
+          hint: 'write a migration for the change (or revert it); run with --allow-drift to apply anyway',
+        },
+      );
+    }
+    let pending = session.statuses.filter((s) => s.state === 'pending' || s.state === 'failed');
+    if (options.to !== undefined) {
+      if (!session.migrations.some((m) => m.version === options.to))
+        throw new PgwardenError('usage', `--to ${options.to}: no migration has that version`);
+      pending = pending.filter((s) => s.migration && compareVersions(s.version, options.to!) <= 0);
+    }
+    await parser;
+    // Each migration analysed once, against the schema as the ones before it leave it (the guard's type checks).
+    const models =
+      pending.length === 0
+        ? []
+        : await analyzeAll(
+            session,
+            pending.map((s) => ({ script: s.migration!.up, label: `${s.version}_${s.name}` })),
+          );
+    const preflight =
+      context.target.kind === 'embedded' || pending.length === 0
+        ? []
+        : await blockingSessions(session.work, touchedRelations(models));
+    if (options.dryRun) {
+      return {
+        database: context.target.display,
+        runs: [],
+        plan: pending.map((s, i) => ({
+          version: s.version,
+          name: s.name,
+          direction: 'up' as const,
+          transaction: s.migration!.up.transaction,
+          statements: models[i]!.statements.filter((a) => !a.embeddedIn).map((a) => a.statement.text),
+          guard: session.guarded || context.target.kind !== 'embedded' ? destructions(models[i]!) : [],
+        })),
+        preflight,
+        statuses: statusLines(session.statuses),
+        drift,
+      };
+    }
+    if (pending.length === 0) {
+      return {
+        database: context.target.display,
+        runs: [],
+        plan: [],
+        preflight,
+        statuses: statusLines(session.statuses),
+        drift,
+      };
+    }
+    if (!session.historyExists) await ensureHistoryTable(session.work, session.history);
+    const runs: MigrationRun[] = [];
+    for (const [i, status] of pending.entries()) {
+      session.log(`applying ${status.version}_${status.name}`);
+      runs.push(await runScript(session, context, status.migration!, 'up', models[i]!));
+    }
+    await recordFingerprint(session.work, session.history, runs.at(-1)!.version);
+    const after = migrationStatuses(
+      session.migrations,
+      await readHistory(session.work, session.history, { objects: false }),
+    );
+    return {
+      database: context.target.display,
+      runs,
+      plan: [],
+      preflight,
+      statuses: statusLines(after),
+      drift,
+    };
+  } finally {
+    await session.release();
+  }
+}
+
+/** `pgwarden migrate down`: rolls back the newest applied migrations, newest first, behind the guard. */
+export async function migrateDown(context: RunnerContext, options: DownOptions = {}): Promise<MigrateResult> {
+  const parser = loadParser();
+  parser.catch(() => {}); // awaited below; a refusal before that must not leave it unhandled
+  const session = await openSession(context, !options.dryRun);
+  try {
+    checkHistory(session.statuses, true);
+    const applied = session.statuses.filter((s) => s.state === 'applied');
+    let targets: MigrationStatus[];
+    if (options.to !== undefined) {
+      if (!session.statuses.some((s) => s.version === options.to))
+        throw new PgwardenError('usage', `--to ${options.to}: no migration has that version`);
+      targets = applied.filter((s) => compareVersions(s.version, options.to!) > 0);
+    } else {
+      targets = applied.slice(-(options.steps ?? 1));
+    }
+    targets = targets.reverse();
+    const noDown = targets.filter((s) => !s.migration?.down);
+    if (noDown.length > 0) {
+      throw new PgwardenError(
+        'input',
+        `cannot roll back ${noDown.map((s) => `${s.version}_${s.name}`).join(', ')}: no down section`,
+        {
+          hint: 'nothing was changed; write the down migration first',
+        },
+      );
+    }
+    await parser;
+    const models =
+      targets.length === 0
+        ? []
+        : await analyzeAll(
+            session,
+            targets.map((s) => ({ script: s.migration!.down!, label: `${s.version}_${s.name} (down)` })),
+          );
+    if (options.dryRun) {
+      return {
+        database: context.target.display,
+        runs: [],
+        plan: targets.map((s, i) => ({
+          version: s.version,
+          name: s.name,
+          direction: 'down' as const,
+          transaction: s.migration!.down!.transaction,
+          statements: models[i]!.statements.filter((a) => !a.embeddedIn).map((a) => a.statement.text),
+          guard: context.target.kind !== 'embedded' ? destructions(models[i]!) : [],
+        })),
+        preflight: [],
+        statuses: statusLines(session.statuses),
+        drift: null,
+      };
+    }
+    const runs: MigrationRun[] = [];
+    for (const [i, status] of targets.entries()) {
+      session.log(`rolling back ${status.version}_${status.name}`);
+      runs.push(await runScript(session, context, status.migration!, 'down', models[i]!));
+    }
+    const rows = await readHistory(session.work, session.history, { objects: false });
+    const last = [...rows].reverse().find((r) => r.status === 'applied');
+    if (last && runs.length > 0) await recordFingerprint(session.work, session.history, last.version);
+    return {
+      database: context.target.display,
+      runs,
+      plan: [],
+      preflight: [],
+      statuses: statusLines(migrationStatuses(session.migrations, rows)),
+      drift: null,
+    };
+  } finally {
+    await session.release();
+  }
+}
+
+/** `pgwarden migrate status`: applied, pending, changed, missing and failed migrations, and schema drift. */
+export async function migrateStatus(context: RunnerContext): Promise<MigrateResult> {
+  const session = await openSession(context, false);
+  try {
+    return {
+      database: context.target.display,
+      runs: [],
+      plan: [],
+      preflight: [],
+      statuses: statusLines(session.statuses),
+      drift: await driftOf(session, { upgrade: false }),
+    };
+  } finally {
+    await session.release();
+  }
+}
+
+/** `pgwarden migrate redo`: rolls back the newest applied migration and applies it again. */
+export async function migrateRedo(context: RunnerContext): Promise<MigrateResult> {
+  const down = await migrateDown(context, { steps: 1 });
+  const version = down.runs[0]?.version;
+  if (!version) throw new PgwardenError('input', 'nothing to redo: no migration is applied');
+  const up = await migrateUp(context, { to: version });
+  return { ...up, runs: [...down.runs, ...up.runs] };
+}

@@ -1,0 +1,42 @@
+import { defineRule } from '../../core/rule.js';
+import type { MigrationModel } from '../../lint/migration-model.js';
+import { display, locationOf } from '../../lint/rule-helpers.js';
+
+export default defineRule<MigrationModel>({
+  id: 'migration/add-column-required',
+  category: 'migration',
+  model: 'migration',
+  defaultSeverity: 'error',
+  summary: 'ADD COLUMN … NOT NULL without a default on an existing table',
+  reportsOn: 'file',
+  docs: {
+    why: 'Existing rows have no value for the new column, so PostgreSQL refuses it on any table with rows ("column contains null values") and the migration fails in production although it passed on an empty development database. Application code that does not know the column also cannot INSERT any more.',
+    howToFix:
+      'Add the column with a constant default (instant from PostgreSQL 11), or nullable: backfill it, then add the NOT NULL constraint the safe way (see migration/set-not-null).',
+    examples: {
+      bad: 'ALTER TABLE orders ADD COLUMN currency text NOT NULL;',
+      good: "ALTER TABLE orders ADD COLUMN currency text NOT NULL DEFAULT 'EUR';",
+    },
+  },
+  check({ model, report }) {
+    for (const analyzed of model.statements) {
+      for (const operation of analyzed.operations) {
+        const table = operation.relations.table;
+        if (
+          !operation.entry?.startsWith('add-column') ||
+          operation.newTable ||
+          !table ||
+          model.createdHere(table)
+        )
+          continue;
+        if (!operation.notNull || operation.hasDefault) continue;
+        if (model.fromDatabase && model.table(table)?.rows === 0) continue;
+        report({
+          message: `ADD COLUMN ${operation.column} NOT NULL without a default fails on ${display(table)} as soon as it has rows`,
+          location: locationOf(model, analyzed),
+          fix: `ALTER TABLE ${table} ADD COLUMN ${operation.column} <type> NOT NULL DEFAULT <constant>;`,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,47 @@
+import { defineRule } from '../../core/rule.js';
+import type { MigrationModel } from '../../lint/migration-model.js';
+import { locationOf } from '../../lint/rule-helpers.js';
+import { behaviourAt } from '../../locks/model.js';
+
+const ENTRIES = new Set([
+  'create-index-concurrently',
+  'drop-index-concurrently',
+  'reindex-concurrently',
+  'detach-partition-concurrently',
+  'vacuum',
+]);
+
+export default defineRule<MigrationModel>({
+  id: 'migration/cannot-run-in-transaction',
+  category: 'migration',
+  model: 'migration',
+  defaultSeverity: 'error',
+  summary: 'A statement that cannot run inside a transaction block, inside one',
+  reportsOn: 'file',
+  docs: {
+    why: 'CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, DETACH PARTITION … CONCURRENTLY and VACUUM refuse to run in a transaction block: the migration fails with "cannot run inside a transaction block". Migration runners (pgwarden, Flyway, dbmate, Rails, Django) wrap each migration in a transaction unless told otherwise, so such a statement fails there even without an explicit BEGIN.',
+    howToFix:
+      'Move the statement to a migration of its own and mark it `-- pgwarden:no-transaction` (dbmate: `-- migrate:up transaction:false`), with no BEGIN around it. Keep one such statement per migration so that a failure leaves a clear state.',
+    examples: {
+      bad: 'BEGIN;\nCREATE INDEX CONCURRENTLY idx_orders_user_id ON orders (user_id);\nCOMMIT;',
+      good: '-- pgwarden:no-transaction\nCREATE INDEX CONCURRENTLY idx_orders_user_id ON orders (user_id);',
+    },
+  },
+  check({ model, report }) {
+    for (const analyzed of model.statements) {
+      if (!analyzed.inTransactionBlock || analyzed.embeddedIn === 'function') continue;
+      for (const operation of analyzed.operations) {
+        if (!operation.entry || !ENTRIES.has(operation.entry)) continue;
+        if (behaviourAt(operation.entry, model.pgVersion)?.transactionBlock !== false) continue;
+        const where = model.runnerTransaction
+          ? "the migration runner's transaction"
+          : 'a transaction block (BEGIN … COMMIT)';
+        report({
+          message: `${operation.summary} cannot run inside ${where}: PostgreSQL rejects it`,
+          location: locationOf(model, analyzed),
+          fix: `-- pgwarden:no-transaction\n${analyzed.statement.text};`,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,49 @@
+import { defineRule } from '../../core/rule.js';
+import type { MigrationModel } from '../../lint/migration-model.js';
+import { display, locationOf, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
+
+export default defineRule<MigrationModel>({
+  id: 'migration/change-column-type',
+  category: 'migration',
+  model: 'migration',
+  defaultSeverity: 'error',
+  summary: 'ALTER COLUMN … TYPE that rewrites the table',
+  reportsOn: 'file',
+  docs: {
+    why: "Changing a column's type rewrites the whole table and rebuilds its indexes under an ACCESS EXCLUSIVE lock, unless the change is binary coercible: varchar → text, a longer varchar(n), more numeric precision at the same scale, more timestamp precision, cidr → inet (and, from the database, casts such as citext ↔ text). A USING clause that transforms the value always rewrites. Timestamp ↔ timestamptz rewrites except when the session time zone is UTC (PostgreSQL 12+).",
+    howToFix:
+      'For a rewriting change on a busy table: add a new column of the new type, write to both (trigger or application), backfill in batches, switch reads, then drop the old column. Widening changes are safe as they are. Without --db the old type is only known when an earlier migration in the same run created the column: pass --db to decide the others.',
+    examples: {
+      bad: 'ALTER TABLE orders ALTER COLUMN id TYPE bigint;',
+      good: 'ALTER TABLE orders ALTER COLUMN note TYPE text;  -- was varchar(200): no rewrite',
+    },
+  },
+  check({ model, report }) {
+    for (const analyzed of model.statements) {
+      for (const operation of analyzed.operations) {
+        const change = operation.typeChange;
+        const table = operation.relations.table;
+        if (!change || operation.newTable || !table || model.createdHere(table) || change.keepsData === true)
+          continue;
+        const column = operation.column ?? 'the column';
+        const facts = sizeText(model.table(table));
+        if (change.keepsData === undefined) {
+          report({
+            message: `ALTER COLUMN ${column} TYPE ${change.to.display} rewrites ${display(table)}${facts} unless the old type is binary coercible to it; pgwarden does not know the old type (lint with --db)`,
+            location: locationOf(model, analyzed),
+            severity: sizedSeverity(model, table, 'warning'),
+            fix: null,
+          });
+          continue;
+        }
+        const from = change.from ? `${change.from.display} → ` : '';
+        report({
+          message: `ALTER COLUMN ${column} TYPE ${from}${change.to.display}${change.using ? ' USING …' : ''} rewrites ${display(table)}${facts} and its indexes under an ACCESS EXCLUSIVE lock`,
+          location: locationOf(model, analyzed),
+          severity: sizedSeverity(model, table, 'error'),
+          fix: `-- expand and contract instead of rewriting in place:\nALTER TABLE ${table} ADD COLUMN ${column}_new ${change.to.display};\n-- keep it in sync (trigger or application), backfill in batches, switch reads, then:\n-- ALTER TABLE ${table} DROP COLUMN ${column}; ALTER TABLE ${table} RENAME COLUMN ${column}_new TO ${column};`,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,56 @@
+import { defineRule } from '../../core/rule.js';
+import type { AnalyzedStatement, MigrationModel } from '../../lint/migration-model.js';
+import { display, locationOf } from '../../lint/rule-helpers.js';
+import { lockModeSql } from '../../locks/modes.js';
+
+export default defineRule<MigrationModel>({
+  id: 'migration/several-heavy-locks',
+  category: 'migration',
+  model: 'migration',
+  defaultSeverity: 'warning',
+  summary: 'One transaction holds blocking locks on several tables, or keeps working after taking one',
+  reportsOn: 'file',
+  docs: {
+    why: 'Locks are held until the transaction ends. A migration that locks a table and then does more — locks another table, scans or rewrites something — keeps the first table blocked for all of it; and taking ACCESS EXCLUSIVE locks on several tables in one transaction invites deadlocks with the application, which takes its locks in another order.',
+    howToFix:
+      'Split the migration: one blocking change per transaction (per migration), the quick ones first. Combine several changes to the same table into one ALTER TABLE statement.',
+    examples: {
+      bad: 'ALTER TABLE orders ADD COLUMN note text;\nALTER TABLE users ADD COLUMN nickname text;',
+      good: 'ALTER TABLE orders ADD COLUMN note text;\n-- next migration:\nALTER TABLE users ADD COLUMN nickname text;',
+    },
+  },
+  check({ model, report }) {
+    const byTransaction = new Map<number, AnalyzedStatement[]>();
+    for (const analyzed of model.statements) {
+      if (analyzed.embeddedIn === 'function') continue;
+      const list = byTransaction.get(analyzed.transaction.index) ?? [];
+      list.push(analyzed);
+      byTransaction.set(analyzed.transaction.index, list);
+    }
+    for (const statements of byTransaction.values()) {
+      const held = new Map<string, { mode: string; at: AnalyzedStatement }>();
+      for (const analyzed of statements) {
+        const heavy = analyzed.locks.filter((lock) => lock.blocksWrites);
+        const slow = analyzed.scans.length > 0 || analyzed.rewrites.length > 0;
+        const others = [...held.entries()].filter(
+          ([relation]) => !heavy.some((lock) => lock.relation === relation),
+        );
+        const newTables = heavy.filter((lock) => !held.has(lock.relation));
+        if (others.length > 0 && (newTables.length > 0 || slow)) {
+          const [relation, first] = others[0]!;
+          const what =
+            newTables.length > 0
+              ? `locks ${newTables.map((l) => display(l.relation)).join(', ')} too`
+              : 'then scans or rewrites a table';
+          report({
+            message: `this transaction holds ${lockModeSql(first.mode as never)} on ${display(relation)} (line ${first.at.statement.start.line}) and ${what}: ${display(relation)} stays blocked meanwhile`,
+            location: locationOf(model, analyzed),
+            fix: '-- split into separate migrations: one blocking change per transaction',
+          });
+        }
+        for (const lock of heavy)
+          if (!held.has(lock.relation)) held.set(lock.relation, { mode: lock.mode, at: analyzed });
+      }
+    }
+  },
+});

@@ -1,0 +1,35 @@
+import { defineRule } from '../../core/rule.js';
+import { reportPlanFinding } from '../../explain/findings.js';
+import { type PlanModel, percent } from '../../explain/model.js';
+
+export const MIN_PLANNING_MS = 10;
+export const MIN_PLANNING_SHARE = 0.3;
+
+export default defineRule<PlanModel>({
+  id: 'plan/planning-time',
+  category: 'plan',
+  model: 'plan',
+  defaultSeverity: 'warning',
+  summary: 'Planning takes a large share of the statement time',
+  reportsOn: ['query'],
+  docs: {
+    why: "Every statement sent as plain text is planned again. For a query that runs in milliseconds, planning can cost as much as running it: many joins (the planner searches join orders), many partitions not pruned at planning, many indexes, or large IN lists. pgwarden reports planning that takes at least 10 ms and 30% of the statement's time — pgMustard's planning-time tip.",
+    howToFix:
+      "Use a prepared statement (PREPARE / EXECUTE, or the driver's prepared statements) so that the plan is built once and reused; on a partitioned table, make the partition key appear in the WHERE clause as a constant so partitions are pruned at planning; with many joins, join_collapse_limit bounds the search. Estimated saving: half the planning time.",
+  },
+  check(context) {
+    const { model } = context;
+    const { planningMs, totalMs } = model.plan;
+    if (planningMs === null || totalMs === null || totalMs <= 0) return;
+    const share = planningMs / totalMs;
+    if (planningMs < MIN_PLANNING_MS || share < MIN_PLANNING_SHARE) return;
+    reportPlanFinding(context, {
+      node: null,
+      message: `planning took ${planningMs.toFixed(1)} ms, ${percent(share)} of the statement's ${totalMs.toFixed(1)} ms`,
+      fix: "-- prepare the statement (PREPARE / EXECUTE, or your driver's prepared statements) so its plan is reused",
+      savedMs: planningMs * 0.5,
+      estimate: 'half the planning time',
+      evidence: { planningMs, totalMs, planningBuffers: model.plan.planningBuffers },
+    });
+  },
+});

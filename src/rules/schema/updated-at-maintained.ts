@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import type { TriggerInfo } from '../../catalog/model.js';
+import { defineRule } from '../../core/rule.js';
+import { identSql, objectName, tableSql } from '../../schema/keys.js';
+import { qualifiedIdent } from '../../schema/names.js';
+import type { SchemaModel } from '../models.js';
+
+interface Options {
+  column: string;
+  functionName: string;
+  namePatterns: string[];
+}
+
+export default defineRule<SchemaModel, Options>({
+  id: 'schema/updated-at-maintained',
+  category: 'schema',
+  model: 'catalog',
+  defaultSeverity: 'warning',
+  summary: 'updated_at column that no trigger keeps current',
+  reportsOn: ['table'],
+  docs: {
+    why: "A DEFAULT fills updated_at on INSERT only. Unless something sets it on every UPDATE, it goes stale the first time a path forgets — a bulk UPDATE, a console fix, another service, a migration backfill — and every sync job, cache and audit that trusts it silently misses changes. A BEFORE UPDATE … FOR EACH ROW trigger is the one place that no write can bypass. The snapshot holds each trigger's definition and function name but not the function's body (only a hash of it), so a trigger counts when it is enabled, BEFORE UPDATE (on any column, not `UPDATE OF` some), FOR EACH ROW, and its name, its function's name or its arguments mention the column or a word of `namePatterns` (updated, modified, touch, timestamp, moddatetime…). A BEFORE UPDATE row trigger that matches none of them is reported at info, to be checked by hand.",
+    howToFix:
+      "Create the trigger function once per schema, then a trigger per table: `CREATE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$;` and `CREATE TRIGGER trg_orders_updated_at BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION set_updated_at();` (the moddatetime extension's `moddatetime(updated_at)` does the same). The fix reuses a function named `functionName` when the schema has one.",
+    examples: {
+      bad: 'CREATE TABLE orders (id bigint PRIMARY KEY, updated_at timestamptz NOT NULL DEFAULT now());',
+      good: 'CREATE TRIGGER trg_orders_updated_at BEFORE UPDATE ON orders\n  FOR EACH ROW EXECUTE FUNCTION set_updated_at();',
+    },
+  },
+  options: z.object({
+    column: z.string().min(1).default('updated_at').describe('The column a trigger must keep current'),
+    functionName: z
+      .string()
+      .min(1)
+      .default('set_updated_at')
+      .describe('The trigger function the fix uses (and creates when the schema has none)'),
+    namePatterns: z
+      .array(z.string().min(1))
+      .default(['updated', 'modified', 'touch', 'timestamp', 'moddatetime', 'mtime'])
+      .describe('Words in a trigger or function name that say it maintains the column'),
+  }),
+  check({ model, options, report }) {
+    const patterns = [options.column, ...options.namePatterns].map((p) => p.toLowerCase());
+    // trigger functions of that name, per schema
+    const functions = new Map<string, string>();
+    for (const fn of model.snapshot.functions) {
+      if (fn.name === options.functionName && fn.returns === 'trigger' && fn.arguments === '')
+        functions.set(fn.schema, fn.schema);
+    }
+    const rowUpdateTrigger = (t: TriggerInfo) =>
+      t.enabled &&
+      t.timing === 'before' &&
+      t.level === 'row' &&
+      t.events.includes('update') &&
+      !/ UPDATE OF /i.test(t.definition);
+    const looksRight = (t: TriggerInfo) => {
+      const fn = t.function.slice(t.function.lastIndexOf('.') + 1);
+      const args = /EXECUTE (?:FUNCTION|PROCEDURE) .*?\((.*)\)\s*$/i.exec(t.definition)?.[1] ?? '';
+      const text = `${t.name} ${fn} ${args}`.toLowerCase();
+      return patterns.some((p) => text.includes(p));
+    };
+
+    for (const table of model.tables) {
+      if (!table.columns.some((c) => c.name === options.column)) continue;
+      const candidates = table.triggers.filter(rowUpdateTrigger);
+      if (candidates.some(looksRight)) continue;
+      const fnSchema = functions.get(table.schema) ?? (functions.has('public') ? 'public' : table.schema);
+      const fnSql = qualifiedIdent(fnSchema, options.functionName, model.keywords);
+      const fix: string[] = [];
+      // in every finding's fix (each stands alone): CREATE OR REPLACE of the same body is harmless
+      if (!functions.has(fnSchema)) {
+        fix.push(
+          `CREATE OR REPLACE FUNCTION ${fnSql}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.${identSql(model, options.column)} := now();\n  RETURN NEW;\nEND\n$$;`,
+        );
+      }
+      const used = new Set(table.triggers.map((t) => t.name));
+      let name = objectName('trg', table.name, options.column);
+      for (let n = 2; used.has(name); n++) name = objectName('trg', table.name, options.column, String(n));
+      fix.push(
+        `CREATE TRIGGER ${identSql(model, name)} BEFORE UPDATE ON ${tableSql(model, table)}\n  FOR EACH ROW EXECUTE FUNCTION ${fnSql}();`,
+      );
+      report({
+        message:
+          candidates.length === 0
+            ? `${table.qualifiedName}.${options.column} is set on INSERT only: no BEFORE UPDATE … FOR EACH ROW trigger keeps it current`
+            : `${table.qualifiedName}.${options.column}: none of its BEFORE UPDATE row triggers (${candidates.map((t) => `${t.name} → ${t.function}()`).join(', ')}) looks like it sets ${options.column}; check them`,
+        location: { object: table.qualifiedName, kind: 'table' },
+        severity: candidates.length === 0 ? undefined : 'info',
+        fix: fix.join('\n'),
+      });
+    }
+  },
+});

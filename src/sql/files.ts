@@ -1,0 +1,90 @@
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PgwardenError } from '../core/errors.js';
+
+/** SQL text and the name it is reported under. */
+export interface SqlSource {
+  readonly file: string;
+  readonly text: string;
+}
+
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** Files as given, and every `*.sql` file below each given folder (sorted, so the order is stable). */
+export async function collectSqlFiles(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(path);
+    } catch {
+      throw new PgwardenError('input', `no such file or folder: ${path}`);
+    }
+    if (info.isDirectory()) files.push(...(await sqlFilesBelow(path)));
+    else files.push(path);
+  }
+  return files;
+}
+
+async function sqlFilesBelow(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const found: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await sqlFilesBelow(path)));
+    else if (entry.isFile() && entry.name.toLowerCase().endsWith('.sql')) found.push(path);
+  }
+  return found;
+}
+
+/**
+ * Reads SQL files as UTF-8 text; a binary or non-UTF-8 file is a clear error naming it. The reads are
+ * synchronous: SQL files are small and local, and a history of thousands of migrations read one await at a time
+ * spends most of its time waiting on the event loop.
+ */
+export async function readSqlSources(files: readonly string[]): Promise<SqlSource[]> {
+  return files.map((file) => ({ file, text: decodeSql(readSqlBytes(file), file) }));
+}
+
+function readSqlBytes(file: string): Buffer {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    if (size > MAX_FILE_BYTES) {
+      throw new PgwardenError(
+        'input',
+        `${file} is ${Math.round(size / 1024 / 1024)} MB; pgwarden reads SQL files up to 64 MB`,
+      );
+    }
+    return readFileSync(fd);
+  } catch (error) {
+    if (error instanceof PgwardenError) throw error;
+    throw new PgwardenError(
+      'input',
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+export function decodeSql(bytes: Uint8Array, file: string): string {
+  if (bytes.includes(0)) {
+    throw new PgwardenError('input', `${file} is a binary file, not SQL text`, {
+      hint: 'pass SQL files or folders of them',
+    });
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new PgwardenError('input', `${file} is not valid UTF-8`, {
+      hint: 'convert it to UTF-8 (for example: iconv -f latin1 -t utf-8)',
+    });
+  }
+}

@@ -1,0 +1,27 @@
+import rule from '../../../src/rules/migration/backfill-in-transaction.js';
+import { defineCases } from '../../helpers/rule-tester.js';
+import { EXISTING_TABLES } from '../fixtures.js';
+
+export default defineCases(rule, {
+  valid: [
+    {
+      sql: "UPDATE orders SET status = 'new' WHERE status IS NULL;",
+      name: 'a backfill on its own',
+      before: EXISTING_TABLES,
+    },
+    {
+      sql: "ALTER TABLE orders ADD COLUMN c text;\nUPDATE orders SET c = 'x' WHERE id < 100;",
+      name: 'autocommit',
+      noTransaction: true,
+      before: EXISTING_TABLES,
+    },
+    { sql: 'CREATE TABLE t (a int);\nINSERT INTO t VALUES (1);', name: 'filling a new table' },
+  ],
+  invalid: [
+    {
+      sql: "ALTER TABLE orders ADD COLUMN c text;\nUPDATE orders SET c = 'x';",
+      findings: [{ line: 2, message: /runs in the transaction of the schema change at line 1/ }],
+      before: EXISTING_TABLES,
+    },
+  ],
+});

@@ -1,0 +1,32 @@
+import rule from '../../../src/rules/migration/enum-add-value.js';
+import { defineCases } from '../../helpers/rule-tester.js';
+
+export default defineCases(rule, {
+  valid: [
+    { sql: "ALTER TYPE mood ADD VALUE 'happy';", name: 'in a transaction from 12', pgVersion: 12 },
+    {
+      sql: "ALTER TYPE mood ADD VALUE 'happy';",
+      name: 'outside a transaction on 11',
+      pgVersion: 11,
+      noTransaction: true,
+    },
+    {
+      sql: "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';",
+      name: 'RENAME VALUE is not ADD VALUE',
+      pgVersion: 11,
+    },
+  ],
+  invalid: [
+    {
+      sql: "ALTER TYPE mood ADD VALUE 'happy';",
+      name: 'in a transaction on 11',
+      pgVersion: 11,
+      findings: [{ message: /cannot run inside a transaction block on PostgreSQL 11/ }],
+    },
+    {
+      sql: "ALTER TYPE mood ADD VALUE 'happy';\nUPDATE people SET mood = 'happy' WHERE id = 1;",
+      name: 'used before the commit',
+      findings: [{ line: 2, message: /unsafe use of new value/ }],
+    },
+  ],
+});

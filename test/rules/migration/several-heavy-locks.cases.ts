@@ -1,0 +1,32 @@
+import rule from '../../../src/rules/migration/several-heavy-locks.js';
+import { defineCases } from '../../helpers/rule-tester.js';
+import { EXISTING_TABLES } from '../fixtures.js';
+
+export default defineCases(rule, {
+  valid: [
+    {
+      sql: 'ALTER TABLE orders ADD COLUMN a int;\nALTER TABLE orders ADD COLUMN b int;',
+      name: 'one table',
+      before: EXISTING_TABLES,
+    },
+    {
+      sql: 'ALTER TABLE orders ADD COLUMN a int;\nALTER TABLE users ADD COLUMN b int;',
+      name: 'autocommit: each statement its own transaction',
+      noTransaction: true,
+      before: EXISTING_TABLES,
+    },
+  ],
+  invalid: [
+    {
+      sql: 'ALTER TABLE orders ADD COLUMN a int;\nALTER TABLE users ADD COLUMN b int;',
+      findings: [{ line: 2, message: /holds ACCESS EXCLUSIVE on "orders" \(line 1\) and locks "users" too/ }],
+      before: EXISTING_TABLES,
+    },
+    {
+      sql: 'ALTER TABLE users ADD COLUMN b int;\nALTER TABLE orders ALTER COLUMN user_id SET NOT NULL;',
+      name: 'a scan after a lock on another table',
+      findings: [{ line: 2, message: /holds ACCESS EXCLUSIVE on "users" \(line 1\) and locks "orders" too/ }],
+      before: EXISTING_TABLES,
+    },
+  ],
+});

@@ -1,0 +1,143 @@
+import rule from '../../../src/rules/schema/table-naming.js';
+import { defineCases } from '../../helpers/rule-tester.js';
+
+export default defineCases(rule, {
+  valid: [
+    {
+      name: 'snake_case plural tables',
+      setup: `CREATE TABLE customers (id bigint PRIMARY KEY);
+        CREATE TABLE order_items (id bigint PRIMARY KEY);
+        CREATE TABLE categories (id bigint PRIMARY KEY);
+        CREATE TABLE people (id bigint PRIMARY KEY);
+        CREATE TABLE _prisma_migrations (id text PRIMARY KEY);`,
+    },
+    {
+      name: 'uncountable and mass nouns are never asked to change',
+      setup: `CREATE TABLE data (id bigint PRIMARY KEY);
+        CREATE TABLE metadata (id bigint PRIMARY KEY);
+        CREATE TABLE news (id bigint PRIMARY KEY);
+        CREATE TABLE series (id bigint PRIMARY KEY);
+        CREATE TABLE order_status (id bigint PRIMARY KEY);
+        CREATE TABLE species (id bigint PRIMARY KEY);
+        CREATE TABLE price_history (id bigint PRIMARY KEY);
+        CREATE TABLE inventory (id bigint PRIMARY KEY);
+        CREATE TABLE feedback (id bigint PRIMARY KEY);`,
+    },
+    {
+      name: 'a last word with digits is not judged; partitions follow their parent',
+      setup: `CREATE TABLE log_v2 (id bigint PRIMARY KEY);
+        CREATE TABLE events (id bigint, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+        CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');`,
+    },
+    {
+      name: 'views are checked for snake_case only, never their number',
+      setup: `CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);
+        CREATE VIEW monthly_revenue AS SELECT sum(total) AS total FROM orders;
+        CREATE MATERIALIZED VIEW order_summary AS SELECT count(*) AS n FROM orders;`,
+    },
+    {
+      name: 'a singular convention',
+      options: { plural: false },
+      setup: `CREATE TABLE customer (id bigint PRIMARY KEY);
+        CREATE TABLE order_item (id bigint PRIMARY KEY);
+        CREATE TABLE news (id bigint PRIMARY KEY);
+        CREATE TABLE data (id bigint PRIMARY KEY);
+        CREATE TABLE status (id bigint PRIMARY KEY);`,
+    },
+    {
+      name: 'views not checked when views: false',
+      options: { views: false },
+      setup: 'CREATE VIEW "ActiveUsers" AS SELECT 1 AS one;',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a singular table',
+      setup: 'CREATE TABLE order_item (id bigint PRIMARY KEY);',
+      findings: [
+        {
+          object: 'public.order_item',
+          severity: 'warning',
+          message: 'table public.order_item is singular (tables are named in the plural): order_items',
+          fix: 'ALTER TABLE public.order_item RENAME TO order_items;',
+        },
+      ],
+    },
+    {
+      name: 'a reserved word that the plural frees from its quotes',
+      setup: 'CREATE TABLE "user" (id bigint PRIMARY KEY); CREATE TABLE "order" (id bigint PRIMARY KEY);',
+      findings: [
+        { object: 'public.order', fix: 'ALTER TABLE public."order" RENAME TO orders;' },
+        { object: 'public.user', fix: 'ALTER TABLE public."user" RENAME TO users;' },
+      ],
+    },
+    {
+      name: 'mixed case, irregular plurals',
+      setup: `CREATE TABLE "OrderItem" (id bigint PRIMARY KEY);
+        CREATE TABLE "Categories" (id bigint PRIMARY KEY);
+        CREATE TABLE person (id bigint PRIMARY KEY);`,
+      findings: [
+        {
+          object: 'public.Categories',
+          message: 'table public.Categories is not snake_case: categories',
+          fix: 'ALTER TABLE public."Categories" RENAME TO categories;',
+        },
+        {
+          object: 'public.OrderItem',
+          message:
+            'table public.OrderItem is not snake_case and is singular (tables are named in the plural): order_items',
+          fix: 'ALTER TABLE public."OrderItem" RENAME TO order_items;',
+        },
+        { object: 'public.person', fix: 'ALTER TABLE public.person RENAME TO people;' },
+      ],
+    },
+    {
+      name: 'a partitioned table, in another schema',
+      setup: `CREATE SCHEMA app;
+        CREATE TABLE app.event (id bigint, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+        CREATE TABLE app.event_2025 PARTITION OF app.event FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');`,
+      findings: [{ object: 'app.event', fix: 'ALTER TABLE app.event RENAME TO events;' }],
+    },
+    {
+      name: 'views and materialized views that are not snake_case',
+      setup: `CREATE TABLE orders (id bigint PRIMARY KEY);
+        CREATE VIEW "ActiveOrders" AS SELECT * FROM orders;
+        CREATE MATERIALIZED VIEW "Order Summary" AS SELECT count(*) AS n FROM orders;`,
+      findings: [
+        {
+          object: 'public.ActiveOrders',
+          message: 'view public.ActiveOrders is not snake_case: active_orders',
+          fix: 'ALTER VIEW public."ActiveOrders" RENAME TO active_orders;',
+        },
+        {
+          object: 'public.Order Summary',
+          fix: 'ALTER MATERIALIZED VIEW public."Order Summary" RENAME TO order_summary;',
+        },
+      ],
+    },
+    {
+      name: 'the conventional name is taken: no fix',
+      setup: 'CREATE TABLE orders (id bigint PRIMARY KEY); CREATE TABLE "Orders" (id bigint PRIMARY KEY);',
+      findings: [{ object: 'public.Orders', message: /that name is taken in schema public/, fix: null }],
+    },
+    {
+      name: 'a singular convention flags plurals',
+      options: { plural: false },
+      setup:
+        'CREATE TABLE customers (id bigint PRIMARY KEY); CREATE TABLE categories (id bigint PRIMARY KEY);',
+      findings: [
+        {
+          object: 'public.categories',
+          message: 'table public.categories is plural (tables are named in the singular): category',
+          fix: 'ALTER TABLE public.categories RENAME TO category;',
+        },
+        { object: 'public.customers', fix: 'ALTER TABLE public.customers RENAME TO customer;' },
+      ],
+    },
+    {
+      name: 'no snake_case spelling can be derived',
+      setup: 'CREATE TABLE "2fa_codes" (id bigint PRIMARY KEY);',
+      findings: [{ object: 'public.2fa_codes', message: /choose a snake_case name/, fix: null }],
+    },
+  ],
+});

@@ -6,6 +6,25 @@ export { type InspectData, type InspectOptions, inspect } from './catalog/inspec
 export * from './catalog/model.js';
 export { findTable, loadSnapshot, type SnapshotOptions } from './catalog/snapshot.js';
 export {
+  CHECK_STEPS,
+  type CheckData,
+  type CheckOptions,
+  type CheckProgress,
+  type CheckStep,
+  checkProject,
+  checkStepTitle,
+  type StepResult,
+} from './check/check.js';
+export {
+  type Box,
+  type BoxStatus,
+  buildChecklist,
+  CHECKLIST,
+  type CheckScope,
+  type Section,
+} from './check/checklist.js';
+export { renderCheckMarkdown, renderCheckText } from './check/render.js';
+export {
   CONFIG_FILE,
   defaultConfig,
   type LoadedConfig,

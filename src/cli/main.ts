@@ -70,6 +70,48 @@ export function buildProgram(): Command {
       `\nWithout --db or DATABASE_URL, commands that need a database start an embedded PostgreSQL 18.\nExit codes: 0 ok, 1 findings at or above --fail-on, 2 usage/config/connection error, 3 refused by the guard.\n`,
     );
 
+  program
+    .command('check')
+    .description(
+      'the Definition of Done of a database change: lint and trace the migrations, verify they reverse, review the schema they build, review and EXPLAIN the queries on seeded data, check the guard; prints the checklist',
+    )
+    .argument('[project]', 'the project folder (migrations, queries, pgwarden.config.json)', '.')
+    .option(
+      '--db <url>',
+      'server for the scratch and shadow databases (needs CREATEDB; default: DATABASE_URL, else embedded)',
+    )
+    .option('--no-explain', 'do not EXPLAIN ANALYZE the queries')
+    .addOption(
+      new Option('--format <format>', 'output format (markdown: a pull request comment)')
+        .choices(FORMATS)
+        .default('text'),
+    )
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        'a box fails, and the exit code is 1, on a finding of this severity or above',
+      )
+        .choices(FAIL_ON_LEVELS)
+        .default('warning'),
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'pgwarden check examples/shop',
+        'pgwarden check . --format markdown > check.md',
+        'pgwarden check --db postgres://ci@localhost:5432/postgres --fail-on error',
+      ]),
+    )
+    .action(async (project: string, options, command: Command) => {
+      await withContext(command, async (context) => {
+        const { runCheck } = await import('./commands/check.js');
+        await runCheck(context, project, {
+          ...options,
+          configGiven: command.optsWithGlobals().config !== undefined,
+        });
+      });
+    });
+
   outputOptions(
     program
       .command('inspect')

@@ -114,6 +114,21 @@ export const configSchema = z
         tenancy: { column: 'tenant_id', mode: 'auto', globalTables: [] },
         softDeleteColumn: 'deleted_at',
       }),
+    /** `pgwarden check`: where the project's queries and seed data are. */
+    check: z
+      .object({
+        /**
+         * SQL files, code files (.ts, .js …) or folders holding the application's queries, relative to the project.
+         * Default: whichever of queries/, sql/ and src/ exist.
+         */
+        queries: z.array(z.string().min(1)).optional(),
+        /** A SQL script that fills the shadow database after the migrations, so query plans are realistic. */
+        seed: z.string().min(1).optional(),
+        /** EXPLAIN ANALYZE each query on the seeded shadow database. */
+        explain: z.boolean().default(true),
+      })
+      .strict()
+      .default({ explain: true }),
     rules: z.record(z.string(), ruleSetting).default({}),
   })
   .strict();

@@ -4,7 +4,7 @@
  * filter an index could take as its condition, or — when none of those applies — many rows removed by a filter.
  * Also the indexes pgwarden suggests, shared by the rules that suggest them and by the hypopg costing.
  */
-import type { Conjunct } from './conditions.js';
+import { type Conjunct, parseCondition } from './conditions.js';
 import { quoteIdent, type TableFacts } from './facts.js';
 import { indexesOn, localNames, type PlanModel, tableOf, tableSql } from './model.js';
 import type { PlanNode } from './plan.js';
@@ -402,16 +402,15 @@ export function diagnoseNestedLoop(model: PlanModel, node: PlanNode): NestedLoop
   }
   const scan = scanBelow(model, inner);
   if (!scan || scan.nodeType !== 'Seq Scan') return null;
-  // the join key: a Join Filter conjunct `a.x = b.y` with one side on the inner relation
+  // the join key: a Join Filter conjunct `a.x = b.y` with one side a bare column of the inner relation. The model
+  // reads join filters with no relation local (both sides then look foreign and the conjunct is `other`): read it
+  // again from the inner relation's side, so that its column is the conjunct's column and the other side an outer one
   const names = localNames(scan) ?? [];
-  const conjuncts = model.conditions[node.id]?.joinFilter?.conjuncts ?? [];
+  const conjuncts = node.joinFilter ? parseCondition(node.joinFilter, names).conjuncts : [];
   let column: string | null = null;
   for (const c of conjuncts) {
-    if (c.kind !== 'eq' || c.columns.length !== 2) continue;
-    const local = c.columns.find((u) => u.qualifier !== null && names.includes(u.qualifier));
-    const other = c.columns.find((u) => u !== local);
-    if (local && other && other.qualifier !== local.qualifier) {
-      column = local.name;
+    if (c.kind === 'eq' && c.column && c.wrap === null && c.joinsTo) {
+      column = c.column;
       break;
     }
   }

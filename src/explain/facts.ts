@@ -179,7 +179,7 @@ export async function readDatabaseFacts(
         'reading the indexes of the plan',
         `SELECT i.indrelid::int AS relid, ic.relname AS name, format('%I.%I', n.nspname, ic.relname) AS qualified,
                 pg_get_indexdef(i.indexrelid) AS definition,
-                ARRAY(SELECT CASE WHEN k.attnum = 0 THEN NULL ELSE a.attname END
+                ARRAY(SELECT CASE WHEN k.attnum = 0 THEN NULL ELSE a.attname::text END
                         FROM unnest(i.indkey[0:i.indnkeyatts - 1]) WITH ORDINALITY AS k(attnum, ord)
                         LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
                        ORDER BY k.ord) AS keys,
@@ -199,7 +199,7 @@ export async function readDatabaseFacts(
       const statistics = await c.rows<{ relid: number; name: string; columns: string[]; kinds: string[] }>(
         'reading the extended statistics of the plan',
         `SELECT s.stxrelid::int AS relid, s.stxname AS name,
-                ARRAY(SELECT a.attname FROM unnest(s.stxkeys) k(attnum)
+                ARRAY(SELECT a.attname::text FROM unnest(s.stxkeys) k(attnum)
                         JOIN pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = k.attnum) AS columns,
                 s.stxkind::text[] AS kinds
            FROM pg_statistic_ext s

@@ -45,6 +45,32 @@ async function toolMajor(name: 'pg_dump' | 'pg_restore'): Promise<{ major: numbe
   }
 }
 
+/**
+ * Whether the guard could back up a PostgreSQL `serverMajor` server here: pg_dump and pg_restore installed and
+ * at least that major. `problem` says what is missing, in words a user can act on.
+ */
+export async function guardReadiness(
+  serverMajor: number,
+): Promise<{ ready: boolean; tools: string[]; problem: string | null }> {
+  const tools: string[] = [];
+  for (const name of ['pg_dump', 'pg_restore'] as const) {
+    try {
+      const found = await toolMajor(name);
+      tools.push(found.text);
+      if (found.major < serverMajor) {
+        return {
+          ready: false,
+          tools,
+          problem: `${name} ${found.major} cannot back up a PostgreSQL ${serverMajor} server: install postgresql-client-${serverMajor} or set PGWARDEN_${name.toUpperCase()}`,
+        };
+      }
+    } catch (error) {
+      return { ready: false, tools, problem: (error as PgwardenError).message };
+    }
+  }
+  return { ready: true, tools, problem: null };
+}
+
 async function fileSha256(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);

@@ -10,6 +10,7 @@ import type { Finding } from '../../src/core/finding.js';
 import type { AnyRule } from '../../src/core/rule.js';
 import type { Connection } from '../../src/db/connection.js';
 import { openTarget } from '../../src/db/target.js';
+import { explainQuery } from '../../src/explain/explain.js';
 import { checkSql } from '../../src/lint/check-sql.js';
 import { traceMigrations } from '../../src/lint/trace-lint.js';
 import { verifyMigrations } from '../../src/migrate/verify.js';
@@ -88,7 +89,25 @@ export interface QueryCase extends BaseCase {
   readonly schemaSource?: 'live' | 'shadow';
 }
 
-export type RuleCase = SqlCase | CatalogCase | MigrationsCase | QueryCase;
+/**
+ * A plan rule case: `setup` (DDL and data) runs on a fresh database of a real PostgreSQL, which is analyzed (and
+ * vacuumed unless `vacuum: false`); `settings` are set on that database (ALTER DATABASE … SET, so the session that
+ * explains has them); then `explain` is explained as `pgwarden explain --db` explains it (EXPLAIN ANALYZE by
+ * default) and the rule's findings are kept.
+ */
+export interface PlanCase extends BaseCase {
+  readonly setup: string;
+  readonly explain: string;
+  readonly settings?: Readonly<Record<string, string>>;
+  /** Run VACUUM ANALYZE after the setup (default); `false`: ANALYZE only (heap fetches need an unvacuumed table). */
+  readonly vacuum?: boolean;
+  /** EXPLAIN without ANALYZE. */
+  readonly noAnalyze?: boolean;
+  /** Server to run on (default: the run's embedded PostgreSQL 18). */
+  readonly serverUrl?: () => string;
+}
+
+export type RuleCase = SqlCase | CatalogCase | MigrationsCase | QueryCase | PlanCase;
 
 export interface RuleCases {
   readonly rule: AnyRule;
@@ -112,6 +131,7 @@ export async function evaluateCase(rule: AnyRule, testCase: RuleCase): Promise<F
     testCase.options ? { [rule.id]: { options: testCase.options } } : {},
     registry,
   );
+  if ('explain' in testCase) return evaluatePlanCase(rule, testCase);
   if ('query' in testCase) {
     const found = await evaluateQueryCase(testCase, { pgVersion, settings, rules: registry });
     return found.filter((f) => f.rule === rule.id);
@@ -206,6 +226,31 @@ async function reviewCase(
   return applySchemaExceptions(findings, snapshot, config).kept;
 }
 
+async function evaluatePlanCase(rule: AnyRule, testCase: PlanCase): Promise<Finding[]> {
+  const db = await createTestDatabase((testCase.serverUrl ?? pg18Url)());
+  try {
+    await db.exec(testCase.setup);
+    await db.exec(testCase.vacuum === false ? 'ANALYZE' : 'VACUUM ANALYZE');
+    for (const [name, value] of Object.entries(testCase.settings ?? {})) {
+      await db.exec(`ALTER DATABASE ${db.name} SET ${name} = '${value.replace(/'/g, "''")}'`);
+    }
+    const config = parseConfig(
+      testCase.options ? { rules: { [rule.id]: { options: testCase.options } } } : {},
+      'case',
+    );
+    const report = await explainQuery({
+      config: { config, path: null, dir: process.cwd() },
+      sql: testCase.explain,
+      db: db.url,
+      analyze: testCase.noAnalyze !== true,
+      env: {},
+    });
+    return report.findings.filter((finding) => finding.rule === rule.id);
+  } finally {
+    await db.drop();
+  }
+}
+
 /** Runs a catalog case; with `checkFixes`, also runs the fixes and returns the findings left after them. */
 async function evaluateCatalogCase(
   rule: AnyRule,
@@ -256,7 +301,9 @@ function matches(finding: Finding, expected: ExpectedFinding): void {
 function label(testCase: RuleCase): string {
   const text =
     testCase.name ??
-    ('query' in testCase
+    ('explain' in testCase
+      ? testCase.explain
+      : 'query' in testCase
       ? testCase.query
       : 'sql' in testCase
         ? testCase.sql
@@ -288,7 +335,7 @@ export function runCases(cases: RuleCases): void {
               matches(findings[index]!, expected);
             });
           }
-          if ('setup' in testCase && testCase.fixResolves !== false && findings.some((f) => f.fix)) {
+          if ('setup' in testCase && !('explain' in testCase) && testCase.fixResolves !== false && findings.some((f) => f.fix)) {
             const pgVersion = testCase.pgVersion ?? 18;
             const settings = resolveRuleSettings(
               testCase.options ? { [cases.rule.id]: { options: testCase.options } } : {},

@@ -61,10 +61,13 @@ export async function runExplain(
   }
   emit(context, report, options, (colors) => {
     const plan = { ...data.plan, root: data.plan.nodes[0]! } as import('../../index.js').Plan;
-    const how = data.explain.options
-      ? `EXPLAIN (${data.explain.options})${data.explain.generic ? ', a generic plan: the query has parameters without values' : ''}`
-      : 'a plan read from a file';
-    const lines = [colors.dim(`${how} on ${data.source}`)];
+    // a plan file alone: the source says so; with a database, the plan was read with that database's tables
+    const header = data.explain.options
+      ? `EXPLAIN (${data.explain.options})${data.explain.generic ? ', a generic plan: the query has parameters without values' : ''} on ${data.source}`
+      : data.hypopg === 'no-database'
+        ? `${data.source.charAt(0).toUpperCase()}${data.source.slice(1)}`
+        : `A plan read from a file, with the tables of ${data.source}`;
+    const lines = [colors.dim(header)];
     if (data.rolledBack)
       lines.push(colors.dim('The statement ran and was rolled back: nothing it changed remains.'));
     lines.push('', lib.renderPlan(plan, colors, { width: process.stdout.columns || 100, marks }).trimEnd());

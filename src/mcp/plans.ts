@@ -1,0 +1,377 @@
+/**
+ * Applying migrations through an agent: plan → approve → apply. `plan_migrations` reads what would run and
+ * records it under an id, with the checksum of every migration file; the agent shows the plan to the user; on
+ * approval `apply_migrations` applies exactly that plan — the same migrations, from unchanged files, on a
+ * database still in the state the plan saw — through the runner and its guard, or refuses.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import * as lib from '../index.js';
+import { type McpContext, migrationsDir } from './context.js';
+import { guarded, Refusal, success } from './results.js';
+import { statusText } from './tools.js';
+
+export interface PlannedStatement {
+  readonly line: number;
+  readonly sql: string;
+  readonly locks: readonly { relation: string; mode: string; blocksReads: boolean; blocksWrites: boolean }[];
+}
+
+export interface PlanMigration {
+  readonly version: string;
+  readonly name: string;
+  readonly file: string;
+  readonly checksum: string;
+  readonly transaction: boolean;
+  readonly statements: readonly PlannedStatement[];
+  /** The statements that destroy data, and what the guard backs up before each. */
+  readonly destructive: readonly lib.Destruction[];
+}
+
+export interface MigrationPlan {
+  readonly planId: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly database: string;
+  readonly dir: string;
+  /** migrateUp's `to`: the plan's last version. */
+  readonly to: string;
+  readonly pgVersion: number;
+  readonly migrations: readonly PlanMigration[];
+  /** Whether the runner backs up before destructive statements on this database (not on the embedded server). */
+  readonly guardBackups: boolean;
+  readonly findings: readonly lib.Finding[];
+  readonly summary: lib.SeverityCounts;
+  readonly preflight: lib.MigrateResult['preflight'];
+  readonly drift: lib.MigrateResult['drift'];
+  /** Every migration file of the folder when planned: version → checksum. */
+  readonly checksums: Readonly<Record<string, string>>;
+}
+
+type PlanState = 'open' | 'applying' | 'used' | 'stale';
+
+interface StoredPlan {
+  readonly plan: MigrationPlan;
+  readonly expires: number;
+  state: PlanState;
+}
+
+function writesDisabled(tool: string): Refusal {
+  return new Refusal(
+    'writes-disabled',
+    `${tool} changes the database, and this MCP server is read-only`,
+    'start the server with --allow-writes (for example `npx pgwarden mcp --project DIR --allow-writes`) to plan and apply migrations; migration_status and lint_migration work without it',
+  );
+}
+
+const severityCounts = (findings: readonly lib.Finding[]) => lib.countBySeverity(findings);
+
+async function checksumsOf(dir: string): Promise<Record<string, string>> {
+  const migrations = await lib.readMigrations(dir);
+  return Object.fromEntries(migrations.map((m) => [m.version, lib.migrationChecksum(m)]));
+}
+
+function differences(before: Readonly<Record<string, string>>, now: Readonly<Record<string, string>>) {
+  const changed: string[] = [];
+  for (const [version, checksum] of Object.entries(before)) {
+    if (!(version in now)) changed.push(`${version} removed`);
+    else if (now[version] !== checksum) changed.push(`${version} changed`);
+  }
+  for (const version of Object.keys(now)) if (!(version in before)) changed.push(`${version} added`);
+  return changed;
+}
+
+async function serverMajor(target: lib.DatabaseTarget): Promise<number> {
+  const connection = await target.connect();
+  try {
+    return (await lib.serverVersion(connection)).major;
+  } finally {
+    await connection.close();
+  }
+}
+
+function planText(plan: MigrationPlan): string {
+  const lines = [
+    `Plan ${plan.planId} for ${plan.database} (valid until ${plan.expiresAt}):`,
+    `apply ${plan.migrations.length} migration(s), up to ${plan.to}, from ${plan.dir}`,
+  ];
+  for (const session of plan.preflight) {
+    lines.push(
+      `⚠ pid ${session.pid} has been in a transaction for ${session.ageSeconds} s (${session.state}) holding ${session.relations.join(', ') || 'no table lock yet'}: ${session.query}`,
+    );
+  }
+  if (plan.drift) lines.push('⚠ the schema differs from what the last migration left (column order only)');
+  for (const migration of plan.migrations) {
+    lines.push(
+      '',
+      `${migration.version}_${migration.name}${migration.transaction ? '' : ' (no transaction)'} — sha256 ${migration.checksum.slice(0, 12)}`,
+    );
+    for (const d of migration.destructive) {
+      const objects = [...d.backup.tables, ...d.backup.schemas].join(', ');
+      lines.push(
+        `  DESTROYS line ${d.line} ${d.action}${plan.guardBackups ? `: the guard backs up ${objects} first` : ' (embedded server: no backup is taken)'}`,
+      );
+    }
+    for (const statement of migration.statements) {
+      const locks = statement.locks.map((l) => `${l.relation} ${l.mode}`).join(', ');
+      lines.push(`  ${statement.line}: ${statement.sql.replace(/\s+/g, ' ').slice(0, 160)}${locks ? `  [${locks}]` : ''}`);
+    }
+  }
+  const mine = plan.findings;
+  lines.push(
+    '',
+    mine.length === 0
+      ? 'Lint: no findings.'
+      : `Lint: ${plan.summary.error} error(s), ${plan.summary.warning} warning(s), ${plan.summary.info} info:`,
+  );
+  for (const f of mine) {
+    const where = 'file' in f.location ? `${f.location.file.split('/').at(-1)}:${f.location.line}` : '';
+    lines.push(`  ${f.severity} ${where} ${f.message} (${f.rule})${f.fix ? `\n    fix: ${f.fix.split('\n')[0]}` : ''}`);
+  }
+  lines.push(
+    '',
+    'Show this plan to the user. Only after they approve it, call apply_migrations with this plan_id.',
+  );
+  return lines.join('\n');
+}
+
+/** The plans of this server session, in memory: an id is valid once, until it expires. */
+export class PlanStore {
+  readonly #plans = new Map<string, StoredPlan>();
+
+  add(plan: MigrationPlan, ttlMs: number): void {
+    this.#plans.set(plan.planId, { plan, expires: Date.now() + ttlMs, state: 'open' });
+  }
+
+  /** Takes the plan for applying (at once, so two calls cannot both apply it), or refuses. */
+  take(id: string): StoredPlan {
+    const stored = this.#plans.get(id);
+    if (!stored)
+      throw new Refusal(
+        'plan-not-found',
+        `no migration plan "${id}"`,
+        'call plan_migrations, show the plan to the user, and apply it with the plan_id it returns',
+      );
+    if (stored.state === 'used' || stored.state === 'applying')
+      throw new Refusal(
+        'plan-used',
+        `migration plan ${id} was already ${stored.state === 'used' ? 'applied' : 'being applied'}`,
+        'a plan applies once: call plan_migrations for a new one',
+      );
+    if (stored.state === 'stale')
+      throw new Refusal(
+        'plan-stale',
+        `migration plan ${id} no longer matches the migrations or the database`,
+        'call plan_migrations again and show the new plan to the user',
+      );
+    if (Date.now() > stored.expires) {
+      this.#plans.delete(id);
+      throw new Refusal(
+        'plan-expired',
+        `migration plan ${id} expired at ${stored.plan.expiresAt}`,
+        'call plan_migrations again and show the new plan to the user',
+      );
+    }
+    stored.state = 'applying';
+    return stored;
+  }
+}
+
+function registerPlan(server: McpServer, context: McpContext, store: PlanStore): void {
+  server.registerTool(
+    'plan_migrations',
+    {
+      title: 'Plan migrations',
+      description:
+        'Step 1 of applying migrations (needs --allow-writes): reads the pending migrations and returns a plan with an id — each migration with its statements and the locks they take, the lint findings, and the statements that destroy data (which the guard backs up first). Changes nothing. Show the plan to the user; apply it with apply_migrations only after they approve.',
+      inputSchema: {
+        to: z.string().min(1).optional().describe('plan up to and including this version (default: every pending one)'),
+        dir: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("the migrations folder, relative to the project (default: the config's, else migrations/)"),
+      },
+      annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false },
+    },
+    (input) =>
+      guarded(async () => {
+        if (!context.allowWrites) throw writesDisabled('plan_migrations');
+        const dir = migrationsDir(context, input.dir);
+        const checksums = await checksumsOf(dir);
+        const target = await context.databases.target(false);
+        let dry: lib.MigrateResult;
+        let pgVersion: number;
+        try {
+          // the runner's own checks: changed or missing applied files, out-of-order, failed part-way, drift
+          dry = await lib.migrateUp(
+            { target, config: context.config, dir, log: context.log },
+            { to: input.to, dryRun: true },
+          );
+          pgVersion = await serverMajor(target);
+        } finally {
+          await target.close();
+        }
+        if (dry.plan.length === 0) {
+          return success(
+            { planId: null, database: dry.database, migrations: [], statuses: dry.statuses },
+            `Nothing to apply on ${dry.database}: no pending migration${input.to ? ` up to ${input.to}` : ''}.\n\n${statusText(dry)}`,
+          );
+        }
+        // every migration in order (earlier ones inform later ones), checked by the rules and modelled
+        const migrations = await lib.readMigrations(dir);
+        const checked = await lib.checkSql(
+          migrations.map((m) => m.up),
+          {
+            pgVersion,
+            settings: lib.resolveRuleSettings(context.config.config.rules, lib.allRules),
+            thresholds: context.config.config.thresholds,
+          },
+        );
+        const byVersion = new Map(migrations.map((m, i) => [m.version, { migration: m, model: checked.migrations[i]! }]));
+        const pendingFiles = new Set(dry.plan.map((p) => resolve(byVersion.get(p.version)!.migration.up.file)));
+        const findings = checked.findings.filter(
+          (f) => 'file' in f.location && pendingFiles.has(resolve(f.location.file)),
+        );
+        const guardBackups = target.kind !== 'embedded';
+        const now = Date.now();
+        const plan: MigrationPlan = {
+          planId: randomUUID(),
+          createdAt: new Date(now).toISOString(),
+          expiresAt: new Date(now + context.planTtlMs).toISOString(),
+          database: dry.database,
+          dir,
+          to: dry.plan.at(-1)!.version,
+          pgVersion,
+          migrations: dry.plan.map((planned) => {
+            const { migration, model } = byVersion.get(planned.version)!;
+            return {
+              version: planned.version,
+              name: planned.name,
+              file: migration.up.file,
+              checksum: checksums[planned.version]!,
+              transaction: planned.transaction,
+              statements: model.statements
+                .filter((a) => !a.embeddedIn)
+                .map((a) => ({
+                  line: a.statement.start.line,
+                  sql: a.statement.text,
+                  locks: a.locks.map(({ relation, mode, blocksReads, blocksWrites }) => ({
+                    relation,
+                    mode,
+                    blocksReads,
+                    blocksWrites,
+                  })),
+                })),
+              // on a live database the runner's list (from the catalog); on the embedded server, from the files
+              destructive: guardBackups ? planned.guard : lib.destructions(model),
+            };
+          }),
+          guardBackups,
+          findings,
+          summary: severityCounts(findings),
+          preflight: dry.preflight,
+          drift: dry.drift,
+          checksums,
+        };
+        store.add(plan, context.planTtlMs);
+        return success({ ...plan }, planText(plan));
+      }, context.debug),
+  );
+}
+
+function registerApply(server: McpServer, context: McpContext, store: PlanStore): void {
+  server.registerTool(
+    'apply_migrations',
+    {
+      title: 'Apply a migration plan',
+      description:
+        'Step 2 (needs --allow-writes): applies exactly the plan that plan_migrations returned and the user approved — each migration in its own transaction, with lock and statement timeouts, the migration lock, and the guard (a verified backup before any statement that destroys data). Refuses when the plan id is unknown, expired or already used, or when the migration files or the database changed since the plan.',
+      inputSchema: {
+        plan_id: z.string().min(1).describe('the planId returned by plan_migrations, after the user approved that plan'),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    },
+    (input) =>
+      guarded(async () => {
+        if (!context.allowWrites) throw writesDisabled('apply_migrations');
+        const stored = store.take(input.plan_id);
+        const { plan } = stored;
+        let started = false;
+        try {
+          const changed = differences(plan.checksums, await checksumsOf(plan.dir));
+          if (changed.length > 0) {
+            stored.state = 'stale';
+            throw new Refusal(
+              'plan-stale',
+              `the migration files changed since plan ${plan.planId}: ${changed.join(', ')}`,
+              'nothing was applied; call plan_migrations again and show the new plan to the user',
+              { changed },
+            );
+          }
+          const runner = { config: context.config, dir: plan.dir, log: context.log };
+          const reader = await context.databases.target(false);
+          let status: lib.MigrateResult;
+          try {
+            status = await lib.migrateStatus({ ...runner, target: reader });
+          } finally {
+            await reader.close();
+          }
+          const pending = status.statuses
+            .filter((s) => (s.state === 'pending' || s.state === 'failed') && lib.compareVersions(s.version, plan.to) <= 0)
+            .map((s) => s.version);
+          const planned = plan.migrations.map((m) => m.version);
+          if (pending.join('\n') !== planned.join('\n')) {
+            stored.state = 'stale';
+            throw new Refusal(
+              'plan-stale',
+              `the database changed since plan ${plan.planId}: pending now ${pending.join(', ') || 'none'}, planned ${planned.join(', ')}`,
+              'nothing was applied; call plan_migrations again and show the new plan to the user',
+            );
+          }
+          const writer = await context.databases.target(true);
+          let result: lib.MigrateResult;
+          try {
+            // the runner's guard is always on here: no --no-guard through the MCP server
+            started = true;
+            result = await lib.migrateUp({ ...runner, target: writer }, { to: plan.to });
+          } finally {
+            await writer.close();
+          }
+          stored.state = 'used';
+          const applied = result.runs.map((r) => r.version);
+          const lines = [
+            `Applied plan ${plan.planId} on ${result.database}:`,
+            ...result.runs.map(
+              (r) =>
+                `  applied ${r.version}_${r.name} (${r.statements} statements, ${r.ms} ms${r.retries ? `, ${r.retries} lock retries` : ''}${r.backup ? `, backup ${r.backup.file}` : ''})`,
+            ),
+            '',
+            statusText(result),
+          ];
+          return success(
+            {
+              planId: plan.planId,
+              applied,
+              runs: result.runs,
+              database: result.database,
+              statuses: result.statuses,
+            },
+            lines.join('\n'),
+          );
+        } catch (error) {
+          // a failure before anything ran (a connection) leaves the plan open; once the runner started, it is used
+          if (stored.state === 'applying') stored.state = started ? 'used' : 'open';
+          throw error;
+        }
+      }, context.debug),
+  );
+}
+
+export function registerPlanTools(server: McpServer, context: McpContext): void {
+  const store = new PlanStore();
+  registerPlan(server, context, store);
+  registerApply(server, context, store);
+}

@@ -1,0 +1,521 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import * as lib from '../index.js';
+import { exists, type McpContext, migrationsDir, projectPath } from './context.js';
+import { guarded, reportJson, reportText, success } from './results.js';
+
+const SOURCES = ['database', 'migrations', 'files'] as const;
+type Source = (typeof SOURCES)[number];
+
+const READ_ONLY = { readOnlyHint: true, destructiveHint: false, openWorldHint: false } as const;
+
+const findingSchema = z.looseObject({
+  rule: z.string(),
+  severity: z.enum(['error', 'warning', 'info']),
+  message: z.string(),
+  location: z.union([
+    z.looseObject({ file: z.string(), line: z.number(), column: z.number() }),
+    z.looseObject({ object: z.string(), kind: z.string() }),
+  ]),
+  fix: z.string().nullable(),
+  docs: z.string(),
+});
+
+/** The envelope every report has (`--format json`); each tool adds its own data beside it. */
+export const reportShape = {
+  tool: z.literal('pgwarden'),
+  version: z.string(),
+  command: z.string(),
+  findings: z.array(findingSchema),
+  summary: z.looseObject({ error: z.number(), warning: z.number(), info: z.number(), total: z.number() }),
+  skipped: z.array(z.unknown()),
+};
+
+const sourceInput = {
+  source: z
+    .enum(SOURCES)
+    .optional()
+    .describe(
+      'what to work on: "database" (the --db / DATABASE_URL database, read-only; else the project\'s database on the embedded server), "migrations" (the schema the migrations folder builds, on a shadow database) or "files" (the schema DDL files build). Default: "database" when the server has a database URL, else "migrations" when the project has a migrations folder, else "database".',
+    ),
+  files: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe('DDL files or folders, relative to the project (for source "files"; implies it)'),
+  migrations_dir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("the migrations folder, relative to the project (default: the config's, else migrations/)"),
+};
+
+async function chooseSource(
+  context: McpContext,
+  input: { source?: Source; files?: string[]; migrations_dir?: string },
+): Promise<Source> {
+  if (input.files && input.files.length > 0) {
+    if (input.source !== undefined && input.source !== 'files')
+      throw new lib.PgwardenError('usage', `"files" goes with source "files", not "${input.source}"`);
+    return 'files';
+  }
+  if (input.source === 'files')
+    throw new lib.PgwardenError('usage', 'source "files" needs "files": the DDL files or folders to build');
+  if (input.source) return input.source;
+  if (input.migrations_dir !== undefined) return 'migrations';
+  if (context.databases.live) return 'database';
+  return (await exists(migrationsDir(context))) ? 'migrations' : 'database';
+}
+
+/** Paths in the output relative to the project, as the agent gave them. */
+function shown(context: McpContext, file: string): string {
+  const path = relative(context.projectDir, file);
+  return path.startsWith('..') ? file : path;
+}
+
+function registerLint(server: McpServer, context: McpContext): void {
+  server.registerTool(
+    'lint_migration',
+    {
+      title: 'Lint a migration',
+      description:
+        'Checks migration SQL before it reaches production, statement by statement: the lock each statement takes on which table (and whether it blocks reads or writes), table rewrites and full scans, destructive statements, missing timeouts, and the safe recipe for the target PostgreSQL version. Give `sql` (the migration text) or `paths` (files or folders); with neither, the project\'s migrations folder. Earlier migrations in a folder inform later ones.',
+      inputSchema: {
+        sql: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'the migration SQL to lint. It may have `-- migrate:up` / `-- migrate:down` sections (only up is linted) and `-- pgwarden:no-transaction` when it does not run in one transaction',
+          ),
+        paths: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe(
+            'migration files or folders, relative to the project (any layout: pgwarden/dbmate, golang-migrate, node-pg-migrate, diesel, Prisma, Flyway, plain .sql)',
+          ),
+        pg_version: z
+          .number()
+          .int()
+          .min(10)
+          .max(18)
+          .optional()
+          .describe("the PostgreSQL major the migration will run on (default: the database's, else the config's, else 18)"),
+        use_database: z
+          .boolean()
+          .optional()
+          .describe(
+            'read table sizes, constraints, casts and function volatility from the database (read-only) so severity follows reality. Default: true when the server has a database URL',
+          ),
+      },
+      outputSchema: {
+        ...reportShape,
+        pgVersion: z.number(),
+        files: z.array(z.string()),
+        statements: z.array(
+          z.looseObject({
+            file: z.string(),
+            line: z.number(),
+            sql: z.string(),
+            locks: z.array(
+              z.looseObject({
+                relation: z.string(),
+                mode: z.string(),
+                blocksReads: z.boolean(),
+                blocksWrites: z.boolean(),
+              }),
+            ),
+            rewrites: z.array(z.string()),
+            scans: z.array(z.string()),
+          }),
+        ),
+      },
+      annotations: READ_ONLY,
+    },
+    (input) =>
+      guarded(async () => {
+        if (input.sql !== undefined && input.paths !== undefined)
+          throw new lib.PgwardenError('usage', 'give `sql` or `paths`, not both');
+        const useDb = input.use_database ?? context.databases.live;
+        const db = useDb ? await context.databases.url() : undefined;
+        let temp: string | undefined;
+        let paths: string[];
+        if (input.sql !== undefined) {
+          temp = await mkdtemp(join(tmpdir(), 'pgwarden-mcp-'));
+          paths = [join(temp, 'input.sql')];
+          await writeFile(paths[0]!, input.sql);
+        } else {
+          paths = input.paths?.map((p) => projectPath(context, p)) ?? [migrationsDir(context)];
+        }
+        try {
+          const report = await lib.lint({
+            paths,
+            config: context.config,
+            db,
+            pgVersion: input.pg_version,
+            log: context.log,
+            parseWorkers: 0,
+          });
+          const data = report.data!;
+          const name = (file: string) =>
+            temp !== undefined && file.startsWith(temp) ? 'input.sql' : shown(context, file);
+          const text = reportText(report, context.projectDir, () => {
+            const lines = [
+              `Linted ${data.files.length} file(s), ${data.statements.length} statement(s) touching tables, for PostgreSQL ${data.pgVersion}${db ? ' with facts from the database' : ''}`,
+            ];
+            for (const statement of data.statements) {
+              const locks =
+                statement.locks
+                  .map(
+                    (l) =>
+                      `${l.relation} ${l.mode}${l.blocksReads ? ' (blocks reads and writes)' : l.blocksWrites ? ' (blocks writes)' : ''}`,
+                  )
+                  .join(', ') || 'no table lock';
+              const extra = [
+                statement.rewrites.length ? `rewrites ${statement.rewrites.join(', ')}` : '',
+                statement.scans.length ? `reads all of ${statement.scans.join(', ')}` : '',
+              ]
+                .filter(Boolean)
+                .join('; ');
+              lines.push(
+                `  ${name(statement.file)}:${statement.line} ${statement.sql.slice(0, 80)} → ${locks}${extra ? `; ${extra}` : ''}`,
+              );
+            }
+            return lines.join('\n');
+          });
+          let json = JSON.stringify(reportJson(report));
+          let summary = text;
+          if (temp !== undefined) {
+            // the temporary file is an implementation detail: the agent gave text, it reads "input.sql"
+            const file = JSON.stringify(paths[0]!).slice(1, -1);
+            json = json.split(file).join('input.sql');
+            summary = summary.split(paths[0]!).join('input.sql');
+          }
+          return success(JSON.parse(json) as Record<string, unknown>, summary);
+        } finally {
+          if (temp !== undefined) await rm(temp, { recursive: true, force: true });
+        }
+      }, context.debug),
+  );
+}
+
+function registerReview(server: McpServer, context: McpContext): void {
+  server.registerTool(
+    'review_schema',
+    {
+      title: 'Review the schema',
+      description:
+        "Reviews a schema as a DBA would before approving it: naming, keys and constraints (primary keys, foreign keys and their indexes, NOT NULL, checks), types (timestamptz, identity, bigint keys, no float or money for amounts), indexes (missing, duplicate, unused), normalization and growth. Reads the live database read-only, or builds the project's migrations (or DDL files) on a shadow database first.",
+      inputSchema: sourceInput,
+      outputSchema: {
+        ...reportShape,
+        source: z.string(),
+        kind: z.enum(['live', 'shadow']),
+        schemas: z.array(z.string()),
+        tables: z.number(),
+        accepted: z.array(z.unknown()),
+      },
+      annotations: READ_ONLY,
+    },
+    (input) =>
+      guarded(async () => {
+        const source = await chooseSource(context, input);
+        const common = { config: context.config, embedded: { log: context.log }, log: context.log };
+        const report =
+          source === 'database'
+            ? await lib.reviewSchema({ ...common, db: await context.databases.url() })
+            : source === 'files'
+              ? await lib.reviewSchema({
+                  ...common,
+                  files: input.files!.map((f) => projectPath(context, f)),
+                  db: await context.databases.shadowServerUrl(),
+                })
+              : await lib.reviewSchema({
+                  ...common,
+                  migrations: migrationsDir(context, input.migrations_dir),
+                  db: await context.databases.shadowServerUrl(),
+                });
+        const data = report.data!;
+        const text = reportText(report, context.projectDir, () => {
+          const lines = [
+            `Reviewed ${data.tables} table(s) in ${data.schemas.length === 0 ? 'no schema' : data.schemas.join(', ')}: ${data.source}`,
+          ];
+          if (data.accepted.length > 0) {
+            lines.push(`${data.accepted.length} accepted finding(s):`);
+            for (const a of data.accepted) lines.push(`  ${a.rule} on ${a.object}: ${a.reason}`);
+          }
+          return lines.join('\n');
+        });
+        return success(reportJson(report), text);
+      }, context.debug),
+  );
+}
+
+function registerExplain(server: McpServer, context: McpContext): void {
+  server.registerTool(
+    'explain_query',
+    {
+      title: 'Explain a query',
+      description:
+        'Runs one query under EXPLAIN (ANALYZE, BUFFERS) safely — a read in a READ ONLY transaction; a write (INSERT/UPDATE/DELETE/MERGE) only when the server was started with --allow-writes, and then rolled back — or reads a plan captured elsewhere, and reports the problems (sequential scans on large tables, misestimates, sorts and hashes spilling to disk, missing indexes …) ranked by the time their fix would save, with the index to create. Give `sql` or `plan`.',
+      inputSchema: {
+        sql: z.string().min(1).optional().describe('the statement to explain (one statement, without EXPLAIN)'),
+        plan: z
+          .unknown()
+          .optional()
+          .describe('a plan captured elsewhere: the output of EXPLAIN (FORMAT JSON), as JSON or as text'),
+        params: z
+          .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
+          .optional()
+          .describe('values for $1, $2 … (without them, PostgreSQL 16+ gives a generic plan)'),
+        analyze: z
+          .boolean()
+          .optional()
+          .describe('run the statement (EXPLAIN ANALYZE); false: the plan only. Default true'),
+        timeout_ms: z.number().int().min(1).optional().describe('statement_timeout for the query (default 60000)'),
+        hypothetical: z
+          .boolean()
+          .optional()
+          .describe('cost the suggested indexes with hypopg when the database has it (default true)'),
+        seed: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('a SQL data script, relative to the project, loaded on the shadow database (source "migrations" or "files")'),
+        ...sourceInput,
+      },
+      outputSchema: {
+        ...reportShape,
+        source: z.string(),
+        statement: z.string().nullable(),
+        rolledBack: z.boolean(),
+        planSummary: z.looseObject({}),
+        hotPath: z.looseObject({}),
+        plan: z.unknown(),
+      },
+      annotations: READ_ONLY,
+    },
+    (input) =>
+      guarded(async () => {
+        const source = await chooseSource(context, input);
+        const params = input.params?.map((v) => (v === null ? null : String(v)));
+        const common = {
+          config: context.config,
+          ...(input.sql !== undefined ? { sql: input.sql } : {}),
+          ...(input.plan !== undefined ? { plan: input.plan } : {}),
+          analyze: input.analyze,
+          params,
+          timeoutMs: input.timeout_ms,
+          hypothetical: input.hypothetical,
+          seed: input.seed === undefined ? undefined : projectPath(context, input.seed),
+          env: {},
+          embedded: { log: context.log },
+          log: context.log,
+        };
+        let report: Awaited<ReturnType<typeof lib.explainQuery>>;
+        try {
+          report =
+            source === 'database'
+              ? await lib.explainQuery({ ...common, db: await context.databases.url(true) })
+              : source === 'files'
+                ? await lib.explainQuery({
+                    ...common,
+                    schema: input.files!.map((f) => projectPath(context, f)),
+                    db: await context.databases.shadowServerUrl(),
+                  })
+                : await lib.explainQuery({
+                    ...common,
+                    migrations: migrationsDir(context, input.migrations_dir),
+                    db: await context.databases.shadowServerUrl(),
+                  });
+        } catch (error) {
+          if (lib.isPgwardenError(error) && /read-only transaction/i.test(error.message)) {
+            throw new lib.PgwardenError(
+              error.code,
+              `${error.message} (this MCP server is read-only: EXPLAIN ANALYZE would run the write)`,
+              {
+                hint: 'pass analyze: false for the plan without running the statement, explain it on a shadow database (source "migrations" or "files"), or start the server with --allow-writes (the write then runs and is rolled back)',
+                cause: error,
+              },
+            );
+          }
+          throw error;
+        }
+        const data = report.data!;
+        const text = reportText(report, context.projectDir, (colors) => {
+          const plan = { ...data.plan, root: data.plan.nodes[0]! } as lib.Plan;
+          const how = data.explain.options
+            ? `EXPLAIN (${data.explain.options})${data.explain.generic ? ', a generic plan: the query has parameters without values' : ''}`
+            : 'a plan given as input';
+          const lines = [`${how} on ${data.source}`];
+          if (data.rolledBack) lines.push('The statement ran and was rolled back: nothing it changed remains.');
+          lines.push('', lib.renderPlan(plan, colors, { width: 110 }).trimEnd());
+          return lines.join('\n');
+        });
+        return success(reportJson(report), text);
+      }, context.debug),
+  );
+}
+
+function registerInspect(server: McpServer, context: McpContext): void {
+  server.registerTool(
+    'inspect_table',
+    {
+      title: 'Inspect a table',
+      description:
+        "One table as the catalog describes it: columns (type, nullability, default, identity, generated), constraints (primary key, foreign keys with ON DELETE/UPDATE, unique, check, validated or NOT VALID), indexes (columns, predicate, method, valid, size, scans), row estimate and sizes, partitioning, row level security and policies, triggers. Without `table`, lists the tables. Reads the database read-only, or the schema DDL files build (source \"files\").",
+      inputSchema: {
+        table: z.string().min(1).optional().describe('the table: name or schema.name'),
+        source: z
+          .enum(['database', 'files'])
+          .optional()
+          .describe('"database" (default) or "files": the schema the DDL files build on a shadow database'),
+        files: sourceInput.files,
+      },
+      outputSchema: {
+        ...reportShape,
+        source: z.string(),
+        table: z.looseObject({}).optional(),
+        tables: z
+          .array(
+            z.looseObject({
+              name: z.string(),
+              kind: z.string(),
+              rowEstimate: z.number().nullable(),
+              totalBytes: z.number().nullable(),
+            }),
+          )
+          .optional(),
+      },
+      annotations: READ_ONLY,
+    },
+    (input) =>
+      guarded(async () => {
+        const source = await chooseSource(context, input);
+        const common = { config: context.config, table: input.table, embedded: { log: context.log } };
+        const report =
+          source === 'files'
+            ? await lib.inspect({
+                ...common,
+                files: input.files!.map((f) => projectPath(context, f)),
+                db: await context.databases.shadowServerUrl(),
+              })
+            : await lib.inspect({ ...common, db: await context.databases.url() });
+        const data = report.data!;
+        if (data.table) {
+          const text = reportText(report, context.projectDir, (colors) =>
+            [data.source, '', lib.renderTable(data.table!, colors)].join('\n'),
+          );
+          const { snapshot: _snapshot, ...rest } = reportJson(report);
+          return success(rest, text);
+        }
+        // the whole snapshot is large: the list of tables, to pick one from
+        const tables = data.snapshot!.tables.map((t) => ({
+          name: t.qualifiedName,
+          kind: t.kind,
+          rowEstimate: t.rowEstimate,
+          totalBytes: t.sizes.total,
+          columns: t.columns.length,
+          indexes: t.indexes.length,
+        }));
+        const { snapshot: _snapshot, ...rest } = reportJson(report);
+        const text = reportText(report, context.projectDir, () =>
+          [
+            `${tables.length} table(s) in ${data.source}:`,
+            ...tables.map(
+              (t) =>
+                `  ${t.name} (${t.kind}) ~${t.rowEstimate ?? '?'} rows, ${t.totalBytes === null ? '?' : lib.formatBytes(t.totalBytes)}, ${t.columns} columns, ${t.indexes} indexes`,
+            ),
+            '',
+            'Call inspect_table with `table` for one table.',
+          ].join('\n'),
+        );
+        return success({ ...rest, tables }, text);
+      }, context.debug),
+  );
+}
+
+/** A migration result's statuses, for people. */
+export function statusText(result: lib.MigrateResult): string {
+  const lines = [`Database: ${result.database}`];
+  if (result.drift)
+    lines.push(
+      `⚠ the schema differs from what the last migration left (${result.drift.orderOnly ? 'column order only' : 'drift'})`,
+    );
+  if (result.statuses.length === 0) lines.push('no migrations');
+  for (const status of result.statuses) {
+    const progress = status.progress?.failedAt
+      ? ` — stopped at statement ${status.progress.done + 1} of ${status.progress.total} (line ${status.progress.failedAt.line}): ${status.progress.failedAt.error}`
+      : '';
+    lines.push(
+      `  ${status.version} ${status.name.padEnd(32)} ${status.state}${status.outOfOrder ? ' (out of order)' : ''}${status.appliedAt ? ` ${status.appliedAt}` : ''}${status.canRollBack ? '' : ' (no down)'}${progress}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function registerStatus(server: McpServer, context: McpContext): void {
+  server.registerTool(
+    'migration_status',
+    {
+      title: 'Migration status',
+      description:
+        "Which migrations of the project are applied, pending, changed since applied, missing or failed part-way on the database, and whether the schema drifted from what the last migration left. Read-only.",
+      inputSchema: {
+        dir: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("the migrations folder, relative to the project (default: the config's, else migrations/)"),
+      },
+      outputSchema: {
+        ...reportShape,
+        database: z.string(),
+        statuses: z.array(
+          z.looseObject({
+            version: z.string(),
+            name: z.string(),
+            state: z.enum(['applied', 'pending', 'changed', 'missing', 'failed']),
+          }),
+        ),
+        drift: z.unknown(),
+      },
+      annotations: READ_ONLY,
+    },
+    (input) =>
+      guarded(async () => {
+        const target = await context.databases.target(false);
+        let result: lib.MigrateResult;
+        try {
+          result = await lib.migrateStatus({
+            target,
+            config: context.config,
+            dir: migrationsDir(context, input.dir),
+            log: context.log,
+          });
+        } finally {
+          await target.close();
+        }
+        const report = lib.createReport({
+          version: lib.VERSION,
+          command: 'migrate status',
+          findings: [],
+          data: { ...result },
+        });
+        return success(reportJson(report), statusText(result));
+      }, context.debug),
+  );
+}
+
+/** The read-only tools. The plan → apply tools are in plans.ts; check_project is registered last. */
+export function registerReadTools(server: McpServer, context: McpContext): void {
+  registerLint(server, context);
+  registerReview(server, context);
+  registerExplain(server, context);
+  registerInspect(server, context);
+  registerStatus(server, context);
+}

@@ -81,6 +81,7 @@ export function buildProgram(): Command {
       'server for the scratch and shadow databases (needs CREATEDB; default: DATABASE_URL, else embedded)',
     )
     .option('--no-explain', 'do not EXPLAIN ANALYZE the queries')
+    .option('--exit-zero', 'exit 0 even when boxes fail (a demo, or a CI job that only comments)')
     .addOption(
       new Option('--format <format>', 'output format (markdown: a pull request comment)')
         .choices(FORMATS)
@@ -420,6 +421,36 @@ export function buildProgram(): Command {
         const { runMigrateNew } = await import('./commands/migrate.js');
         await runMigrateNew(context, name, options);
       });
+    });
+
+  program
+    .command('mcp')
+    .description(
+      'serve pgwarden to AI agents over MCP (stdio): lint, schema review, explain, inspect, migration status; read-only unless --allow-writes',
+    )
+    .option('--db <url>', DB_HELP)
+    .option('--project <dir>', 'the project folder, where its migrations and config are (default: the current folder)')
+    .option(
+      '--allow-writes',
+      'allow applying migrations (plan_migrations, then apply_migrations with the approved plan id); without it every session is READ ONLY',
+    )
+    .option(
+      '--plan-ttl <seconds>',
+      'how long a migration plan stays valid (default 1800)',
+      wholeNumber(1, 'seconds'),
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'npx pgwarden mcp --project .',
+        'npx pgwarden mcp --project ~/src/shop --db "$DATABASE_URL"',
+        'npx pgwarden mcp --project . --allow-writes      # plan → approve → apply migrations',
+      ]),
+    )
+    .action(async (options, command: Command) => {
+      libraryLoaded = true;
+      const { runMcp } = await import('./commands/mcp.js');
+      await runMcp(options, command.optsWithGlobals() as GlobalOptions);
     });
 
   program

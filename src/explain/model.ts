@@ -201,10 +201,10 @@ export function count(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-/** 99.8% */
+/** 99.8% (never 100% short of the whole: 99.5% to 99.9%, one decimal) */
 export function percent(share: number): string {
   const p = share * 100;
-  return `${p >= 99.95 && share < 1 ? '99.9' : p >= 10 ? p.toFixed(0) : p.toFixed(1)}%`;
+  return `${p >= 99.5 && share < 1 ? Math.min(p, 99.9).toFixed(1) : p >= 10 ? p.toFixed(0) : p.toFixed(1)}%`;
 }
 
 /** Whether `node` runs below a Limit (it may stop early: fewer rows than estimated is expected there). */

@@ -370,8 +370,10 @@ function registerApply(server: McpServer, context: McpContext, store: PlanStore)
   );
 }
 
-export function registerPlanTools(server: McpServer, context: McpContext): void {
+/** Registered always: without --allow-writes they refuse, saying how to enable them. */
+export function registerPlanTools(server: McpServer, context: McpContext): string[] {
   const store = new PlanStore();
   registerPlan(server, context, store);
   registerApply(server, context, store);
+  return ['plan_migrations', 'apply_migrations'];
 }

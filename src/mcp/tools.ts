@@ -512,10 +512,11 @@ function registerStatus(server: McpServer, context: McpContext): void {
 }
 
 /** The read-only tools. The plan → apply tools are in plans.ts; check_project is registered last. */
-export function registerReadTools(server: McpServer, context: McpContext): void {
+export function registerReadTools(server: McpServer, context: McpContext): string[] {
   registerLint(server, context);
   registerReview(server, context);
   registerExplain(server, context);
   registerInspect(server, context);
   registerStatus(server, context);
+  return ['lint_migration', 'review_schema', 'explain_query', 'inspect_table', 'migration_status'];
 }

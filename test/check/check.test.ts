@@ -114,6 +114,12 @@ describe('pgwarden check', () => {
     expect(result.stdout).toMatch(/✘ Not done: 5 box\(es\) fail/);
     expect(result.stderr).toMatch(/\[1\/7\] migration lint with lock trace/);
     expect(result.stderr).toMatch(/\[7\/7\] guard readiness/);
+    const demo = await runCli(['check', SHOP, '--exit-zero', '--no-explain', '--quiet']);
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stderr).toBe('');
+    expect(demo.stdout).toMatch(
+      /– Query plans on seeded data are sound .*not applicable: no query could be explained/,
+    );
     const json = await runCli(['check', CLEAN, '--format', 'json', '--no-explain']);
     expect(json.code, json.stderr).toBe(0);
     const parsed = JSON.parse(json.stdout) as { command: string; done: boolean };

@@ -7,6 +7,7 @@ export interface CheckCliOptions {
   readonly explain: boolean;
   readonly format: Format;
   readonly failOn: FailOn;
+  readonly exitZero?: boolean;
   /** --config was given: use it rather than the project's own config file. */
   readonly configGiven: boolean;
 }
@@ -43,5 +44,5 @@ export async function runCheck(
         ? lib.renderCheckMarkdown(report)
         : lib.render(report, { format: options.format, color: context.color, rules: lib.allRules });
   process.stdout.write(text);
-  process.exitCode = lib.exitCodeFor(report, options.failOn);
+  process.exitCode = options.exitZero ? 0 : lib.exitCodeFor(report, options.failOn);
 }

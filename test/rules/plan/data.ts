@@ -75,3 +75,23 @@ export function cliqueJoinQuery(n: number, explicit = false): string {
   const where = Array.from({ length: n - 1 }, (_, i) => pairs(i + 2)).flat();
   return `SELECT count(*) FROM ${from} WHERE ${where.join(' AND ')}`;
 }
+
+/**
+ * 200,000 orders stored customer by customer (customer_id = id / 100: 100 orders each, physically clustered), the
+ * ten statuses in turn, and an index on customer_id only.
+ */
+export const CUSTOMER_ORDERS = `
+CREATE TABLE orders (
+  id bigint PRIMARY KEY,
+  customer_id int NOT NULL,
+  status text NOT NULL,
+  total numeric(10, 2) NOT NULL,
+  created_at timestamptz NOT NULL
+);
+INSERT INTO orders
+SELECT g, g / 100,
+       (ARRAY['paid', 'pending', 'shipped', 'cancelled', 'refunded', 'delivered', 'returned', 'draft', 'held', 'lost'])[g % 10 + 1],
+       (g % 997) + 0.99, timestamptz '2025-01-01' + g * interval '1 minute'
+FROM generate_series(1, 200000) g;
+CREATE INDEX orders_customer_id_idx ON orders (customer_id);
+`;

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type CheckBenchResult, checkGoals, renderCheckBench, runCheckBench } from './check.js';
 import { type ExplainResult, explainGoals, renderExplain, runExplain } from './explain.js';
 import { type HelpResult, helpGoals, renderHelp, runHelp } from './help.js';
 import {
@@ -55,6 +56,7 @@ interface RunRecord {
   readonly lint?: LintResult;
   readonly migrate?: MigrateResult;
   readonly explain?: ExplainResult;
+  readonly check?: CheckBenchResult;
   readonly errors: Partial<Record<BenchName, string>>;
   /** PostgreSQL processes of this run still alive at its end (stopped by the harness, and reported). */
   readonly strays: ProcessInfo[];
@@ -175,6 +177,7 @@ const TITLES: Record<BenchName, string> = {
   explain: '`explain`: reading a 2,001-node plan, side by side with pev2',
   migrate:
     '`migrate`: `migrate up` of 1,000 migrations side by side with dbmate and node-pg-migrate; `migrate verify`',
+  check: '`check`: `pgwarden check examples/shop`, the README main command',
 };
 
 function renderResults(records: RunRecord[]): string {
@@ -195,7 +198,10 @@ function renderResults(records: RunRecord[]): string {
     const origin = `*Measured ${fmtDate(record.startedAt)} with \`${record.command}\` (code ${record.code}).*`;
     const error = record.errors[name];
     let body: string;
-    if (name === 'help' && record.help) {
+    if (name === 'check' && record.check) {
+      body = renderCheckBench(record.check);
+      goals.push(...checkGoals(record.check));
+    } else if (name === 'help' && record.help) {
       body = renderHelp(record.help);
       goals.push(...helpGoals(record.help));
     } else if (name === 'startup' && record.startup) {
@@ -327,6 +333,7 @@ async function main(): Promise<number> {
     lint?: LintResult;
     migrate?: MigrateResult;
     explain?: ExplainResult;
+    check?: CheckBenchResult;
   } = {};
   const errors: Partial<Record<BenchName, string>> = {};
   log(`running ${names.join(', ')}`);
@@ -338,6 +345,7 @@ async function main(): Promise<number> {
       if (name === 'lint') results.lint = await runLint(options);
       if (name === 'migrate') results.migrate = await runMigrate(options);
       if (name === 'explain') results.explain = await runExplain(options);
+      if (name === 'check') results.check = await runCheckBench();
     } catch (error) {
       errors[name] = (error as Error).message;
       log(`${name} failed: ${(error as Error).stack ?? error}`);

@@ -3,7 +3,7 @@ import type { ColumnInfo, ConstraintInfo, TableInfo } from '../../catalog/model.
 import { defineRule } from '../../core/rule.js';
 import { foreignKeys, identSql, literal, tableSql } from '../../schema/keys.js';
 import { singularForms, templateName } from '../../schema/naming.js';
-import { typeFamily } from '../../schema/normalization.js';
+import { isTextColumn, typeFamily } from '../../schema/normalization.js';
 import type { SchemaModel } from '../models.js';
 
 interface Options {
@@ -26,7 +26,7 @@ export default defineRule<SchemaModel, Options>({
   summary: 'Column that copies an attribute of the row its foreign key references (orders.customer_email)',
   reportsOn: ['column'],
   docs: {
-    why: "When orders has customer_id → customers and also customer_email, the email is stored twice: a customer who changes their email leaves old copies on their orders, and every write path must remember to update both (an update anomaly — the table is not in third normal form). Reports and the application then disagree depending on which copy they read. The rule reports a column named after the referenced table and one of its columns (`customer_email` for customers.email, `product_name` for products.name; the prefix may also be the foreign key column's, `billing_address_city` for billing_address_id → addresses.city), or carrying the same name as that column (`sku` beside product_id → products.sku), with the same type family (text, integer, number, time…). Key columns, foreign key columns, and generic names that many tables carry with their own meaning (`genericColumns`: name, status, created_at…) are not compared by the same name. A differently named copy is not reported: `order_items.unit_price` beside products.price is the classic snapshot — the price at the time of the order — and its name says so.",
+    why: "When orders has customer_id → customers and also customer_email, the email is stored twice: a customer who changes their email leaves old copies on their orders, and every write path must remember to update both (an update anomaly — the table is not in third normal form). Reports and the application then disagree depending on which copy they read. The rule reports a column named after the referenced table and one of its columns (`customer_email` for customers.email, `product_name` for products.name; the prefix may also be the foreign key column's, `billing_address_city` for billing_address_id → addresses.city), or, for text, carrying the same name as that column (`sku` beside product_id → products.sku; a number or a date of the same name is the row's own measure), with the same type family (text, integer, number, time…). Key columns, foreign key columns, and generic names that many tables carry with their own meaning (`genericColumns`: name, status, created_at…) are not compared by the same name. A differently named copy is not reported: `order_items.unit_price` beside products.price is the classic snapshot — the price at the time of the order — and its name says so.",
     howToFix:
       "Read the attribute through the join (`SELECT o.*, c.email FROM orders o JOIN customers c ON c.id = o.customer_id`, or a view that does), move the application's reads to it, then drop the copy. When the copy is intended — the value at the time of the event, kept even if the source changes (the email an invoice was sent to, the product name printed on the order) — say so: rename it to say it is a snapshot (`email_at_order`, `invoiced_email`), or accept the finding with the reason, in the column's comment (`COMMENT ON COLUMN orders.customer_email IS 'pgwarden-ignore schema/copied-attribute: the address the confirmation was sent to'`) or in the config's `schema.ignore`.",
     examples: {
@@ -128,7 +128,9 @@ export default defineRule<SchemaModel, Options>({
             if (lower.startsWith(`${prefix}_`)) source = sources.get(lower.slice(prefix.length + 1));
             if (source) break;
           }
-          if (!source && sameName && !generic.has(lower)) source = sources.get(lower);
+          // an unprefixed same name is a copy only for descriptive text (email, sku); a number, a date or a flag
+          // of the same name is this row's own measure (stock_movements.quantity is not stock_levels.quantity)
+          if (!source && sameName && !generic.has(lower) && isTextColumn(column)) source = sources.get(lower);
           if (!source || typeFamily(source) !== typeFamily(column)) continue;
           reported.add(column.name);
           reportCopy({ table, column, fk, parent, source });

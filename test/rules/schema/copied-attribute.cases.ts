@@ -28,6 +28,12 @@ export default defineCases(rule, {
           customer_full_name integer);`,
     },
     {
+      name: "a measure of the row's own with the parent's name (stock_movements.quantity, stock_levels.quantity)",
+      setup: `CREATE TABLE stock_levels (id bigint PRIMARY KEY, quantity integer NOT NULL, counted_at timestamptz);
+        CREATE TABLE stock_movements (id bigint PRIMARY KEY, stock_level_id bigint NOT NULL REFERENCES stock_levels (id),
+          quantity integer NOT NULL, counted_at timestamptz);`,
+    },
+    {
       name: 'a column named like the parent but without a foreign key to it',
       setup: `${shop}
         CREATE TABLE leads (id bigint PRIMARY KEY, customer_email text, customer_ref bigint);`,

@@ -106,6 +106,7 @@ export { type BackupManifest, takeBackup } from './guard/backup.js';
 export { type Destruction, destructions } from './guard/destructive.js';
 export { type CheckSqlOptions, type CheckSqlResult, checkSql, type ScriptSource } from './lint/check-sql.js';
 export { columnsFromSql } from './lint/columns.js';
+export { schemaStateFromDatabase } from './lint/database-facts.js';
 export { type FixPlan, planFixes } from './lint/fix.js';
 export { type LintData, type LintOptions, lint, lintSources, type StatementReport } from './lint/lint.js';
 export { type AnalyzedStatement, analyzeMigration, type MigrationModel } from './lint/migration-model.js';

@@ -429,7 +429,10 @@ export function buildProgram(): Command {
       'serve pgwarden to AI agents over MCP (stdio): lint, schema review, explain, inspect, migration status; read-only unless --allow-writes',
     )
     .option('--db <url>', DB_HELP)
-    .option('--project <dir>', 'the project folder, where its migrations and config are (default: the current folder)')
+    .option(
+      '--project <dir>',
+      'the project folder, where its migrations and config are (default: the current folder)',
+    )
     .option(
       '--allow-writes',
       'allow applying migrations (plan_migrations, then apply_migrations with the approved plan id); without it every session is READ ONLY',

@@ -20,6 +20,13 @@ export function readOnlyUrl(url: string): string {
   return parsed.toString();
 }
 
+const READ_ONLY_OPTION = /(?:[?&]options=|\+)-c\+default_transaction_read_only%3Don/g;
+
+/** URLs as the user gave them: without the read-only option this server adds (the server says it is read-only). */
+export function hideReadOnlyOption(text: string): string {
+  return text.replace(READ_ONLY_OPTION, '');
+}
+
 /**
  * The databases the MCP server works with, for the whole session:
  * - "the database": `--db` (or DATABASE_URL), else the project's database on the embedded server (the one

@@ -5,7 +5,6 @@
  * database still in the state the plan saw — through the runner and its guard, or refuses.
  */
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import * as lib from '../index.js';
@@ -61,15 +60,12 @@ interface StoredPlan {
 function writesDisabled(tool: string): Refusal {
   return new Refusal(
     'writes-disabled',
-    `${tool} changes the database, and this MCP server is read-only`,
+    `${tool} is refused: applying migrations changes the database, and this MCP server is read-only`,
     'start the server with --allow-writes (for example `npx pgwarden mcp --project DIR --allow-writes`) to plan and apply migrations; migration_status and lint_migration work without it',
   );
 }
 
-const severityCounts = (findings: readonly lib.Finding[]) => lib.countBySeverity(findings);
-
-async function checksumsOf(dir: string): Promise<Record<string, string>> {
-  const migrations = await lib.readMigrations(dir);
+function checksumsOf(migrations: readonly lib.Migration[]): Record<string, string> {
   return Object.fromEntries(migrations.map((m) => [m.version, lib.migrationChecksum(m)]));
 }
 
@@ -83,10 +79,14 @@ function differences(before: Readonly<Record<string, string>>, now: Readonly<Rec
   return changed;
 }
 
-async function serverMajor(target: lib.DatabaseTarget): Promise<number> {
+/** The server's major and its schema as the linter models it (sizes, constraints, casts), read-only. */
+async function databaseFacts(
+  target: lib.DatabaseTarget,
+): Promise<{ pgVersion: number; state: lib.SchemaState }> {
   const connection = await target.connect();
   try {
-    return (await lib.serverVersion(connection)).major;
+    const pgVersion = (await lib.serverVersion(connection)).major;
+    return { pgVersion, state: await lib.schemaStateFromDatabase(connection) };
   } finally {
     await connection.close();
   }
@@ -116,7 +116,9 @@ function planText(plan: MigrationPlan): string {
     }
     for (const statement of migration.statements) {
       const locks = statement.locks.map((l) => `${l.relation} ${l.mode}`).join(', ');
-      lines.push(`  ${statement.line}: ${statement.sql.replace(/\s+/g, ' ').slice(0, 160)}${locks ? `  [${locks}]` : ''}`);
+      lines.push(
+        `  ${statement.line}: ${statement.sql.replace(/\s+/g, ' ').slice(0, 160)}${locks ? `  [${locks}]` : ''}`,
+      );
     }
   }
   const mine = plan.findings;
@@ -128,7 +130,9 @@ function planText(plan: MigrationPlan): string {
   );
   for (const f of mine) {
     const where = 'file' in f.location ? `${f.location.file.split('/').at(-1)}:${f.location.line}` : '';
-    lines.push(`  ${f.severity} ${where} ${f.message} (${f.rule})${f.fix ? `\n    fix: ${f.fix.split('\n')[0]}` : ''}`);
+    lines.push(
+      `  ${f.severity} ${where} ${f.message} (${f.rule})${f.fix ? `\n    fix: ${f.fix.split('\n')[0]}` : ''}`,
+    );
   }
   lines.push(
     '',
@@ -187,12 +191,18 @@ function registerPlan(server: McpServer, context: McpContext, store: PlanStore):
       description:
         'Step 1 of applying migrations (needs --allow-writes): reads the pending migrations and returns a plan with an id — each migration with its statements and the locks they take, the lint findings, and the statements that destroy data (which the guard backs up first). Changes nothing. Show the plan to the user; apply it with apply_migrations only after they approve.',
       inputSchema: {
-        to: z.string().min(1).optional().describe('plan up to and including this version (default: every pending one)'),
+        to: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('plan up to and including this version (default: every pending one)'),
         dir: z
           .string()
           .min(1)
           .optional()
-          .describe("the migrations folder, relative to the project (default: the config's, else migrations/)"),
+          .describe(
+            "the migrations folder, relative to the project (default: the config's, else migrations/)",
+          ),
       },
       annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false },
     },
@@ -200,41 +210,50 @@ function registerPlan(server: McpServer, context: McpContext, store: PlanStore):
       guarded(async () => {
         if (!context.allowWrites) throw writesDisabled('plan_migrations');
         const dir = migrationsDir(context, input.dir);
-        const checksums = await checksumsOf(dir);
+        // the files as planned: their checksums are what apply_migrations compares with
+        const files = await lib.readMigrations(dir);
+        const checksums = checksumsOf(files);
         const target = await context.databases.target(false);
         let dry: lib.MigrateResult;
-        let pgVersion: number;
+        let facts: Awaited<ReturnType<typeof databaseFacts>> | undefined;
         try {
           // the runner's own checks: changed or missing applied files, out-of-order, failed part-way, drift
           dry = await lib.migrateUp(
             { target, config: context.config, dir, log: context.log },
             { to: input.to, dryRun: true },
           );
-          pgVersion = await serverMajor(target);
+          if (dry.plan.length > 0) facts = await databaseFacts(target);
         } finally {
           await target.close();
         }
-        if (dry.plan.length === 0) {
+        if (!facts) {
           return success(
             { planId: null, database: dry.database, migrations: [], statuses: dry.statuses },
             `Nothing to apply on ${dry.database}: no pending migration${input.to ? ` up to ${input.to}` : ''}.\n\n${statusText(dry)}`,
           );
         }
-        // every migration in order (earlier ones inform later ones), checked by the rules and modelled
-        const migrations = await lib.readMigrations(dir);
+        // the pending migrations in order, on the schema the database has now (its real table sizes decide
+        // the severities, as `pgwarden lint --db`), checked by the rules and modelled statement by statement
+        const byVersion = new Map(files.map((m) => [m.version, m]));
+        const pending = dry.plan.map((p) => {
+          const migration = byVersion.get(p.version);
+          if (!migration)
+            throw new lib.PgwardenError('input', `migration ${p.version} changed while planning`, {
+              hint: 'call plan_migrations again',
+            });
+          return migration;
+        });
         const checked = await lib.checkSql(
-          migrations.map((m) => m.up),
+          pending.map((m) => m.up),
           {
-            pgVersion,
+            pgVersion: facts.pgVersion,
+            state: facts.state,
             settings: lib.resolveRuleSettings(context.config.config.rules, lib.allRules),
             thresholds: context.config.config.thresholds,
           },
         );
-        const byVersion = new Map(migrations.map((m, i) => [m.version, { migration: m, model: checked.migrations[i]! }]));
-        const pendingFiles = new Set(dry.plan.map((p) => resolve(byVersion.get(p.version)!.migration.up.file)));
-        const findings = checked.findings.filter(
-          (f) => 'file' in f.location && pendingFiles.has(resolve(f.location.file)),
-        );
+        const findings = lib.sortFindings(checked.findings);
+        const pgVersion = facts.pgVersion;
         const guardBackups = target.kind !== 'embedded';
         const now = Date.now();
         const plan: MigrationPlan = {
@@ -245,8 +264,9 @@ function registerPlan(server: McpServer, context: McpContext, store: PlanStore):
           dir,
           to: dry.plan.at(-1)!.version,
           pgVersion,
-          migrations: dry.plan.map((planned) => {
-            const { migration, model } = byVersion.get(planned.version)!;
+          migrations: dry.plan.map((planned, i) => {
+            const migration = pending[i]!;
+            const model = checked.migrations[i]!;
             return {
               version: planned.version,
               name: planned.name,
@@ -271,7 +291,7 @@ function registerPlan(server: McpServer, context: McpContext, store: PlanStore):
           }),
           guardBackups,
           findings,
-          summary: severityCounts(findings),
+          summary: lib.countBySeverity(findings),
           preflight: dry.preflight,
           drift: dry.drift,
           checksums,
@@ -290,9 +310,17 @@ function registerApply(server: McpServer, context: McpContext, store: PlanStore)
       description:
         'Step 2 (needs --allow-writes): applies exactly the plan that plan_migrations returned and the user approved — each migration in its own transaction, with lock and statement timeouts, the migration lock, and the guard (a verified backup before any statement that destroys data). Refuses when the plan id is unknown, expired or already used, or when the migration files or the database changed since the plan.',
       inputSchema: {
-        plan_id: z.string().min(1).describe('the planId returned by plan_migrations, after the user approved that plan'),
+        plan_id: z
+          .string()
+          .min(1)
+          .describe('the planId returned by plan_migrations, after the user approved that plan'),
       },
-      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+      annotations: {
+        readOnlyHint: false,
+        destructiveHint: true,
+        idempotentHint: false,
+        openWorldHint: false,
+      },
     },
     (input) =>
       guarded(async () => {
@@ -301,7 +329,7 @@ function registerApply(server: McpServer, context: McpContext, store: PlanStore)
         const { plan } = stored;
         let started = false;
         try {
-          const changed = differences(plan.checksums, await checksumsOf(plan.dir));
+          const changed = differences(plan.checksums, checksumsOf(await lib.readMigrations(plan.dir)));
           if (changed.length > 0) {
             stored.state = 'stale';
             throw new Refusal(
@@ -320,7 +348,11 @@ function registerApply(server: McpServer, context: McpContext, store: PlanStore)
             await reader.close();
           }
           const pending = status.statuses
-            .filter((s) => (s.state === 'pending' || s.state === 'failed') && lib.compareVersions(s.version, plan.to) <= 0)
+            .filter(
+              (s) =>
+                (s.state === 'pending' || s.state === 'failed') &&
+                lib.compareVersions(s.version, plan.to) <= 0,
+            )
             .map((s) => s.version);
           const planned = plan.migrations.map((m) => m.version);
           if (pending.join('\n') !== planned.join('\n')) {

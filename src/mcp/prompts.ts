@@ -31,7 +31,8 @@ const TRIGGERS: readonly Trigger[] = [
   {
     name: 'data',
     title: 'Data modelling',
-    description: 'Design or change the data model: tables, keys, constraints, types, relations, normalization.',
+    description:
+      'Design or change the data model: tables, keys, constraints, types, relations, normalization.',
     focus:
       'The request is about data modelling: which tables, columns, keys and constraints express the domain, how they relate, and how they will grow.',
     tools: `- review_schema: the current schema as a DBA reviews it (source "migrations" for what the migrations build, "database" for the live one, "files" for DDL you drafted).

@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as lib from '../index.js';
+import { hideReadOnlyOption } from './databases.js';
 
 /**
  * A request the MCP server declines on purpose (writes disabled, an unknown or stale plan): a structured
@@ -19,9 +20,12 @@ export class Refusal extends Error {
   }
 }
 
-/** Credentials never leave the server: every result is redacted as a whole, text and structure alike. */
+/**
+ * Credentials never leave the server: every result is redacted as a whole, text and structure alike. URLs are
+ * shown as given, without the read-only option the server adds to them.
+ */
 function redacted<T>(value: T): T {
-  return JSON.parse(lib.redact(JSON.stringify(value))) as T;
+  return JSON.parse(hideReadOnlyOption(lib.redact(JSON.stringify(value)))) as T;
 }
 
 /** A result: structured content and a text summary of it. */

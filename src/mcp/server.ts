@@ -7,8 +7,9 @@ import { resolve } from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import * as lib from '../index.js';
+import { registerCheck } from './check.js';
 import type { McpContext } from './context.js';
-import { Databases } from './databases.js';
+import { Databases, hideReadOnlyOption } from './databases.js';
 import { registerPlanTools } from './plans.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
@@ -44,7 +45,11 @@ export function createMcpServer(context: McpContext): McpServer {
     { instructions: instructions(context) },
   );
   // the prompts mention only the tools this server has
-  const tools = new Set([...registerReadTools(server, context), ...registerPlanTools(server, context)]);
+  const tools = new Set([
+    ...registerReadTools(server, context),
+    ...registerPlanTools(server, context),
+    ...registerCheck(server, context),
+  ]);
   registerPrompts(server, tools);
   registerResources(server);
   return server;
@@ -69,7 +74,7 @@ export async function serveStdio(options: McpServeOptions): Promise<void> {
   });
   const log = (message: string) => {
     // stdout is the MCP channel: progress goes to stderr, which clients keep as the server's log
-    if (!options.quiet) process.stderr.write(`pgwarden: ${lib.redact(message)}\n`);
+    if (!options.quiet) process.stderr.write(`pgwarden: ${hideReadOnlyOption(lib.redact(message))}\n`);
   };
   const allowWrites = options.allowWrites === true;
   const databases = new Databases({ db: options.db, config, allowWrites, log });

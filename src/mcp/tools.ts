@@ -82,7 +82,7 @@ function registerLint(server: McpServer, context: McpContext): void {
     {
       title: 'Lint a migration',
       description:
-        'Checks migration SQL before it reaches production, statement by statement: the lock each statement takes on which table (and whether it blocks reads or writes), table rewrites and full scans, destructive statements, missing timeouts, and the safe recipe for the target PostgreSQL version. Give `sql` (the migration text) or `paths` (files or folders); with neither, the project\'s migrations folder. Earlier migrations in a folder inform later ones.',
+        "Checks migration SQL before it reaches production, statement by statement: the lock each statement takes on which table (and whether it blocks reads or writes), table rewrites and full scans, destructive statements, missing timeouts, and the safe recipe for the target PostgreSQL version. Give `sql` (the migration text) or `paths` (files or folders); with neither, the project's migrations folder. Earlier migrations in a folder inform later ones.",
       inputSchema: {
         sql: z
           .string()
@@ -104,12 +104,20 @@ function registerLint(server: McpServer, context: McpContext): void {
           .min(10)
           .max(18)
           .optional()
-          .describe("the PostgreSQL major the migration will run on (default: the database's, else the config's, else 18)"),
+          .describe(
+            "the PostgreSQL major the migration will run on (default: the database's, else the config's, else 18)",
+          ),
         use_database: z
           .boolean()
           .optional()
           .describe(
             'read table sizes, constraints, casts and function volatility from the database (read-only) so severity follows reality. Default: true when the server has a database URL',
+          ),
+        after_migrations: z
+          .boolean()
+          .optional()
+          .describe(
+            "with `sql`: read the project's migrations first, so the linter knows the tables and column types they create (findings are reported on the SQL only). Default: true when the project has a migrations folder and the database is not used",
           ),
       },
       outputSchema: {
@@ -144,28 +152,48 @@ function registerLint(server: McpServer, context: McpContext): void {
         const db = useDb ? await context.databases.url() : undefined;
         let temp: string | undefined;
         let paths: string[];
+        let before: string[] = [];
         if (input.sql !== undefined) {
           temp = await mkdtemp(join(tmpdir(), 'pgwarden-mcp-'));
           paths = [join(temp, 'input.sql')];
           await writeFile(paths[0]!, input.sql);
+          const folder = migrationsDir(context);
+          if (input.after_migrations ?? (!useDb && (await exists(folder)))) before = [folder];
         } else {
+          if (input.after_migrations !== undefined)
+            throw new lib.PgwardenError('usage', '`after_migrations` goes with `sql`');
           paths = input.paths?.map((p) => projectPath(context, p)) ?? [migrationsDir(context)];
         }
         try {
-          const report = await lib.lint({
-            paths,
+          let report = await lib.lint({
+            paths: [...before, ...paths],
             config: context.config,
             db,
             pgVersion: input.pg_version,
             log: context.log,
             parseWorkers: 0,
           });
+          if (before.length > 0) {
+            // the migrations only inform the linter: the report is about the SQL given
+            const mine = (file: string) => file === paths[0];
+            report = lib.createReport({
+              version: report.version,
+              command: report.command,
+              findings: report.findings.filter((f) => 'file' in f.location && mine(f.location.file)),
+              skipped: report.skipped,
+              data: {
+                ...report.data!,
+                files: report.data!.files.filter(mine),
+                statements: report.data!.statements.filter((st) => mine(st.file)),
+              },
+            });
+          }
           const data = report.data!;
           const name = (file: string) =>
             temp !== undefined && file.startsWith(temp) ? 'input.sql' : shown(context, file);
           const text = reportText(report, context.projectDir, () => {
             const lines = [
-              `Linted ${data.files.length} file(s), ${data.statements.length} statement(s) touching tables, for PostgreSQL ${data.pgVersion}${db ? ' with facts from the database' : ''}`,
+              `Linted ${data.files.length} file(s), ${data.statements.length} statement(s) touching tables, for PostgreSQL ${data.pgVersion}${db ? ' with facts from the database' : ''}${before.length > 0 ? ", after the project's migrations" : ''}`,
             ];
             for (const statement of data.statements) {
               const locks =
@@ -263,7 +291,11 @@ function registerExplain(server: McpServer, context: McpContext): void {
       description:
         'Runs one query under EXPLAIN (ANALYZE, BUFFERS) safely — a read in a READ ONLY transaction; a write (INSERT/UPDATE/DELETE/MERGE) only when the server was started with --allow-writes, and then rolled back — or reads a plan captured elsewhere, and reports the problems (sequential scans on large tables, misestimates, sorts and hashes spilling to disk, missing indexes …) ranked by the time their fix would save, with the index to create. Give `sql` or `plan`.',
       inputSchema: {
-        sql: z.string().min(1).optional().describe('the statement to explain (one statement, without EXPLAIN)'),
+        sql: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('the statement to explain (one statement, without EXPLAIN)'),
         plan: z
           .unknown()
           .optional()
@@ -276,7 +308,12 @@ function registerExplain(server: McpServer, context: McpContext): void {
           .boolean()
           .optional()
           .describe('run the statement (EXPLAIN ANALYZE); false: the plan only. Default true'),
-        timeout_ms: z.number().int().min(1).optional().describe('statement_timeout for the query (default 60000)'),
+        timeout_ms: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .describe('statement_timeout for the query (default 60000)'),
         hypothetical: z
           .boolean()
           .optional()
@@ -285,7 +322,9 @@ function registerExplain(server: McpServer, context: McpContext): void {
           .string()
           .min(1)
           .optional()
-          .describe('a SQL data script, relative to the project, loaded on the shadow database (source "migrations" or "files")'),
+          .describe(
+            'a SQL data script, relative to the project, loaded on the shadow database (source "migrations" or "files")',
+          ),
         ...sourceInput,
       },
       outputSchema: {
@@ -352,7 +391,8 @@ function registerExplain(server: McpServer, context: McpContext): void {
             ? `EXPLAIN (${data.explain.options})${data.explain.generic ? ', a generic plan: the query has parameters without values' : ''}`
             : 'a plan given as input';
           const lines = [`${how} on ${data.source}`];
-          if (data.rolledBack) lines.push('The statement ran and was rolled back: nothing it changed remains.');
+          if (data.rolledBack)
+            lines.push('The statement ran and was rolled back: nothing it changed remains.');
           lines.push('', lib.renderPlan(plan, colors, { width: 110 }).trimEnd());
           return lines.join('\n');
         });
@@ -367,7 +407,7 @@ function registerInspect(server: McpServer, context: McpContext): void {
     {
       title: 'Inspect a table',
       description:
-        "One table as the catalog describes it: columns (type, nullability, default, identity, generated), constraints (primary key, foreign keys with ON DELETE/UPDATE, unique, check, validated or NOT VALID), indexes (columns, predicate, method, valid, size, scans), row estimate and sizes, partitioning, row level security and policies, triggers. Without `table`, lists the tables. Reads the database read-only, or the schema DDL files build (source \"files\").",
+        'One table as the catalog describes it: columns (type, nullability, default, identity, generated), constraints (primary key, foreign keys with ON DELETE/UPDATE, unique, check, validated or NOT VALID), indexes (columns, predicate, method, valid, size, scans), row estimate and sizes, partitioning, row level security and policies, triggers. Without `table`, lists the tables. Reads the database read-only, or the schema DDL files build (source "files").',
       inputSchema: {
         table: z.string().min(1).optional().describe('the table: name or schema.name'),
         source: z
@@ -395,7 +435,11 @@ function registerInspect(server: McpServer, context: McpContext): void {
     },
     (input) =>
       guarded(async () => {
-        const source = await chooseSource(context, input);
+        // the database unless DDL files are given (inspect has no migrations source)
+        const source = await chooseSource(context, {
+          ...input,
+          source: input.source ?? (input.files ? 'files' : 'database'),
+        });
         const common = { config: context.config, table: input.table, embedded: { log: context.log } };
         const report =
           source === 'files'
@@ -464,13 +508,15 @@ function registerStatus(server: McpServer, context: McpContext): void {
     {
       title: 'Migration status',
       description:
-        "Which migrations of the project are applied, pending, changed since applied, missing or failed part-way on the database, and whether the schema drifted from what the last migration left. Read-only.",
+        'Which migrations of the project are applied, pending, changed since applied, missing or failed part-way on the database, and whether the schema drifted from what the last migration left. Read-only.',
       inputSchema: {
         dir: z
           .string()
           .min(1)
           .optional()
-          .describe("the migrations folder, relative to the project (default: the config's, else migrations/)"),
+          .describe(
+            "the migrations folder, relative to the project (default: the config's, else migrations/)",
+          ),
       },
       outputSchema: {
         ...reportShape,

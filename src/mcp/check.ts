@@ -1,0 +1,59 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import * as lib from '../index.js';
+import type { McpContext } from './context.js';
+import { guarded, reportJson, success } from './results.js';
+import { reportShape } from './tools.js';
+
+/** `check_project`: the project's Definition of Done, on scratch databases of the embedded server only. */
+export function registerCheck(server: McpServer, context: McpContext): string[] {
+  server.registerTool(
+    'check_project',
+    {
+      title: 'Check the project',
+      description:
+        "The Definition of Done of a database change, for the whole project: lints and traces the migrations, verifies each one reverses (up, down, up), reviews the schema they build, reviews and EXPLAINs the project's queries on a seeded shadow database, and checks the guard is ready for the destructive statements. Returns the checklist. Runs only on scratch databases of the embedded server: the project's database is not touched. Can take a minute on a large project.",
+      inputSchema: {
+        explain: z
+          .boolean()
+          .optional()
+          .describe(
+            "EXPLAIN ANALYZE each query on the shadow database (default: the config's check.explain, true)",
+          ),
+        fail_on: z
+          .enum(['error', 'warning', 'info'])
+          .optional()
+          .describe('a box of the checklist fails on a finding at or above this severity (default: warning)'),
+      },
+      outputSchema: {
+        ...reportShape,
+        project: z.string(),
+        sections: z.array(z.unknown()),
+        steps: z.array(z.unknown()),
+        done: z.boolean(),
+      },
+      annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false },
+    },
+    (input) =>
+      guarded(async () => {
+        const report = await lib.checkProject({
+          dir: context.projectDir,
+          config: context.config,
+          db: await context.databases.shadowServerUrl(),
+          env: {},
+          explain: input.explain,
+          failOn: input.fail_on,
+          embedded: { log: context.log },
+          log: context.log,
+          progress: (event) => {
+            if (event.state !== 'start')
+              context.log(
+                `check [${event.index}/${event.total}] ${lib.checkStepTitle(event.step)}: ${event.state}${event.detail ? ` (${event.detail})` : ''}`,
+              );
+          },
+        });
+        return success(reportJson(report), lib.renderCheckText(report, false));
+      }, context.debug),
+  );
+  return ['check_project'];
+}

@@ -45,7 +45,7 @@ export const ROOT = findRoot();
  * their packages list one optional dependency per platform, and a registry mirror that lacks some of them leaves
  * package-lock.json unable to satisfy `npm ci`. Pinned so that every run measures the same versions.
  */
-export const PEER_VERSIONS = { 'squawk-cli': '2.66.0', dbmate: '2.36.0' } as const;
+export const PEER_VERSIONS = { 'squawk-cli': '2.66.0', dbmate: '2.36.0', schemalint: '2.3.2' } as const;
 export const PEERS_DIR = join(ROOT, 'bench', '.peers');
 
 /** Installs the pinned peer tools into bench/.peers when they are not there yet; returns that folder. */
@@ -85,6 +85,8 @@ export interface BenchOptions {
   readonly tables: number;
   /** `snapshot`: measured snapshots (and pg_dump runs) per server. */
   readonly snapshotRuns: number;
+  /** `snapshot`: minutes a schemalint run may take before it is stopped (and reported as unfinished). */
+  readonly schemalintMinutes: number;
   /** The PostgreSQL service used as the second snapshot target. */
   readonly pg15Url: string;
   /** `lint`: generated migrations. */
@@ -109,6 +111,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   startupReps: 5,
   tables: 10_000,
   snapshotRuns: 3,
+  schemalintMinutes: 10,
   pg15Url: process.env.PGWARDEN_BENCH_PG15_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres',
   lintFiles: 2_000,
   lintRuns: 5,

@@ -34,6 +34,7 @@ import {
 } from './lib.js';
 import { type LintResult, lintGoals, renderLint, runLint } from './lint.js';
 import { type MigrateResult, migrateGoals, renderMigrate, runMigrate } from './migrate.js';
+import { schemalintFailed, schemalintVersionLabel } from './review.js';
 import { renderSnapshot, runSnapshot, type SnapshotResult, snapshotGoals } from './snapshot.js';
 import { renderStartup, runStartup, type StartupResult, startupGoals } from './startup.js';
 
@@ -67,7 +68,8 @@ const USAGE = `usage: npm run bench -- [${BENCH_NAMES.join('|')}|all ...] [optio
   --help-runs=N   help: measured runs of each command (default ${DEFAULT_OPTIONS.helpRuns})
   --reps=N        startup: measured repetitions (default ${DEFAULT_OPTIONS.startupReps})
   --tables=N      snapshot: generated tables (default ${DEFAULT_OPTIONS.tables})
-  --runs=N        snapshot: measured snapshots per server (default ${DEFAULT_OPTIONS.snapshotRuns})
+  --runs=N        snapshot: measured rounds per server: snapshot, pg_dump, pgwarden schema, schemalint (default ${DEFAULT_OPTIONS.snapshotRuns})
+  --schemalint-timeout=MIN  snapshot: stop a schemalint run after MIN minutes, report it unfinished (default ${DEFAULT_OPTIONS.schemalintMinutes})
   --pg15-url=URL  snapshot: the PostgreSQL service (default $PGWARDEN_BENCH_PG15_URL, else ${DEFAULT_OPTIONS.pg15Url})
   --lint-files=N  lint: generated migrations (default ${DEFAULT_OPTIONS.lintFiles})
   --lint-runs=N   lint: measured runs of each tool (default ${DEFAULT_OPTIONS.lintRuns})
@@ -102,6 +104,7 @@ function parseArgs(argv: string[]): { names: BenchName[]; options: BenchOptions;
     else if (flag === '--reps') options.startupReps = positive(flag, value);
     else if (flag === '--tables') options.tables = positive(flag, value);
     else if (flag === '--runs') options.snapshotRuns = positive(flag, value);
+    else if (flag === '--schemalint-timeout') options.schemalintMinutes = positive(flag, value);
     else if (flag === '--pg15-url' && value) options.pg15Url = value;
     else if (flag === '--lint-files') options.lintFiles = positive(flag, value);
     else if (flag === '--lint-runs') options.lintRuns = positive(flag, value);
@@ -172,7 +175,7 @@ function fmtDate(iso: string): string {
 const TITLES: Record<BenchName, string> = {
   help: '`help`: cold start of `pgwarden --help`',
   startup: '`startup`: embedded PostgreSQL first and warm start',
-  snapshot: '`snapshot`: catalog snapshot of a large database',
+  snapshot: '`snapshot`: catalog snapshot and schema review of a large database',
   lint: '`lint`: `pgwarden lint` on a history of migrations, side by side with squawk',
   explain: '`explain`: reading a 2,001-node plan, side by side with pev2',
   migrate:
@@ -226,6 +229,8 @@ function renderResults(records: RunRecord[]): string {
           );
         }
         if (t.pgDump) versions.set('pg_dump', t.pgDump.version);
+        const schemalint = t.review ? schemalintVersionLabel(t.review) : null;
+        if (schemalint) versions.set('schemalint', schemalint);
       }
     } else if (name === 'lint' && record.lint) {
       body = renderLint(record.lint);
@@ -266,7 +271,7 @@ function renderResults(records: RunRecord[]): string {
   return [
     '# pgwarden benchmarks',
     '',
-    `This file is written by the harness at the end of every run (\`bench/run.ts\`); do not edit it by hand. Latest run: ${fmtDate(latest.startedAt)}. Raw per-run figures: \`bench/results/run-*.json\` (not in git).`,
+    `This file is written by the harness at the end of every run (\`bench/run.ts\`); do not edit it by hand. Latest run: ${fmtDate(latest.startedAt)}. Raw per-run figures: \`bench/results/run-*.json\` (in git).`,
     '',
     'Reproduce everything with:',
     '',
@@ -378,13 +383,25 @@ async function main(): Promise<number> {
   log(`wrote ${file} and bench/RESULTS.md`);
 
   const countsWrong = results.snapshot?.targets.some((t) => !t.countsMatch) ?? false;
+  const reviewProblems =
+    results.snapshot?.targets.filter((t) => t.review && (!t.review.tablesMatch || schemalintFailed(t.review)))
+      .length ?? 0;
+  if (reviewProblems)
+    log(
+      'FAILED: a schema review did not report the generated tables, or schemalint could not run (see RESULTS.md)',
+    );
   const startupProblems = results.startup?.problems.length ?? 0;
   if (countsWrong) log('FAILED: a snapshot did not contain what was generated');
   if (startupProblems) log('FAILED: the startup benchmark saw problems (see RESULTS.md)');
   if (strays.length) log('FAILED: servers were left running');
   const migrateProblems = results.migrate?.problems.length ?? 0;
   if (migrateProblems) log('FAILED: the migrate benchmark saw problems (see RESULTS.md)');
-  return Object.keys(errors).length || countsWrong || startupProblems || migrateProblems || strays.length
+  return Object.keys(errors).length ||
+    countsWrong ||
+    reviewProblems ||
+    startupProblems ||
+    migrateProblems ||
+    strays.length
     ? 1
     : 0;
 }

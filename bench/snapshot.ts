@@ -2,7 +2,8 @@
  * `snapshot`: loadSnapshot() of a generated database with many tables (default 10,000 tables, 40,000 columns,
  * 40,000 indexes), on the embedded PostgreSQL 18 and on the PostgreSQL service (15), each snapshot in a fresh
  * Node process that reports its own peak memory. On the service, `pg_dump --schema-only` of the same database is
- * the peer: it reads the whole catalog too.
+ * the peer: it reads the whole catalog too. On the same database, in the same loop, `pgwarden schema` end to end
+ * side by side with schemalint (bench/review.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -30,6 +31,7 @@ import {
   stats,
   yesNo,
 } from './lib.js';
+import { REVIEW_GOAL_MS, type ReviewResult, renderReview, reviewGoalCells, reviewSession } from './review.js';
 
 export const SNAPSHOT_GOAL_MS = 10_000;
 /** Tables per transaction while generating: the lock table must hold every new relation until the commit. */
@@ -100,6 +102,8 @@ export interface TargetResult {
   readonly met: boolean;
   /** Embedded server only: how long its stop() took after the runs (shutdown checkpoint of the new catalog). */
   readonly serverStopMs?: number;
+  /** `pgwarden schema` and schemalint on the same database (absent from runs made before it was added). */
+  readonly review?: ReviewResult;
 }
 
 export interface SnapshotResult {
@@ -359,6 +363,8 @@ async function measureTarget(
   const dumpVersion = withPgDump ? pgDumpVersion() : null;
   if (withPgDump && !dumpVersion) pgDumpSkipped = 'pg_dump is not installed';
   const dumpDir = sharedTempDir('pg-dump');
+  const reviewDir = sharedTempDir('review');
+  const review = reviewSession(url, reviewDir.path, options.tables, options.schemalintMinutes);
 
   const snapshotOnce = async (): Promise<SnapshotSample> => {
     const { result, wallMs } = await runChild<Omit<SnapshotSample, 'processMs'>>(
@@ -372,7 +378,9 @@ async function measureTarget(
   const snapshots: SnapshotSample[] = [];
   const dumps: PgDumpSample[] = [];
   try {
-    // One unmeasured round first (warms the OS cache and the server's buffers alike for both tools).
+    log(`snapshot [${name}]: schemalint once as shipped`);
+    await review.prepare();
+    // One unmeasured round first (warms the OS cache and the server's buffers alike for all tools).
     for (let run = 0; run <= options.snapshotRuns; run++) {
       const sample = await snapshotOnce();
       const dump = dumpVersion && !pgDumpSkipped ? await runPgDump(url, dumpDir.path) : null;
@@ -381,12 +389,14 @@ async function measureTarget(
         `snapshot [${name}] ${label}: ${fmtMs(sample.processMs)} end to end (loadSnapshot ${fmtMs(sample.snapshotMs)}, peak RSS ${fmtMiB(sample.maxRssBytes)})` +
           (dump ? `; pg_dump ${fmtMs(dump.ms)}` : ''),
       );
+      log(`snapshot [${name}] ${label}: ${await review.round(run, run > 0)}`);
       if (run === 0) continue;
       snapshots.push(sample);
       if (dump) dumps.push(dump);
     }
   } finally {
     await dumpDir.remove();
+    await reviewDir.remove();
   }
   if (dumpVersion && !pgDumpSkipped) pgDump = { version: dumpVersion, samples: dumps };
 
@@ -403,6 +413,7 @@ async function measureTarget(
     pgDumpSkipped,
     countsMatch,
     met: stats(snapshots.map((s) => s.processMs)).median <= SNAPSHOT_GOAL_MS,
+    review: review.result(),
   };
 }
 
@@ -512,7 +523,21 @@ function medianRun(target: TargetResult): SnapshotSample {
 }
 
 export function snapshotGoals(result: SnapshotResult): GoalLine[] {
-  return result.targets.map((target) => {
+  const e = expectedCounts(result.tables);
+  const reviews: GoalLine[] = result.targets.flatMap((target) => {
+    if (!target.review) return [];
+    const { result: shown, peer } = reviewGoalCells(target.review);
+    return [
+      {
+        benchmark: `schema review of ${fmtInt(e.tables)} tables / ${fmtInt(e.indexes)} indexes, ${label(target)}`,
+        goal: `≤ ${fmtMs(REVIEW_GOAL_MS)} end to end`,
+        result: shown,
+        met: target.review.met,
+        peer,
+      },
+    ];
+  });
+  const snapshots = result.targets.map((target): GoalLine => {
     const ours = med(target.snapshots.map((s) => s.processMs));
     const dump = target.pgDump ? med(target.pgDump.samples.map((s) => s.ms)) : Number.NaN;
     return {
@@ -525,6 +550,7 @@ export function snapshotGoals(result: SnapshotResult): GoalLine[] {
         : `n/a (${target.pgDumpSkipped ?? 'no pg_dump'})`,
     };
   });
+  return [...snapshots, ...reviews];
 }
 
 export function renderSnapshot(result: SnapshotResult): string {
@@ -698,5 +724,8 @@ export function renderSnapshot(result: SnapshotResult): string {
     ),
   );
   for (const s of result.skipped) parts.push('', `Not measured: ${s.name}: ${s.reason}.`);
+
+  const reviewed = result.targets.flatMap((t) => (t.review ? [{ label: label(t), review: t.review }] : []));
+  if (reviewed.length > 0) parts.push('', renderReview(reviewed, result.runs));
   return parts.join('\n');
 }

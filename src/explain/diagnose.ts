@@ -99,8 +99,9 @@ function namePart(element: string): string {
 
 function indexName(table: string, elements: readonly string[]): string {
   const base = table.split('.').at(-1)!.replace(/"/g, '');
-  const name = `${base}_${elements.map(namePart).filter(Boolean).join('_')}_idx`;
-  return quoteIdent(name.length > 63 ? `${name.slice(0, 59)}_idx` : name);
+  // the schema review's default index template, idx_{table}_{columns}: one name for the same advice everywhere
+  const name = `idx_${base}_${elements.map(namePart).filter(Boolean).join('_')}`;
+  return quoteIdent(name.length > 63 ? name.slice(0, 63).replace(/_+$/, '') : name);
 }
 
 export function suggestionFor(nodeId: number, table: string, elements: readonly string[]): IndexSuggestion {

@@ -843,7 +843,9 @@ function readNode(entry: RawEntry, id: number): Draft {
     exclusiveShare: null,
     exclusiveCost: null,
     actualRows: readActual ? Math.round(readActual.rows * readActual.loops) : null,
-    rowEstimate: rowEstimate(estimate, actual),
+    // BitmapAnd and BitmapOr build a bitmap, not rows: PostgreSQL always shows 0 actual rows for them
+    rowEstimate:
+      nodeTypeValue === 'BitmapAnd' || nodeTypeValue === 'BitmapOr' ? null : rowEstimate(estimate, actual),
     rowsRemovedByFilter: perLoopTotal('Rows Removed by Filter'),
     rowsRemovedByJoinFilter: perLoopTotal('Rows Removed by Join Filter'),
     rowsRemovedByIndexRecheck: perLoopTotal('Rows Removed by Index Recheck'),

@@ -229,6 +229,9 @@ async function reviewCase(
 async function evaluatePlanCase(rule: AnyRule, testCase: PlanCase): Promise<Finding[]> {
   const db = await createTestDatabase((testCase.serverUrl ?? pg18Url)());
   try {
+    // the embedded server commits asynchronously: VACUUM marks pages all-visible only once the load's commit is
+    // on disk, so the setup commits synchronously
+    await db.exec('SET synchronous_commit = on');
     await db.exec(testCase.setup);
     // the setup's row counts reach the statistics on the session's next flush: before ANALYZE, so that the plan
     // rules never see its rows as "changed since the last ANALYZE" (PostgreSQL 15+)
@@ -307,12 +310,12 @@ function label(testCase: RuleCase): string {
     ('explain' in testCase
       ? testCase.explain
       : 'query' in testCase
-      ? testCase.query
-      : 'sql' in testCase
-        ? testCase.sql
-        : 'setup' in testCase
-          ? testCase.setup
-          : Object.keys(testCase.migrations).join(' '));
+        ? testCase.query
+        : 'sql' in testCase
+          ? testCase.sql
+          : 'setup' in testCase
+            ? testCase.setup
+            : Object.keys(testCase.migrations).join(' '));
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return `${oneLine.length > 90 ? `${oneLine.slice(0, 87)}...` : oneLine}${testCase.pgVersion ? ` [PG ${testCase.pgVersion}]` : ''}`;
 }
@@ -338,7 +341,12 @@ export function runCases(cases: RuleCases): void {
               matches(findings[index]!, expected);
             });
           }
-          if ('setup' in testCase && !('explain' in testCase) && testCase.fixResolves !== false && findings.some((f) => f.fix)) {
+          if (
+            'setup' in testCase &&
+            !('explain' in testCase) &&
+            testCase.fixResolves !== false &&
+            findings.some((f) => f.fix)
+          ) {
             const pgVersion = testCase.pgVersion ?? 18;
             const settings = resolveRuleSettings(
               testCase.options ? { [cases.rule.id]: { options: testCase.options } } : {},

@@ -3,7 +3,9 @@ import type { Pool } from 'pg';
 
 export async function searchProducts(pool: Pool, term: string) {
   // planted: a leading wildcard that no btree index can serve, and SELECT *
-  const { rows } = await pool.query("SELECT * FROM products WHERE name ILIKE '%' || $1 || '%' LIMIT 50", [term]);
+  const { rows } = await pool.query("SELECT * FROM products WHERE name ILIKE '%' || $1 || '%' LIMIT 50", [
+    term,
+  ]);
   return rows;
 }
 

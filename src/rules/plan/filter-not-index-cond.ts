@@ -17,7 +17,7 @@ export default defineRule<PlanModel>({
       "Create the composite index the finding gives (CONCURRENTLY), explain the query again, and drop the old index if nothing else needs it (schema/redundant-index tells). Estimated saving: the node's own time × the share of rows its filter removes, at most 90%.",
     examples: {
       bad: "-- Index Scan using orders_customer_id_idx: Index Cond (customer_id = 42), Filter (status = 'paid'), 95% removed",
-      good: 'CREATE INDEX CONCURRENTLY orders_customer_id_status_idx ON public.orders (customer_id, status);',
+      good: 'CREATE INDEX CONCURRENTLY idx_orders_customer_id_status ON public.orders (customer_id, status);',
     },
   },
   check(context) {

@@ -33,7 +33,7 @@ export default defineRule<PlanModel>({
       "For a function: an expression index on exactly the expression the query uses (the function must be IMMUTABLE), `CREATE INDEX CONCURRENTLY … ((lower(email)))` — with hypopg the finding shows its cost first. For a cast: rewrite the condition so the column stands alone, compared with a value of its own type (a range of timestamps for a date, a literal the column's type reads). Estimated saving: the node's own time × the share of rows its filter removes, at most 90%.",
     examples: {
       bad: "SELECT * FROM users WHERE lower(email) = 'ann@example.com';  -- index on users (email)",
-      good: 'CREATE INDEX CONCURRENTLY users_lower_email_idx ON public.users ((lower(email)));',
+      good: 'CREATE INDEX CONCURRENTLY idx_users_lower_email ON public.users ((lower(email)));',
     },
   },
   check(context) {

@@ -16,7 +16,7 @@ export default defineRule<PlanModel>({
       "Create the index the finding gives, with CONCURRENTLY so writes go on while it builds (outside a transaction block), then ANALYZE and explain the query again. Estimated saving: the scan's own time × the share of rows its filter removes, at most 90% (an index lookup is not free).",
     examples: {
       bad: '-- Seq Scan on orders: Filter (customer_id = 42), 199,960 of 200,000 rows removed',
-      good: 'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON public.orders (customer_id);',
+      good: 'CREATE INDEX CONCURRENTLY idx_orders_customer_id ON public.orders (customer_id);',
     },
   },
   check(context) {

@@ -21,7 +21,7 @@ function filterFix(model: PlanModel, node: PlanNode): string {
   if (wildcard && node.relationName) {
     const table = tableSql(model, node);
     const column = quoteIdent(wildcard.column!);
-    return `CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX CONCURRENTLY ${quoteIdent(`${node.relationName}_${wildcard.column}_trgm_idx`.slice(0, 63))} ON ${table} USING gin (${column} gin_trgm_ops);`;
+    return `CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX CONCURRENTLY ${quoteIdent(`idx_${node.relationName}_${wildcard.column}_trgm`.slice(0, 63))} ON ${table} USING gin (${column} gin_trgm_ops);`;
   }
   if (conjuncts.some((c) => / OR /.test(c.text))) {
     return '-- an index on each column of the OR lets PostgreSQL combine them (BitmapOr); or split the query into a UNION ALL of indexable parts';

@@ -23,7 +23,7 @@ export default defineRule<PlanModel>({
       "Create the index the finding gives (CONCURRENTLY): equality-filtered columns first, then the ORDER BY columns in the same directions. Estimated saving: 90% of the sort's own time (the scan below may shrink too; not counted).",
     examples: {
       bad: 'SELECT * FROM orders ORDER BY ordered_at DESC LIMIT 20;  -- Sort over 2,000,000 rows',
-      good: 'CREATE INDEX CONCURRENTLY orders_ordered_at_idx ON public.orders (ordered_at DESC);',
+      good: 'CREATE INDEX CONCURRENTLY idx_orders_ordered_at ON public.orders (ordered_at DESC);',
     },
   },
   check(context) {

@@ -56,7 +56,10 @@ INSERT INTO regions SELECT g, 'region ' || g FROM generate_series(0, 999) g;
 
 /** Tables j1 … jn (empty): the planner's join search over them is what a query joining them all costs. */
 export function joinTables(n: number): string {
-  return Array.from({ length: n }, (_, i) => `CREATE TABLE j${i + 1} (id int PRIMARY KEY, a int, b int);`).join('\n');
+  return Array.from(
+    { length: n },
+    (_, i) => `CREATE TABLE j${i + 1} (id int PRIMARY KEY, a int, b int);`,
+  ).join('\n');
 }
 
 /**

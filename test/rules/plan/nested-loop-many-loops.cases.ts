@@ -56,7 +56,7 @@ export default defineCases(rule, {
         {
           message:
             /^Nested Loop \(node 2\) ran Materialize \(node 4\) 5,000 times, each time scanning the table without an index on the join key; an index on \(code\) lets each loop look up its rows/,
-          fix: 'CREATE INDEX CONCURRENTLY regions_code_idx ON public.regions (code);',
+          fix: 'CREATE INDEX CONCURRENTLY idx_regions_code ON public.regions (code);',
         },
       ],
     },

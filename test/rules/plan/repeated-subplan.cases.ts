@@ -32,7 +32,8 @@ export default defineCases(rule, {
       name: 'NOT IN over a hashed SubPlan: run once',
       setup: ACCOUNT_EVENTS,
       settings: SERIAL,
-      explain: "SELECT count(*) FROM accounts a WHERE a.id NOT IN (SELECT account_id FROM events WHERE kind = 'kind 1')",
+      explain:
+        "SELECT count(*) FROM accounts a WHERE a.id NOT IN (SELECT account_id FROM events WHERE kind = 'kind 1')",
     },
     {
       name: 'a CTE scanned once, on the outer side of the join',
@@ -49,7 +50,8 @@ export default defineCases(rule, {
       explain: 'SELECT a.id, (SELECT count(*) FROM events e WHERE e.account_id = a.id) FROM accounts a',
       findings: [
         {
-          message: /^SubPlan \d+ \(Aggregate \(node 2\)\) ran 1,000 times, once per outer row, for [\d,]+ ms \(\d+(\.\d)?% of the query\)$/,
+          message:
+            /^SubPlan \d+ \(Aggregate \(node 2\)\) ran 1,000 times, once per outer row, for [\d,]+ ms \(\d+(\.\d)?% of the query\)$/,
           fix: /^-- rewrite the correlated subquery of SubPlan \d+ as a join/,
         },
       ],

@@ -7,6 +7,14 @@ const SERIAL = { max_parallel_workers_per_gather: '0' };
 export default defineCases(rule, {
   valid: [
     {
+      name: 'a BitmapOr, which always shows 0 actual rows (it builds a bitmap, not rows)',
+      setup: `CREATE TABLE readings (id bigint PRIMARY KEY, sensor_id int NOT NULL, value float8 NOT NULL);
+        INSERT INTO readings SELECT g, (g::bigint * 7919) % 1000, g * 0.5 FROM generate_series(1, 200000) g;
+        CREATE INDEX readings_sensor_id_idx ON readings (sensor_id);`,
+      settings: SERIAL,
+      explain: 'SELECT * FROM readings WHERE sensor_id < 2 OR sensor_id > 997',
+    },
+    {
       name: 'one column tested: its statistics estimate it well',
       setup: CORRELATED_ADDRESSES,
       settings: SERIAL,

@@ -42,7 +42,7 @@ export default defineCases(rule, {
         {
           message:
             /^Seq Scan on public\.events \(node 1\): its Filter \(events\.payload ~~ '%abc%'::text\) removes 99% of the rows it reads \([\d,]+ of 200,000\)$/,
-          fix: 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX CONCURRENTLY events_payload_trgm_idx ON public.events USING gin (payload gin_trgm_ops);',
+          fix: 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX CONCURRENTLY idx_events_payload_trgm ON public.events USING gin (payload gin_trgm_ops);',
         },
       ],
     },
@@ -53,7 +53,8 @@ export default defineCases(rule, {
       explain: "SELECT id FROM events WHERE account_id = 5 OR kind = 'kind 9'",
       findings: [
         {
-          message: /^Seq Scan on public\.events \(node 1\): its Filter .* OR .* removes 99\.9% of the rows it reads \(199,800 of 200,000\)$/,
+          message:
+            /^Seq Scan on public\.events \(node 1\): its Filter .* OR .* removes 99\.9% of the rows it reads \(199,800 of 200,000\)$/,
           fix: /^-- an index on each column of the OR lets PostgreSQL combine them \(BitmapOr\)/,
         },
       ],
@@ -65,7 +66,8 @@ export default defineCases(rule, {
       explain: 'WITH e AS MATERIALIZED (SELECT * FROM events) SELECT * FROM e WHERE account_id = 5',
       findings: [
         {
-          message: /^CTE Scan on e \(node 1\): its Filter \(e\.account_id = 5\) removes 99\.9% of the rows it reads \(199,800 of 200,000\)$/,
+          message:
+            /^CTE Scan on e \(node 1\): its Filter \(e\.account_id = 5\) removes 99\.9% of the rows it reads \(199,800 of 200,000\)$/,
           fix: /^-- move the condition into the CTE e \(or declare it AS NOT MATERIALIZED/,
         },
       ],

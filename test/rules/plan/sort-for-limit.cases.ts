@@ -42,7 +42,7 @@ CREATE INDEX events_created_at_idx ON events (created_at);`,
         {
           message:
             /^Limit \(node 1\) returns 20 rows, but first Sort \(node 2\) sorts all 200,000 rows \(top-N heapsort, key events\.created_at DESC\); an index on \(created_at DESC\) returns them in order without sorting/,
-          fix: 'CREATE INDEX CONCURRENTLY events_created_at_idx ON public.events (created_at DESC);',
+          fix: 'CREATE INDEX CONCURRENTLY idx_events_created_at ON public.events (created_at DESC);',
         },
       ],
     },
@@ -55,7 +55,7 @@ CREATE INDEX events_created_at_idx ON events (created_at);`,
         {
           message:
             /^Limit \(node 1\) returns 10 rows, but first Sort \(node 3\) sorts all 28,572 rows \(top-N heapsort, key events\.created_at DESC\); an index on \(kind, created_at DESC\) returns them in order without sorting/,
-          fix: 'CREATE INDEX CONCURRENTLY events_kind_created_at_idx ON public.events (kind, created_at DESC);',
+          fix: 'CREATE INDEX CONCURRENTLY idx_events_kind_created_at ON public.events (kind, created_at DESC);',
         },
       ],
     },

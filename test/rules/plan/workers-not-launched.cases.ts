@@ -48,7 +48,8 @@ export default defineCases(rule, {
       explain: 'SELECT id, payload FROM events ORDER BY payload',
       findings: [
         {
-          message: /^Gather Merge \(node 1\) planned 2 workers but launched [01] \(max_parallel_workers = 1\)/,
+          message:
+            /^Gather Merge \(node 1\) planned 2 workers but launched [01] \(max_parallel_workers = 1\)/,
           fix: 'SET max_parallel_workers = 8;',
         },
       ],

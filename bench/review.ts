@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type pg from 'pg';
 import {
   distPath,
@@ -169,7 +169,7 @@ function timedProcess(argv: readonly string[], dir: string, timeoutMs: number): 
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      log(`review: ${argv.slice(1, 3).join(' ')} still running after ${fmtLong(timeoutMs)}: stopping it`);
+      log(`review: ${basename(argv[1] ?? argv[0]!)} still running after ${fmtLong(timeoutMs)}: stopping it`);
       const measured = child.pid === undefined ? [] : childPids(child.pid);
       for (const pid of measured) {
         try {
@@ -590,7 +590,7 @@ export function reviewGoalCells(review: ReviewResult): { result: string; peer: s
   const s = review.schemalint;
   let peer: string;
   if (figure && s) {
-    const shipped = s.asShipped.completed ? '' : '; as shipped it fails, see below';
+    const shipped = !s.asShipped.completed && s.asShipped.reason === 'error' ? '; as shipped it fails' : '';
     peer = figure.bound
       ? `< ${fmtRatio(ours, figure.ms)} schemalint (unfinished after ${fmtLong(figure.ms)}, peak RSS ${fmtMiB(figure.rss)} by then${shipped})`
       : `${fmtRatio(ours, figure.ms)} schemalint (${fmtLong(figure.ms)}, peak RSS ${fmtMiB(figure.rss)}${shipped})`;
@@ -617,7 +617,7 @@ export function renderReview(targets: { label: string; review: ReviewResult }[],
   );
   parts.push(
     '',
-    `**What each tool does.** pgwarden reads the whole catalog in one snapshot (a few dozen queries whatever the number of tables; see *Where the time goes* above) and runs its ~50 schema rules on it: naming, standard columns, keys and constraints, types, indexes, normalization, growth; the rules that read column statistics need analyzed tables with rows, and these generated tables are empty and never analyzed, so its report says it left them out (below). schemalint runs only the rules configured, on what extract-pg-schema reads table by table: 7 queries per table (${fmtInt(7 * first.expectedTables)} here), over information_schema views and the catalog, on a knex pool of 10 connections. Its index query aggregates every index of the database (\`pg_get_indexdef\` of each indexed column) for each table, so its time grows with tables × indexes. It also starts every table's extraction at once, so on a large database the last tables wait for a pool connection longer than knex's default pool-acquire timeout (60 s) and schemalint, as shipped, dies with \`KnexTimeoutError\`; its configuration cannot change that timeout. The measured schemalint runs therefore raise it, from the \`.schemalintrc.js\` (which runs in schemalint's process before it connects; nothing else changes).`,
+    `**What each tool does.** pgwarden reads the whole catalog in one snapshot (a few dozen queries whatever the number of tables; see *Where the time goes* above) and runs its ~50 schema rules on it: naming, standard columns, keys and constraints, types, indexes, normalization, growth; the rules that read column statistics need analyzed tables with rows, and these generated tables are empty and never analyzed, so its report says it left them out (below). schemalint runs only the rules configured, on what extract-pg-schema reads table by table: 7 queries per table (${fmtInt(7 * first.expectedTables)} here), over information_schema views and the catalog, on a knex pool of 10 connections. Its index query aggregates every index of the database (\`pg_get_indexdef\` of each indexed column) for each table, so its time grows with tables × indexes. It also starts every table's extraction at once, so on a large database the last tables can wait for a pool connection longer than knex's default pool-acquire timeout (60 s), and schemalint, as shipped, then dies with \`KnexTimeoutError\` (its as-shipped attempt below shows what it did here); its configuration cannot change that timeout. The measured schemalint runs therefore raise it, from the \`.schemalintrc.js\` (which runs in schemalint's process before it connects; nothing else changes).`,
   );
   parts.push('');
   parts.push(

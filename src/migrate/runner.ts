@@ -360,6 +360,48 @@ async function invalidIndexes(work: Connection): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
+/** The statements `begin` sends before a migration's own: BEGIN and its two SET LOCAL. */
+const HEAD_STATEMENTS = 3;
+
+/**
+ * Sends `head` (`headStatements` statements), every statement and `tail` as one simple query: one round trip for
+ * the whole migration. A failure is given the statement it came from (the server completed those before it) and
+ * that statement's offset in the query, which the server's error position counts from.
+ */
+async function runAsOneQuery(
+  work: Connection,
+  head: string,
+  headStatements: number,
+  statements: readonly { text: string; start: { line: number; column: number } }[],
+  tail: string,
+): Promise<void> {
+  const offsets: number[] = [];
+  let sql = head;
+  for (const [i, statement] of statements.entries()) {
+    if (i > 0) sql += '\n;\n';
+    offsets.push(sql.length);
+    sql += statement.text;
+  }
+  sql += tail;
+  // the server completes the statements in order: counting them names the one that failed (the protocol
+  // connection is this session's alone while the query runs; nothing else is sent on `work` meanwhile)
+  let completed = 0;
+  const count = () => {
+    completed++;
+  };
+  const protocol = work.client.connection;
+  protocol.on('commandComplete', count);
+  try {
+    await work.query(sql);
+  } catch (error) {
+    // a failure of the history row or the COMMIT is the last statement's (as when it is sent with it)
+    const i = Math.min(Math.max(completed - headStatements, 0), statements.length - 1);
+    throw Object.assign(error as object, { statement: statements[i], offset: offsets[i] });
+  } finally {
+    protocol.off('commandComplete', count);
+  }
+}
+
 /** Runs one migration script as pgwarden's runner does, and records it (up) or forgets it (down) in the history. */
 async function runScript(
   session: Session,
@@ -406,11 +448,15 @@ async function runScript(
   if (script.transaction) {
     const begin = `BEGIN; SET LOCAL lock_timeout = ${literal(settings.lockTimeout)}; SET LOCAL statement_timeout = ${literal(settings.statementTimeout)}`;
     const value = (v: string | null) => (v === null ? 'NULL' : work.client.escapeLiteral(v));
+    // The whole migration in one simple query, unless a SET in it could change how the server reads the statements
+    // after it (standard_conforming_strings …): the server reads a query's text whole before running any of it.
+    const oneQuery = !statements.some((s) => s.kind === 'VariableSetStmt');
     for (let attempt = 0; ; attempt++) {
       try {
-        // The transaction, its timeouts, the statements, the history row and the COMMIT go in as few round trips
-        // as the statements: the BEGIN with the first, the history row and the COMMIT with the last (the server
-        // skips what follows a statement that fails). Only the guard's backup needs the transaction open first.
+        // The transaction, its timeouts, the statements, the history row and the COMMIT go in one round trip (the
+        // server skips what follows a statement that fails); with a SET among the statements, in as many as the
+        // statements: the BEGIN with the first, the history row and the COMMIT with the last. Only the guard's
+        // backup needs the transaction open first.
         const sinceStart = Math.round(performance.now() - started);
         let head = `${begin};\n`;
         if (destroyed.length > 0) {
@@ -428,7 +474,9 @@ async function runScript(
         // a newline before each semicolon: a statement may end in a -- comment
         const tail = `\n;\n${record};\nCOMMIT`;
         if (statements.length === 0) await work.query(`${head}${record};\nCOMMIT`);
-        for (const [i, statement] of statements.entries()) {
+        else if (oneQuery)
+          await runAsOneQuery(work, head, head === '' ? 0 : HEAD_STATEMENTS, statements, tail);
+        for (const [i, statement] of oneQuery ? [] : statements.entries()) {
           const sql = `${i === 0 ? head : ''}${statement.text}${i === statements.length - 1 ? tail : ''}`;
           try {
             await work.query(sql);

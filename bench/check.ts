@@ -130,6 +130,10 @@ export function checkGoals(result: CheckBenchResult): GoalLine[] {
   ];
 }
 
+function timingRow(label: string, s: Stats): string[] {
+  return [label, fmtMs(s.median), fmtMs(s.p90), fmtMs(s.min), fmtMs(s.max)];
+}
+
 export function renderCheckBench(result: CheckBenchResult): string {
   return [
     `\`${result.command}\` as a fresh process on the embedded PostgreSQL 18, ${result.runs} measured runs after one warm-up; each step's time is read from the JSON report. Its checklist: ${result.boxes.pass} ✔, ${result.boxes.fail} ✘ (the planted problems), ${result.boxes.na} not applicable. No other tool runs a whole Definition of Done; the side-by-side figure is the same work run as separate pgwarden commands in the same loop (each starts the embedded server and builds its own shadow database).`,
@@ -137,24 +141,8 @@ export function renderCheckBench(result: CheckBenchResult): string {
     mdTable(
       ['Run', 'Median', 'p90', 'Min', 'Max'],
       [
-        [
-          '`pgwarden check examples/shop`',
-          ...[
-            result.total.stats.median,
-            result.total.stats.p90,
-            result.total.stats.min,
-            result.total.stats.max,
-          ].map(fmtMs),
-        ],
-        [
-          'the same as separate commands',
-          ...[
-            result.separate.stats.median,
-            result.separate.stats.p90,
-            result.separate.stats.min,
-            result.separate.stats.max,
-          ].map(fmtMs),
-        ],
+        timingRow('`pgwarden check examples/shop`', result.total.stats),
+        timingRow('the same as separate commands', result.separate.stats),
       ],
     ),
     '',

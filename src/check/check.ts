@@ -14,6 +14,7 @@ import type { FailOn, Finding } from '../core/finding.js';
 import { createReport, type Report } from '../core/report.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
 import { applySql, createScratchDatabase } from '../db/scratch.js';
+import { serverVersion } from '../db/server-info.js';
 import { type DatabaseTarget, openTarget } from '../db/target.js';
 import { explainQuery } from '../explain/explain.js';
 import { guardReadiness } from '../guard/backup.js';
@@ -236,6 +237,7 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
     await run('schema', noMigrations, async () => {
       const report = await reviewSchema({ config, db: target.url, migrations: migrationsDir, env: {} });
       scope.tables = report.data?.tables ?? 0;
+      scope.tenantTables = report.data?.tenantTables ?? 0;
       return { findings: report.findings, skipped: report.skipped, detail: `${scope.tables} table(s)` };
     });
 
@@ -250,15 +252,6 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
           );
           if (seed) await applySql(connection, await readSqlSources([seed]));
           await connection.query('ANALYZE');
-          const tenancy = config.config.schema.tenancy;
-          if (tenancy.mode !== 'off') {
-            const { rows } = await connection.query<{ n: string }>(
-              `SELECT count(DISTINCT (table_schema, table_name)) AS n FROM information_schema.columns
-               WHERE column_name = $1 AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
-              [tenancy.column],
-            );
-            scope.tenantTables = Number(rows[0]?.n ?? 0);
-          }
         } finally {
           await shadow.closeConnections();
         }
@@ -323,10 +316,7 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
         if (major === undefined) {
           const connection = await target.connect();
           try {
-            const { rows } = await connection.query<{ num: string }>(
-              `SELECT current_setting('server_version_num') AS num`,
-            );
-            major = Math.floor(Number(rows[0]!.num) / 10_000);
+            major = (await serverVersion(connection)).major;
           } finally {
             await connection.close();
           }

@@ -46,29 +46,38 @@ async function toolMajor(name: 'pg_dump' | 'pg_restore'): Promise<{ major: numbe
 }
 
 /**
- * Whether the guard could back up a PostgreSQL `serverMajor` server here: pg_dump and pg_restore installed and
- * at least that major. `problem` says what is missing, in words a user can act on.
+ * Refuses (exit 3) unless pg_dump and pg_restore are installed and at least `serverMajor`: older ones cannot dump
+ * that server, or read what a newer pg_dump wrote.
  */
-export async function guardReadiness(
-  serverMajor: number,
-): Promise<{ ready: boolean; tools: string[]; problem: string | null }> {
-  const tools: string[] = [];
+async function requireGuardTools(serverMajor: number): Promise<{ pgDump: string }> {
+  let pgDump = '';
   for (const name of ['pg_dump', 'pg_restore'] as const) {
-    try {
-      const found = await toolMajor(name);
-      tools.push(found.text);
-      if (found.major < serverMajor) {
-        return {
-          ready: false,
-          tools,
-          problem: `${name} ${found.major} cannot back up a PostgreSQL ${serverMajor} server: install postgresql-client-${serverMajor} or set PGWARDEN_${name.toUpperCase()}`,
-        };
-      }
-    } catch (error) {
-      return { ready: false, tools, problem: (error as PgwardenError).message };
+    const found = await toolMajor(name);
+    if (name === 'pg_dump') pgDump = found.text;
+    if (found.major < serverMajor) {
+      throw new PgwardenError(
+        'guard-refused',
+        `${name} ${found.major} cannot back up a PostgreSQL ${serverMajor} server`,
+        {
+          hint: `install ${name} ${serverMajor} or later (postgresql-client-${serverMajor}) or set PGWARDEN_${name.toUpperCase()} to it; to run without a backup: --no-guard --reason "<why>"`,
+        },
+      );
     }
   }
-  return { ready: true, tools, problem: null };
+  return { pgDump };
+}
+
+/** Whether the guard could back up a PostgreSQL `serverMajor` server here, and if not, why (for `pgwarden check`). */
+export async function guardReadiness(
+  serverMajor: number,
+): Promise<{ ready: boolean; problem: string | null }> {
+  try {
+    await requireGuardTools(serverMajor);
+    return { ready: true, problem: null };
+  } catch (error) {
+    if (!(error instanceof PgwardenError)) throw error;
+    return { ready: false, problem: `${error.message}: ${error.hint ?? ''}`.replace(/: $/, '') };
+  }
 }
 
 async function fileSha256(file: string): Promise<string> {
@@ -172,17 +181,7 @@ export async function takeBackup(input: {
   ).map((r) => r.name);
   // Nothing there (DROP … IF EXISTS of something already gone): nothing can be lost, so nothing to back up.
   if (tables.length === 0 && schemas.length === 0) return null;
-  const dump = await toolMajor('pg_dump');
-  await toolMajor('pg_restore');
-  if (dump.major < serverMajor) {
-    throw new PgwardenError(
-      'guard-refused',
-      `pg_dump ${dump.major} cannot back up a PostgreSQL ${serverMajor} server`,
-      {
-        hint: `install pg_dump ${serverMajor} or later (postgresql-client-${serverMajor}) or set PGWARDEN_PG_DUMP to it; to run without a backup: --no-guard --reason "<why>"`,
-      },
-    );
-  }
+  const tools = await requireGuardTools(serverMajor);
   let snapshot: string | undefined;
   if (input.inTransaction) {
     const inSchemas = await input.connection.rows<{ name: string }>(
@@ -270,7 +269,7 @@ export async function takeBackup(input: {
     createdAt: new Date().toISOString(),
     database: redactUrl(input.url),
     serverVersion: server.text,
-    pgDumpVersion: dump.text,
+    pgDumpVersion: tools.pgDump,
     tables,
     schemas,
     rowCounts,

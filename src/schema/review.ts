@@ -22,6 +22,7 @@ import { buildSchemaModel, reviewedSchemas } from './build.js';
 import { type AcceptedFinding, applySchemaExceptions } from './ignores.js';
 import type { SchemaModel } from './model.js';
 import { loadColumnStats, loadKeywords } from './stats.js';
+import { tenancyOf } from './tenancy.js';
 
 export interface ReviewOptions {
   readonly config: LoadedConfig;
@@ -42,6 +43,8 @@ export interface ReviewData extends Record<string, unknown> {
   readonly kind: 'live' | 'shadow';
   readonly schemas: readonly string[];
   readonly tables: number;
+  /** Tables whose rows belong to a tenant (config `schema.tenancy`). */
+  readonly tenantTables: number;
   /** Findings the project accepted (config `schema.ignore`, COMMENT or inline ignores), with the reason. */
   readonly accepted: readonly { readonly rule: string; readonly object: string; readonly reason: string }[];
 }
@@ -191,6 +194,7 @@ export async function reviewSchema(options: ReviewOptions): Promise<Report<Revie
       kind: model.source,
       schemas: [...new Set(model.tables.map((t) => t.schema))],
       tables: model.tables.length,
+      tenantTables: tenancyOf(model).tenantTables.length,
       accepted: [...accepted, ...inlineAccepted].map((a) => ({
         rule: a.finding.rule,
         object: 'object' in a.finding.location ? a.finding.location.object : a.finding.location.file,

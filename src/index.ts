@@ -136,6 +136,7 @@ export {
 } from './migrate/fingerprint.js';
 export { type HistoryRow, migrationChecksum, readHistory } from './migrate/history.js';
 export { newMigration } from './migrate/new.js';
+export { renderMigrateResult } from './migrate/render.js';
 export {
   type DownOptions,
   type MigrateResult,

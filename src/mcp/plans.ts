@@ -102,7 +102,10 @@ function planText(plan: MigrationPlan): string {
       `⚠ pid ${session.pid} has been in a transaction for ${session.ageSeconds} s (${session.state}) holding ${session.relations.join(', ') || 'no table lock yet'}: ${session.query}`,
     );
   }
-  if (plan.drift) lines.push('⚠ the schema differs from what the last migration left (column order only)');
+  if (plan.drift)
+    lines.push(
+      `⚠ the schema differs from what the last migration left (${plan.drift.orderOnly ? 'column order only' : 'drift'})`,
+    );
   for (const migration of plan.migrations) {
     lines.push(
       '',
@@ -374,15 +377,7 @@ function registerApply(server: McpServer, context: McpContext, store: PlanStore)
           }
           stored.state = 'used';
           const applied = result.runs.map((r) => r.version);
-          const lines = [
-            `Applied plan ${plan.planId} on ${result.database}:`,
-            ...result.runs.map(
-              (r) =>
-                `  applied ${r.version}_${r.name} (${r.statements} statements, ${r.ms} ms${r.retries ? `, ${r.retries} lock retries` : ''}${r.backup ? `, backup ${r.backup.file}` : ''})`,
-            ),
-            '',
-            statusText(result),
-          ];
+          const lines = [`Applied plan ${plan.planId}:`, '', statusText(result)];
           return success(
             {
               planId: plan.planId,

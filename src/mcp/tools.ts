@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { createColors } from 'picocolors';
 import { z } from 'zod';
 import * as lib from '../index.js';
 import { exists, type McpContext, migrationsDir, projectPath } from './context.js';
@@ -484,22 +485,9 @@ function registerInspect(server: McpServer, context: McpContext): void {
 }
 
 /** A migration result's statuses, for people. */
+/** The migration result as the CLI prints it, without colours. */
 export function statusText(result: lib.MigrateResult): string {
-  const lines = [`Database: ${result.database}`];
-  if (result.drift)
-    lines.push(
-      `⚠ the schema differs from what the last migration left (${result.drift.orderOnly ? 'column order only' : 'drift'})`,
-    );
-  if (result.statuses.length === 0) lines.push('no migrations');
-  for (const status of result.statuses) {
-    const progress = status.progress?.failedAt
-      ? ` — stopped at statement ${status.progress.done + 1} of ${status.progress.total} (line ${status.progress.failedAt.line}): ${status.progress.failedAt.error}`
-      : '';
-    lines.push(
-      `  ${status.version} ${status.name.padEnd(32)} ${status.state}${status.outOfOrder ? ' (out of order)' : ''}${status.appliedAt ? ` ${status.appliedAt}` : ''}${status.canRollBack ? '' : ' (no down)'}${progress}`,
-    );
-  }
-  return lines.join('\n');
+  return lib.renderMigrateResult(result, createColors(false));
 }
 
 function registerStatus(server: McpServer, context: McpContext): void {

@@ -125,6 +125,7 @@ export {
   compareVersions,
   type Migration,
   type MigrationScript,
+  migrationsFolder,
   readMigrations,
   splitSections,
 } from './migrate/files.js';

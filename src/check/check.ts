@@ -22,7 +22,7 @@ import { destructions } from '../guard/destructive.js';
 import { lint } from '../lint/lint.js';
 import { analyzeMigration } from '../lint/migration-model.js';
 import { SchemaState } from '../lint/schema-state.js';
-import { type Migration, readMigrations } from '../migrate/files.js';
+import { type Migration, migrationsFolder, readMigrations } from '../migrate/files.js';
 import { verifyReport } from '../migrate/verify.js';
 import { checkQueries } from '../query/check.js';
 import { queryReview } from '../query/review.js';
@@ -136,7 +136,7 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
   const failOn = options.failOn ?? 'warning';
   const shown = (path: string) => relative(process.cwd(), path) || '.';
 
-  const migrationsDir = resolve(config.dir, config.config.migrations.dir);
+  const migrationsDir = migrationsFolder(config);
   const migrations: Migration[] = existingDir(migrationsDir) ? await readMigrations(migrationsDir) : [];
   const queryPaths = (
     config.config.check.queries ??

@@ -14,7 +14,7 @@ import type { EmbeddedServerOptions } from '../db/embedded/server.js';
 import { applySql, withShadowDatabase } from '../db/scratch.js';
 import { serverVersion } from '../db/server-info.js';
 import { type DatabaseTarget, openTarget, resolveTargetSource } from '../db/target.js';
-import { readMigrations } from '../migrate/files.js';
+import { migrationsFolder, readMigrations } from '../migrate/files.js';
 import { allRules } from '../rules/index.js';
 import { collectSqlFiles, readSqlSources, type SqlSource } from '../sql/files.js';
 import { loadParser } from '../sql/parser.js';
@@ -134,7 +134,7 @@ async function shadowSources(
       described: files.length === 1 ? files[0]! : `${files.length} SQL files`,
     };
   }
-  const fromConfig = resolve(config.dir, config.config.migrations.dir);
+  const fromConfig = migrationsFolder(config);
   const dir = options.migrations
     ? resolve(options.migrations)
     : !usesUrl && (await exists(fromConfig))

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type * as lib from '../index.js';
+import * as lib from '../index.js';
 import type { Databases } from './databases.js';
 
 /** What every tool gets: the project, its config, the databases, and whether writes are allowed. */
@@ -25,9 +25,7 @@ export function projectPath(context: McpContext, path: string): string {
 
 /** The migrations folder: the one given (relative to the project), else the config's. */
 export function migrationsDir(context: McpContext, dir?: string): string {
-  return dir !== undefined
-    ? projectPath(context, dir)
-    : resolve(context.config.dir, context.config.config.migrations.dir);
+  return lib.migrationsFolder(context.config, dir, context.projectDir);
 }
 
 export async function exists(path: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import type { LoadedConfig } from '../core/config.js';
 import { PgwardenError } from '../core/errors.js';
 import { readSqlSources, type SqlSource } from '../sql/files.js';
 
@@ -130,6 +131,14 @@ const FLYWAY = /^([VU])(\d[\d._]*)__(.+)\.sql$/i;
  * `NAME.down.sql`, as golang-migrate), diesel (`NAME/up.sql` + `NAME/down.sql`), Prisma (`NAME/migration.sql`)
  * and Flyway (`V1__name.sql` + `U1__name.sql`). Sorted by version.
  */
+/**
+ * The project's migrations folder: `dir` when one is given (relative to `base`, by default the project's folder),
+ * else the config's `migrations.dir`, relative to the project.
+ */
+export function migrationsFolder(config: LoadedConfig, dir?: string, base: string = config.dir): string {
+  return dir !== undefined ? resolve(base, dir) : resolve(config.dir, config.config.migrations.dir);
+}
+
 export async function readMigrations(dir: string): Promise<Migration[]> {
   let entries: import('node:fs').Dirent[];
   try {

@@ -15,7 +15,13 @@ import {
   fingerprint as statementFingerprint,
 } from '../sql/parser.js';
 import { VERSION } from '../version.js';
-import { compareVersions, type Migration, type MigrationScript, readMigrations } from './files.js';
+import {
+  compareVersions,
+  type Migration,
+  type MigrationScript,
+  migrationsFolder,
+  readMigrations,
+} from './files.js';
 import { describeDiff, diffFingerprints, fingerprintSchema, type SchemaDiff } from './fingerprint.js';
 import {
   ensureHistoryTable,
@@ -111,7 +117,7 @@ function historyOf(config: LoadedConfig): HistoryTable {
 }
 
 function migrationsDir(context: RunnerContext): string {
-  return resolve(context.config.dir, context.dir ?? context.config.config.migrations.dir);
+  return migrationsFolder(context.config, context.dir);
 }
 
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;

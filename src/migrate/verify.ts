@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { LoadedConfig } from '../core/config.js';
 import { resolveRuleSettings, runRules } from '../core/engine.js';
 import { createReport, type Report } from '../core/report.js';
@@ -8,7 +7,7 @@ import type { DatabaseTarget } from '../db/target.js';
 import { allRules } from '../rules/index.js';
 import { loadParser, parseSqlSync, type SqlStatement } from '../sql/parser.js';
 import { VERSION } from '../version.js';
-import { type Migration, type MigrationScript, readMigrations } from './files.js';
+import { type Migration, type MigrationScript, migrationsFolder, readMigrations } from './files.js';
 import { diffFingerprints, type SchemaDiff, type SchemaFingerprint } from './fingerprint.js';
 import { serverFingerprint } from './server-fingerprint.js';
 
@@ -144,7 +143,7 @@ export async function verifyMigrations(
 ): Promise<VerifyResult> {
   await loadParser();
   const started = performance.now();
-  const migrations = await readMigrations(resolve(config.dir, options.dir ?? config.config.migrations.dir));
+  const migrations = await readMigrations(migrationsFolder(config, options.dir));
   const scratch = await createScratchDatabase(target);
   const results: ReversibilityResult[] = [];
   let server = target.display;

@@ -13,7 +13,7 @@ import type { Connection } from '../db/connection.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
 import { applySql, withScratchDatabase } from '../db/scratch.js';
 import { openTarget } from '../db/target.js';
-import { readMigrations } from '../migrate/files.js';
+import { migrationsFolder, readMigrations } from '../migrate/files.js';
 import { allRules } from '../rules/index.js';
 import { collectSqlFiles, readSqlSources, type SqlSource } from '../sql/files.js';
 import { loadParser, parseSqlSync } from '../sql/parser.js';
@@ -108,7 +108,7 @@ export async function reviewSchema(options: ReviewOptions): Promise<Report<Revie
     sources = await readSqlSources(files);
     described = files.length === 1 ? files[0]! : `${files.length} SQL files`;
   } else {
-    const fromConfig = resolve(config.dir, config.config.migrations.dir);
+    const fromConfig = migrationsFolder(config);
     const dir = options.migrations ? resolve(options.migrations) : null;
     const useMigrations =
       dir !== null ||

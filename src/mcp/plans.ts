@@ -53,8 +53,11 @@ type PlanState = 'open' | 'applying' | 'used' | 'stale';
 
 interface StoredPlan {
   readonly plan: MigrationPlan;
-  readonly expires: number;
   state: PlanState;
+}
+
+function expired(plan: MigrationPlan): boolean {
+  return Date.now() > Date.parse(plan.expiresAt);
 }
 
 function writesDisabled(tool: string): Refusal {
@@ -148,8 +151,12 @@ function planText(plan: MigrationPlan): string {
 export class PlanStore {
   readonly #plans = new Map<string, StoredPlan>();
 
-  add(plan: MigrationPlan, ttlMs: number): void {
-    this.#plans.set(plan.planId, { plan, expires: Date.now() + ttlMs, state: 'open' });
+  /** Keeps a new plan (and forgets the expired ones that were never applied). */
+  add(plan: MigrationPlan): void {
+    for (const [id, stored] of this.#plans) {
+      if (stored.state !== 'applying' && expired(stored.plan)) this.#plans.delete(id);
+    }
+    this.#plans.set(plan.planId, { plan, state: 'open' });
   }
 
   /** Takes the plan for applying (at once, so two calls cannot both apply it), or refuses. */
@@ -173,7 +180,7 @@ export class PlanStore {
         `migration plan ${id} no longer matches the migrations or the database`,
         'call plan_migrations again and show the new plan to the user',
       );
-    if (Date.now() > stored.expires) {
+    if (expired(stored.plan)) {
       this.#plans.delete(id);
       throw new Refusal(
         'plan-expired',
@@ -299,7 +306,7 @@ function registerPlan(server: McpServer, context: McpContext, store: PlanStore):
           drift: dry.drift,
           checksums,
         };
-        store.add(plan, context.planTtlMs);
+        store.add(plan);
         return success({ ...plan }, planText(plan));
       }, context.debug),
   );

@@ -39,6 +39,29 @@ export class PgwardenError extends Error {
   }
 }
 
+/**
+ * A statement the server refused while a migration ran: its index in the script's statements and where its text
+ * began in the query sent (the server's error position counts from the start of the query; null when the error does
+ * not point into the statement). The server's error is the `cause`.
+ */
+export class StatementError extends PgwardenError {
+  readonly statementIndex: number;
+  readonly offset: number | null;
+
+  constructor(statementIndex: number, offset: number | null, cause: unknown) {
+    super('server', cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'StatementError';
+    this.statementIndex = statementIndex;
+    this.offset = offset;
+  }
+
+  /** The server's SQLSTATE (e.g. 55P03 for a lock timeout), if it sent one. */
+  get sqlState(): string | undefined {
+    const code = (this.cause as { code?: unknown } | null | undefined)?.code;
+    return typeof code === 'string' ? code : undefined;
+  }
+}
+
 export function isPgwardenError(error: unknown): error is PgwardenError {
   return error instanceof PgwardenError;
 }

@@ -77,6 +77,37 @@ export class Connection {
   }
 
   /**
+   * Sends `sql` (any number of statements) as one simple query, one round trip, counting the statements the server
+   * completed. The server runs them in order and skips what follows a failure, so on failure `completed` says which
+   * statement failed (the one after the last completed). Nothing else may run on this connection meanwhile.
+   */
+  async simpleQueryCountingCompletions(
+    sql: string,
+  ): Promise<
+    { readonly completed: number } & ({ readonly ok: true } | { readonly ok: false; readonly error: unknown })
+  > {
+    let completed = 0;
+    const count = () => {
+      completed++;
+    };
+    const protocol = this.client.connection;
+    protocol.on('commandComplete', count);
+    try {
+      await this.client.query(sql);
+      return { ok: true, completed };
+    } catch (error) {
+      return { ok: false, error, completed };
+    } finally {
+      protocol.off('commandComplete', count);
+    }
+  }
+
+  /** `value` as an SQL string literal, for the rare text that cannot take parameters (a multi-statement query). */
+  literal(value: string): string {
+    return this.client.escapeLiteral(value);
+  }
+
+  /**
    * Runs `work` in a READ ONLY transaction with a statement and lock timeout, then rolls back. Every check in
    * pgwarden reads through here, so a check can neither change data nor block production traffic for long.
    */

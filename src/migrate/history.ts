@@ -141,3 +141,75 @@ async function readHistoryRows(
     }))
     .sort((a, b) => compareVersions(a.version, b.version));
 }
+
+/** What the history says of a migration the runner applied. */
+export interface MigrationRecord {
+  readonly version: string;
+  readonly name: string;
+  readonly checksum: string;
+  readonly pgwardenVersion: string;
+  readonly backup: unknown;
+  readonly guardSkippedReason: string | null;
+}
+
+/**
+ * Records a transactional migration applied, inside its transaction (so the row commits with it, or not at all).
+ * `execution_ms` is `msBefore` (the time the runner spent before this attempt) plus this transaction's time on the
+ * server so far (now() is its BEGIN).
+ */
+export async function recordApplied(
+  connection: Connection,
+  history: HistoryTable,
+  record: MigrationRecord,
+  msBefore: number,
+): Promise<void> {
+  await connection.query(
+    `INSERT INTO ${qualifiedHistory(history)} (version, name, checksum, status, execution_ms, pgwarden_version, transactional, backup, guard_skipped_reason)
+     VALUES ($1, $2, $3, 'applied', ($4::int + extract(epoch FROM clock_timestamp() - now()) * 1000)::int, $5, true, $6, $7)`,
+    [
+      record.version,
+      record.name,
+      record.checksum,
+      msBefore,
+      record.pgwardenVersion,
+      record.backup === null || record.backup === undefined ? null : JSON.stringify(record.backup),
+      record.guardSkippedReason,
+    ],
+  );
+}
+
+/**
+ * Records how far a migration without a transaction got (`failed` until its last statement is done, then
+ * `applied`): inserted the first time, updated after. A backup recorded earlier is kept when this one has none.
+ */
+export async function recordProgress(
+  connection: Connection,
+  history: HistoryTable,
+  record: MigrationRecord,
+  progress: Progress,
+  status: 'applied' | 'failed',
+  executionMs: number,
+): Promise<void> {
+  await connection.query(
+    `INSERT INTO ${qualifiedHistory(history)} (version, name, checksum, status, execution_ms, pgwarden_version, transactional, progress, backup, guard_skipped_reason)
+     VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8, $9)
+     ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, status = EXCLUDED.status, execution_ms = EXCLUDED.execution_ms,
+       progress = EXCLUDED.progress, backup = coalesce(EXCLUDED.backup, ${qualifiedHistory(history)}.backup), applied_at = now()`,
+    [
+      record.version,
+      record.name,
+      record.checksum,
+      status,
+      executionMs,
+      record.pgwardenVersion,
+      JSON.stringify(progress),
+      record.backup === null || record.backup === undefined ? null : JSON.stringify(record.backup),
+      record.guardSkippedReason,
+    ],
+  );
+}
+
+/** Removes a migration from the history (rolled back). */
+export async function forget(connection: Connection, history: HistoryTable, version: string): Promise<void> {
+  await connection.query(`DELETE FROM ${qualifiedHistory(history)} WHERE version = $1`, [version]);
+}

@@ -1,7 +1,14 @@
 import { resolve } from 'node:path';
+import {
+  describeDiff,
+  diffFingerprints,
+  fingerprintSchema,
+  type SchemaDiff,
+} from './fingerprint.js';
 import { loadSnapshot } from '../catalog/snapshot.js';
 import type { LoadedConfig } from '../core/config.js';
-import { PgwardenError } from '../core/errors.js';
+import { PgwardenError, StatementError } from '../core/errors.js';
+import { VERSION } from '../version.js';
 import type { Connection } from '../db/connection.js';
 import type { DatabaseTarget } from '../db/target.js';
 import { type BackupManifest, takeBackup } from '../guard/backup.js';
@@ -12,9 +19,9 @@ import {
   loadParser,
   type ParsedSql,
   parseSqlSync,
+  type SqlStatement,
   fingerprint as statementFingerprint,
 } from '../sql/parser.js';
-import { VERSION } from '../version.js';
 import {
   compareVersions,
   type Migration,
@@ -22,16 +29,19 @@ import {
   migrationsFolder,
   readMigrations,
 } from './files.js';
-import { describeDiff, diffFingerprints, fingerprintSchema, type SchemaDiff } from './fingerprint.js';
 import {
   ensureHistoryTable,
+  forget,
   type HistoryRow,
   type HistoryTable,
+  type MigrationRecord,
   migrationChecksum,
   type Progress,
   qualifiedHistory,
   readHistory,
   readHistoryAndServer,
+  recordApplied,
+  recordProgress,
 } from './history.js';
 import { acquireMigrationLock } from './lock.js';
 import { type MigrationStatus, migrationStatuses } from './plan.js';
@@ -120,7 +130,6 @@ function migrationsDir(context: RunnerContext): string {
   return migrationsFolder(context.config, context.dir);
 }
 
-const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function statusLines(statuses: readonly MigrationStatus[]): StatusLine[] {
@@ -322,18 +331,61 @@ async function driftOf(session: Session, options: { upgrade: boolean }): Promise
   return null;
 }
 
-function isLockTimeout(error: unknown): boolean {
-  return (error as { code?: string }).code === '55P03';
+/** The server's SQLSTATE of a failure (for a statement error, of the server's error it wraps). */
+function sqlState(error: unknown): string | undefined {
+  if (error instanceof StatementError) return error.sqlState;
+  if (error instanceof PgwardenError) return undefined;
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
+function isLockTimeout(error: unknown): boolean {
+  return sqlState(error) === '55P03';
+}
+
+/**
+ * Runs `attempt`, and again after each lock timeout, up to `settings.lockRetries` more times, waiting 1 s, 2 s,
+ * 4 s … (at most 30 s) in between. `cleanup` runs after every failure (a ROLLBACK), before the wait or the throw.
+ */
+async function withLockRetry<T>(
+  settings: { readonly lockRetries: number },
+  attempt: () => Promise<T>,
+  options: {
+    readonly cleanup?: () => Promise<void>;
+    readonly onRetry?: (retry: number, waitMs: number) => void;
+  } = {},
+): Promise<{ value: T; retries: number }> {
+  for (let retries = 0; ; retries++) {
+    try {
+      return { value: await attempt(), retries };
+    } catch (error) {
+      await options.cleanup?.();
+      if (!isLockTimeout(error) || retries >= settings.lockRetries) throw error;
+      const wait = Math.min(1000 * 2 ** retries, 30_000);
+      options.onRetry?.(retries + 1, wait);
+      await sleep(wait);
+    }
+  }
+}
+
+interface StatementText {
+  readonly text: string;
+  readonly start: { readonly line: number; readonly column: number };
+}
+
+/**
+ * The error of a failed statement, at its place in the file. `offset` is where the statement began in the query
+ * sent (the server's error position counts from there; null: the error does not point into the statement).
+ */
 function failure(
   script: MigrationScript,
-  statement: { text: string; start: { line: number; column: number } },
+  statement: StatementText,
   error: unknown,
+  offset: number | null,
   extra = '',
 ): PgwardenError {
   const message = (error as Error).message;
-  const at = errorPosition(statement, error);
+  const at = errorPosition(statement, error, offset);
   return new PgwardenError('server', `${script.file}:${at.line}:${at.column}: ${message}${extra}`, {
     hint: isLockTimeout(error)
       ? 'another session held a conflicting lock for longer than lock_timeout, on every retry: find it with pg_stat_activity and retry'
@@ -342,13 +394,14 @@ function failure(
   });
 }
 
-/** Where in the file the server's error points (its `position` counts characters from the statement's start). */
+/** Where in the file the server's error points (its `position` counts characters from the query's start). */
 function errorPosition(
-  statement: { text: string; start: { line: number; column: number } },
+  statement: StatementText,
   error: unknown,
+  offset: number | null,
 ): { line: number; column: number } {
-  const position =
-    Number((error as { position?: string }).position) - ((error as { offset?: number }).offset ?? 0);
+  if (offset === null) return statement.start;
+  const position = Number((error as { position?: string }).position) - offset;
   if (!Number.isInteger(position) || position < 1 || position > statement.text.length + 1)
     return statement.start;
   const before = statement.text.slice(0, position - 1);
@@ -370,42 +423,47 @@ async function invalidIndexes(work: Connection): Promise<string[]> {
 const HEAD_STATEMENTS = 3;
 
 /**
- * Sends `head` (`headStatements` statements), every statement and `tail` as one simple query: one round trip for
- * the whole migration. A failure is given the statement it came from (the server completed those before it) and
- * that statement's offset in the query, which the server's error position counts from.
+ * Sends `head` (`headStatements` statements) and every statement as one simple query: one round trip. A failure
+ * is a StatementError naming the statement it came from (the server completed those before it) and that
+ * statement's offset in the query, which the server's error position counts from.
  */
 async function runAsOneQuery(
   work: Connection,
   head: string,
   headStatements: number,
-  statements: readonly { text: string; start: { line: number; column: number } }[],
-  tail: string,
+  statements: readonly StatementText[],
 ): Promise<void> {
   const offsets: number[] = [];
   let sql = head;
   for (const [i, statement] of statements.entries()) {
+    // a newline before each semicolon: a statement may end in a -- comment
     if (i > 0) sql += '\n;\n';
     offsets.push(sql.length);
     sql += statement.text;
   }
-  sql += tail;
-  // the server completes the statements in order: counting them names the one that failed (the protocol
-  // connection is this session's alone while the query runs; nothing else is sent on `work` meanwhile)
-  let completed = 0;
-  const count = () => {
-    completed++;
-  };
-  const protocol = work.client.connection;
-  protocol.on('commandComplete', count);
-  try {
-    await work.query(sql);
-  } catch (error) {
-    // a failure of the history row or the COMMIT is the last statement's (as when it is sent with it)
-    const i = Math.min(Math.max(completed - headStatements, 0), statements.length - 1);
-    throw Object.assign(error as object, { statement: statements[i], offset: offsets[i] });
-  } finally {
-    protocol.off('commandComplete', count);
-  }
+  const result = await work.simpleQueryCountingCompletions(sql);
+  if (result.ok) return;
+  const i = Math.min(Math.max(result.completed - headStatements, 0), statements.length - 1);
+  throw new StatementError(i, offsets[i]!, result.error);
+}
+
+/** One migration script about to run, and what both strategies need to run and record it. */
+interface ScriptRun {
+  readonly session: Session;
+  readonly context: RunnerContext;
+  readonly migration: Migration;
+  readonly direction: 'up' | 'down';
+  readonly script: MigrationScript;
+  readonly statements: readonly SqlStatement[];
+  readonly label: string;
+  /** performance.now() when the script started. */
+  readonly started: number;
+  /** The history row's fields (the backup is added once taken). */
+  readonly record: MigrationRecord;
+  /** The guard has something to back up before the statements from line `fromLine` on. */
+  readonly guardNeeded: (fromLine?: number) => boolean;
+  /** Runs the guard: backs up what the statements from line `fromLine` on destroy (null: nothing to back up). */
+  readonly guard: (inTransaction: boolean, fromLine?: number) => Promise<BackupManifest | null>;
 }
 
 /** Runs one migration script as pgwarden's runner does, and records it (up) or forgets it (down) in the history. */
@@ -417,19 +475,19 @@ async function runScript(
   model: MigrationModel,
 ): Promise<MigrationRun> {
   const script = direction === 'up' ? migration.up : migration.down!;
-  const { work, history, log } = session;
+  const { work, log } = session;
   const settings = context.config.config.migrations;
-  const statements = model.statements.filter((s) => !s.embeddedIn).map((s) => s.statement);
   const label = `${migration.version}_${migration.name} (${direction})`;
-  let backup: BackupManifest | null = null;
-  let destroyed = session.guarded ? destructions(model) : [];
-  const guard = async (inTransaction: boolean): Promise<BackupManifest | null> => {
-    if (destroyed.length === 0) return null;
+  const destroyed = session.guarded ? destructions(model) : [];
+  const guard = async (inTransaction: boolean, fromLine = 0): Promise<BackupManifest | null> => {
+    // on a resume, the statements already applied are not destroyed again
+    const todo = destroyed.filter((d) => d.line >= fromLine);
+    if (todo.length === 0) return null;
     log(
-      `guard: backing up ${[...new Set(destroyed.flatMap((d) => [...d.backup.tables, ...d.backup.schemas]))].join(', ')} before ${label}`,
+      `guard: backing up ${[...new Set(todo.flatMap((d) => [...d.backup.tables, ...d.backup.schemas]))].join(', ')} before ${label}`,
     );
     const referencedBy = new Map<string, 'truncate' | 'delete'>();
-    for (const d of destroyed) {
+    for (const d of todo) {
       const via = d.backup.referencedBy;
       if (via)
         for (const t of d.backup.tables) if (referencedBy.get(t) !== 'truncate') referencedBy.set(t, via);
@@ -439,89 +497,127 @@ async function runScript(
       url: context.target.url,
       dir: resolve(context.config.dir, context.config.config.backups.dir),
       label: `${migration.version}-${direction}`,
-      tables: [...new Set(destroyed.flatMap((d) => d.backup.tables))],
-      schemas: [...new Set(destroyed.flatMap((d) => d.backup.schemas))],
+      tables: [...new Set(todo.flatMap((d) => d.backup.tables))],
+      schemas: [...new Set(todo.flatMap((d) => d.backup.schemas))],
       referencedBy,
       inTransaction,
       lockTimeout: settings.lockTimeout,
-      reason: destroyed.map((d) => `line ${d.line}: ${d.action}`).join('; '),
+      reason: todo.map((d) => `line ${d.line}: ${d.action}`).join('; '),
     });
   };
-  const started = performance.now();
-  const checksum = migrationChecksum(migration);
-  let retries = 0;
+  const run: ScriptRun = {
+    session,
+    context,
+    migration,
+    direction,
+    script,
+    statements: model.statements.filter((s) => !s.embeddedIn).map((s) => s.statement),
+    label,
+    started: performance.now(),
+    record: {
+      version: migration.version,
+      name: migration.name,
+      checksum: migrationChecksum(migration),
+      pgwardenVersion: VERSION,
+      backup: null,
+      guardSkippedReason: context.noGuardReason ?? null,
+    },
+    guardNeeded: (fromLine = 0) => destroyed.some((d) => d.line >= fromLine),
+    guard,
+  };
+  return script.transaction ? runTransactional(run) : runStepwise(run);
+}
 
-  if (script.transaction) {
-    const begin = `BEGIN; SET LOCAL lock_timeout = ${literal(settings.lockTimeout)}; SET LOCAL statement_timeout = ${literal(settings.statementTimeout)}`;
-    const value = (v: string | null) => (v === null ? 'NULL' : work.client.escapeLiteral(v));
-    // The whole migration in one simple query, unless a SET in it could change how the server reads the statements
-    // after it (standard_conforming_strings …): the server reads a query's text whole before running any of it.
-    const oneQuery = !statements.some((s) => s.kind === 'VariableSetStmt');
-    for (let attempt = 0; ; attempt++) {
-      try {
-        // The transaction, its timeouts, the statements, the history row and the COMMIT go in one round trip (the
-        // server skips what follows a statement that fails); with a SET among the statements, in as many as the
-        // statements: the BEGIN with the first, the history row and the COMMIT with the last. Only the guard's
-        // backup needs the transaction open first.
-        const sinceStart = Math.round(performance.now() - started);
-        let head = `${begin};\n`;
-        if (destroyed.length > 0) {
-          await work.query(begin);
-          head = '';
-          backup = await guard(true);
+/**
+ * A migration in one transaction: BEGIN, its timeouts and every statement in one round trip (with a SET among the
+ * statements, one round trip each: a SET can change how the server reads the statements after it, and the server
+ * reads a query's text whole before running any of it), then the history row and the COMMIT. Only the guard's
+ * backup needs the transaction open first. Retried whole after a lock timeout.
+ */
+async function runTransactional(run: ScriptRun): Promise<MigrationRun> {
+  const { session, migration, direction, script, statements, label } = run;
+  const { work, history, log } = session;
+  const settings = run.context.config.config.migrations;
+  const begin = `BEGIN; SET LOCAL lock_timeout = ${work.literal(settings.lockTimeout)}; SET LOCAL statement_timeout = ${work.literal(settings.statementTimeout)}`;
+  const oneQuery = !statements.some((s) => s.kind === 'VariableSetStmt');
+  let backup: BackupManifest | null = null;
+  const attempt = async () => {
+    const sinceStart = Math.round(performance.now() - run.started);
+    let head = `${begin};\n`;
+    if (run.guardNeeded()) {
+      await work.query(begin);
+      head = '';
+      backup = await run.guard(true);
+    }
+    if (statements.length === 0) {
+      if (head) await work.query(head);
+    } else if (oneQuery) {
+      await runAsOneQuery(work, head, head === '' ? 0 : HEAD_STATEMENTS, statements);
+    } else {
+      for (const [i, statement] of statements.entries()) {
+        try {
+          await work.query(`${i === 0 ? head : ''}${statement.text}`);
+        } catch (error) {
+          // the server's error position counts from the start of what was sent
+          throw new StatementError(i, i === 0 ? head.length : 0, error);
         }
-        // execution_ms: the time before this attempt, and this attempt's on the server (now() is its BEGIN)
-        const elapsed = `(${sinceStart} + extract(epoch FROM clock_timestamp() - now()) * 1000)::int`;
-        const record =
-          direction === 'up'
-            ? `INSERT INTO ${qualifiedHistory(history)} (version, name, checksum, status, execution_ms, pgwarden_version, transactional, backup, guard_skipped_reason)
-               VALUES (${value(migration.version)}, ${value(migration.name)}, ${value(checksum)}, 'applied', ${elapsed}, ${value(VERSION)}, true, ${value(backup ? JSON.stringify(backup) : null)}, ${value(context.noGuardReason ?? null)})`
-            : `DELETE FROM ${qualifiedHistory(history)} WHERE version = ${value(migration.version)}`;
-        // a newline before each semicolon: a statement may end in a -- comment
-        const tail = `\n;\n${record};\nCOMMIT`;
-        if (statements.length === 0) await work.query(`${head}${record};\nCOMMIT`);
-        else if (oneQuery)
-          await runAsOneQuery(work, head, head === '' ? 0 : HEAD_STATEMENTS, statements, tail);
-        for (const [i, statement] of oneQuery ? [] : statements.entries()) {
-          const sql = `${i === 0 ? head : ''}${statement.text}${i === statements.length - 1 ? tail : ''}`;
-          try {
-            await work.query(sql);
-          } catch (error) {
-            // the server's error position counts from the start of what was sent
-            throw Object.assign(error as object, { statement, offset: i === 0 ? head.length : 0 });
-          }
-        }
-        const ms = Math.round(performance.now() - started);
-        return {
-          version: migration.version,
-          name: migration.name,
-          direction,
-          statements: statements.length,
-          ms,
-          retries,
-          backup,
-          resumedAfter: 0,
-        };
-      } catch (error) {
-        await work.query('ROLLBACK').catch(() => {});
-        if (isLockTimeout(error) && attempt < settings.lockRetries) {
-          retries++;
-          const wait = Math.min(1000 * 2 ** attempt, 30_000);
-          log(`${label}: lock timeout, retry ${attempt + 1} of ${settings.lockRetries} in ${wait / 1000} s`);
-          await sleep(wait);
-          continue;
-        }
-        if (error instanceof PgwardenError) throw error;
-        const statement = (error as { statement?: { text: string; start: { line: number; column: number } } })
-          .statement ?? { text: '', start: { line: 1, column: 1 } };
-        throw failure(script, statement, error, ' (rolled back: nothing of this migration was applied)');
       }
     }
+    const last = Math.max(statements.length - 1, 0);
+    try {
+      if (direction === 'up') await recordApplied(work, history, { ...run.record, backup }, sinceStart);
+      else await forget(work, history, migration.version);
+      await work.query('COMMIT');
+    } catch (error) {
+      // a failure of the history row or of the COMMIT (a deferred constraint) is the last statement's
+      throw new StatementError(last, null, error);
+    }
+  };
+  try {
+    const { retries } = await withLockRetry(settings, attempt, {
+      cleanup: () =>
+        work.query('ROLLBACK').then(
+          () => {},
+          () => {},
+        ),
+      onRetry: (retry, wait) =>
+        log(`${label}: lock timeout, retry ${retry} of ${settings.lockRetries} in ${wait / 1000} s`),
+    });
+    return {
+      version: migration.version,
+      name: migration.name,
+      direction,
+      statements: statements.length,
+      ms: Math.round(performance.now() - run.started),
+      retries,
+      backup,
+      resumedAfter: 0,
+    };
+  } catch (error) {
+    if (error instanceof PgwardenError && !(error instanceof StatementError)) throw error;
+    const at = error instanceof StatementError ? statements[error.statementIndex] : undefined;
+    throw failure(
+      script,
+      at ?? { text: '', start: { line: 1, column: 1 } },
+      error instanceof StatementError ? error.cause : error,
+      error instanceof StatementError ? error.offset : null,
+      ' (rolled back: nothing of this migration was applied)',
+    );
   }
+}
 
-  // Without a transaction: statement by statement, with the progress recorded after each one.
+/**
+ * A migration without a transaction (`-- pgwarden:no-transaction`): statement by statement, with the progress
+ * recorded after each one, resumable after a failure part-way.
+ */
+async function runStepwise(run: ScriptRun): Promise<MigrationRun> {
+  const { session, migration, direction, script, statements, label } = run;
+  const { work, history, log } = session;
+  const settings = run.context.config.config.migrations;
   const existing = session.rows.find((r) => r.version === migration.version && r.status === 'failed');
   let done = 0;
+  let retries = 0;
+  let backup: BackupManifest | null = null;
   const fingerprints = statements.map((s) => {
     try {
       return statementFingerprint(s.text);
@@ -544,79 +640,59 @@ async function runScript(
     log(`${label}: resuming after statement ${done} of ${statements.length}`);
   }
   const saveProgress = async (progress: Progress, status: 'applied' | 'failed') => {
-    const ms = Math.round(performance.now() - started);
     if (direction === 'down' && status === 'applied') {
-      await work.query(`DELETE FROM ${qualifiedHistory(history)} WHERE version = $1`, [migration.version]);
+      await forget(work, history, migration.version);
       return;
     }
-    await work.query(
-      `INSERT INTO ${qualifiedHistory(history)} (version, name, checksum, status, execution_ms, pgwarden_version, transactional, progress, backup, guard_skipped_reason)
-       VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8, $9)
-       ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, status = EXCLUDED.status, execution_ms = EXCLUDED.execution_ms,
-         progress = EXCLUDED.progress, backup = coalesce(EXCLUDED.backup, ${qualifiedHistory(history)}.backup), applied_at = now()`,
-      [
-        migration.version,
-        migration.name,
-        checksum,
-        status,
-        ms,
-        VERSION,
-        JSON.stringify(progress),
-        backup ? JSON.stringify(backup) : null,
-        context.noGuardReason ?? null,
-      ],
-    );
+    const ms = Math.round(performance.now() - run.started);
+    await recordProgress(work, history, { ...run.record, backup }, progress, status, ms);
   };
   const resumedAfter = done;
   // Outside a transaction nothing can hold the tables still between the backup and the statement; and on a
   // resume, the statements already applied are not destroyed again.
-  const firstLine = statements[done]?.start.line ?? Number.POSITIVE_INFINITY;
-  destroyed = destroyed.filter((d) => d.line >= firstLine);
-  backup = await guard(false);
+  backup = await run.guard(false, statements[done]?.start.line ?? Number.POSITIVE_INFINITY);
   await work.query(
-    `SET lock_timeout = ${literal(settings.lockTimeout)}; SET statement_timeout = ${literal(settings.statementTimeout)}`,
+    `SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)`,
+    [settings.lockTimeout, settings.statementTimeout],
   );
   try {
     await saveProgress({ done, total: statements.length, statements: fingerprints.slice(0, done) }, 'failed');
     for (; done < statements.length; done++) {
       const statement = statements[done]!;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await work.query(statement.text);
-          break;
-        } catch (error) {
-          if (isLockTimeout(error) && attempt < settings.lockRetries) {
-            retries++;
-            await sleep(Math.min(1000 * 2 ** attempt, 30_000));
-            continue;
-          }
-          await work.query('ROLLBACK').catch(() => {}); // an explicit BEGIN in the file may have left a transaction open
-          await saveProgress(
-            {
-              done,
-              total: statements.length,
-              statements: fingerprints.slice(0, done),
-              failedAt: {
-                line: statement.start.line,
-                statement: statement.text.slice(0, 200),
-                error: (error as Error).message,
-              },
+      try {
+        const attempt = await withLockRetry(settings, () => work.query(statement.text), {
+          onRetry: (retry, wait) =>
+            log(`${label}: lock timeout, retry ${retry} of ${settings.lockRetries} in ${wait / 1000} s`),
+        });
+        retries += attempt.retries;
+      } catch (error) {
+        await work.query('ROLLBACK').catch(() => {}); // an explicit BEGIN in the file may have left a transaction open
+        await saveProgress(
+          {
+            done,
+            total: statements.length,
+            statements: fingerprints.slice(0, done),
+            failedAt: {
+              line: statement.start.line,
+              statement: statement.text.slice(0, 200),
+              error: (error as Error).message,
             },
-            'failed',
-          );
-          const leftovers = (await invalidIndexes(work)).filter((name) =>
-            statement.text.includes(name.split('.')[1]!),
-          );
-          const invalid = leftovers.length
-            ? `; it left the INVALID index ${leftovers.join(', ')} behind: DROP INDEX CONCURRENTLY ${leftovers[0]}; before retrying`
-            : '';
-          throw failure(
-            script,
-            statement,
-            error,
-            ` (statement ${done + 1} of ${statements.length}; the ${done} before it are applied${invalid})`,
-          );
-        }
+          },
+          'failed',
+        );
+        const leftovers = (await invalidIndexes(work)).filter((name) =>
+          statement.text.includes(name.split('.')[1]!),
+        );
+        const invalid = leftovers.length
+          ? `; it left the INVALID index ${leftovers.join(', ')} behind: DROP INDEX CONCURRENTLY ${leftovers[0]}; before retrying`
+          : '';
+        throw failure(
+          script,
+          statement,
+          error,
+          0,
+          ` (statement ${done + 1} of ${statements.length}; the ${done} before it are applied${invalid})`,
+        );
       }
       await saveProgress(
         { done: done + 1, total: statements.length, statements: fingerprints.slice(0, done + 1) },
@@ -632,7 +708,7 @@ async function runScript(
     name: migration.name,
     direction,
     statements: statements.length,
-    ms: Math.round(performance.now() - started),
+    ms: Math.round(performance.now() - run.started),
     retries,
     backup,
     resumedAfter,

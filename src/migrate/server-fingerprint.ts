@@ -1,6 +1,6 @@
+import type { SchemaDiff, SchemaFingerprint } from './fingerprint.js';
 import type { Connection } from '../db/connection.js';
 import { queryError } from '../db/errors.js';
-import type { SchemaDiff, SchemaFingerprint } from './fingerprint.js';
 
 /**
  * The schema fingerprint computed by the server, in one query: the same objects and keys as `fingerprintSchema`
@@ -148,7 +148,10 @@ export function fingerprintSql(excludeSchemas: readonly string[], withObjects: b
 SELECT ${TOTAL} AS hash${withObjects ? ", coalesce(json_object_agg(key, hash), '{}') AS objects" : ''} FROM objects`;
 }
 
-/** Prepared statements by text (per connection): verify fingerprints the same way hundreds of times. */
+/**
+ * Prepared-statement names by query text, process-wide (one map for every connection: node-postgres prepares a name
+ * on each connection the first time it is used there): verify fingerprints the same way hundreds of times.
+ */
 const prepared = new Map<string, string>();
 let statements = 0;
 

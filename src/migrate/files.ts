@@ -92,6 +92,13 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+/** A version as compareVersions sees it: numeric segments without leading zeros, trailing zero segments dropped. */
+function versionKey(version: string): string {
+  const parts = version.split(/[._-]/).map((part) => (/^\d+$/.test(part) ? BigInt(part).toString() : part));
+  while (parts.length > 1 && parts.at(-1) === '0') parts.pop();
+  return parts.join('.');
+}
+
 function script(source: SqlSource, text: string, transaction: boolean): MigrationScript {
   return { file: source.file, text, transaction, fileText: source.text };
 }
@@ -260,19 +267,25 @@ export async function readMigrations(dir: string): Promise<Migration[]> {
       down: migration.down ? { ...migration.down, migration: where } : null,
     };
   }
-  const seen = new Map<string, string>();
+  // by numeric value: V1 and V01 (or 1.0 and 1) are one version to Flyway and to the history's order
+  const seen = new Map<string, { version: string; file: string }>();
   for (const migration of migrations) {
-    const other = seen.get(migration.version);
+    const key = versionKey(migration.version);
+    const other = seen.get(key);
     if (other) {
+      const same =
+        other.version === migration.version
+          ? ''
+          : ` (${other.version} and ${migration.version} are the same number)`;
       throw new PgwardenError(
         'input',
-        `two migrations have version ${migration.version}: ${other} and ${migration.up.file}`,
+        `two migrations have version ${migration.version}${same}: ${other.file} and ${migration.up.file}`,
         {
           hint: 'each migration needs its own version',
         },
       );
     }
-    seen.set(migration.version, migration.up.file);
+    seen.set(key, { version: migration.version, file: migration.up.file });
   }
   return migrations.sort((a, b) => compareVersions(a.version, b.version));
 }

@@ -123,4 +123,18 @@ describe('migration folders', () => {
       /has no matching \.up\.sql/,
     );
   });
+
+  it('refuses two versions that are one number: Flyway V1 and V01, 1.0 and 1', async () => {
+    await expect(
+      readMigrations(folder({ 'V1__x.sql': 'SELECT 1;', 'V01__x.sql': 'SELECT 2;' })),
+    ).rejects.toThrow(/two migrations have version 1 \(01 and 1 are the same number\)/);
+    await expect(
+      readMigrations(folder({ 'V1.0__a.sql': 'SELECT 1;', 'V1__b.sql': 'SELECT 2;' })),
+    ).rejects.toThrow(/are the same number/);
+    // distinct numbers stay distinct
+    const migrations = await readMigrations(
+      folder({ 'V1__a.sql': 'SELECT 1;', 'V10__b.sql': 'SELECT 2;', 'V1.01__c.sql': 'SELECT 3;' }),
+    );
+    expect(migrations.map((m) => m.version)).toEqual(['1', '1.01', '10']);
+  });
 });

@@ -1,7 +1,13 @@
 /**
  * pgwarden's library API. The CLI, the MCP server and the dashboard use only what this module exports.
  */
-export { columnsFromCatalog } from './catalog/columns.js';
+
+export {
+  diffFingerprints,
+  fingerprintSchema,
+  type SchemaDiff,
+  type SchemaFingerprint,
+} from './catalog/fingerprint.js';
 export { type InspectData, type InspectOptions, inspect } from './catalog/inspect.js';
 export * from './catalog/model.js';
 export { findTable, loadSnapshot, type SnapshotOptions } from './catalog/snapshot.js';
@@ -42,6 +48,7 @@ export {
 } from './core/engine.js';
 export { type ErrorCode, errorMessage, isPgwardenError, PgwardenError } from './core/errors.js';
 export * from './core/finding.js';
+export { formatBytes } from './core/format.js';
 export { redact, redactUrl } from './core/redact.js';
 export { createReport, exitCodeFor, type Report } from './core/report.js';
 export {
@@ -56,6 +63,7 @@ export {
   type RuleSpec,
 } from './core/rule.js';
 export { applySuppressions, type Suppression } from './core/suppression.js';
+export { VERSION } from './core/version.js';
 export { Connection, type ReadOnlyOptions, type TransactionOptions } from './db/connection.js';
 export { binariesFor, bundledBinaries, type PgBinaries } from './db/embedded/binaries.js';
 export { userCacheDir } from './db/embedded/paths.js';
@@ -83,7 +91,6 @@ export {
   type TargetOptions,
 } from './db/target.js';
 export { type ParsedUrl, parseDatabaseUrl, withDatabase } from './db/url.js';
-export { type ExplainData, type ExplainOptions, explainQuery } from './explain/explain.js';
 export type { DatabaseFacts, TableFacts } from './explain/facts.js';
 export {
   buildPlanModel,
@@ -104,14 +111,13 @@ export { type RenderPlanOptions, renderPlan } from './explain/render.js';
 export { type ExplainRequest, type ExplainRun, runExplain } from './explain/run.js';
 export { type BackupManifest, takeBackup } from './guard/backup.js';
 export { type Destruction, destructions } from './guard/destructive.js';
-export { type CheckSqlOptions, type CheckSqlResult, checkSql, type ScriptSource } from './lint/check-sql.js';
 export { columnsFromSql } from './lint/columns.js';
 export { schemaStateFromDatabase } from './lint/database-facts.js';
-export { type FixPlan, planFixes } from './lint/fix.js';
-export { type LintData, type LintOptions, lint, lintSources, type StatementReport } from './lint/lint.js';
+export { type ObservedStatement, traceConcurrently, traceInTransaction } from './lint/lock-trace.js';
 export { type AnalyzedStatement, analyzeMigration, type MigrationModel } from './lint/migration-model.js';
+export type { Reversibility, ReversibilityResult, VerifyResult } from './lint/reversibility.js';
 export { SchemaState } from './lint/schema-state.js';
-export { type TracedStatement, type TraceModel, traceMigrations } from './lint/trace-lint.js';
+export type { TracedStatement, TraceModel } from './lint/trace-model.js';
 export { lockModelMarkdown } from './locks/docs.js';
 export {
   type Behaviour,
@@ -129,12 +135,6 @@ export {
   readMigrations,
   splitSections,
 } from './migrate/files.js';
-export {
-  diffFingerprints,
-  fingerprintSchema,
-  type SchemaDiff,
-  type SchemaFingerprint,
-} from './migrate/fingerprint.js';
 export { type HistoryRow, migrationChecksum, readHistory } from './migrate/history.js';
 export { newMigration } from './migrate/new.js';
 export { renderMigrateResult } from './migrate/render.js';
@@ -150,27 +150,25 @@ export {
   type StatusLine,
   type UpOptions,
 } from './migrate/runner.js';
-export { type ObservedStatement, traceConcurrently, traceInTransaction } from './migrate/trace.js';
-export {
-  type ReversibilityResult,
-  type VerifyData,
-  type VerifyResult,
-  verifyMigrations,
-  verifyReport,
-} from './migrate/verify.js';
-export { type CheckQueriesOptions, type CheckQueriesResult, checkQueries } from './query/check.js';
-export { type CodeExtraction, extractSql, type SqlFragment } from './query/extract.js';
-export type { QueryModel, QueryOrigin, QueryStatement } from './query/model.js';
+export { type CheckSqlOptions, type CheckSqlResult, checkSql, type ScriptSource } from './ops/check-sql.js';
+export { type ExplainData, type ExplainOptions, explainQuery } from './ops/explain.js';
+export { type FixPlan, planFixes } from './ops/fix.js';
+export { type LintData, type LintOptions, lint, lintSources, type StatementReport } from './ops/lint.js';
+export { type CheckQueriesOptions, type CheckQueriesResult, checkQueries } from './ops/query-check.js';
 export {
   type QueryReviewData,
   type QueryReviewOptions,
   queryReview,
   type ReviewedStatement,
-} from './query/review.js';
+} from './ops/query-review.js';
+export { type ReviewData, type ReviewOptions, reviewRules, reviewSchema } from './ops/schema-review.js';
+export { traceMigrations } from './ops/trace.js';
+export { type VerifyData, verifyMigrations, verifyReport } from './ops/verify.js';
+export { type CodeExtraction, extractSql, type SqlFragment } from './query/extract.js';
+export type { QueryModel, QueryOrigin, QueryStatement } from './query/model.js';
 export { buildQuerySchema, loadQuerySchema, type QuerySchema } from './query/schema.js';
 export { collectQueryFiles, type QuerySource, readQuerySources } from './query/sources.js';
 export { type Colors, FORMATS, type Format, type RenderOptions, render } from './report/index.js';
-export { formatBytes } from './report/size.js';
 export { renderSnapshot, renderTable } from './report/snapshot-text.js';
 export { generatedDocs, ruleDocMarkdown, ruleOptions, rulesIndexMarkdown } from './rules/docs.js';
 export {
@@ -182,10 +180,9 @@ export {
   type SuppressionsModel,
 } from './rules/index.js';
 export { buildSchemaModel, objectPattern, reviewedSchemas } from './schema/build.js';
+export { columnsFromCatalog } from './schema/columns.js';
 export { type AcceptedFinding, applySchemaExceptions } from './schema/ignores.js';
 export type { ColumnStats, KeywordCategory, SchemaConventions, SchemaModel } from './schema/model.js';
-export { type ReviewData, type ReviewOptions, reviewRules, reviewSchema } from './schema/review.js';
 export { loadColumnStats, loadKeywords } from './schema/stats.js';
 export { collectSqlFiles, decodeSql, readSqlSources, type SqlSource } from './sql/files.js';
 export * from './sql/index.js';
-export { VERSION } from './version.js';

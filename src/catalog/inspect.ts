@@ -2,11 +2,11 @@ import type { LoadedConfig } from '../core/config.js';
 import { closest } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
 import { createReport, type Report } from '../core/report.js';
+import { VERSION } from '../core/version.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
 import { withShadowDatabase } from '../db/scratch.js';
 import { openTarget } from '../db/target.js';
 import { collectSqlFiles, readSqlSources } from '../sql/files.js';
-import { VERSION } from '../version.js';
 import type { CatalogSnapshot, TableInfo } from './model.js';
 import { findTable, loadSnapshot } from './snapshot.js';
 

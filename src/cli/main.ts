@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { FAIL_ON_LEVELS } from '../core/finding.js';
+import { VERSION } from '../core/version.js';
 import { FORMATS } from '../report/formats.js';
-import { VERSION } from '../version.js';
 import type { CliContext, GlobalOptions } from './context.js';
 
 // Only commander and a few constants load here: `pgwarden --help` must not load the SQL parser or start a database.

@@ -71,3 +71,13 @@ export function applySuppressions(
   });
   return { kept, suppressed, unused };
 }
+
+/** The model of `suppressions` rules: what the inline ignores of one file did. */
+export interface SuppressionsModel {
+  readonly file: string;
+  readonly suppressions: readonly Suppression[];
+  /** Ignore comments (per rule id) that silenced nothing. */
+  readonly unused: readonly { readonly suppression: Suppression; readonly rule: string }[];
+  /** Every rule id pgwarden knows. */
+  readonly knownRules: ReadonlySet<string>;
+}

@@ -3,8 +3,8 @@
  * exclusive cost, buffers and I/O time, and the hot path. They work on the nodes while they are still drafts.
  */
 
-import type { Buffers, IoTiming, Plan, PlanNode } from './plan.js';
 import type { JsonObject } from './plan-input.js';
+import type { Buffers, IoTiming, Plan, PlanNode } from './plan-types.js';
 
 /** A node while the plan is being built. */
 export type Draft = { -readonly [K in keyof PlanNode]: PlanNode[K] };

@@ -1,6 +1,6 @@
 import { asNode, type Node, qualify, type RangeVar, rangeVarName, stringValues } from '../sql/ast.js';
+import { SERIAL_TYPES, typeRef } from '../sql/types.js';
 import type { ConstraintKind, SchemaState, TableState, TransactionRef } from './schema-state.js';
-import { SERIAL_TYPES, typeRef } from './types.js';
 
 const name = (rangeVar: unknown): string | undefined => {
   const n = rangeVarName(rangeVar as RangeVar | undefined);

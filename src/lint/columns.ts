@@ -1,7 +1,7 @@
-import type { ColumnDeclaration, ColumnsModel } from '../rules/models.js';
+import type { ColumnDeclaration, ColumnsModel } from '../lint/columns-model.js';
 import { asNode, type Node, qualify, type RangeVar, rangeVarName } from '../sql/ast.js';
 import { type ParsedSql, positionOfAst, type SqlStatement } from '../sql/parser.js';
-import { SERIAL_TYPES, typeRef } from './types.js';
+import { SERIAL_TYPES, typeRef } from '../sql/types.js';
 
 function declaration(
   parsed: ParsedSql,

@@ -4,8 +4,8 @@ import { asNode, type Node, stringValues } from '../sql/ast.js';
 import type { ParsedSql, SqlStatement } from '../sql/parser.js';
 import { applyToState } from './apply-state.js';
 import { type Operation, operationsOf } from './operations.js';
-import { DEFAULT_THRESHOLDS, type Thresholds } from './rule-helpers.js';
 import type { SchemaState, TableState, TransactionRef } from './schema-state.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.js';
 
 export interface StatementLock {
   readonly relation: string;

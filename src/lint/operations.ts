@@ -2,8 +2,8 @@ import type { TargetRole } from '../locks/model.js';
 import type { LockMode } from '../locks/modes.js';
 import { isLockMode } from '../locks/modes.js';
 import { asNode, type Node, qualify, type RangeVar, rangeVarName, stringValues } from '../sql/ast.js';
+import { changeKeepsData, SERIAL_TYPES, type TypeRef, typeRef } from '../sql/types.js';
 import type { ConstraintKind, SchemaState, TransactionRef } from './schema-state.js';
-import { changeKeepsData, SERIAL_TYPES, type TypeRef, typeRef } from './types.js';
 import { columnDefault, expressionVolatility, type VolatilityVerdict } from './volatility.js';
 
 /** One thing a statement does to one relation, tied to its lock model entry. */

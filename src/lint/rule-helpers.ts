@@ -1,13 +1,8 @@
 import type { FileLocation, Severity } from '../core/finding.js';
-import { formatBytes, formatCount } from '../report/size.js';
+import { formatBytes, formatCount } from '../core/format.js';
 import type { AnalyzedStatement, MigrationModel, TableFacts } from './migration-model.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.js';
 
-export interface Thresholds {
-  readonly smallTableRows: number;
-  readonly largeTableRows: number;
-}
-
-export const DEFAULT_THRESHOLDS: Thresholds = { smallTableRows: 10_000, largeTableRows: 1_000_000 };
 const SMALL_BYTES = 100 * 1024 * 1024;
 const LARGE_BYTES = 1024 * 1024 * 1024;
 

@@ -1,5 +1,5 @@
 import type { CatalogSnapshot } from '../catalog/model.js';
-import type { TypeRef } from './types.js';
+import type { TypeRef } from '../sql/types.js';
 import type { Volatility } from './volatility.js';
 
 export interface ColumnState {

@@ -1,4 +1,4 @@
-import type { SchemaDiff, SchemaFingerprint } from './fingerprint.js';
+import type { SchemaDiff, SchemaFingerprint } from '../catalog/fingerprint.js';
 import type { Connection } from '../db/connection.js';
 import { queryError } from '../db/errors.js';
 

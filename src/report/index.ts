@@ -1,7 +1,6 @@
 import { createColors } from 'picocolors';
 import type { Report } from '../core/report.js';
 import type { AnyRule } from '../core/rule.js';
-import { allRules } from '../rules/index.js';
 import type { Format } from './formats.js';
 import { renderGithub } from './github.js';
 import { renderJson } from './json.js';
@@ -15,7 +14,7 @@ export interface RenderOptions {
   readonly format: Format;
   readonly color?: boolean;
   readonly cwd?: string;
-  /** Rule metadata, for SARIF's rule descriptors (default: every rule pgwarden has). */
+  /** Rule metadata, for SARIF's rule descriptors (the caller hands its rule set: the reporters never import it). */
   readonly rules?: readonly AnyRule[];
   /** Human rendering of the command's own data, for the text and markdown formats. */
   readonly renderData?: (colors: Colors) => string;
@@ -26,7 +25,7 @@ export function render(report: Report, options: RenderOptions): string {
     case 'json':
       return renderJson(report);
     case 'sarif':
-      return renderSarif(report, options.rules ?? allRules, options.cwd);
+      return renderSarif(report, options.rules ?? [], options.cwd);
     case 'github':
       return renderGithub(report, options.cwd);
     case 'markdown':

@@ -1,5 +1,5 @@
 import type { CatalogSnapshot, ColumnInfo, TableInfo } from '../catalog/model.js';
-import { formatBytes, formatCount } from './size.js';
+import { formatBytes, formatCount } from '../core/format.js';
 import type { Colors } from './text.js';
 
 function pad(text: string, width: number): string {

@@ -1,46 +1,10 @@
-import type { Location } from '../core/finding.js';
-import type { Suppression } from '../core/suppression.js';
-import type { TypeRef } from '../lint/types.js';
 import type { ParsedSql } from '../sql/parser.js';
+
+export type { SuppressionsModel } from '../core/suppression.js';
+export type { ColumnDeclaration, ColumnsModel } from '../lint/columns-model.js';
 
 /** The model of `sql` rules: one parsed SQL file. */
 export type SqlModel = ParsedSql;
-
-/** The model of `suppressions` rules: what the inline ignores of one file did. */
-export interface SuppressionsModel {
-  readonly file: string;
-  readonly suppressions: readonly Suppression[];
-  /** Ignore comments (per rule id) that silenced nothing. */
-  readonly unused: readonly { readonly suppression: Suppression; readonly rule: string }[];
-  /** Every rule id pgwarden knows. */
-  readonly knownRules: ReadonlySet<string>;
-}
-
-/** One column as declared: in a CREATE TABLE or ADD COLUMN (located in the file), or in a catalog (an object). */
-export interface ColumnDeclaration {
-  /** `schema.table` */
-  readonly table: string;
-  readonly column: string;
-  /** Internal type name (`int4`, `timestamp`, `varchar`), as declared: serial types keep their name. */
-  readonly type: TypeRef;
-  readonly primaryKey: boolean;
-  readonly identity: boolean;
-  /** A serial type, or a default taken from a sequence the column owns. */
-  readonly serial: boolean;
-  readonly location: Location;
-  /** The SQL that declares it can be fixed in place (a file), or only altered (a live database). */
-  readonly source: 'sql' | 'catalog';
-  /**
-   * For a catalog column, its names as SQL (quoted as needed), for ALTER statements: the table (`schema.table`),
-   * the column, and the sequence that feeds it (serial or identity), if any.
-   */
-  readonly sql?: { readonly table: string; readonly column: string; readonly sequence: string | null };
-}
-
-/** The model of `columns` rules: the columns a file declares, or those of a database. */
-export interface ColumnsModel {
-  readonly columns: readonly ColumnDeclaration[];
-}
 
 /** The model of `catalog` rules: the schema under review (see src/schema/model.ts). */
 export type { ColumnStats, SchemaModel } from '../schema/model.js';

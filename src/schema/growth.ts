@@ -1,5 +1,5 @@
 import type { ColumnInfo, TableInfo } from '../catalog/model.js';
-import { formatCount } from '../report/size.js';
+import { formatCount } from '../core/format.js';
 import type { SchemaModel } from './model.js';
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { VERSION } from '../../src/version.js';
+import { VERSION } from '../../src/core/version.js';
 import { cliPath, runCli } from '../helpers/cli.js';
 import { pg18Url } from '../helpers/db.js';
 import { sharedTempDir } from '../helpers/tmp.js';

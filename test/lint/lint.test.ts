@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../src/core/config.js';
-import { lint } from '../../src/lint/lint.js';
+import { lint } from '../../src/ops/lint.js';
 import { loadParser, parseSqlSync } from '../../src/sql/parser.js';
 import { useTestDatabase } from '../helpers/db.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedEmptyTables } from '../../src/migrate/seed.js';
+import { seedEmptyTables } from '../../src/lint/seed.js';
 import { useTestDatabase } from '../helpers/db.js';
 
 /** Rows for --trace: every table a migration meets should have some, as in production. */

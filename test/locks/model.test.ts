@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { traceConcurrently, traceInTransaction } from '../../src/lint/lock-trace.js';
 import { behaviourAt, LOCK_MODEL, type LockModelEntry } from '../../src/locks/model.js';
-import { traceConcurrently, traceInTransaction } from '../../src/migrate/trace.js';
 import { createTestDatabase, pg15ServiceUrl, pg18Url, useEmbeddedServer } from '../helpers/db.js';
 
 /**

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { loadSnapshot } from '../../src/catalog/snapshot.js';
-import { Connection } from '../../src/db/connection.js';
 import {
   diffFingerprints,
   fingerprintSchema,
   type SchemaFingerprint,
-} from '../../src/migrate/fingerprint.js';
+} from '../../src/catalog/fingerprint.js';
+import { loadSnapshot } from '../../src/catalog/snapshot.js';
+import { Connection } from '../../src/db/connection.js';
 import {
   checkDrift,
   recordServerFingerprint,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Connection } from '../../src/db/connection.js';
 import { openTarget } from '../../src/db/target.js';
-import { verifyMigrations } from '../../src/migrate/verify.js';
+import { verifyMigrations } from '../../src/ops/verify.js';
 import { runCli } from '../helpers/cli.js';
 import { pg18Url } from '../helpers/db.js';
 import { migration, migrationProject } from '../helpers/project.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config.js';
 import type { Finding } from '../../src/core/finding.js';
 import type { Connection } from '../../src/db/connection.js';
-import { checkQueries } from '../../src/query/check.js';
+import { checkQueries } from '../../src/ops/query-check.js';
 import { loadQuerySchema } from '../../src/query/schema.js';
 import { isCodeFile } from '../../src/query/sources.js';
 import { loadParser, parseSqlSync } from '../../src/sql/parser.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config.js';
-import { reviewSchema } from '../../src/schema/review.js';
+import { reviewSchema } from '../../src/ops/schema-review.js';
 import { useTestDatabase } from '../helpers/db.js';
 
 const fixture = (name: string) => new URL(`../fixtures/schema/${name}`, import.meta.url).pathname;

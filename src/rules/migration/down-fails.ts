@@ -1,5 +1,5 @@
 import { defineRule } from '../../core/rule.js';
-import type { VerifyResult } from '../../migrate/verify.js';
+import type { VerifyResult } from '../../lint/reversibility.js';
 
 export default defineRule<VerifyResult>({
   id: 'migration/down-fails',

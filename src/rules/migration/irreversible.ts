@@ -1,6 +1,6 @@
+import { describeDiff } from '../../catalog/fingerprint.js';
 import { defineRule } from '../../core/rule.js';
-import { describeDiff } from '../../migrate/fingerprint.js';
-import type { VerifyResult } from '../../migrate/verify.js';
+import type { VerifyResult } from '../../lint/reversibility.js';
 
 export default defineRule<VerifyResult>({
   id: 'migration/irreversible',

@@ -1,5 +1,5 @@
 import { defineRule } from '../../core/rule.js';
-import type { TraceModel } from '../../lint/trace-lint.js';
+import type { TraceModel } from '../../lint/trace-model.js';
 
 export default defineRule<TraceModel>({
   id: 'migration/trace-failure',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ColumnInfo, IndexInfo, TableInfo } from '../../catalog/model.js';
+import { formatBytes, formatCount } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
-import { formatBytes, formatCount } from '../../report/size.js';
 import { isTimeColumn, writeMix } from '../../schema/growth.js';
 import {
   buildIndexStatements,

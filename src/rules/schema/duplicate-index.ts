@@ -1,6 +1,6 @@
 import type { IndexInfo, TableInfo } from '../../catalog/model.js';
+import { formatBytes } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
-import { formatBytes } from '../../report/size.js';
 import { backsConstraint, indexSignature } from '../../schema/indexes.js';
 import { dropIndexStatement, identSql, tableSql } from '../../schema/keys.js';
 import { expandTemplate, indexKey, templateName } from '../../schema/naming.js';

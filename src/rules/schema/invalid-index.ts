@@ -1,6 +1,6 @@
 import type { IndexInfo, TableInfo } from '../../catalog/model.js';
+import { formatBytes } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
-import { formatBytes } from '../../report/size.js';
 import { createConcurrentlySql, indexSignature } from '../../schema/indexes.js';
 import { buildIndexStatements, indexShape, NameRegistry, objectName } from '../../schema/keys.js';
 import { qualifiedIdent } from '../../schema/names.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TableInfo } from '../../catalog/model.js';
+import { formatBytes, formatCount } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
-import { formatBytes, formatCount } from '../../report/size.js';
 import { creationTimeColumn, writeMix } from '../../schema/growth.js';
 import {
   foreignKeys,

@@ -1,6 +1,6 @@
 import type { IndexInfo } from '../../catalog/model.js';
+import { formatBytes } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
-import { formatBytes } from '../../report/size.js';
 import { backsConstraint, type IndexParts, indexParts, indexSignature } from '../../schema/indexes.js';
 import { dropIndexStatement } from '../../schema/keys.js';
 import type { SchemaModel } from '../models.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ColumnInfo, SequenceInfo, TableInfo } from '../../catalog/model.js';
+import { formatCount } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
-import { formatCount } from '../../report/size.js';
 import { foreignKeys, identSql, tableSql } from '../../schema/keys.js';
 import { qualifiedIdent } from '../../schema/names.js';
 import type { SchemaModel } from '../models.js';

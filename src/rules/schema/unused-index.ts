@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { formatBytes } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
-import { formatBytes } from '../../report/size.js';
 import { backsConstraint, servesForeignKey } from '../../schema/indexes.js';
 import { dropIndexStatement } from '../../schema/keys.js';
 import type { SchemaModel } from '../models.js';

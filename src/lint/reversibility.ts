@@ -1,0 +1,33 @@
+import type { SchemaDiff } from '../catalog/fingerprint.js';
+
+export type Reversibility =
+  /** down restores the schema as it was before up, and up again rebuilds it exactly. */
+  | 'reversible'
+  /** The same objects, but columns in another order (a down that re-adds a dropped column at the end). */
+  | 'column order'
+  /** down leaves the schema different from before up. */
+  | 'not reversible'
+  /** up after down does not rebuild what the first up built. */
+  | 'not repeatable'
+  | 'down failed'
+  | 'no down'
+  /** up itself failed: the migrations after it could not be checked. */
+  | 'up failed';
+
+export interface ReversibilityResult {
+  readonly version: string;
+  readonly name: string;
+  readonly file: string;
+  /** Where the down section starts (for findings). */
+  readonly downLine: number;
+  readonly verdict: Reversibility;
+  readonly differences: SchemaDiff | null;
+  readonly error: string | null;
+  readonly ms: number;
+}
+
+export interface VerifyResult {
+  readonly server: string;
+  readonly results: readonly ReversibilityResult[];
+  readonly ms: number;
+}

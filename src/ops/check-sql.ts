@@ -1,0 +1,107 @@
+import type { RuleSettings, SkippedRule } from '../core/engine.js';
+import { runRules } from '../core/engine.js';
+import type { Finding } from '../core/finding.js';
+import type { AnyRule } from '../core/rule.js';
+import type { SuppressionsModel } from '../core/suppression.js';
+import { applySuppressions } from '../core/suppression.js';
+import { columnsFromSql } from '../lint/columns.js';
+import { analyzeMigration, type MigrationModel } from '../lint/migration-model.js';
+import { SchemaState } from '../lint/schema-state.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../lint/thresholds.js';
+import type { MigrationScript } from '../migrate/files.js';
+import { allRules } from '../rules/index.js';
+import type { SqlSource } from '../sql/files.js';
+import { loadParser, type ParsedSql, parseSqlSync } from '../sql/parser.js';
+
+/** A SQL script to check; `transaction: false` when it runs outside the runner's transaction. */
+export interface ScriptSource extends SqlSource {
+  readonly transaction?: boolean;
+  /** The whole file, when `text` is one section of it (positions are the same: other sections are blanked). */
+  readonly fileText?: string;
+  /** Where it belongs, when it was read from a migrations folder. */
+  readonly migration?: MigrationScript['migration'];
+}
+
+export interface CheckSqlOptions {
+  readonly pgVersion: number;
+  readonly settings?: RuleSettings;
+  readonly rules?: readonly AnyRule[];
+  /** The schema before the first script (from --db); scripts update it in order. */
+  readonly state?: SchemaState;
+  readonly thresholds?: Thresholds;
+  /**
+   * Keep every script's parsed SQL and migration model in the result (default true). Without, each is let go
+   * once its rules ran (a long history need not be held in memory); `onMigration` sees each model before.
+   */
+  readonly retain?: boolean;
+  readonly onMigration?: (migration: MigrationModel) => void;
+  /** Where the parsed scripts come from (a pool of parse workers); default: parsed here, one after the other. */
+  readonly parse?: (index: number) => Promise<ParsedSql>;
+}
+
+export interface CheckSqlResult {
+  readonly findings: Finding[];
+  readonly skipped: SkippedRule[];
+  /** Empty unless `retain`. */
+  readonly parsed: ParsedSql[];
+  /** Empty unless `retain`. */
+  readonly migrations: MigrationModel[];
+}
+
+/**
+ * The SQL pipeline: for each script, in order, parse it and run the rules of every model built from it — the
+ * parsed SQL, the migration (statements with their locks on the target version, transactions, timeouts) and the
+ * columns it declares — then apply the file's inline ignores and run the rules about the ignores themselves.
+ */
+export async function checkSql(
+  sources: readonly ScriptSource[],
+  options: CheckSqlOptions,
+): Promise<CheckSqlResult> {
+  if (!options.parse) await loadParser();
+  const rules = options.rules ?? allRules;
+  const knownRules = new Set(allRules.map((rule) => rule.id));
+  const state = options.state ?? new SchemaState();
+  const findings: Finding[] = [];
+  const skipped = new Map<string, SkippedRule>();
+  const parsed: ParsedSql[] = [];
+  const migrations: MigrationModel[] = [];
+  const common = { rules, pgVersion: options.pgVersion, settings: options.settings };
+  const retain = options.retain ?? true;
+
+  for (const [index, source] of sources.entries()) {
+    const model = options.parse
+      ? await options.parse(index)
+      : parseSqlSync(source.text, { file: source.file });
+    const migration = analyzeMigration(model, {
+      pgVersion: options.pgVersion,
+      runnerTransaction: source.transaction ?? true,
+      state,
+      thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
+    });
+    if (retain) {
+      parsed.push(model);
+      migrations.push(migration);
+    }
+    options.onMigration?.(migration);
+    const runs = [
+      runRules({ ...common, kind: 'sql', model }),
+      runRules({ ...common, kind: 'migration', model: migration }),
+      runRules({ ...common, kind: 'columns', model: columnsFromSql(model) }),
+    ];
+    const fileFindings = runs.flatMap((run) => run.findings);
+    for (const run of runs) for (const s of run.skipped) skipped.set(s.rule, s);
+    const { kept, unused } = applySuppressions(fileFindings, model.suppressions);
+    findings.push(...kept);
+    const ran = new Set(runs.flatMap((run) => run.ran));
+    // An ignore for a rule that did not run here (disabled, other PostgreSQL version, other kind of model) is not
+    // known to be stale; an ignore for an unknown rule always is.
+    const suppressionsModel: SuppressionsModel = {
+      file: source.file,
+      suppressions: model.suppressions,
+      unused: unused.filter(({ rule }) => ran.has(rule) || !knownRules.has(rule)),
+      knownRules,
+    };
+    findings.push(...runRules({ ...common, kind: 'suppressions', model: suppressionsModel }).findings);
+  }
+  return { findings, skipped: [...skipped.values()], parsed, migrations };
+}

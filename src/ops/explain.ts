@@ -1,0 +1,387 @@
+/**
+ * `pgwarden explain`: runs a query under EXPLAIN on a database (safely: see run.ts), or reads a plan captured
+ * elsewhere, reads what the plan rules need about the tables it touches, costs the suggested indexes with hypopg
+ * when the database has it, and reports the problems ranked by the time their fix would save.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { LoadedConfig } from '../core/config.js';
+import { resolveRuleSettings, runRules } from '../core/engine.js';
+import { PgwardenError } from '../core/errors.js';
+import { createReport, type Report } from '../core/report.js';
+import { VERSION } from '../core/version.js';
+import type { Connection } from '../db/connection.js';
+import type { EmbeddedServerOptions } from '../db/embedded/server.js';
+import { applySql, withShadowDatabase } from '../db/scratch.js';
+import { serverVersion } from '../db/server-info.js';
+import { type DatabaseTarget, openTarget, resolveTargetSource } from '../db/target.js';
+import { indexCandidates } from '../explain/diagnose.js';
+import { type DatabaseFacts, readDatabaseFacts } from '../explain/facts.js';
+import { costHypotheticalIndexes } from '../explain/hypothetical.js';
+import {
+  buildPlanModel,
+  type HypopgStatus,
+  type HypotheticalIndex,
+  majorOf,
+  nodeNumber,
+  type PlanModel,
+} from '../explain/model.js';
+import { describeNode, type Plan, parsePlan, planForJson } from '../explain/plan.js';
+import { classifyStatement, type ExplainRun, runExplain, type StatementClass } from '../explain/run.js';
+import type { PlanSettings } from '../explain/settings.js';
+import { migrationsFolder, readMigrations } from '../migrate/files.js';
+import { allRules } from '../rules/index.js';
+import { collectSqlFiles, readSqlSources, type SqlSource } from '../sql/files.js';
+import { loadParser } from '../sql/parser.js';
+
+export interface ExplainOptions {
+  readonly config: LoadedConfig;
+  /** The statement to explain (exactly one of sql, file, planFile, plan). */
+  readonly sql?: string;
+  /** A file holding the statement. */
+  readonly file?: string;
+  /** A file holding a plan captured elsewhere (EXPLAIN … FORMAT JSON, with or without ANALYZE). */
+  readonly planFile?: string;
+  /** A plan given as JSON text or the parsed value (library use). */
+  readonly plan?: unknown;
+  /** The database (else DATABASE_URL, else the embedded server). With a plan: read its facts from here. */
+  readonly db?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly embedded?: EmbeddedServerOptions;
+  /** Run the statement (EXPLAIN ANALYZE). Default true. */
+  readonly analyze?: boolean;
+  /** Values for $1, $2 … */
+  readonly params?: readonly (string | null)[];
+  /** statement_timeout for the explained statement (ms). Default 60 s. */
+  readonly timeoutMs?: number;
+  /** DDL files or folders: build them on a shadow database and explain there. */
+  readonly schema?: readonly string[];
+  /** A migrations folder: build its up sections on a shadow database and explain there. */
+  readonly migrations?: string;
+  /** A SQL data script run on the shadow database after the schema (then ANALYZE), so plans are realistic. */
+  readonly seed?: string;
+  /** Cost the suggested indexes with hypopg when the database has it. Default true. */
+  readonly hypothetical?: boolean;
+  readonly log?: (message: string) => void;
+}
+
+export interface ExplainData extends Record<string, unknown> {
+  /** What was explained and where, for people: never a password. */
+  readonly source: string;
+  /** The statement, when pgwarden ran it. */
+  readonly statement: string | null;
+  readonly explain: {
+    /** The EXPLAIN options used (null for a plan read from a file). */
+    readonly options: string | null;
+    readonly analyzed: boolean;
+    readonly generic: boolean;
+    readonly statementClass: StatementClass | null;
+    readonly serverVersion: string | null;
+  };
+  /** A write ran under EXPLAIN ANALYZE and was rolled back: nothing it did remains. */
+  readonly rolledBack: boolean;
+  readonly planSummary: {
+    readonly nodes: number;
+    readonly planningMs: number | null;
+    readonly executionMs: number | null;
+    readonly totalMs: number | null;
+    readonly totalCost: number | null;
+    readonly actualRows: number | null;
+    readonly timing: boolean;
+  };
+  /** The hot path: node numbers (from 1, as in the findings) from the root to the slowest node. */
+  readonly hotPath: {
+    readonly by: 'time' | 'cost' | null;
+    readonly nodes: readonly number[];
+    readonly slowest: string | null;
+  };
+  readonly settings: PlanSettings;
+  readonly hypopg: HypopgStatus;
+  readonly hypothetical: readonly HypotheticalIndex[];
+  /** The whole plan with pgwarden's derived figures (plan.ts): nodes in pre-order, `nodes[0]` the root. */
+  readonly plan: ReturnType<typeof planForJson>;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new PgwardenError(
+      'input',
+      `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+}
+
+/** The schema to build on a shadow database, if any: --schema files, --migrations, else the config's folder on the embedded server. */
+async function shadowSources(
+  options: ExplainOptions,
+  usesUrl: boolean,
+): Promise<{ sources: SqlSource[]; described: string } | null> {
+  const { config } = options;
+  if (options.schema && options.schema.length > 0) {
+    const files = await collectSqlFiles(options.schema);
+    if (files.length === 0) throw new PgwardenError('input', `no .sql files in ${options.schema.join(', ')}`);
+    return {
+      sources: await readSqlSources(files),
+      described: files.length === 1 ? files[0]! : `${files.length} SQL files`,
+    };
+  }
+  const fromConfig = migrationsFolder(config);
+  const dir = options.migrations
+    ? resolve(options.migrations)
+    : !usesUrl && (await exists(fromConfig))
+      ? fromConfig
+      : null;
+  if (dir === null) return null;
+  const migrations = await readMigrations(dir);
+  if (migrations.length === 0) throw new PgwardenError('input', `no migrations in ${dir}`);
+  return {
+    sources: migrations.map((m) => ({ file: m.up.file, text: m.up.text })),
+    described: `the ${migrations.length} migration(s) in ${dir}`,
+  };
+}
+
+function functionNames(model: PlanModel): string[] {
+  const names = new Set<string>();
+  for (const conditions of model.conditions) {
+    for (const condition of Object.values(conditions)) {
+      for (const conjunct of condition?.conjuncts ?? []) for (const f of conjunct.functions) names.add(f);
+    }
+  }
+  return [...names];
+}
+
+interface Analysis {
+  readonly model: PlanModel;
+  readonly run: ExplainRun | null;
+}
+
+/** Reads the facts, costs the suggested indexes, and builds the final model (on a connection, when there is one). */
+async function analyze(
+  plan: Plan,
+  options: ExplainOptions,
+  connection: Connection | null,
+  sql: string | null,
+  run: ExplainRun | null,
+): Promise<PlanModel> {
+  const configured = options.config.config.pgVersion;
+  if (!connection)
+    return buildPlanModel({ plan, pgVersion: majorOf(plan.serverVersion) ?? configured ?? 18, query: sql });
+  const pgVersion = (await serverVersion(connection)).major;
+  const bare = buildPlanModel({ plan, pgVersion, query: sql });
+  const database: DatabaseFacts = await readDatabaseFacts(connection, plan, functionNames(bare));
+  const first = buildPlanModel({ plan, pgVersion, database, query: sql });
+  let hypopg: HypopgStatus;
+  let hypothetical: HypotheticalIndex[] = [];
+  const candidates = indexCandidates(first);
+  if (options.hypothetical === false || candidates.length === 0) hypopg = 'no-candidates';
+  else if (!database.hypopg.installed) hypopg = database.hypopg.available ? 'not-installed' : 'not-available';
+  else if (sql === null) hypopg = 'no-query';
+  else {
+    try {
+      hypothetical = await costHypotheticalIndexes(
+        connection,
+        { sql, params: options.params ?? [], generic: run?.generic ?? false, timeoutMs: options.timeoutMs },
+        candidates.map((c) => c.statement),
+      );
+      hypopg = 'used';
+    } catch (error) {
+      options.log?.(`hypopg could not cost the suggested indexes: ${(error as Error).message}`);
+      hypopg = 'failed';
+    }
+  }
+  return buildPlanModel({ plan, pgVersion, database, hypothetical, hypopg, query: sql });
+}
+
+/** Runs the statement under EXPLAIN on `connection`, then analyzes its plan there. */
+async function explainOn(connection: Connection, sql: string, options: ExplainOptions): Promise<Analysis> {
+  const run = await runExplain(connection, {
+    sql,
+    analyze: options.analyze,
+    params: options.params,
+    timeoutMs: options.timeoutMs,
+  });
+  const plan = parsePlan(run.json, { serverVersion: run.serverVersion });
+  return { model: await analyze(plan, options, connection, sql, run), run };
+}
+
+function readPlan(input: unknown, where: string): Plan {
+  try {
+    return parsePlan(input);
+  } catch (error) {
+    if (error instanceof PgwardenError)
+      throw new PgwardenError(error.code, `${where}: ${error.message}`, { hint: error.hint });
+    throw error;
+  }
+}
+
+export async function explainQuery(options: ExplainOptions): Promise<Report<ExplainData>> {
+  const given = [options.sql, options.file, options.planFile, options.plan].filter((v) => v !== undefined);
+  if (given.length !== 1) {
+    throw new PgwardenError(
+      'usage',
+      given.length === 0 ? 'nothing to explain' : 'give one of: the query, -f FILE, or --plan FILE',
+      { hint: 'pgwarden explain "SELECT …" | -f query.sql | --plan plan.json' },
+    );
+  }
+  const fromPlan = options.planFile !== undefined || options.plan !== undefined;
+  if (fromPlan && options.params && options.params.length > 0)
+    throw new PgwardenError('usage', '--params applies to a query, not to a plan file');
+  if (options.seed && !options.schema?.length && !options.migrations)
+    throw new PgwardenError(
+      'usage',
+      '--seed runs on a shadow database: give --schema FILES or --migrations DIR too',
+      {
+        hint: 'pgwarden never writes seed data into a database it did not create',
+      },
+    );
+
+  await loadParser();
+  const env = options.env ?? process.env;
+  const usesUrl = resolveTargetSource({ db: options.db, env, config: options.config.config }).kind === 'url';
+  let sql: string | null = null;
+  let plan: Plan | null = null;
+  if (options.planFile !== undefined)
+    plan = readPlan(await readText(options.planFile, 'the plan file'), options.planFile);
+  else if (options.plan !== undefined) plan = readPlan(options.plan, 'the plan');
+  else {
+    sql = options.sql ?? (await readText(options.file!, 'the query file'));
+    // a syntax error, several statements or one EXPLAIN cannot take: said before any database starts
+    await classifyStatement(sql);
+  }
+
+  const shadow = await shadowSources(options, usesUrl);
+  // a plan file alone is analyzed offline; a database is opened only when one is named or a schema given
+  if (plan && !usesUrl && !shadow) {
+    const model = await analyze(plan, options, null, null, null);
+    return report(
+      model,
+      null,
+      `the plan in ${options.planFile ?? 'the input'} (no database: the plan alone)`,
+      options.config,
+    );
+  }
+
+  const target = await openTarget({
+    db: options.db,
+    env,
+    config: options.config.config,
+    embedded: options.embedded,
+  });
+  try {
+    const work = async (connection: Connection): Promise<Analysis> =>
+      plan
+        ? { model: await analyze(plan, options, connection, null, null), run: null }
+        : explainOn(connection, sql!, options);
+    let analysis: Analysis;
+    let source: string;
+    if (shadow) {
+      options.log?.(`building the schema of ${shadow.described} on a shadow database`);
+      analysis = await withShadowDatabase(target, shadow.sources, async (_scratch, connection) => {
+        if (options.seed) {
+          options.log?.(`loading ${options.seed}`);
+          await applySql(connection, await readSqlSources([options.seed]));
+        }
+        await connection.query('ANALYZE');
+        return work(connection);
+      });
+      source = `a shadow database built from ${shadow.described}${options.seed ? ` and ${options.seed}` : ''} on ${target.display}`;
+    } else {
+      const connection = await target.connect();
+      try {
+        analysis = await withHint(work(connection), target);
+      } finally {
+        await connection.close();
+      }
+      source = target.display;
+    }
+    return report(analysis.model, analysis.run, source, options.config);
+  } finally {
+    await target.close();
+  }
+}
+
+/** On the embedded server without a schema, a missing table means the user forgot --schema: say so. */
+async function withHint<T>(work: Promise<T>, target: DatabaseTarget): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (
+      target.kind === 'embedded' &&
+      error instanceof PgwardenError &&
+      /does not exist/.test(error.message)
+    ) {
+      throw new PgwardenError(error.code, error.message, {
+        hint: 'the embedded server starts empty: pass --schema FILES or --migrations DIR (and --seed FILE for data), or --db URL',
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+function report(
+  model: PlanModel,
+  run: ExplainRun | null,
+  source: string,
+  config: LoadedConfig,
+): Report<ExplainData> {
+  const settings = resolveRuleSettings(config.config.rules, allRules);
+  const { findings, skipped } = runRules({
+    rules: allRules,
+    kind: 'plan',
+    model,
+    pgVersion: model.pgVersion,
+    settings,
+  });
+  const { plan } = model;
+  const slowest = plan.hotPath.at(-1);
+  return createReport({
+    version: VERSION,
+    command: 'explain',
+    findings,
+    skipped,
+    order: 'impact',
+    data: {
+      source,
+      statement: model.query,
+      explain: {
+        options: run?.options ?? null,
+        analyzed: plan.analyzed,
+        generic: run?.generic ?? false,
+        statementClass: run?.statementClass ?? null,
+        serverVersion: run?.serverVersion ?? plan.serverVersion,
+      },
+      rolledBack: run?.rolledBack ?? false,
+      planSummary: {
+        nodes: plan.nodes.length,
+        planningMs: plan.planningMs,
+        executionMs: plan.executionMs,
+        totalMs: plan.totalMs,
+        totalCost: plan.root.estimate?.totalCost ?? null,
+        actualRows: plan.root.actualRows,
+        timing: plan.timing,
+      },
+      hotPath: {
+        by: plan.hotPathBy,
+        nodes: plan.hotPath.map((id) => id + 1),
+        slowest:
+          slowest === undefined
+            ? null
+            : `${describeNode(plan.nodes[slowest]!)} (node ${nodeNumber(plan.nodes[slowest]!)})`,
+      },
+      settings: model.settings,
+      hypopg: model.hypopg,
+      hypothetical: model.hypothetical,
+      plan: planForJson(plan),
+    },
+  });
+}

@@ -1,0 +1,302 @@
+import { stat, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { LoadedConfig } from '../core/config.js';
+import { resolveRuleSettings, runRules } from '../core/engine.js';
+import { PgwardenError } from '../core/errors.js';
+import { type Finding, isFileLocation } from '../core/finding.js';
+import { createReport, type Report } from '../core/report.js';
+import { VERSION } from '../core/version.js';
+import { serverVersion } from '../db/server-info.js';
+import { openTarget } from '../db/target.js';
+import { applyBaseline, writeBaseline } from '../lint/baseline.js';
+import { changedSince } from '../lint/changed.js';
+import { schemaStateFromDatabase } from '../lint/database-facts.js';
+import type { MigrationModel } from '../lint/migration-model.js';
+import { oneLine } from '../lint/rule-helpers.js';
+import type { SchemaState } from '../lint/schema-state.js';
+import type { TraceModel } from '../lint/trace-model.js';
+import { MAX_LINT_VERSION, MIN_LINT_VERSION } from '../locks/model.js';
+import type { LockMode } from '../locks/modes.js';
+import { readMigrations, splitSections } from '../migrate/files.js';
+import { allRules } from '../rules/index.js';
+import { collectSqlFiles, readSqlSources } from '../sql/files.js';
+import { ParsePool } from '../sql/parse-pool.js';
+import { checkSql, type ScriptSource } from './check-sql.js';
+import { type FixPlan, planFixes } from './fix.js';
+import { traceMigrations } from './trace.js';
+
+export interface LintOptions {
+  readonly paths: readonly string[];
+  readonly config: LoadedConfig;
+  /** Target PostgreSQL major (10–18); default: the --db server's, else the config's, else 18. */
+  readonly pgVersion?: number;
+  /** A database to read facts from (read-only): sizes, constraints, types, casts, function volatility. */
+  readonly db?: string;
+  /** Also run the migrations on a scratch database and compare what PostgreSQL did with the lock model. */
+  readonly trace?: boolean;
+  /** The server to trace on (a scratch database is created there); default: the embedded server of --pg-version. */
+  readonly traceDb?: string;
+  /** Rewrite the mechanical cases in the files (and report the diff). */
+  readonly fix?: boolean;
+  /** Accept the findings listed in this file; `writeBaseline` writes the current findings to one. */
+  readonly baseline?: string;
+  readonly writeBaseline?: string;
+  /** Report only on files changed since this git ref (earlier migrations are still read, for what they create). */
+  readonly changedSince?: string;
+  readonly log?: (message: string) => void;
+  /** Parse workers (threads): 0 parses on the main thread; default: one per spare core, for large inputs. */
+  readonly parseWorkers?: number;
+}
+
+/** Per statement, what it does on the target version: the evidence behind the findings. */
+export interface StatementReport {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly sql: string;
+  /** Index of the transaction it runs in (within its file); null when it runs in autocommit. */
+  readonly transaction: number | null;
+  readonly locks: readonly {
+    relation: string;
+    mode: LockMode;
+    blocksReads: boolean;
+    blocksWrites: boolean;
+  }[];
+  readonly rewrites: readonly string[];
+  readonly scans: readonly string[];
+  /** Rules that reported on it, with their fix. */
+  readonly findings: readonly { rule: string; severity: string; fix: string | null }[];
+}
+
+export interface LintData extends Record<string, unknown> {
+  readonly pgVersion: number;
+  readonly files: readonly string[];
+  readonly statements: readonly StatementReport[];
+  /** With --trace: what PostgreSQL really did, statement by statement. */
+  readonly trace?: TraceModel;
+  /** With --fix: what was rewritten (files and diff) and what was left for a person. */
+  readonly fix?: FixPlan;
+  /** Findings accepted by the baseline. */
+  readonly baselined?: number;
+}
+
+/** The scripts to lint: migration folders in any supported layout (up sections), and SQL files. */
+export async function lintSources(paths: readonly string[]): Promise<ScriptSource[]> {
+  const scripts: ScriptSource[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined);
+    if (!info) throw new PgwardenError('input', `no such file or folder: ${path}`);
+    if (info.isDirectory()) {
+      const migrations = await readMigrations(path);
+      if (migrations.length > 0) {
+        scripts.push(...migrations.map((m) => m.up));
+        continue;
+      }
+      const files = await collectSqlFiles([path]);
+      scripts.push(...(await readSqlSources(files)));
+      continue;
+    }
+    const [source] = await readSqlSources([path]);
+    const sections = splitSections(source!.text);
+    scripts.push(
+      sections
+        ? { file: source!.file, text: sections.up.text, transaction: sections.up.transaction }
+        : source!,
+    );
+  }
+  return scripts;
+}
+
+export function validateLintVersion(major: number, source: string): number {
+  if (!Number.isInteger(major) || major < MIN_LINT_VERSION || major > MAX_LINT_VERSION) {
+    throw new PgwardenError('usage', `${source}: PostgreSQL ${major} is not supported`, {
+      hint: `lint knows PostgreSQL ${MIN_LINT_VERSION} to ${MAX_LINT_VERSION}`,
+    });
+  }
+  return major;
+}
+
+/** `pgwarden lint`: migration scripts and SQL files, checked by every rule for the target PostgreSQL version. */
+export async function lint(options: LintOptions): Promise<Report<LintData>> {
+  const settings = resolveRuleSettings(options.config.config.rules, allRules);
+  const sources = await lintSources(options.paths);
+  if (sources.length === 0) {
+    throw new PgwardenError('input', `no .sql files in ${options.paths.join(', ')}`, {
+      hint: 'pass SQL files, or folders that contain .sql files or migrations',
+    });
+  }
+  let state: SchemaState | undefined;
+  let dbVersion: number | undefined;
+  if (options.db !== undefined) {
+    const target = await openTarget({ db: options.db });
+    try {
+      const connection = await target.connect();
+      try {
+        dbVersion = (await serverVersion(connection)).major;
+        state = await schemaStateFromDatabase(connection);
+      } finally {
+        await connection.close();
+      }
+    } finally {
+      await target.close();
+    }
+  }
+  const pgVersion = validateLintVersion(
+    options.pgVersion ?? dbVersion ?? options.config.config.pgVersion ?? 18,
+    options.pgVersion !== undefined ? '--pg-version' : 'the target version',
+  );
+  // the models are needed after the rules only to trace, fix and baseline; else each file's is let go at once
+  const retain =
+    options.trace === true ||
+    options.fix === true ||
+    options.baseline !== undefined ||
+    options.writeBaseline !== undefined;
+  const evidence: StatementEvidence[] = [];
+  // many files: parsed on worker threads while this one works on the ones already parsed
+  const pool = ParsePool.open(sources, options.parseWorkers);
+  let result: Awaited<ReturnType<typeof checkSql>>;
+  try {
+    result = await checkSql(sources, {
+      pgVersion,
+      settings,
+      state,
+      thresholds: options.config.config.thresholds,
+      retain,
+      onMigration: (migration) => evidence.push(...evidenceOf(migration)),
+      ...(pool ? { parse: (index: number) => pool.get(index) } : {}),
+    });
+  } finally {
+    await pool?.close();
+  }
+  let findings = [...result.findings];
+  const skipped = [...result.skipped];
+  let trace: TraceModel | undefined;
+  if (options.trace) {
+    trace = await runTrace(result.migrations, pgVersion, options);
+    const run = runRules({ rules: allRules, kind: 'trace', model: trace, pgVersion, settings });
+    findings.push(...run.findings);
+    skipped.push(...run.skipped);
+  }
+  let statements = evidence;
+  if (options.changedSince !== undefined) {
+    const changed = await changedSince(options.changedSince);
+    const isChanged = (file: string) => changed.has(resolve(file));
+    findings = findings.filter((f) => !isFileLocation(f.location) || isChanged(f.location.file));
+    statements = statements.filter((s) => isChanged(s.file));
+  }
+  if (options.fix) {
+    const fix = planFixes(sources, result.migrations, findings);
+    for (const file of fix.files) await writeFile(file.file, file.after);
+    // what is left after the rewrite, as ESLint does
+    const after = await lint({ ...options, fix: false });
+    return { ...after, data: { ...after.data!, fix } };
+  }
+  if (options.writeBaseline !== undefined)
+    await writeBaseline(options.writeBaseline, findings, result.migrations);
+  let baselined: number | undefined;
+  if (options.baseline !== undefined) {
+    const applied = await applyBaseline(options.baseline, findings, result.migrations);
+    findings = applied.kept;
+    baselined = applied.accepted;
+  }
+  return createReport({
+    version: VERSION,
+    command: 'lint',
+    findings,
+    skipped,
+    data: {
+      pgVersion,
+      files: [...new Set(sources.map((s) => s.file))],
+      statements: statementReports(statements, findings),
+      ...(trace ? { trace } : {}),
+      ...(baselined !== undefined ? { baselined } : {}),
+    },
+  });
+}
+
+async function runTrace(
+  migrations: readonly MigrationModel[],
+  pgVersion: number,
+  options: LintOptions,
+): Promise<TraceModel> {
+  if (options.traceDb === undefined && pgVersion < 13) {
+    throw new PgwardenError(
+      'usage',
+      `--trace runs on an embedded PostgreSQL ${pgVersion}, which pgwarden cannot start (13 to 18 only)`,
+      {
+        hint: 'trace on a server of your own with --trace-db URL, or trace with --pg-version 13 or later',
+      },
+    );
+  }
+  const target = await openTarget({
+    db: options.traceDb,
+    env: {},
+    config: { databaseUrlEnv: 'PGWARDEN_NO_URL', embedded: { version: pgVersion } },
+    embedded: { log: options.log },
+  });
+  try {
+    return await traceMigrations(target, migrations, options.log);
+  } finally {
+    await target.close();
+  }
+}
+
+/** A statement's report before its findings are known. */
+type StatementEvidence = Omit<StatementReport, 'findings'> & { readonly endLine: number };
+
+function evidenceOf(migration: MigrationModel): StatementEvidence[] {
+  return migration.statements
+    .filter((s) => s.operations.length > 0)
+    .map((analyzed) => {
+      const { statement } = analyzed;
+      return {
+        file: migration.file,
+        line: statement.start.line,
+        column: statement.start.column,
+        endLine: statement.end.line,
+        sql: oneLine(statement.text, 200),
+        transaction: analyzed.inTransactionBlock ? analyzed.transaction.index : null,
+        locks: analyzed.locks.map(({ relation, mode, blocksReads, blocksWrites }) => ({
+          relation,
+          mode,
+          blocksReads,
+          blocksWrites,
+        })),
+        rewrites: analyzed.rewrites,
+        scans: analyzed.scans,
+      };
+    });
+}
+
+/** Each statement with the findings on its lines (in the order of `findings`). */
+function statementReports(
+  statements: readonly StatementEvidence[],
+  findings: readonly Finding[],
+): StatementReport[] {
+  // per file, the findings sorted by line (then by their order): each statement looks up its lines
+  const byFile = new Map<string, { line: number; order: number; finding: Finding }[]>();
+  findings.forEach((finding, order) => {
+    if (!isFileLocation(finding.location)) return;
+    const list = byFile.get(finding.location.file) ?? [];
+    list.push({ line: finding.location.line, order, finding });
+    byFile.set(finding.location.file, list);
+  });
+  for (const list of byFile.values()) list.sort((a, b) => a.line - b.line || a.order - b.order);
+  return statements.map(({ endLine, ...statement }) => {
+    const list = byFile.get(statement.file) ?? [];
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (list[mid]!.line < statement.line) low = mid + 1;
+      else high = mid;
+    }
+    const mine: { order: number; finding: Finding }[] = [];
+    for (let i = low; i < list.length && list[i]!.line <= endLine; i++) mine.push(list[i]!);
+    mine.sort((a, b) => a.order - b.order);
+    return {
+      ...statement,
+      findings: mine.map(({ finding: f }) => ({ rule: f.rule, severity: f.severity, fix: f.fix })),
+    };
+  });
+}

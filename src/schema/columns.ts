@@ -1,0 +1,55 @@
+import type { CatalogSnapshot } from '../catalog/model.js';
+import type { ColumnDeclaration, ColumnsModel } from '../lint/columns-model.js';
+import type { KeywordCategory } from './model.js';
+import { qualifiedIdent, quoteIdent } from './names.js';
+
+/**
+ * The columns of a database's tables, for the same type rules that check migrations. `keywords` (the server's,
+ * pg_get_keywords) decide which names the fixes quote; without them only names that are not plain lower case are.
+ */
+export function columnsFromCatalog(
+  snapshot: CatalogSnapshot,
+  keywords: ReadonlyMap<string, KeywordCategory> = new Map(),
+): ColumnsModel {
+  const owned = new Map<string, { schema: string; name: string }>();
+  for (const s of snapshot.sequences) if (s.ownedBy !== null) owned.set(s.ownedBy, s);
+  const columns: ColumnDeclaration[] = [];
+  for (const table of snapshot.tables) {
+    if (
+      (table.kind !== 'table' && table.kind !== 'partitioned table') ||
+      table.extension ||
+      table.partitionOf
+    )
+      continue;
+    const primary = new Set(
+      table.constraints.filter((c) => c.type === 'primary key').flatMap((c) => c.columns),
+    );
+    const sqlTable = qualifiedIdent(table.schema, table.name, keywords);
+    for (const column of table.columns) {
+      const mods = /\((\d+)(?:,(\d+))?\)/.exec(column.type);
+      const sequence = owned.get(`${table.qualifiedName}.${column.name}`);
+      columns.push({
+        table: table.qualifiedName,
+        column: column.name,
+        type: {
+          name: column.typeName,
+          schema: column.typeSchema === 'pg_catalog' ? undefined : column.typeSchema,
+          mods: mods ? mods.slice(1).filter(Boolean).map(Number) : [],
+          array: column.isArray,
+          display: column.type,
+        },
+        primaryKey: primary.has(column.name),
+        identity: column.identity !== null,
+        serial: column.identity === null && sequence !== undefined && /^nextval\(/.test(column.default ?? ''),
+        location: { object: `${table.qualifiedName}.${column.name}`, kind: 'column' },
+        source: 'catalog',
+        sql: {
+          table: sqlTable,
+          column: quoteIdent(column.name, keywords),
+          sequence: sequence ? qualifiedIdent(sequence.schema, sequence.name, keywords) : null,
+        },
+      });
+    }
+  }
+  return { columns };
+}

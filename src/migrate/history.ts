@@ -32,6 +32,20 @@ export interface Progress {
   /** Fingerprints of the statements applied, so a fixed file can be resumed only if they did not change. */
   readonly statements: readonly string[];
   readonly failedAt?: { readonly line: number; readonly statement: string; readonly error: string };
+  /**
+   * A statement that cannot run in a transaction, recorded before it is sent: present when the runner stopped while
+   * the server ran it (the server may have finished it). The next run checks its effect before anything else.
+   * `resolved` is for a person who checked by hand: `completed` (skip it) or `not-run` (run it again).
+   */
+  readonly inFlight?: {
+    readonly index: number;
+    readonly line: number;
+    readonly statement: string;
+    readonly fingerprint: string;
+    readonly resolved?: 'completed' | 'not-run';
+  };
+  /** The script the progress is of (absent: up). */
+  readonly direction?: 'up' | 'down';
 }
 
 export interface HistoryTable {

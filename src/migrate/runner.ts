@@ -4,17 +4,18 @@ import {
   diffFingerprints,
   fingerprintSchema,
   type SchemaDiff,
-} from './fingerprint.js';
+} from '../catalog/fingerprint.js';
 import { loadSnapshot } from '../catalog/snapshot.js';
 import type { LoadedConfig } from '../core/config.js';
 import { PgwardenError, StatementError } from '../core/errors.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 import type { Connection } from '../db/connection.js';
 import type { DatabaseTarget } from '../db/target.js';
 import { type BackupManifest, takeBackup } from '../guard/backup.js';
 import { type Destruction, destructions } from '../guard/destructive.js';
 import { analyzeMigration, type MigrationModel, transactionControl } from '../lint/migration-model.js';
 import { SchemaState } from '../lint/schema-state.js';
+import { asNode, type Node, stringValues } from '../sql/ast.js';
 import {
   loadParser,
   type ParsedSql,
@@ -190,6 +191,7 @@ async function openSession(context: RunnerContext, needLock: boolean): Promise<S
         history,
         context.lockWaitSeconds ?? context.config.config.migrations.lockWaitSeconds,
         log,
+        work,
       );
     const { rows, exists, serverVersionNum } = await readHistoryAndServer(work, history);
     return {
@@ -205,8 +207,9 @@ async function openSession(context: RunnerContext, needLock: boolean): Promise<S
       guarded: context.target.kind !== 'embedded' && context.noGuardReason === undefined,
       log,
       release: async () => {
-        await releaseLock();
+        // the migration session ends before the lock goes: the next runner finds nothing of this one left
         await work.close();
+        await releaseLock();
         await lock.close();
       },
     };
@@ -313,8 +316,12 @@ async function recordFingerprint(work: Connection, history: HistoryTable, versio
  * server's form when the schema has not drifted.
  */
 async function driftOf(session: Session, options: { upgrade: boolean }): Promise<SchemaDiff | null> {
-  const last = [...session.rows].reverse().find((r) => r.status === 'applied');
-  if (!last?.schemaFingerprint || !last.hasSchemaObjects) return null;
+  // The row the fingerprint was recorded on last: the one that keeps the per-object map (the migration applied or
+  // resumed last, which need not be the newest version: --allow-out-of-order), else the newest one that has one.
+  const last =
+    session.rows.find((r) => r.hasSchemaObjects && r.schemaFingerprint) ??
+    [...session.rows].reverse().find((r) => r.status === 'applied' && r.schemaFingerprint);
+  if (!last?.schemaFingerprint) return null;
   const row = { table: qualifiedHistory(session.history), version: last.version };
   const check = await checkDrift(session.work, [session.history.schema], row);
   if (check.kind === 'same') return null;
@@ -460,6 +467,8 @@ interface ScriptRun {
   readonly started: number;
   /** The history row's fields (the backup is added once taken). */
   readonly record: MigrationRecord;
+  /** The history row the schema's fingerprint is recorded on, with the migration (null: no row is left). */
+  readonly fingerprintAt: string | null;
   /** The guard has something to back up before the statements from line `fromLine` on. */
   readonly guardNeeded: (fromLine?: number) => boolean;
   /** Runs the guard: backs up what the statements from line `fromLine` on destroy (null: nothing to back up). */
@@ -473,6 +482,7 @@ async function runScript(
   migration: Migration,
   direction: 'up' | 'down',
   model: MigrationModel,
+  fingerprintAt: string | null,
 ): Promise<MigrationRun> {
   const script = direction === 'up' ? migration.up : migration.down!;
   const { work, log } = session;
@@ -522,10 +532,36 @@ async function runScript(
       backup: null,
       guardSkippedReason: context.noGuardReason ?? null,
     },
+    fingerprintAt,
     guardNeeded: (fromLine = 0) => destroyed.some((d) => d.line >= fromLine),
     guard,
   };
   return script.transaction ? runTransactional(run) : runStepwise(run);
+}
+
+/**
+ * After a failed transactional migration: when another session recorded the same migration meanwhile (its history
+ * row appeared, or went, under this run), the failure is that collision, not the migration's fault: say so.
+ */
+async function collision(run: ScriptRun): Promise<void> {
+  const { session, migration, direction, label } = run;
+  const rows = await session.work
+    .rows<{ status: string }>(
+      'reading the migration history',
+      `SELECT status FROM ${qualifiedHistory(session.history)} WHERE version = $1`,
+      [migration.version],
+    )
+    .catch(() => undefined);
+  if (!rows) return;
+  const recorded = rows.length > 0;
+  if (direction === 'up' ? !recorded : recorded) return;
+  throw new PgwardenError(
+    'server',
+    `${label}: another session ${direction === 'up' ? 'applied and recorded' : 'rolled back'} this migration while this run was at it; this run's attempt was rolled back, so nothing of it was applied twice`,
+    {
+      hint: 'nothing to fix in the migration: either a second runner did not take the migration lock, or an earlier run that was killed left its server session finishing the migration. Check pgwarden migrate status, then run again',
+    },
+  );
 }
 
 /**
@@ -567,6 +603,8 @@ async function runTransactional(run: ScriptRun): Promise<MigrationRun> {
     try {
       if (direction === 'up') await recordApplied(work, history, { ...run.record, backup }, sinceStart);
       else await forget(work, history, migration.version);
+      // the schema's fingerprint commits with the migration: no crash leaves one without the other
+      if (run.fingerprintAt) await recordFingerprint(work, history, run.fingerprintAt);
       await work.query('COMMIT');
     } catch (error) {
       // a failure of the history row or of the COMMIT (a deferred constraint) is the last statement's
@@ -595,6 +633,7 @@ async function runTransactional(run: ScriptRun): Promise<MigrationRun> {
     };
   } catch (error) {
     if (error instanceof PgwardenError && !(error instanceof StatementError)) throw error;
+    await collision(run);
     const at = error instanceof StatementError ? statements[error.statementIndex] : undefined;
     throw failure(
       script,
@@ -606,9 +645,66 @@ async function runTransactional(run: ScriptRun): Promise<MigrationRun> {
   }
 }
 
+/** Statements that PostgreSQL refuses inside a transaction block (others are found by the server's 25001). */
+function cannotRunInTransaction(statement: SqlStatement): boolean {
+  switch (statement.kind) {
+    case 'IndexStmt':
+      return asNode<{ concurrent?: boolean }>(statement.ast, 'IndexStmt')?.concurrent === true;
+    case 'DropStmt':
+      return asNode<{ concurrent?: boolean }>(statement.ast, 'DropStmt')?.concurrent === true;
+    case 'ReindexStmt':
+      return (asNode<{ params?: Node[] }>(statement.ast, 'ReindexStmt')?.params ?? []).some(
+        (p) => asNode<{ defname?: string }>(p, 'DefElem')?.defname === 'concurrently',
+      );
+    case 'VacuumStmt':
+      return asNode<{ is_vacuumcmd?: boolean }>(statement.ast, 'VacuumStmt')?.is_vacuumcmd === true;
+    case 'CreatedbStmt':
+    case 'DropdbStmt':
+    case 'AlterSystemStmt':
+    case 'CreateTableSpaceStmt':
+    case 'DropTableSpaceStmt':
+      return true;
+    default:
+      return false;
+  }
+}
+
 /**
- * A migration without a transaction (`-- pgwarden:no-transaction`): statement by statement, with the progress
- * recorded after each one, resumable after a failure part-way.
+ * How each statement of a script without a transaction runs: `control` (the script's own BEGIN, COMMIT …),
+ * `inside` (within the script's own transaction block) or `own` (in autocommit: each in a transaction of its own).
+ */
+function placesOf(statements: readonly SqlStatement[]): ('control' | 'inside' | 'own')[] {
+  let open = false;
+  return statements.map((statement) => {
+    const control = transactionControl(statement);
+    if (control === undefined) return open ? 'inside' : 'own';
+    if (control === 'TRANS_STMT_BEGIN' || control === 'TRANS_STMT_START') open = true;
+    else if (
+      control === 'TRANS_STMT_COMMIT' ||
+      control === 'TRANS_STMT_ROLLBACK' ||
+      control === 'TRANS_STMT_PREPARE'
+    )
+      open = asNode<{ chain?: boolean }>(statement.ast, 'TransactionStmt')?.chain === true;
+    return 'control';
+  });
+}
+
+function statementFingerprintOf(text: string): string {
+  try {
+    return statementFingerprint(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * A migration without a transaction (`-- pgwarden:no-transaction`): statement by statement, resumable after a
+ * failure part-way, and true to the server after a crash. Each statement's progress (and the schema fingerprint)
+ * is written where it survives the runner's death exactly when the statement does:
+ * - a statement that can run in a transaction runs in one of its own with its progress row: both or neither;
+ * - one that cannot (CREATE INDEX CONCURRENTLY, VACUUM …) is recorded in flight before it is sent, so the next run
+ *   checks what the server made of it (`resolveInFlight`) instead of running it twice;
+ * - within the script's own BEGIN … COMMIT, the progress is written in that transaction.
  */
 async function runStepwise(run: ScriptRun): Promise<MigrationRun> {
   const { session, migration, direction, script, statements, label } = run;
@@ -618,14 +714,9 @@ async function runStepwise(run: ScriptRun): Promise<MigrationRun> {
   let done = 0;
   let retries = 0;
   let backup: BackupManifest | null = null;
-  const fingerprints = statements.map((s) => {
-    try {
-      return statementFingerprint(s.text);
-    } catch {
-      return s.text;
-    }
-  });
-  if (existing?.progress && direction === 'up') {
+  const fingerprints = statements.map((s) => statementFingerprintOf(s.text));
+  const places = placesOf(statements);
+  if (existing?.progress && direction === 'up' && existing.progress.direction !== 'down') {
     const previous = existing.progress.statements;
     if (previous.some((f, i) => fingerprints[i] !== f)) {
       throw new PgwardenError(
@@ -639,13 +730,80 @@ async function runStepwise(run: ScriptRun): Promise<MigrationRun> {
     done = existing.progress.done;
     log(`${label}: resuming after statement ${done} of ${statements.length}`);
   }
-  const saveProgress = async (progress: Progress, status: 'applied' | 'failed') => {
-    if (direction === 'down' && status === 'applied') {
-      await forget(work, history, migration.version);
-      return;
+  const progressAt = (n: number, extra: Partial<Progress> = {}): Progress => ({
+    done: n,
+    total: statements.length,
+    statements: fingerprints.slice(0, n),
+    ...(direction === 'down' ? { direction } : {}),
+    ...extra,
+  });
+  const rollback = () =>
+    work.query('ROLLBACK').then(
+      () => {},
+      () => {},
+    );
+  /**
+   * The progress row and the fingerprint of the schema as it now is, together: in the transaction that is open
+   * (`open`: the statement's own, or the script's), else in one of their own.
+   */
+  const saveProgress = async (progress: Progress, status: 'applied' | 'failed', open = false) => {
+    if (!open) await work.query('BEGIN');
+    try {
+      if (direction === 'down' && status === 'applied') {
+        await forget(work, history, migration.version);
+        if (run.fingerprintAt) await recordFingerprint(work, history, run.fingerprintAt);
+      } else {
+        const ms = Math.round(performance.now() - run.started);
+        await recordProgress(work, history, { ...run.record, backup }, progress, status, ms);
+        await recordFingerprint(work, history, migration.version);
+      }
+    } catch (error) {
+      if (!open) await rollback();
+      throw error;
     }
-    const ms = Math.round(performance.now() - run.started);
-    await recordProgress(work, history, { ...run.record, backup }, progress, status, ms);
+    if (!open) await work.query('COMMIT');
+  };
+  const onRetry = (retry: number, wait: number) =>
+    log(`${label}: lock timeout, retry ${retry} of ${settings.lockRetries} in ${wait / 1000} s`);
+  /** Runs statement `i` in a transaction of its own with its progress; false: the server refused it in one. */
+  const inOwnTransaction = async (i: number): Promise<boolean> => {
+    const attempt = await withLockRetry(
+      settings,
+      async () => {
+        await work.query('BEGIN');
+        try {
+          await work.query(statements[i]!.text);
+        } catch (error) {
+          if (sqlState(error) !== '25001') throw error;
+          await rollback();
+          return false;
+        }
+        await saveProgress(progressAt(i + 1), 'failed', true);
+        await work.query('COMMIT');
+        return true;
+      },
+      { cleanup: rollback, onRetry },
+    );
+    retries += attempt.retries;
+    return attempt.value;
+  };
+  /** Runs statement `i` outside any transaction, recorded in flight while the server has it. */
+  const alone = async (i: number) => {
+    const statement = statements[i]!;
+    await saveProgress(
+      progressAt(i, {
+        inFlight: {
+          index: i,
+          line: statement.start.line,
+          statement: statement.text.slice(0, 200),
+          fingerprint: fingerprints[i]!,
+        },
+      }),
+      'failed',
+    );
+    const attempt = await withLockRetry(settings, () => work.query(statement.text), { onRetry });
+    retries += attempt.retries;
+    await saveProgress(progressAt(i + 1), 'failed');
   };
   const resumedAfter = done;
   // Outside a transaction nothing can hold the tables still between the backup and the statement; and on a
@@ -655,29 +813,38 @@ async function runStepwise(run: ScriptRun): Promise<MigrationRun> {
     `SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)`,
     [settings.lockTimeout, settings.statementTimeout],
   );
+  // the script's own open transaction: where it began (its statements are undone if it fails)
+  let blockStart: number | null = null;
   try {
-    await saveProgress({ done, total: statements.length, statements: fingerprints.slice(0, done) }, 'failed');
+    await saveProgress(progressAt(done), 'failed');
     for (; done < statements.length; done++) {
       const statement = statements[done]!;
+      const place = places[done]!;
       try {
-        const attempt = await withLockRetry(settings, () => work.query(statement.text), {
-          onRetry: (retry, wait) =>
-            log(`${label}: lock timeout, retry ${retry} of ${settings.lockRetries} in ${wait / 1000} s`),
-        });
-        retries += attempt.retries;
+        if (place === 'own') {
+          if (cannotRunInTransaction(statement) || !(await inOwnTransaction(done))) await alone(done);
+          continue;
+        }
+        // the script's own transaction control, or a statement inside its transaction: as written, once (a lock
+        // timeout has aborted the script's transaction, so it is not retried there)
+        await work.query(statement.text);
+        if (place === 'control') {
+          const control = transactionControl(statement);
+          blockStart = control === 'TRANS_STMT_BEGIN' || control === 'TRANS_STMT_START' ? done : null;
+        }
+        await saveProgress(progressAt(done + 1), 'failed', blockStart !== null || place === 'inside');
       } catch (error) {
-        await work.query('ROLLBACK').catch(() => {}); // an explicit BEGIN in the file may have left a transaction open
+        await rollback(); // the script's own transaction, or the one its statement ran in
+        // a failure inside the script's transaction undoes the statements since its BEGIN
+        const applied = blockStart ?? done;
         await saveProgress(
-          {
-            done,
-            total: statements.length,
-            statements: fingerprints.slice(0, done),
+          progressAt(applied, {
             failedAt: {
               line: statement.start.line,
               statement: statement.text.slice(0, 200),
               error: (error as Error).message,
             },
-          },
+          }),
           'failed',
         );
         const leftovers = (await invalidIndexes(work)).filter((name) =>
@@ -686,20 +853,20 @@ async function runStepwise(run: ScriptRun): Promise<MigrationRun> {
         const invalid = leftovers.length
           ? `; it left the INVALID index ${leftovers.join(', ')} behind: DROP INDEX CONCURRENTLY ${leftovers[0]}; before retrying`
           : '';
+        const undone =
+          blockStart === null
+            ? ''
+            : `; its transaction from line ${statements[blockStart]!.start.line} was rolled back`;
         throw failure(
           script,
           statement,
           error,
           0,
-          ` (statement ${done + 1} of ${statements.length}; the ${done} before it are applied${invalid})`,
+          ` (statement ${done + 1} of ${statements.length}; the ${applied} before ${blockStart === null ? 'it' : 'that transaction'} are applied${undone}${invalid})`,
         );
       }
-      await saveProgress(
-        { done: done + 1, total: statements.length, statements: fingerprints.slice(0, done + 1) },
-        'failed',
-      );
     }
-    await saveProgress({ done, total: statements.length, statements: fingerprints }, 'applied');
+    await saveProgress(progressAt(done), 'applied');
   } finally {
     await work.query('RESET lock_timeout; RESET statement_timeout').catch(() => {});
   }
@@ -715,13 +882,155 @@ async function runStepwise(run: ScriptRun): Promise<MigrationRun> {
   };
 }
 
+/** What the server made of a statement that was in flight when the runner stopped. */
+type InFlightOutcome =
+  | { readonly kind: 'completed' }
+  | { readonly kind: 'run-again' }
+  | { readonly kind: 'invalid-index'; readonly index: string }
+  | { readonly kind: 'unknown' };
+
+/** A RangeVar's name as to_regclass reads it. */
+function rangeVarName(relation: { schemaname?: string; relname?: string } | undefined): string | undefined {
+  if (!relation?.relname) return undefined;
+  const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  return relation.schemaname
+    ? `${quote(relation.schemaname)}.${quote(relation.relname)}`
+    : quote(relation.relname);
+}
+
+/**
+ * Checks the effect of a statement that ran outside a transaction when the runner stopped (the server session
+ * that ran it has ended: the migration lock waits for it). CREATE INDEX CONCURRENTLY: done when its index exists
+ * and is valid, cut off when it is invalid; DROP INDEX CONCURRENTLY: done when the index is gone; VACUUM, ANALYZE,
+ * REINDEX and ALTER SYSTEM run again harmlessly; anything else cannot be told.
+ */
+async function inFlightOutcome(work: Connection, statement: SqlStatement): Promise<InFlightOutcome> {
+  if (statement.kind === 'IndexStmt') {
+    const index = asNode<{ idxname?: string; relation?: { schemaname?: string; relname?: string } }>(
+      statement.ast,
+      'IndexStmt',
+    );
+    const table = rangeVarName(index?.relation);
+    if (!index?.idxname || !table) return { kind: 'unknown' };
+    const [found] = await work.rows<{ valid: boolean; name: string }>(
+      'checking the index of an interrupted statement',
+      `SELECT i.indisvalid AS valid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE i.indrelid = to_regclass($1) AND c.relname = $2`,
+      [table, index.idxname],
+    );
+    if (!found) return { kind: 'run-again' };
+    return found.valid ? { kind: 'completed' } : { kind: 'invalid-index', index: found.name };
+  }
+  if (statement.kind === 'DropStmt') {
+    const drop = asNode<{ objects?: Node[]; removeType?: string }>(statement.ast, 'DropStmt');
+    if (drop?.removeType !== 'OBJECT_INDEX') return { kind: 'unknown' };
+    const names = (drop.objects ?? []).map((o) =>
+      stringValues(asNode<{ items?: Node[] }>(o, 'List')?.items)
+        .map((part) => `"${part.replace(/"/g, '""')}"`)
+        .join('.'),
+    );
+    const [left] = await work.rows<{ remaining: number }>(
+      'checking the indexes of an interrupted statement',
+      'SELECT count(to_regclass(name))::int AS remaining FROM unnest($1::text[]) AS name',
+      [names],
+    );
+    return left!.remaining === 0 ? { kind: 'completed' } : { kind: 'run-again' };
+  }
+  if (['VacuumStmt', 'ReindexStmt', 'AlterSystemStmt'].includes(statement.kind)) return { kind: 'run-again' };
+  return { kind: 'unknown' };
+}
+
+/**
+ * Settles the statements that were in flight when a runner stopped (see `runStepwise`), before anything else
+ * reads the history: each is recorded as done when the server finished it, left to run again when that is what
+ * it needs, or refused with the way out (an index cut off half-built; a statement whose effect cannot be checked).
+ */
+async function resolveInFlight(session: Session, parser: Promise<unknown>): Promise<Session> {
+  const stuck = session.statuses.filter(
+    (s) => s.state === 'failed' && s.row?.progress?.inFlight !== undefined && s.migration,
+  );
+  if (stuck.length === 0) return session;
+  await parser;
+  const table = qualifiedHistory(session.history);
+  for (const status of stuck) {
+    const progress = status.row!.progress!;
+    const inFlight = progress.inFlight!;
+    const down = progress.direction === 'down';
+    const script = down ? status.migration!.down : status.migration!.up;
+    const label = `${status.version}_${status.name}${down ? ' (down)' : ''}`;
+    const statement = script ? parse(script, label).statements[inFlight.index] : undefined;
+    const where = `statement ${inFlight.index + 1} of ${progress.total} (line ${inFlight.line}: ${inFlight.statement.replace(/\s+/g, ' ').slice(0, 80)})`;
+    if (!statement || statementFingerprintOf(statement.text) !== inFlight.fingerprint) {
+      throw new PgwardenError(
+        'input',
+        `${label}: ${where} was running when the runner stopped, and the file changed since`,
+        {
+          hint: `restore the file as it was, or resolve by hand: make the database match the file, then DELETE FROM ${table} WHERE version = '${status.version}'`,
+        },
+      );
+    }
+    const outcome: InFlightOutcome =
+      inFlight.resolved === 'completed'
+        ? { kind: 'completed' }
+        : inFlight.resolved === 'not-run'
+          ? { kind: 'run-again' }
+          : await inFlightOutcome(session.work, statement);
+    if (outcome.kind === 'invalid-index') {
+      throw new PgwardenError(
+        'input',
+        `${label}: ${where} was cut off when the runner stopped, and left the INVALID index ${outcome.index} behind`,
+        {
+          hint: `drop it with DROP INDEX CONCURRENTLY ${outcome.index}; then run pgwarden migrate up again: the statement runs again from the start`,
+        },
+      );
+    }
+    if (outcome.kind === 'unknown') {
+      throw new PgwardenError(
+        'input',
+        `${label}: ${where} was running outside a transaction when the runner stopped, and pgwarden cannot tell whether the server finished it`,
+        {
+          hint: `check its effect, then say what you found and run pgwarden migrate up again: UPDATE ${table} SET progress = jsonb_set(progress, '{inFlight,resolved}', '"completed"') WHERE version = '${status.version}' if it took effect, or '"not-run"' if it did not (it then runs again)`,
+        },
+      );
+    }
+    const record: MigrationRecord = {
+      version: status.version,
+      name: status.name,
+      checksum: status.row!.checksum,
+      pgwardenVersion: VERSION,
+      backup: null,
+      guardSkippedReason: status.row!.guardSkippedReason,
+    };
+    const { inFlight: _, ...rest } = progress;
+    const settled: Progress =
+      outcome.kind === 'completed'
+        ? { ...rest, done: inFlight.index + 1, statements: [...progress.statements, inFlight.fingerprint] }
+        : rest;
+    session.log(
+      outcome.kind === 'completed'
+        ? `${label}: ${where} was finished by the server after the runner stopped: recorded, not run again`
+        : `${label}: ${where} did not take effect before the runner stopped: it runs again`,
+    );
+    await session.work.transaction(
+      async (work) => {
+        await recordProgress(work, session.history, record, settled, 'failed', status.row!.executionMs);
+        await recordFingerprint(work, session.history, status.version);
+      },
+      { statementTimeoutMs: 0 },
+    );
+  }
+  const rows = await readHistory(session.work, session.history, { objects: false });
+  return { ...session, rows, statuses: migrationStatuses(session.migrations, rows) };
+}
+
 function touchedRelations(models: readonly MigrationModel[]): string[] {
   return [...new Set(models.flatMap((m) => m.statements.flatMap((s) => s.locks.map((l) => l.relation))))];
 }
 
 /** `pgwarden migrate up`: applies the pending migrations, in order, each in its own transaction, behind the guard. */
 export async function migrateUp(context: RunnerContext, options: UpOptions = {}): Promise<MigrateResult> {
-  const session = await openSession(context, !options.dryRun);
+  let session = await openSession(context, !options.dryRun);
   try {
     // The parser (WebAssembly) loads only when something is to run, while the drift check runs on the server.
     const parser = session.statuses.some((s) => s.state === 'pending' || s.state === 'failed')
@@ -741,6 +1050,9 @@ export async function migrateUp(context: RunnerContext, options: UpOptions = {})
         );
       }
     }
+    // A statement cut off by a crash is settled first: the history must say what the server did before the schema
+    // is compared with it.
+    if (!options.dryRun) session = await resolveInFlight(session, parser);
     const drift = await driftOf(session, { upgrade: !options.dryRun });
     if (drift && !options.allowDrift && !drift.orderOnly) {
       throw new PgwardenError(
@@ -801,9 +1113,8 @@ export async function migrateUp(context: RunnerContext, options: UpOptions = {})
     const runs: MigrationRun[] = [];
     for (const [i, status] of pending.entries()) {
       session.log(`applying ${status.version}_${status.name}`);
-      runs.push(await runScript(session, context, status.migration!, 'up', models[i]!));
+      runs.push(await runScript(session, context, status.migration!, 'up', models[i]!, status.version));
     }
-    await recordFingerprint(session.work, session.history, runs.at(-1)!.version);
     const after = migrationStatuses(
       session.migrations,
       await readHistory(session.work, session.history, { objects: false }),
@@ -874,13 +1185,16 @@ export async function migrateDown(context: RunnerContext, options: DownOptions =
       };
     }
     const runs: MigrationRun[] = [];
+    // the schema's fingerprint moves, with each rollback, to the newest row that stays
+    const remaining = session.rows.map((r) => r.version);
     for (const [i, status] of targets.entries()) {
       session.log(`rolling back ${status.version}_${status.name}`);
-      runs.push(await runScript(session, context, status.migration!, 'down', models[i]!));
+      remaining.splice(remaining.indexOf(status.version), 1);
+      runs.push(
+        await runScript(session, context, status.migration!, 'down', models[i]!, remaining.at(-1) ?? null),
+      );
     }
     const rows = await readHistory(session.work, session.history, { objects: false });
-    const last = [...rows].reverse().find((r) => r.status === 'applied');
-    if (last && runs.length > 0) await recordFingerprint(session.work, session.history, last.version);
     return {
       database: context.target.display,
       runs,

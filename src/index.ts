@@ -40,7 +40,6 @@ export {
 } from './core/config.js';
 export {
   type Capabilities,
-  closest,
   type RuleSettings,
   resolveRuleSettings,
   runRules,
@@ -62,6 +61,7 @@ export {
   type RuleContext,
   type RuleSpec,
 } from './core/rule.js';
+export { closest } from './core/suggest.js';
 export { applySuppressions, type Suppression } from './core/suppression.js';
 export { VERSION } from './core/version.js';
 export { Connection, type ReadOnlyOptions, type TransactionOptions } from './db/connection.js';

@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../core/config.js';
-import { closest } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
 import { createReport, type Report } from '../core/report.js';
+import { closest } from '../core/suggest.js';
 import { VERSION } from '../core/version.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
 import { withShadowDatabase } from '../db/scratch.js';

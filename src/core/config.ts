@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { PgwardenError } from './errors.js';
 import { FAIL_ON_LEVELS, RULE_LEVELS } from './finding.js';
+import { closest } from './suggest.js';
 
 const ruleLevel = z.enum(RULE_LEVELS);
 
@@ -184,16 +185,45 @@ export function loadConfig(options: { cwd?: string; path?: string } = {}): Loade
 }
 
 export function parseConfig(input: unknown, source: string): PgwardenConfig {
-  const result = configSchema.safeParse(input ?? {});
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new PgwardenError(
+      'config',
+      `${source}: the configuration must be a JSON object, not ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`,
+      {
+        hint: 'write {} for the defaults, or see the Configuration section of the README for the accepted keys',
+      },
+    );
+  }
+  const result = configSchema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
   let message = issue.message;
-  if (issue.code === 'unrecognized_keys')
+  let hint = 'see the Configuration section of the README for the accepted keys and values';
+  if (issue.code === 'unrecognized_keys') {
     message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  throw new PgwardenError('config', `${source}: ${where}: ${message}`, {
-    hint: 'see the Configuration section of the README for the accepted keys and values',
-  });
+    const known = keysAt(configSchema, issue.path);
+    const suggestion = issue.keys.length === 1 ? closest(issue.keys[0]!, known) : null;
+    if (suggestion) hint = `did you mean "${suggestion}"? ${hint}`;
+    else if (known.length > 0) hint = `the keys accepted here are ${known.map((k) => `"${k}"`).join(', ')}`;
+  }
+  throw new PgwardenError('config', `${source}: ${where}: ${message}`, { hint });
+}
+
+/** The keys an object schema accepts at a path of the config (empty where the path is not an object). */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let current: z.ZodType = schema;
+  for (const step of [...path, null]) {
+    while (current instanceof z.ZodDefault || current instanceof z.ZodOptional) {
+      current = current.unwrap() as z.ZodType;
+    }
+    if (step === null) break;
+    if (current instanceof z.ZodObject) current = (current.shape as Record<string, z.ZodType>)[String(step)]!;
+    else if (current instanceof z.ZodRecord) current = current.valueType as z.ZodType;
+    else return [];
+    if (!current) return [];
+  }
+  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
 }
 
 function readJson(file: string): unknown {

@@ -70,6 +70,35 @@ describe('config loading', () => {
     }
   });
 
+  it('suggests the key meant for a mistyped one, at the top level and inside a section', () => {
+    const hintOf = (input: unknown): string | undefined => {
+      try {
+        parseConfig(input, 'x.json');
+      } catch (error) {
+        return (error as PgwardenError).hint;
+      }
+      return undefined;
+    };
+    expect(() => parseConfig({ thresholdz: {} }, 'x.json')).toThrow(
+      /\(top level\): unknown key "thresholdz"/,
+    );
+    expect(hintOf({ thresholdz: {} })).toMatch(/did you mean "thresholds"/);
+    expect(hintOf({ thresholds: { largeTableRow: 5 } })).toMatch(/did you mean "largeTableRows"/);
+    expect(hintOf({ zzzzzzzz: 1 })).toMatch(/the keys accepted here are .*"databaseUrlEnv"/);
+  });
+
+  it('refuses a config that is null, an array or a scalar instead of taking the defaults silently', () => {
+    for (const text of ['null', '[]', '42', '"x"']) {
+      const dir = project({ 'pgwarden.config.json': text });
+      expect(() => loadConfig({ cwd: dir })).toThrow(/must be a JSON object/);
+    }
+    const pkg = project({ 'package.json': '{ "name": "x", "pgwarden": null }' });
+    expect(() => loadConfig({ cwd: pkg })).toThrow(/key "pgwarden".*must be a JSON object/);
+    expect(loadConfig({ cwd: project({ 'pgwarden.config.json': '{}' }) }).path).toMatch(
+      /pgwarden\.config\.json$/,
+    );
+  });
+
   it('requires an explicit --config file to exist', () => {
     expect(() => loadConfig({ path: '/nonexistent/pgwarden.config.json' })).toThrow(/config file not found/);
   });

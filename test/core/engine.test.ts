@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { closest, resolveRuleSettings, runRules } from '../../src/core/engine.js';
+import { resolveRuleSettings, runRules } from '../../src/core/engine.js';
 import { reachesThreshold, sortFindings } from '../../src/core/finding.js';
 import { defineRule } from '../../src/core/rule.js';
+import { closest } from '../../src/core/suggest.js';
 import { applySuppressions } from '../../src/core/suppression.js';
 
 interface Model {

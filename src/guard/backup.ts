@@ -1,32 +1,19 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { parseSync } from 'libpg-query';
 import { PgwardenError } from '../core/errors.js';
 import { redactUrl } from '../core/redact.js';
 import type { Connection } from '../db/connection.js';
+import { asNode } from '../sql/ast.js';
+import { loadParser } from '../sql/parser.js';
+import type { ReachedRelation } from './catalog.js';
 
 const run = promisify(execFile);
-
-/** What the guard recorded of a backup: enough to find it, check it is intact, and know what it holds. */
-export interface BackupManifest {
-  readonly file: string;
-  readonly sha256: string;
-  readonly bytes: number;
-  readonly createdAt: string;
-  readonly database: string;
-  readonly serverVersion: string;
-  readonly pgDumpVersion: string;
-  readonly tables: readonly string[];
-  readonly schemas: readonly string[];
-  /** Row counts when the backup was taken. */
-  readonly rowCounts: Readonly<Record<string, number>>;
-  /** What `pg_restore --list` found in the file: proof it can be read back. */
-  readonly verified: { readonly entries: number; readonly tablesWithData: readonly string[] };
-  readonly reason: string;
-}
 
 function tool(name: 'pg_dump' | 'pg_restore'): string {
   return process.env[`PGWARDEN_${name.toUpperCase()}`] ?? name;
@@ -90,191 +77,305 @@ function quoteIdent(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
-/** `schema.table` as pg_dump's --table pattern expects (quoted where needed, so it matches exactly one table). */
-function tablePattern(qualified: string): string {
-  const dot = qualified.indexOf('.');
-  return `${quoteIdent(qualified.slice(0, dot))}.${quoteIdent(qualified.slice(dot + 1))}`;
+function qualified(relation: { schema: string; relname: string }): string {
+  return `${quoteIdent(relation.schema)}.${quoteIdent(relation.relname)}`;
 }
 
 /**
- * The tables a destruction reaches: the named ones, their partitions and inheritance children (dropped, emptied
- * or deleted from with them), and the tables foreign keys carry it to. Only tables that exist are returned.
+ * How pg_dump reaches the database without its password on the command line (where `ps` shows it): the URL
+ * without the password (in its user part or a `password` parameter), and PGPASSWORD in the environment.
  */
-async function reachedTables(
-  connection: Connection,
-  tables: readonly string[],
-  referencedBy: ReadonlyMap<string, 'truncate' | 'delete'>,
-): Promise<{ name: string; kind: string }[]> {
-  if (tables.length === 0) return [];
-  return connection.rows<{ name: string; kind: string }>(
-    'finding the tables a destructive statement reaches',
-    // An unqualified name in the migration arrives as public.name: it is also resolved on the search path, and
-    // both tables are kept when they differ (backing up one too many is cheap; one too few is not).
-    `WITH RECURSIVE named AS (
-       SELECT DISTINCT r.oid, t.input AS name FROM unnest($1::text[]) AS t(input)
-         CROSS JOIN LATERAL (VALUES
-           (to_regclass(quote_ident(split_part(t.input, '.', 1)) || '.' || quote_ident(substr(t.input, strpos(t.input, '.') + 1)))),
-           (CASE WHEN t.input LIKE 'public.%' THEN to_regclass(quote_ident(substr(t.input, 8))) END)
-         ) AS r(oid)
-        WHERE r.oid IS NOT NULL
-     ), reached(oid, via) AS (
-       SELECT oid::oid, CASE WHEN name = ANY($2::text[]) THEN 'truncate' WHEN name = ANY($3::text[]) THEN 'delete' END FROM named
-       UNION
-       SELECT next.oid, r.via FROM reached r CROSS JOIN LATERAL (
-         SELECT i.inhrelid AS oid FROM pg_inherits i WHERE i.inhparent = r.oid
-         UNION ALL
-         SELECT f.conrelid FROM pg_constraint f WHERE f.confrelid = r.oid AND f.contype = 'f'
-            AND (r.via = 'truncate' OR (r.via = 'delete' AND f.confdeltype IN ('c', 'n', 'd')))
-       ) next
-     )
-     SELECT DISTINCT n.nspname || '.' || c.relname AS name, c.relkind::text AS kind FROM reached r JOIN pg_class c ON c.oid = r.oid
-       JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'f') ORDER BY 1`,
-    [
-      tables,
-      [...referencedBy].filter(([, via]) => via === 'truncate').map(([t]) => t),
-      [...referencedBy].filter(([, via]) => via === 'delete').map(([t]) => t),
-    ],
-  );
+export function dumpConnection(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
+  const parsed = new URL(url);
+  let password = parsed.password ? decodeURIComponent(parsed.password) : '';
+  parsed.password = '';
+  const param = parsed.searchParams.get('password');
+  if (param !== null) {
+    password ||= param;
+    parsed.searchParams.delete('password');
+  }
+  return {
+    dbname: parsed.toString(),
+    env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) },
+  };
+}
+
+/** The row counts a restore of the dump yields, read from pg_restore's script of the whole file (every row). */
+async function restoredCounts(
+  file: string,
+): Promise<{ rows: Record<string, number>; matviewData: Set<string> }> {
+  await loadParser();
+  const child = spawn(tool('pg_restore'), ['--file=-', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < 4000) stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code));
+  });
+  const rows: Record<string, number> = {};
+  const matviewData = new Set<string>();
+  let copying: string | undefined;
+  let count = 0;
+  const lines = createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    if (copying !== undefined) {
+      if (line === '\\.') {
+        rows[copying] = (rows[copying] ?? 0) + count;
+        copying = undefined;
+      } else count++;
+      continue;
+    }
+    if (line.startsWith('COPY ') && line.endsWith(' FROM stdin;')) {
+      const copy = asNode<{ relation?: { schemaname?: string; relname?: string } }>(
+        parseSync(line).stmts?.[0]?.stmt,
+        'CopyStmt',
+      );
+      if (copy?.relation?.relname) {
+        copying = `${copy.relation.schemaname ?? 'public'}.${copy.relation.relname}`;
+        count = 0;
+      }
+      continue;
+    }
+    if (line.startsWith('-- ') && line.includes('; Type: MATERIALIZED VIEW DATA; Schema: ')) {
+      const name = line.slice(line.indexOf('Name: ') + 6, line.indexOf('; Type: '));
+      const schema = line.slice(line.indexOf('; Schema: ') + 10, line.indexOf('; Owner: '));
+      matviewData.add(`${schema}.${name}`);
+    }
+  }
+  const code = await exited;
+  if (code !== 0 || copying !== undefined) {
+    throw new PgwardenError(
+      'guard-refused',
+      `the backup ${file} does not restore: ${copying !== undefined ? `the data of ${copying} is cut short` : (stderr.trim().split('\n')[0] ?? `pg_restore exited with ${code}`)}`,
+      { hint: 'the destructive statement does not run; check the disk and run again' },
+    );
+  }
+  return { rows, matviewData };
+}
+
+/** What the guard recorded of a backup: what it holds, the proof it restores, and where it is. */
+export interface BackupManifest {
+  /** The dump (custom format); null when there was nothing to dump (every table reached was proven empty). */
+  readonly file: string | null;
+  /** This manifest, written beside the dump. */
+  readonly manifest: string | null;
+  readonly sha256: string | null;
+  readonly bytes: number;
+  readonly createdAt: string;
+  readonly database: string;
+  readonly serverVersion: string;
+  readonly pgDumpVersion: string | null;
+  /** Every relation the destructive statements reach, as named before the migration. */
+  readonly tables: readonly string[];
+  readonly schemas: readonly string[];
+  /** Row counts under the guard's lock, in the snapshot pg_dump read. */
+  readonly rowCounts: Readonly<Record<string, number>>;
+  /** Tables proven empty under the lock (not dumped when nothing else needed a dump). */
+  readonly empty: readonly string[];
+  /** With no dump: the definitions of the views reached, and the sequences' last values. */
+  readonly definitions: Readonly<Record<string, string>>;
+  /** The proof: every row of the dump read back by pg_restore, and the counts equal to those under the lock. */
+  readonly verified: {
+    readonly method: string;
+    readonly tablesWithData: readonly string[];
+    readonly rows: Readonly<Record<string, number>>;
+  } | null;
+  /** Set when the backup is conservative (the whole database), with why. */
+  readonly conservative: readonly string[] | null;
+  readonly reason: string;
 }
 
 /**
- * Backs up exactly the tables (structure and rows) and schemas a migration destroys with pg_dump (custom
- * format) — or returns null when none of them exists, as nothing can be lost — then proves the file is usable: pg_restore --list must read it and name every table's data. Refuses
- * (exit 3) when pg_dump is missing or older than the server, which it cannot dump.
+ * Backs up the relations (structure and rows) and schemas a migration destroys with pg_dump (custom format), then
+ * proves the dump: pg_restore reads every row of it back, and the rows of each table must equal the count taken
+ * under the guard's lock in the snapshot pg_dump read. A dump that does not restore, or restores other counts,
+ * refuses the migration (exit 3). Tables proven empty under the lock need no dump: when every table reached is
+ * empty, none is taken, and the manifest records them as empty (views: their definitions).
  *
  * With `inTransaction`, the connection is in the migration's own transaction: the tables are locked against
  * writes (SHARE) there and pg_dump reads that transaction's snapshot, so the backup holds exactly the rows the
- * migration is about to destroy — no write can land between the backup and the statement.
+ * migration is about to destroy. Without, the guard opens a REPEATABLE READ transaction of its own for the counts
+ * and the dump, and ends it before the migration runs.
  */
 export async function takeBackup(input: {
   readonly connection: Connection;
   readonly url: string;
   readonly dir: string;
   readonly label: string;
-  readonly tables: readonly string[];
+  readonly relations: readonly ReachedRelation[];
   readonly schemas: readonly string[];
-  readonly referencedBy?: ReadonlyMap<string, 'truncate' | 'delete'>;
-  readonly inTransaction?: boolean;
+  /** The whole database: a dump of everything instead of a list of tables. */
+  readonly wholeDatabase?: readonly string[];
+  readonly inTransaction: boolean;
   readonly lockTimeout?: string;
   readonly reason: string;
-}): Promise<BackupManifest | null> {
+}): Promise<BackupManifest> {
+  const { connection } = input;
+  if (!input.inTransaction) await connection.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  try {
+    const manifest = await backupInTransaction(input);
+    if (!input.inTransaction) await connection.query('COMMIT');
+    return manifest;
+  } catch (error) {
+    if (!input.inTransaction) await connection.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
+async function backupInTransaction(input: Parameters<typeof takeBackup>[0]): Promise<BackupManifest> {
+  const { connection, relations } = input;
   const server = (
-    await input.connection.rows<{ num: string; text: string }>(
+    await connection.rows<{ num: string; text: string }>(
       'reading the server version',
       `SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text`,
     )
   )[0]!;
   const serverMajor = Math.floor(Number(server.num) / 10_000);
-  const reached = await reachedTables(input.connection, input.tables, input.referencedBy ?? new Map());
-  const tables = reached.map((r) => r.name);
-  // A foreign table's rows live on the remote server: only its definition is dumped (and lost by a DROP).
-  const counted = reached.filter((r) => r.kind !== 'f').map((r) => r.name);
-  // A partitioned table holds no rows itself: its partitions (reached too) carry the data.
-  const withData = reached.filter((r) => r.kind !== 'f' && r.kind !== 'p').map((r) => r.name);
-  const lockable = reached.filter((r) => r.kind === 'r' || r.kind === 'p').map((r) => r.name);
-  const schemas = (
-    await input.connection.rows<{ name: string }>(
-      'listing the schemas to back up',
-      'SELECT nspname AS name FROM pg_namespace WHERE nspname = ANY($1::text[]) ORDER BY 1',
-      [input.schemas],
-    )
-  ).map((r) => r.name);
-  // Nothing there (DROP … IF EXISTS of something already gone): nothing can be lost, so nothing to back up.
-  if (tables.length === 0 && schemas.length === 0) return null;
-  const tools = await requireGuardTools(serverMajor);
-  let snapshot: string | undefined;
-  if (input.inTransaction) {
-    const inSchemas = await input.connection.rows<{ name: string }>(
-      'listing the tables of the schemas to back up',
-      `SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p')`,
-      [schemas],
-    );
-    const locked = [...new Set([...lockable, ...inSchemas.map((r) => r.name)])];
-    if (locked.length > 0)
-      await input.connection.query(`LOCK TABLE ${locked.map(tablePattern).join(', ')} IN SHARE MODE`);
-    snapshot = (
-      await input.connection.rows<{ id: string }>(
-        'exporting the snapshot',
-        'SELECT pg_export_snapshot() AS id',
-      )
-    )[0]!.id;
-  }
+  if (input.lockTimeout)
+    await connection.query(`SELECT set_config('lock_timeout', $1, true)`, [input.lockTimeout]);
+  const inSchemas = await connection.rows<{ schema: string; relname: string }>(
+    'listing the tables of the schemas to back up',
+    `SELECT n.nspname AS schema, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p')`,
+    [input.schemas],
+  );
+  const lockable = [
+    ...new Set([
+      ...relations.filter((r) => r.kind === 'r' || r.kind === 'p').map(qualified),
+      ...inSchemas.map(qualified),
+    ]),
+  ];
+  if (lockable.length > 0) await connection.query(`LOCK TABLE ${lockable.join(', ')} IN SHARE MODE`);
+
+  // Counted under the lock: the rows each table holds itself (its children are counted as themselves).
+  const counted = relations.filter((r) => r.kind === 'r' || (r.kind === 'm' && r.populated));
   const rowCounts: Record<string, number> = {};
-  for (const table of counted) {
-    const { rows } = await input.connection.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${tablePattern(table)}`,
+  for (let i = 0; i < counted.length; i += 200) {
+    const chunk = counted.slice(i, i + 200);
+    const { rows } = await connection.query<{ name: string; n: string }>(
+      chunk
+        .map(
+          (r, j) =>
+            `SELECT $${j + 1}::text AS name, count(*) AS n FROM ${r.kind === 'r' ? 'ONLY ' : ''}${qualified(r)}`,
+        )
+        .join(' UNION ALL '),
+      chunk.map((r) => r.name),
     );
-    rowCounts[table] = Number(rows[0]!.n);
+    for (const row of rows) rowCounts[row.name] = Number(row.n);
+  }
+  const empty = counted.filter((r) => rowCounts[r.name] === 0).map((r) => r.name);
+  const needsDump =
+    input.schemas.length > 0 ||
+    relations.some(
+      (r) =>
+        (r.kind !== 'v' && r.kind !== 'p' && !empty.includes(r.name)) || (r.kind === 'm' && !r.populated),
+    );
+  const base = {
+    createdAt: new Date().toISOString(),
+    database: redactUrl(input.url),
+    serverVersion: server.text,
+    tables: relations.map((r) => r.name),
+    schemas: input.schemas,
+    rowCounts,
+    empty,
+    conservative: input.wholeDatabase ?? null,
+    reason: input.reason,
+  };
+  if (!needsDump) {
+    const views = relations.filter((r) => r.kind === 'v');
+    const definitions: Record<string, string> = {};
+    for (const view of views) {
+      const [row] = await connection.rows<{ definition: string }>(
+        'reading a view definition',
+        'SELECT pg_get_viewdef($1::oid) AS definition',
+        [view.oid],
+      );
+      definitions[view.name] = row!.definition;
+    }
+    return {
+      ...base,
+      file: null,
+      manifest: null,
+      sha256: null,
+      bytes: 0,
+      pgDumpVersion: null,
+      definitions,
+      verified: { method: 'every table reached counted empty under the lock', tablesWithData: [], rows: {} },
+    };
   }
 
+  const tools = await requireGuardTools(serverMajor);
+  const snapshot = (
+    await connection.rows<{ id: string }>('exporting the snapshot', 'SELECT pg_export_snapshot() AS id')
+  )[0]!.id;
   await mkdir(input.dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
   const file = join(input.dir, `${input.label}-${stamp}.dump`);
-  const url = new URL(input.url);
-  const password = decodeURIComponent(url.password);
-  url.password = '';
+  const target = dumpConnection(input.url);
   const args = [
     '--format=custom',
     `--file=${file}`,
     '--no-password',
-    ...(snapshot ? [`--snapshot=${snapshot}`] : []),
+    `--snapshot=${snapshot}`,
     ...(input.lockTimeout ? [`--lock-wait-timeout=${input.lockTimeout}`] : []),
-    ...tables.map((t) => `--table=${tablePattern(t)}`),
-    ...schemas.map((s) => `--schema=${quoteIdent(s)}`),
-    `--dbname=${url.toString()}`,
+    ...(input.wholeDatabase ? [] : relations.map((r) => `--table=${qualified(r)}`)),
+    ...(input.wholeDatabase ? [] : input.schemas.map((s) => `--schema=${quoteIdent(s)}`)),
+    `--dbname=${target.dbname}`,
   ];
   try {
-    await run(tool('pg_dump'), args, {
-      env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) },
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    await run(tool('pg_dump'), args, { env: target.env, maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     throw new PgwardenError(
       'guard-refused',
       `pg_dump failed, so ${input.label} does not run: ${((error as { stderr?: string }).stderr ?? '').trim().split('\n')[0]}`,
+      { hint: 'fix the backup (permissions, disk space) and run again', cause: error },
+    );
+  }
+  const sha256 = await fileSha256(file);
+  const restored = await restoredCounts(file);
+  const problems: string[] = [];
+  for (const r of counted) {
+    const expected = rowCounts[r.name]!;
+    if (r.kind === 'm') {
+      if (!restored.matviewData.has(r.name)) problems.push(`${r.name}: its data is not in the dump`);
+      continue;
+    }
+    const got = restored.rows[r.name];
+    if (got === undefined && expected > 0)
+      problems.push(`${r.name}: no rows in the dump, ${expected} in the table`);
+    else if (got !== undefined && got !== expected)
+      problems.push(`${r.name}: ${got} rows in the dump, ${expected} in the table`);
+  }
+  if (problems.length > 0) {
+    throw new PgwardenError(
+      'guard-refused',
+      `the backup ${file} does not hold what it must: ${problems.join('; ')}`,
       {
-        hint: 'fix the backup (permissions, disk space) and run again',
-        cause: error,
+        hint: 'the role may lack SELECT on them, or the dump was damaged; the destructive statement does not run',
       },
     );
   }
-  let listing: string;
-  try {
-    listing = (await run(tool('pg_restore'), ['--list', file], { maxBuffer: 64 * 1024 * 1024 })).stdout;
-  } catch (error) {
-    throw new PgwardenError('guard-refused', `the backup ${file} cannot be read back by pg_restore`, {
-      cause: error,
-    });
-  }
-  const entries = listing.split('\n').filter((line) => /^\d+;/.test(line));
-  const tablesWithData = withData.filter((table) => {
-    const [schema, name] = [table.slice(0, table.indexOf('.')), table.slice(table.indexOf('.') + 1)];
-    return entries.some(
-      (line) =>
-        (line.includes(' TABLE DATA ') && line.includes(` ${schema} ${name} `)) ||
-        (line.includes(' MATERIALIZED VIEW DATA ') && line.includes(` ${schema} ${name} `)),
-    );
-  });
-  const missing = withData.filter((t) => !tablesWithData.includes(t));
-  if (missing.length > 0) {
-    throw new PgwardenError('guard-refused', `the backup ${file} lacks the data of ${missing.join(', ')}`, {
-      hint: 'the role may lack SELECT on them; the destructive statement does not run',
-    });
-  }
+  if ((await fileSha256(file)) !== sha256)
+    throw new PgwardenError('guard-refused', `the backup ${file} changed while it was verified`);
   const manifest: BackupManifest = {
+    ...base,
     file,
-    sha256: await fileSha256(file),
+    manifest: `${file}.json`,
+    sha256,
     bytes: (await stat(file)).size,
-    createdAt: new Date().toISOString(),
-    database: redactUrl(input.url),
-    serverVersion: server.text,
     pgDumpVersion: tools.pgDump,
-    tables,
-    schemas,
-    rowCounts,
-    verified: { entries: entries.length, tablesWithData },
-    reason: input.reason,
+    definitions: {},
+    verified: {
+      method: 'pg_restore read every row back; each table’s rows equal its count under the lock',
+      tablesWithData: counted
+        .filter((r) => (restored.rows[r.name] ?? 0) > 0 || restored.matviewData.has(r.name))
+        .map((r) => r.name),
+      rows: Object.fromEntries(
+        counted.filter((r) => r.kind !== 'm').map((r) => [r.name, restored.rows[r.name] ?? 0]),
+      ),
+    },
   };
   await writeFile(`${file}.json`, `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;

@@ -11,8 +11,9 @@ import { PgwardenError, StatementError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import type { Connection } from '../db/connection.js';
 import type { DatabaseTarget } from '../db/target.js';
-import { type BackupManifest, takeBackup } from '../guard/backup.js';
+import type { BackupManifest } from '../guard/backup.js';
 import { type Destruction, destructions } from '../guard/destructive.js';
+import { EMBEDDED_NOTE, mayDestroy, requireGuardReason, runGuard } from '../guard/guard.js';
 import { analyzeMigration, type MigrationModel, transactionControl } from '../lint/migration-model.js';
 import { SchemaState } from '../lint/schema-state.js';
 import { asNode, type Node, stringValues } from '../sql/ast.js';
@@ -488,32 +489,28 @@ async function runScript(
   const { work, log } = session;
   const settings = context.config.config.migrations;
   const label = `${migration.version}_${migration.name} (${direction})`;
-  const destroyed = session.guarded ? destructions(model) : [];
+  const statements = model.statements.filter((s) => !s.embeddedIn).map((s) => s.statement);
+  // The guard (src/guard/guard.ts): planned statement by statement against the live catalog, then a proven backup,
+  // or the reason there is none — which the history row always records.
+  const from = (fromLine: number) => statements.filter((s) => s.start.line >= fromLine);
+  let guardNote: string | null =
+    context.noGuardReason ??
+    (session.embedded ? EMBEDDED_NOTE : session.guarded ? 'nothing destructive' : null);
   const guard = async (inTransaction: boolean, fromLine = 0): Promise<BackupManifest | null> => {
-    // on a resume, the statements already applied are not destroyed again
-    const todo = destroyed.filter((d) => d.line >= fromLine);
-    if (todo.length === 0) return null;
-    log(
-      `guard: backing up ${[...new Set(todo.flatMap((d) => [...d.backup.tables, ...d.backup.schemas]))].join(', ')} before ${label}`,
-    );
-    const referencedBy = new Map<string, 'truncate' | 'delete'>();
-    for (const d of todo) {
-      const via = d.backup.referencedBy;
-      if (via)
-        for (const t of d.backup.tables) if (referencedBy.get(t) !== 'truncate') referencedBy.set(t, via);
-    }
-    return takeBackup({
+    if (!session.guarded || !mayDestroy(from(fromLine), script.transaction)) return null;
+    const outcome = await runGuard({
       connection: work,
       url: context.target.url,
       dir: resolve(context.config.dir, context.config.config.backups.dir),
       label: `${migration.version}-${direction}`,
-      tables: [...new Set(todo.flatMap((d) => d.backup.tables))],
-      schemas: [...new Set(todo.flatMap((d) => d.backup.schemas))],
-      referencedBy,
+      statements: from(fromLine),
+      transactional: script.transaction,
       inTransaction,
       lockTimeout: settings.lockTimeout,
-      reason: todo.map((d) => `line ${d.line}: ${d.action}`).join('; '),
+      log,
     });
+    guardNote = outcome.note;
+    return outcome.backup;
   };
   const run: ScriptRun = {
     session,
@@ -521,7 +518,7 @@ async function runScript(
     migration,
     direction,
     script,
-    statements: model.statements.filter((s) => !s.embeddedIn).map((s) => s.statement),
+    statements,
     label,
     started: performance.now(),
     record: {
@@ -530,10 +527,13 @@ async function runScript(
       checksum: migrationChecksum(migration),
       pgwardenVersion: VERSION,
       backup: null,
-      guardSkippedReason: context.noGuardReason ?? null,
+      // read when the row is written, after the guard ran
+      get guardSkippedReason() {
+        return guardNote;
+      },
     },
     fingerprintAt,
-    guardNeeded: (fromLine = 0) => destroyed.some((d) => d.line >= fromLine),
+    guardNeeded: (fromLine = 0) => session.guarded && mayDestroy(from(fromLine), script.transaction),
     guard,
   };
   return script.transaction ? runTransactional(run) : runStepwise(run);
@@ -1030,6 +1030,7 @@ function touchedRelations(models: readonly MigrationModel[]): string[] {
 
 /** `pgwarden migrate up`: applies the pending migrations, in order, each in its own transaction, behind the guard. */
 export async function migrateUp(context: RunnerContext, options: UpOptions = {}): Promise<MigrateResult> {
+  requireGuardReason(context.noGuardReason);
   let session = await openSession(context, !options.dryRun);
   try {
     // The parser (WebAssembly) loads only when something is to run, while the drift check runs on the server.
@@ -1134,6 +1135,7 @@ export async function migrateUp(context: RunnerContext, options: UpOptions = {})
 
 /** `pgwarden migrate down`: rolls back the newest applied migrations, newest first, behind the guard. */
 export async function migrateDown(context: RunnerContext, options: DownOptions = {}): Promise<MigrateResult> {
+  requireGuardReason(context.noGuardReason);
   const parser = loadParser();
   parser.catch(() => {}); // awaited below; a refusal before that must not leave it unhandled
   const session = await openSession(context, !options.dryRun);

@@ -1,0 +1,167 @@
+import { PgwardenError } from '../core/errors.js';
+import type { Connection } from '../db/connection.js';
+import type { SqlStatement } from '../sql/parser.js';
+import { type BackupManifest, takeBackup } from './backup.js';
+import { everyRelation, loadGuardCatalog, reachedRelations } from './catalog.js';
+import { type GuardPlan, planGuard } from './plan.js';
+
+/** What the guard did for one migration: the backup, or why there is none (both go to the history row). */
+export interface GuardOutcome {
+  readonly backup: BackupManifest | null;
+  /** Why there is no backup: "nothing destructive", "nothing to lose: …" (null when there is a backup). */
+  readonly note: string | null;
+  readonly plan: GuardPlan;
+}
+
+/** The history's note for a migration run without the guard on purpose. */
+export const EMBEDDED_NOTE = 'embedded scratch server';
+
+/**
+ * How large a conservative backup (the whole database, for code the guard cannot see into) may be before the guard
+ * refuses instead: PGWARDEN_GUARD_CONSERVATIVE_MAX_MB, default 1024.
+ */
+export function conservativeLimitBytes(): number {
+  const mb = Number(process.env.PGWARDEN_GUARD_CONSERVATIVE_MAX_MB ?? 1024);
+  return (Number.isFinite(mb) && mb >= 0 ? mb : 1024) * 1024 * 1024;
+}
+
+/**
+ * A reason given to skip the guard must say something: an empty or blank one is refused (exit 2), by the library
+ * itself, whatever calls it.
+ */
+export function requireGuardReason(reason: string | undefined): void {
+  if (reason !== undefined && reason.trim() === '') {
+    throw new PgwardenError('usage', 'skipping the guard needs a reason, and the one given is empty', {
+      hint: 'say why no backup is needed, e.g. --no-guard --reason "table archived in ticket 42"; it is kept in the history',
+    });
+  }
+}
+
+/**
+ * Whether the statements could destroy anything, judged without the catalog (the preview plan, and any write or
+ * call of code a trigger or function could turn into one): when not, the guard has nothing to read or back up,
+ * and the migration can go to the server in one round trip.
+ */
+export function mayDestroy(
+  statements: readonly Pick<SqlStatement, 'ast' | 'start' | 'text' | 'kind'>[],
+  transactional: boolean,
+): boolean {
+  const preview = planGuard(statements, undefined, { transactional });
+  if (preview.items.length > 0 || preview.unresolved.length > 0) return true;
+  return statements.some((s) => touchesCode(s.ast));
+}
+
+const WRITES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt', 'TruncateStmt']);
+
+function touchesCode(ast: unknown): boolean {
+  let found = false;
+  const visit = (value: unknown): void => {
+    if (found || !value || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v);
+      return;
+    }
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (k === 'CreateFunctionStmt') continue;
+      if (WRITES.has(k) || k === 'DoStmt' || k === 'CallStmt') {
+        found = true;
+        return;
+      }
+      if (k === 'FuncCall') {
+        const names = ((v as { funcname?: { String?: { sval?: string } }[] }).funcname ?? []).map(
+          (n) => n.String?.sval,
+        );
+        if (names.length !== 2 || names[0] !== 'pg_catalog') {
+          if (!SAFE_CALLS.has(names.at(-1) ?? '')) {
+            found = true;
+            return;
+          }
+        }
+      }
+      visit(v);
+    }
+  };
+  visit(ast);
+  return found;
+}
+
+// Calls that need no look at the catalog (built-ins that write nothing), for the fast path only.
+const SAFE_CALLS = new Set([
+  'now',
+  'gen_random_uuid',
+  'nextval',
+  'current_timestamp',
+  'lower',
+  'upper',
+  'coalesce',
+]);
+
+/**
+ * The guard for one migration: plans it statement by statement against the live catalog (read on `connection`,
+ * which must be where the migration will run, before its first statement), then backs up and proves what it
+ * destroys — or, for what it cannot resolve (dynamic SQL, code that may write), the whole database, refusing when
+ * that exceeds {@link conservativeLimitBytes}.
+ */
+export async function runGuard(input: {
+  readonly connection: Connection;
+  readonly url: string;
+  readonly dir: string;
+  readonly label: string;
+  readonly statements: readonly Pick<SqlStatement, 'ast' | 'start' | 'text' | 'kind'>[];
+  readonly transactional: boolean;
+  readonly inTransaction: boolean;
+  readonly lockTimeout?: string;
+  readonly log?: (message: string) => void;
+}): Promise<GuardOutcome> {
+  const log = input.log ?? (() => {});
+  const catalog = await loadGuardCatalog(input.connection, input.statements);
+  const plan = planGuard(input.statements, catalog, { transactional: input.transactional });
+  if (plan.items.length === 0 && plan.unresolved.length === 0)
+    return { backup: null, note: 'nothing destructive', plan };
+  const actions = [
+    ...plan.items.map((i) => ({ line: i.line, text: i.action })),
+    ...plan.unresolved.map((u) => ({ line: u.line, text: `cannot be resolved statically: ${u.reason}` })),
+  ]
+    .sort((a, b) => a.line - b.line)
+    .map((a) => `line ${a.line}: ${a.text}`);
+  const reason = actions.join('; ');
+  let reached: Awaited<ReturnType<typeof reachedRelations>>;
+  let wholeDatabase: string[] | undefined;
+  if (plan.unresolved.length > 0) {
+    const everything = await everyRelation(input.connection);
+    const limit = conservativeLimitBytes();
+    const reasons = plan.unresolved.map((u) => `line ${u.line}: ${u.reason}`);
+    if (everything.bytes > limit) {
+      throw new PgwardenError(
+        'guard-refused',
+        `${input.label}: the guard cannot tell what this migration destroys (${reasons.join('; ')}), and a backup of the whole database (${Math.round(everything.bytes / 1024 / 1024)} MB) exceeds the limit of ${Math.round(limit / 1024 / 1024)} MB`,
+        {
+          hint: 'back up yourself and run with --no-guard --reason "<why>" (kept in the history), rewrite the statement so the guard can see what it destroys, or raise PGWARDEN_GUARD_CONSERVATIVE_MAX_MB',
+        },
+      );
+    }
+    reached = { relations: everything.relations, schemas: [] };
+    wholeDatabase = reasons;
+    log(`guard: ${reasons.join('; ')}: backing up the whole database before ${input.label}`);
+  } else {
+    reached = await reachedRelations(input.connection, plan.items);
+    if (reached.relations.length === 0 && reached.schemas.length === 0)
+      return { backup: null, note: `nothing to lose: ${reason} (not there)`, plan };
+    log(
+      `guard: backing up ${[...reached.relations.map((r) => r.name), ...reached.schemas.map((s) => `schema ${s}`)].join(', ')} before ${input.label}`,
+    );
+  }
+  const backup = await takeBackup({
+    connection: input.connection,
+    url: input.url,
+    dir: input.dir,
+    label: input.label,
+    relations: reached.relations,
+    schemas: reached.schemas,
+    ...(wholeDatabase ? { wholeDatabase } : {}),
+    inTransaction: input.inTransaction,
+    ...(input.lockTimeout ? { lockTimeout: input.lockTimeout } : {}),
+    reason,
+  });
+  return { backup, note: null, plan };
+}

@@ -12,6 +12,8 @@ export interface TokenIndex {
   readonly strings: readonly ByteSpan[];
   /** IDENT tokens longer than 63 bytes as written (quotes included). */
   readonly longIdentifiers: readonly ByteSpan[];
+  /** Byte offsets of the semicolons (the statement separators). */
+  readonly semicolons: readonly number[];
   /** Start of the first and end of the last token in [from, to), comments and semicolons not counted. */
   bounds(from: number, to: number): [number | undefined, number | undefined];
 }
@@ -29,6 +31,7 @@ export function indexFromScan(tokens: readonly ScanToken[]): TokenIndex {
   const comments: ByteSpan[] = [];
   const strings: ByteSpan[] = [];
   const longIdentifiers: ByteSpan[] = [];
+  const semicolons: number[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
   for (const token of tokens) {
@@ -36,14 +39,17 @@ export function indexFromScan(tokens: readonly ScanToken[]): TokenIndex {
       comments.push({ start: token.start, end: token.end });
       continue;
     }
-    if (token.tokenName === SEMICOLON_TOKEN) continue;
+    if (token.tokenName === SEMICOLON_TOKEN) {
+      semicolons.push(token.start);
+      continue;
+    }
     if (token.tokenName === 'SCONST') strings.push({ start: token.start, end: token.end });
     if (token.tokenName === 'IDENT' && token.end - token.start > 63)
       longIdentifiers.push({ start: token.start, end: token.end });
     starts.push(token.start);
     ends.push(token.end);
   }
-  return { comments, strings, longIdentifiers, bounds: boundsOf(starts, ends) };
+  return { comments, strings, longIdentifiers, semicolons, bounds: boundsOf(starts, ends) };
 }
 
 function boundsOf(starts: readonly number[], ends: readonly number[]): TokenIndex['bounds'] {
@@ -113,6 +119,7 @@ function lex(b: Buffer): TokenIndex {
   const comments: ByteSpan[] = [];
   const strings: ByteSpan[] = [];
   const longIdentifiers: ByteSpan[] = [];
+  const semicolons: number[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
   const token = (start: number, end: number) => {
@@ -200,6 +207,7 @@ function lex(b: Buffer): TokenIndex {
       continue;
     }
     if (c === SEMI) {
+      semicolons.push(i);
       i++;
       continue;
     }
@@ -311,5 +319,5 @@ function lex(b: Buffer): TokenIndex {
     token(i, j);
     i = j;
   }
-  return { comments, strings, longIdentifiers, bounds: boundsOf(starts, ends) };
+  return { comments, strings, longIdentifiers, semicolons, bounds: boundsOf(starts, ends) };
 }

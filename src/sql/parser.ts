@@ -124,14 +124,20 @@ export function parseSqlSync(text: string, options: { file?: string } = {}): Par
 
   let result: ParseResult | undefined;
   let index: TokenIndex | undefined;
-  try {
-    // the parser refuses an empty string; an empty file simply has no statements
-    result = parseable === '' ? { stmts: [] } : parseSync(parseable);
-  } catch (error) {
-    const raw = syntaxErrorOf(error);
-    const tokens = tryScan(parseable);
-    parseChunked(source, tokens, raw, statements, syntaxErrors, bytes.length);
-    index = indexFromScan(tokens ?? []);
+  const large = bytes.length > WHOLE_FILE_BYTES ? lexSql(bytes) : undefined;
+  if (large) {
+    parseInBatches(source, large, bytes.length, statements, syntaxErrors);
+    index = large;
+  } else {
+    try {
+      // the parser refuses an empty string; an empty file simply has no statements
+      result = parseable === '' ? { stmts: [] } : parseSync(parseable);
+    } catch (error) {
+      const raw = syntaxErrorOf(error);
+      const tokens = tryScan(parseable);
+      parseChunked(source, tokens, raw, statements, syntaxErrors, [0, bytes.length]);
+      index = indexFromScan(tokens ?? []);
+    }
   }
   if (result) {
     // the text parsed, so it scans: the JavaScript lexer is enough, unless it meets what it does not model
@@ -250,29 +256,34 @@ function parseChunked(
   fileError: RawSyntaxError,
   statements: SqlStatement[],
   syntaxErrors: SqlSyntaxError[],
-  byteLength: number,
+  range: readonly [from: number, to: number],
 ): void {
+  const [rangeStart, rangeEnd] = range;
+  // the parser's cursor counts characters from the start of the text it was given: the range
+  const cursorChar = source.charOffset(rangeStart) + fileError.cursor;
   let usable = tokens;
   let tailStart: number | undefined;
   if (!usable) {
     // The scanner itself failed (an unterminated quote or comment): scan what precedes the error.
-    const errorByte = Buffer.byteLength(source.text.slice(0, fileError.cursor), 'utf8');
-    const prefixTokens = tryScan(source.sliceBytes(0, errorByte)) ?? [];
+    const errorByte =
+      rangeStart +
+      Buffer.byteLength(source.sliceBytes(rangeStart, rangeEnd).slice(0, fileError.cursor), 'utf8');
+    const prefixTokens = shifted(tryScan(source.sliceBytes(rangeStart, errorByte)) ?? [], rangeStart);
     let lastSemicolon = -1;
     for (const token of prefixTokens) if (token.tokenName === SEMICOLON) lastSemicolon = token.end;
     usable = prefixTokens.filter((token) => token.end <= lastSemicolon);
-    tailStart = Math.max(lastSemicolon, 0);
+    tailStart = Math.max(lastSemicolon, rangeStart);
   }
 
   const chunks: [number, number][] = [];
-  let chunkStart = 0;
+  let chunkStart = rangeStart;
   for (const token of usable) {
     if (token.tokenName === SEMICOLON) {
       chunks.push([chunkStart, token.start]);
       chunkStart = token.end;
     }
   }
-  const end = tailStart ?? byteLength;
+  const end = tailStart ?? rangeEnd;
   if (chunkStart < end) chunks.push([chunkStart, end]);
 
   for (let i = 0; i < chunks.length; i++) {
@@ -322,13 +333,60 @@ function parseChunked(
 
   if (tailStart !== undefined) {
     const startChar = source.charOffset(tailStart);
-    const errorChar = Math.max(fileError.cursor, startChar);
+    const errorChar = Math.max(cursorChar, startChar);
     syntaxErrors.push({
       message: fileError.message,
       position: source.positionAt(errorChar),
-      text: source.text.slice(startChar).trim(),
+      text: source.text.slice(startChar, source.charOffset(rangeEnd)).trim(),
     });
   }
+}
+
+/**
+ * Above this size a file is parsed in batches of whole statements, cut at the semicolons the lexer found: the
+ * WebAssembly parser's memory is bounded, and a file of tens of megabytes parsed whole exhausts it.
+ */
+const WHOLE_FILE_BYTES = 4 * 1024 * 1024;
+const BATCH_BYTES = 512 * 1024;
+
+function parseInBatches(
+  source: SourceText,
+  index: TokenIndex,
+  byteLength: number,
+  statements: SqlStatement[],
+  syntaxErrors: SqlSyntaxError[],
+): void {
+  let batchStart = 0;
+  const cuts = [...index.semicolons.map((semicolon) => semicolon + 1), byteLength];
+  for (const [k, cut] of cuts.entries()) {
+    if (cut - batchStart < BATCH_BYTES && k < cuts.length - 1) continue;
+    const text = source.sliceBytes(batchStart, cut);
+    if (text.trim() !== '') {
+      const parsed = tryParse(text);
+      if ('error' in parsed) {
+        const tokens = tryScan(text);
+        parseChunked(source, tokens && shifted(tokens, batchStart), parsed.error, statements, syntaxErrors, [
+          batchStart,
+          cut,
+        ]);
+      } else {
+        for (const raw of parsed.result.stmts ?? []) {
+          if (!raw.stmt) continue;
+          const begin = raw.stmt_location ?? 0;
+          const finish = raw.stmt_len ? begin + raw.stmt_len : cut - batchStart;
+          addStatement(source, index.bounds, batchStart, begin, finish, raw.stmt, statements);
+        }
+      }
+    }
+    batchStart = cut;
+  }
+}
+
+/** Scanner tokens of a piece of the file, moved to the piece's place in the file. */
+function shifted(tokens: readonly ScanToken[], by: number): ScanToken[] {
+  return by === 0
+    ? [...tokens]
+    : tokens.map((token) => ({ ...token, start: token.start + by, end: token.end + by }));
 }
 
 function tryParse(text: string): { result: ParseResult } | { error: RawSyntaxError } {

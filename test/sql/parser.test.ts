@@ -90,6 +90,23 @@ describe('syntax errors', () => {
     expect(parsed.syntaxErrors.map((e) => e.position.line)).toEqual([2]);
   });
 
+  it('parses a file of tens of thousands of statements (beyond what the parser takes whole) with exact positions', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 60_000; i++) lines.push(`INSERT INTO café (id, name) VALUES (${i}, 'déjà vu number ${i}');`);
+    lines[40_000] = 'INSERT INTO café VALUES (oops oops);';
+    const text = `${lines.join('\n')}\n`;
+    expect(Buffer.byteLength(text)).toBeGreaterThan(4 * 1024 * 1024);
+    const parsed = parseSqlSync(text);
+    expect(parsed.statements).toHaveLength(59_999);
+    expect(parsed.syntaxErrors).toHaveLength(1);
+    expect(parsed.syntaxErrors[0]!.position.line).toBe(40_001);
+    expect(parsed.syntaxErrors[0]!.text).toBe('INSERT INTO café VALUES (oops oops)');
+    const last = parsed.statements.at(-1)!;
+    expect(at(last)).toBe('60000:1');
+    expect(last.text).toBe("INSERT INTO café (id, name) VALUES (59999, 'déjà vu number 59999')");
+    expect(at(parsed.statements[40_000]!)).toBe('40002:1');
+  });
+
   it('never throws on garbage', () => {
     for (const garbage of [
       '\u0000\u0001\u0002',

@@ -124,8 +124,9 @@ export class ParsePool {
   }
 
   #revive(index: number, response: ParseResponse): ParsedSql {
-    if (response.json === undefined)
-      throw new Error(`parsing ${this.#sources[index]!.file} failed: ${response.error}`);
+    // a worker that threw (input pgwarden cannot analyse): parsed again here, so the error is the one the caller
+    // would get without workers (its class, message and hint), not a worker's stack trace
+    if (response.json === undefined) return this.#parseHere(index);
     const text = this.#sources[index]!.text;
     const parsed = JSON.parse(response.json) as Omit<ParsedSql, 'source'>;
     return { ...parsed, source: new SourceText(text.startsWith('\uFEFF') ? text.slice(1) : text) };

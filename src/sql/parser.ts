@@ -8,6 +8,7 @@ import {
   type ScanToken,
   scanSync,
 } from 'libpg-query';
+import { PgwardenError } from '../core/errors.js';
 import type { Suppression } from '../core/suppression.js';
 import { asNode, type Node, nodeKind, stringValues, walk } from './ast.js';
 import { indexFromScan, lexSql, type TokenIndex } from './lexer.js';
@@ -104,6 +105,19 @@ function tryScan(text: string): ScanToken[] | undefined {
  * error with its line and column, and the statements around it are still parsed.
  */
 export function parseSqlSync(text: string, options: { file?: string } = {}): ParsedSql {
+  try {
+    return parseFile(text, options);
+  } catch (error) {
+    if (!(error instanceof TooDeeplyNested)) throw error;
+    throw new PgwardenError(
+      'input',
+      `${options.file ?? '<input>'}: a statement is nested too deeply for pgwarden to analyse (its syntax tree exhausts the JavaScript stack)`,
+      { hint: 'split the expression into smaller statements, or leave this file out of the check' },
+    );
+  }
+}
+
+function parseFile(text: string, options: { file?: string }): ParsedSql {
   const file = options.file ?? '<input>';
   const source = new SourceText(text.startsWith('\uFEFF') ? text.slice(1) : text);
   const statements: SqlStatement[] = [];
@@ -133,6 +147,7 @@ export function parseSqlSync(text: string, options: { file?: string } = {}): Par
       // the parser refuses an empty string; an empty file simply has no statements
       result = parseable === '' ? { stmts: [] } : parseSync(parseable);
     } catch (error) {
+      throwIfTooDeep(error);
       const raw = syntaxErrorOf(error);
       const tokens = tryScan(parseable);
       parseChunked(source, tokens, raw, statements, syntaxErrors, [0, bytes.length]);
@@ -393,8 +408,20 @@ function tryParse(text: string): { result: ParseResult } | { error: RawSyntaxErr
   try {
     return { result: parseSync(text) };
   } catch (error) {
+    throwIfTooDeep(error);
     return { error: syntaxErrorOf(error) };
   }
+}
+
+/**
+ * A statement nested so deeply that reading its syntax tree exhausts JavaScript's stack is not a syntax error
+ * (PostgreSQL may well accept it): it is input pgwarden cannot analyse, and says so.
+ */
+class TooDeeplyNested extends Error {}
+
+function throwIfTooDeep(error: unknown): void {
+  if (error instanceof RangeError && /call stack/i.test(error.message))
+    throw new TooDeeplyNested(error.message);
 }
 
 function defElemString(options: readonly Node[] | undefined, name: string): string | undefined {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PgwardenError } from '../../src/core/errors.js';
 import { findAll, nodeKind, walk } from '../../src/sql/ast.js';
 import { statementObjects } from '../../src/sql/objects.js';
 import { fingerprint, loadParser, normalize, parseSqlSync } from '../../src/sql/parser.js';
@@ -92,7 +93,8 @@ describe('syntax errors', () => {
 
   it('parses a file of tens of thousands of statements (beyond what the parser takes whole) with exact positions', () => {
     const lines: string[] = [];
-    for (let i = 0; i < 60_000; i++) lines.push(`INSERT INTO café (id, name) VALUES (${i}, 'déjà vu number ${i}');`);
+    for (let i = 0; i < 60_000; i++)
+      lines.push(`INSERT INTO café (id, name) VALUES (${i}, 'déjà vu number ${i}');`);
     lines[40_000] = 'INSERT INTO café VALUES (oops oops);';
     const text = `${lines.join('\n')}\n`;
     expect(Buffer.byteLength(text)).toBeGreaterThan(4 * 1024 * 1024);
@@ -105,6 +107,14 @@ describe('syntax errors', () => {
     expect(at(last)).toBe('60000:1');
     expect(last.text).toBe("INSERT INTO café (id, name) VALUES (59999, 'déjà vu number 59999')");
     expect(at(parsed.statements[40_000]!)).toBe('40002:1');
+  });
+
+  it('refuses, with a one-line input error, a statement nested too deeply to analyse (not a syntax error)', () => {
+    const deep = `SELECT 1${' + 1'.repeat(100_000)};`;
+    expect(() => parseSqlSync(deep, { file: 'deep.sql' })).toThrow(PgwardenError);
+    expect(() => parseSqlSync(deep, { file: 'deep.sql' })).toThrow(
+      /^deep\.sql: a statement is nested too deeply/,
+    );
   });
 
   it('never throws on garbage', () => {

@@ -40,14 +40,18 @@ export {
 } from './core/config.js';
 export {
   type Capabilities,
+  createRuleSet,
+  type RuleRun,
+  type RuleSet,
   type RuleSettings,
-  resolveRuleSettings,
-  runRules,
+  type RunContext,
+  ruleSetOf,
   type SkippedRule,
 } from './core/engine.js';
 export { type ErrorCode, errorMessage, isPgwardenError, PgwardenError } from './core/errors.js';
 export * from './core/finding.js';
 export { formatBytes } from './core/format.js';
+export { DEFAULT_PG_MAJOR } from './core/pg-major.js';
 export { redact, redactUrl } from './core/redact.js';
 export { createReport, exitCodeFor, type Report } from './core/report.js';
 export {

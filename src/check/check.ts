@@ -8,9 +8,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { type LoadedConfig, loadConfig } from '../core/config.js';
-import type { SkippedRule } from '../core/engine.js';
+import { createRuleSet, type RuleSet, type SkippedRule } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
 import type { FailOn, Finding } from '../core/finding.js';
+import { DEFAULT_PG_MAJOR } from '../core/pg-major.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
@@ -29,6 +30,7 @@ import { queryReview } from '../ops/query-review.js';
 import { reviewSchema } from '../ops/schema-review.js';
 import { verifyReport } from '../ops/verify.js';
 import { collectQueryFiles, readQuerySources } from '../query/sources.js';
+import { allRules } from '../rules/index.js';
 import { readSqlSources } from '../sql/files.js';
 import { loadParser, parseSqlSync } from '../sql/parser.js';
 import { buildChecklist, type CheckScope, type Section } from './checklist.js';
@@ -72,6 +74,8 @@ export interface CheckOptions {
   readonly dir?: string;
   /** Default: the project's pgwarden.config.json (found upward from `dir`), else the built-in defaults. */
   readonly config?: LoadedConfig;
+  /** The rules every step runs; default: every rule, with the config's settings. */
+  readonly ruleSet?: RuleSet;
   /** The server on which scratch and shadow databases are created (default: DATABASE_URL, else embedded). */
   readonly db?: string;
   readonly env?: NodeJS.ProcessEnv;
@@ -134,6 +138,7 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
   const loaded = options.config ?? loadConfig({ cwd: dir });
   const config: LoadedConfig = options.config ? loaded : { ...loaded, dir: loaded.path ? loaded.dir : dir };
   const failOn = options.failOn ?? 'warning';
+  const ruleSet = options.ruleSet ?? createRuleSet(allRules, config.config);
   const shown = (path: string) => relative(process.cwd(), path) || '.';
 
   const migrationsDir = migrationsFolder(config);
@@ -222,7 +227,13 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
   });
   try {
     await run('lint', noMigrations, async () => {
-      const report = await lint({ paths: [migrationsDir], config, trace: true, traceDb: target.url });
+      const report = await lint({
+        paths: [migrationsDir],
+        config,
+        ruleSet,
+        trace: true,
+        traceDb: target.url,
+      });
       // The type rules the linter shares with the schema review are reported once, by the review.
       return {
         findings: report.findings.filter((f) => !f.rule.startsWith('schema/')),
@@ -231,11 +242,17 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
       };
     });
     await run('reversibility', noMigrations, async () => {
-      const report = await verifyReport(target, config, { dir: migrationsDir, log: options.log });
+      const report = await verifyReport(target, config, { dir: migrationsDir, log: options.log, ruleSet });
       return { findings: report.findings, skipped: report.skipped };
     });
     await run('schema', noMigrations, async () => {
-      const report = await reviewSchema({ config, db: target.url, migrations: migrationsDir, env: {} });
+      const report = await reviewSchema({
+        config,
+        ruleSet,
+        db: target.url,
+        migrations: migrationsDir,
+        env: {},
+      });
       scope.tables = report.data?.tables ?? 0;
       scope.tenantTables = report.data?.tenantTables ?? 0;
       return { findings: report.findings, skipped: report.skipped, detail: `${scope.tables} table(s)` };
@@ -259,11 +276,13 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
       });
 
       const sources = readQuerySources(queryFiles);
-      const statements = (await checkQueries(sources, { schema: null })).models.flatMap((m) => m.statements);
+      const statements = (await checkQueries(sources, { schema: null, ruleSet })).models.flatMap(
+        (m) => m.statements,
+      );
       scope.queries = statements.length;
       const noQueries = statements.length === 0 ? 'no queries found' : null;
       await run('queries', noQueries, async () => {
-        const report = await queryReview({ config, paths: queryPaths, db: shadow.url });
+        const report = await queryReview({ config, ruleSet, paths: queryPaths, db: shadow.url });
         return {
           findings: report.findings,
           skipped: report.skipped,
@@ -279,7 +298,13 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
           for (const statement of statements) {
             const where = `${shown(statement.file)}:${statement.location.line}`;
             try {
-              const report = await explainQuery({ config, sql: statement.sql.text, db: shadow.url, env: {} });
+              const report = await explainQuery({
+                config,
+                ruleSet,
+                sql: statement.sql.text,
+                db: shadow.url,
+                env: {},
+              });
               scope.explained++;
               for (const f of report.findings) {
                 found.push(atQuery(f, statement.file, statement.location.line, statement.location.column));
@@ -304,7 +329,7 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
       for (const migration of migrations) {
         const parsed = parseSqlSync(migration.up.text, { file: migration.up.file });
         const model = analyzeMigration(parsed, {
-          pgVersion: config.config.pgVersion ?? 18,
+          pgVersion: config.config.pgVersion ?? DEFAULT_PG_MAJOR,
           runnerTransaction: migration.up.transaction,
           state,
         });

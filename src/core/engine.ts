@@ -88,6 +88,47 @@ export interface RunRulesInput<M> {
   readonly capabilities?: Capabilities;
 }
 
+/** What a run knows of the database the model came from. */
+export interface RunContext {
+  /** The PostgreSQL major the model is checked for: rules outside their `pgVersions` are skipped. */
+  readonly pgVersion: number;
+  /** Known only on a live database; without it, privilege and extension requirements are assumed met. */
+  readonly capabilities?: Capabilities;
+}
+
+/**
+ * The rules an operation runs, with the project's settings for them, resolved once (an unknown rule id or bad
+ * options is a config error here, before any work). Operations are handed a rule set; they do not pick rules.
+ */
+export interface RuleSet {
+  /** Every rule of the set, enabled or not. */
+  readonly rules: readonly AnyRule[];
+  readonly settings: RuleSettings;
+  /** The ids of the rules of the set: an inline ignore that names another id is stale. */
+  readonly known: ReadonlySet<string>;
+  /** Runs every enabled rule that reads `kind` on one model. */
+  run<M>(kind: ModelKind, model: M, context: RunContext): RuleRun;
+}
+
+/** The rule set of a config: `rules` with the levels and options of its `rules` section. */
+export function createRuleSet(
+  rules: readonly AnyRule[],
+  config: { readonly rules?: Readonly<Record<string, RuleSetting>> } = {},
+): RuleSet {
+  return ruleSetOf(rules, resolveRuleSettings(config.rules ?? {}, rules));
+}
+
+/** A rule set from settings already resolved against `rules`. */
+export function ruleSetOf(rules: readonly AnyRule[], settings: RuleSettings = new Map()): RuleSet {
+  return Object.freeze({
+    rules,
+    settings,
+    known: new Set(rules.map((rule) => rule.id)),
+    run: <M>(kind: ModelKind, model: M, context: RunContext) =>
+      runRules({ rules, kind, model, settings, ...context }),
+  });
+}
+
 /** Runs every enabled rule that reads `kind` on one model. */
 export function runRules<M>(input: RunRulesInput<M>): RuleRun {
   const findings: Finding[] = [];

@@ -2,6 +2,7 @@
  * The model of `plan` rules: the plan, what is known of the database it ran on, the settings it ran under, and
  * the planner's cost of the suggested indexes when hypopg could cost them.
  */
+import { DEFAULT_PG_MAJOR } from '../core/pg-major.js';
 import { type Condition, parseCondition } from './conditions.js';
 import type { DatabaseFacts, IndexFacts, TableFacts } from './facts.js';
 import { describeNode, type Plan, type PlanNode } from './plan.js';
@@ -93,7 +94,7 @@ export function majorOf(version: string | null | undefined): number | null {
 
 /** Builds the model. The SQL parser must be loaded. */
 export function buildPlanModel(input: PlanModelInput): PlanModel {
-  const pgVersion = input.pgVersion ?? majorOf(input.plan.serverVersion) ?? 18;
+  const pgVersion = input.pgVersion ?? majorOf(input.plan.serverVersion) ?? DEFAULT_PG_MAJOR;
   return {
     plan: input.plan,
     pgVersion,

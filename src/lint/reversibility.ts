@@ -28,6 +28,8 @@ export interface ReversibilityResult {
 
 export interface VerifyResult {
   readonly server: string;
+  /** The server's PostgreSQL major: the reversibility rules run for it. */
+  readonly pgVersion: number;
   readonly results: readonly ReversibilityResult[];
   readonly ms: number;
 }

@@ -258,7 +258,7 @@ function registerPlan(server: McpServer, context: McpContext, store: PlanStore):
           {
             pgVersion: facts.pgVersion,
             state: facts.state,
-            settings: lib.resolveRuleSettings(context.config.config.rules, lib.allRules),
+            ruleSet: lib.createRuleSet(lib.allRules, context.config.config),
             thresholds: context.config.config.thresholds,
           },
         );

@@ -1,5 +1,4 @@
-import type { RuleSettings, SkippedRule } from '../core/engine.js';
-import { runRules } from '../core/engine.js';
+import { type RuleSet, type RuleSettings, ruleSetOf, type SkippedRule } from '../core/engine.js';
 import type { Finding } from '../core/finding.js';
 import type { AnyRule } from '../core/rule.js';
 import type { SuppressionsModel } from '../core/suppression.js';
@@ -24,7 +23,11 @@ export interface ScriptSource extends SqlSource {
 
 export interface CheckSqlOptions {
   readonly pgVersion: number;
+  /** The rules to run; default: every rule with its defaults. */
+  readonly ruleSet?: RuleSet;
+  /** @deprecated give `ruleSet` (these two build one when it is absent). */
   readonly settings?: RuleSettings;
+  /** @deprecated give `ruleSet`. */
   readonly rules?: readonly AnyRule[];
   /** The schema before the first script (from --db); scripts update it in order. */
   readonly state?: SchemaState;
@@ -58,14 +61,14 @@ export async function checkSql(
   options: CheckSqlOptions,
 ): Promise<CheckSqlResult> {
   if (!options.parse) await loadParser();
-  const rules = options.rules ?? allRules;
-  const knownRules = new Set(allRules.map((rule) => rule.id));
+  const ruleSet = options.ruleSet ?? ruleSetOf(options.rules ?? allRules, options.settings);
+  const knownRules = ruleSet.known;
   const state = options.state ?? new SchemaState();
   const findings: Finding[] = [];
   const skipped = new Map<string, SkippedRule>();
   const parsed: ParsedSql[] = [];
   const migrations: MigrationModel[] = [];
-  const common = { rules, pgVersion: options.pgVersion, settings: options.settings };
+  const context = { pgVersion: options.pgVersion };
   const retain = options.retain ?? true;
 
   for (const [index, source] of sources.entries()) {
@@ -84,9 +87,9 @@ export async function checkSql(
     }
     options.onMigration?.(migration);
     const runs = [
-      runRules({ ...common, kind: 'sql', model }),
-      runRules({ ...common, kind: 'migration', model: migration }),
-      runRules({ ...common, kind: 'columns', model: columnsFromSql(model) }),
+      ruleSet.run('sql', model, context),
+      ruleSet.run('migration', migration, context),
+      ruleSet.run('columns', columnsFromSql(model), context),
     ];
     const fileFindings = runs.flatMap((run) => run.findings);
     for (const run of runs) for (const s of run.skipped) skipped.set(s.rule, s);
@@ -101,7 +104,7 @@ export async function checkSql(
       unused: unused.filter(({ rule }) => ran.has(rule) || !knownRules.has(rule)),
       knownRules,
     };
-    findings.push(...runRules({ ...common, kind: 'suppressions', model: suppressionsModel }).findings);
+    findings.push(...ruleSet.run('suppressions', suppressionsModel, context).findings);
   }
   return { findings, skipped: [...skipped.values()], parsed, migrations };
 }

@@ -6,8 +6,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { LoadedConfig } from '../core/config.js';
-import { resolveRuleSettings, runRules } from '../core/engine.js';
+import { createRuleSet, type RuleSet } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
+import { DEFAULT_PG_MAJOR } from '../core/pg-major.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import type { Connection } from '../db/connection.js';
@@ -36,6 +37,8 @@ import { loadParser } from '../sql/parser.js';
 
 export interface ExplainOptions {
   readonly config: LoadedConfig;
+  /** The rules to run; default: every rule, with the config's settings. */
+  readonly ruleSet?: RuleSet;
   /** The statement to explain (exactly one of sql, file, planFile, plan). */
   readonly sql?: string;
   /** A file holding the statement. */
@@ -174,7 +177,11 @@ async function analyze(
 ): Promise<PlanModel> {
   const configured = options.config.config.pgVersion;
   if (!connection)
-    return buildPlanModel({ plan, pgVersion: majorOf(plan.serverVersion) ?? configured ?? 18, query: sql });
+    return buildPlanModel({
+      plan,
+      pgVersion: majorOf(plan.serverVersion) ?? configured ?? DEFAULT_PG_MAJOR,
+      query: sql,
+    });
   const pgVersion = (await serverVersion(connection)).major;
   const bare = buildPlanModel({ plan, pgVersion, query: sql });
   const database: DatabaseFacts = await readDatabaseFacts(connection, plan, functionNames(bare));
@@ -224,6 +231,7 @@ function readPlan(input: unknown, where: string): Plan {
 }
 
 export async function explainQuery(options: ExplainOptions): Promise<Report<ExplainData>> {
+  const ruleSet = options.ruleSet ?? createRuleSet(allRules, options.config.config);
   const given = [options.sql, options.file, options.planFile, options.plan].filter((v) => v !== undefined);
   if (given.length !== 1) {
     throw new PgwardenError(
@@ -266,7 +274,7 @@ export async function explainQuery(options: ExplainOptions): Promise<Report<Expl
       model,
       null,
       `the plan in ${options.planFile ?? 'the input'} (no database: the plan alone)`,
-      options.config,
+      ruleSet,
     );
   }
 
@@ -303,7 +311,7 @@ export async function explainQuery(options: ExplainOptions): Promise<Report<Expl
       }
       source = target.display;
     }
-    return report(analysis.model, analysis.run, source, options.config);
+    return report(analysis.model, analysis.run, source, ruleSet);
   } finally {
     await target.close();
   }
@@ -332,16 +340,9 @@ function report(
   model: PlanModel,
   run: ExplainRun | null,
   source: string,
-  config: LoadedConfig,
+  ruleSet: RuleSet,
 ): Report<ExplainData> {
-  const settings = resolveRuleSettings(config.config.rules, allRules);
-  const { findings, skipped } = runRules({
-    rules: allRules,
-    kind: 'plan',
-    model,
-    pgVersion: model.pgVersion,
-    settings,
-  });
+  const { findings, skipped } = ruleSet.run('plan', model, { pgVersion: model.pgVersion });
   const { plan } = model;
   const slowest = plan.hotPath.at(-1);
   return createReport({

@@ -1,9 +1,10 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { LoadedConfig } from '../core/config.js';
-import { resolveRuleSettings, runRules } from '../core/engine.js';
+import { createRuleSet, type RuleSet } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
 import { type Finding, isFileLocation } from '../core/finding.js';
+import { DEFAULT_PG_MAJOR } from '../core/pg-major.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import { serverVersion } from '../db/server-info.js';
@@ -28,7 +29,9 @@ import { traceMigrations } from './trace.js';
 export interface LintOptions {
   readonly paths: readonly string[];
   readonly config: LoadedConfig;
-  /** Target PostgreSQL major (10–18); default: the --db server's, else the config's, else 18. */
+  /** The rules to run; default: every rule, with the config's settings. */
+  readonly ruleSet?: RuleSet;
+  /** Target PostgreSQL major (10–18); default: the --db server's, else the config's, else DEFAULT_PG_MAJOR. */
   readonly pgVersion?: number;
   /** A database to read facts from (read-only): sizes, constraints, types, casts, function volatility. */
   readonly db?: string;
@@ -118,7 +121,7 @@ export function validateLintVersion(major: number, source: string): number {
 
 /** `pgwarden lint`: migration scripts and SQL files, checked by every rule for the target PostgreSQL version. */
 export async function lint(options: LintOptions): Promise<Report<LintData>> {
-  const settings = resolveRuleSettings(options.config.config.rules, allRules);
+  const ruleSet = options.ruleSet ?? createRuleSet(allRules, options.config.config);
   const sources = await lintSources(options.paths);
   if (sources.length === 0) {
     throw new PgwardenError('input', `no .sql files in ${options.paths.join(', ')}`, {
@@ -142,7 +145,7 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
     }
   }
   const pgVersion = validateLintVersion(
-    options.pgVersion ?? dbVersion ?? options.config.config.pgVersion ?? 18,
+    options.pgVersion ?? dbVersion ?? options.config.config.pgVersion ?? DEFAULT_PG_MAJOR,
     options.pgVersion !== undefined ? '--pg-version' : 'the target version',
   );
   // the models are needed after the rules only to trace, fix and baseline; else each file's is let go at once
@@ -158,7 +161,7 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
   try {
     result = await checkSql(sources, {
       pgVersion,
-      settings,
+      ruleSet,
       state,
       thresholds: options.config.config.thresholds,
       retain,
@@ -173,7 +176,7 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
   let trace: TraceModel | undefined;
   if (options.trace) {
     trace = await runTrace(result.migrations, pgVersion, options);
-    const run = runRules({ rules: allRules, kind: 'trace', model: trace, pgVersion, settings });
+    const run = ruleSet.run('trace', trace, { pgVersion });
     findings.push(...run.findings);
     skipped.push(...run.skipped);
   }
@@ -188,7 +191,7 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
     const fix = planFixes(sources, result.migrations, findings);
     for (const file of fix.files) await writeFile(file.file, file.after);
     // what is left after the rewrite, as ESLint does
-    const after = await lint({ ...options, fix: false });
+    const after = await lint({ ...options, ruleSet, fix: false });
     return { ...after, data: { ...after.data!, fix } };
   }
   if (options.writeBaseline !== undefined)

@@ -1,6 +1,6 @@
-import type { RuleSettings, SkippedRule } from '../core/engine.js';
-import { runRules } from '../core/engine.js';
+import { type RuleSet, type RuleSettings, ruleSetOf, type SkippedRule } from '../core/engine.js';
 import type { FileLocation, Finding } from '../core/finding.js';
+import { DEFAULT_PG_MAJOR } from '../core/pg-major.js';
 import type { AnyRule } from '../core/rule.js';
 import type { SuppressionsModel } from '../core/suppression.js';
 import { applySuppressions, type Suppression } from '../core/suppression.js';
@@ -23,9 +23,13 @@ import { SourceText } from '../sql/source-text.js';
 export interface CheckQueriesOptions {
   /** The schema the queries run against; null when none was given. */
   readonly schema: QuerySchema | null;
+  /** The rules to run; default: every rule with its defaults. */
+  readonly ruleSet?: RuleSet;
+  /** @deprecated give `ruleSet` (these two build one when it is absent). */
   readonly settings?: RuleSettings;
+  /** @deprecated give `ruleSet`. */
   readonly rules?: readonly AnyRule[];
-  /** Default: the schema's server, else 18. */
+  /** Default: the schema's server, else DEFAULT_PG_MAJOR. */
   readonly pgVersion?: number;
 }
 
@@ -52,10 +56,11 @@ export async function checkQueries(
   options: CheckQueriesOptions,
 ): Promise<CheckQueriesResult> {
   await loadParser();
-  const rules = options.rules ?? allRules;
-  const knownRules = new Set(allRules.map((rule) => rule.id));
-  const pgVersion = options.pgVersion ?? options.schema?.model.snapshot.server.major ?? 18;
-  const common = { rules, pgVersion, settings: options.settings };
+  const ruleSet = options.ruleSet ?? ruleSetOf(options.rules ?? allRules, options.settings);
+  const knownRules = ruleSet.known;
+  const context = {
+    pgVersion: options.pgVersion ?? options.schema?.model.snapshot.server.major ?? DEFAULT_PG_MAJOR,
+  };
   const findings: Finding[] = [];
   const skipped = new Map<string, SkippedRule>();
   const models: QueryModel[] = [];
@@ -69,8 +74,8 @@ export async function checkQueries(
       codeError,
     };
     models.push(model);
-    const runs = [runRules({ ...common, kind: 'query', model })];
-    if (sqlModel) runs.push(runRules({ ...common, kind: 'sql', model: sqlModel }));
+    const runs = [ruleSet.run('query', model, context)];
+    if (sqlModel) runs.push(ruleSet.run('sql', sqlModel, context));
     for (const run of runs) for (const s of run.skipped) skipped.set(s.rule, s);
     const { kept, unused } = applySuppressions(
       runs.flatMap((run) => run.findings),
@@ -84,7 +89,7 @@ export async function checkQueries(
       unused: unused.filter(({ rule }) => ran.has(rule) || !knownRules.has(rule)),
       knownRules,
     };
-    findings.push(...runRules({ ...common, kind: 'suppressions', model: suppressionsModel }).findings);
+    findings.push(...ruleSet.run('suppressions', suppressionsModel, context).findings);
   }
   return { findings, skipped: [...skipped.values()], models };
 }

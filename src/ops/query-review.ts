@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { LoadedConfig } from '../core/config.js';
-import { resolveRuleSettings } from '../core/engine.js';
+import { createRuleSet, type RuleSet } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
@@ -17,6 +17,8 @@ import { checkQueries } from './query-check.js';
 
 export interface QueryReviewOptions {
   readonly config: LoadedConfig;
+  /** The rules to run; default: every rule, with the config's settings. */
+  readonly ruleSet?: RuleSet;
   /** SQL files, code files (.ts, .tsx, .js, .mjs, .cjs…) and folders of them. */
   readonly paths?: readonly string[];
   /** SQL given as text (the command line's `--sql`). */
@@ -63,7 +65,7 @@ export interface QueryReviewData extends Record<string, unknown> {
  * (read-only), or a shadow database built from DDL files or migrations.
  */
 export async function queryReview(options: QueryReviewOptions): Promise<Report<QueryReviewData>> {
-  const settings = resolveRuleSettings(options.config.config.rules, allRules);
+  const ruleSet = options.ruleSet ?? createRuleSet(allRules, options.config.config);
   const paths = options.paths ?? [];
   if (paths.length === 0 && options.sql === undefined) {
     throw new PgwardenError('usage', 'nothing to check', {
@@ -80,7 +82,7 @@ export async function queryReview(options: QueryReviewOptions): Promise<Report<Q
   }
   await loadParser();
   const schema = await loadSchema(options);
-  const result = await checkQueries(sources, { schema: schema?.schema ?? null, settings });
+  const result = await checkQueries(sources, { schema: schema?.schema ?? null, ruleSet });
   const statements = result.models.flatMap((model) =>
     model.statements.map((s): ReviewedStatement => {
       const origin = s.origin;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { CatalogSnapshot } from '../catalog/model.js';
 import { loadSnapshot } from '../catalog/snapshot.js';
 import type { LoadedConfig } from '../core/config.js';
-import { resolveRuleSettings, runRules, type SkippedRule } from '../core/engine.js';
+import { createRuleSet, type RuleSet, type SkippedRule } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import { createReport, type Report } from '../core/report.js';
@@ -26,6 +26,8 @@ import { loadParser, parseSqlSync } from '../sql/parser.js';
 
 export interface ReviewOptions {
   readonly config: LoadedConfig;
+  /** The rules to run; default: every rule, with the config's settings. */
+  readonly ruleSet?: RuleSet;
   /** A live database to review (read-only); with `files` or `migrations`, the server to build the shadow on. */
   readonly db?: string;
   /** DDL files or folders: the schema they build is reviewed. */
@@ -52,20 +54,17 @@ export interface ReviewData extends Record<string, unknown> {
 /** The rules a schema review runs: the catalog rules, and the type rules shared with the migration linter. */
 export function reviewRules(
   model: SchemaModel,
-  config: LoadedConfig,
+  ruleSet: RuleSet,
 ): { findings: Finding[]; skipped: SkippedRule[] } {
-  const settings = resolveRuleSettings(config.config.rules, allRules);
-  const pgVersion = model.snapshot.server.major;
-  const catalog = runRules({ rules: allRules, kind: 'catalog', model, pgVersion, settings });
+  const context = { pgVersion: model.snapshot.server.major };
+  const catalog = ruleSet.run('catalog', model, context);
   const reviewed = new Set(model.tables.map((t) => t.qualifiedName));
   const columns = columnsFromCatalog(model.snapshot, model.keywords);
-  const types = runRules({
-    rules: allRules,
-    kind: 'columns',
-    model: { columns: columns.columns.filter((c) => reviewed.has(c.table)) },
-    pgVersion,
-    settings,
-  });
+  const types = ruleSet.run(
+    'columns',
+    { columns: columns.columns.filter((c) => reviewed.has(c.table)) },
+    context,
+  );
   return {
     findings: [...catalog.findings, ...types.findings],
     skipped: [...catalog.skipped, ...types.skipped],
@@ -100,6 +99,7 @@ async function modelOf(
  */
 export async function reviewSchema(options: ReviewOptions): Promise<Report<ReviewData>> {
   const { config } = options;
+  const ruleSet = options.ruleSet ?? createRuleSet(allRules, config.config);
   let sources: SqlSource[] | null = null;
   let described = '';
   if (options.files && options.files.length > 0) {
@@ -167,7 +167,7 @@ export async function reviewSchema(options: ReviewOptions): Promise<Report<Revie
     await target.close();
   }
 
-  const { findings, skipped } = reviewRules(model, config);
+  const { findings, skipped } = reviewRules(model, ruleSet);
   const inline = applySuppressions(findings, suppressions);
   const { kept, accepted } = applySchemaExceptions(inline.kept, model.snapshot, config.config);
   const inlineAccepted: AcceptedFinding[] = inline.suppressed.map((finding) => ({

@@ -1,12 +1,12 @@
-import { diffFingerprints, type SchemaDiff, type SchemaFingerprint } from '../catalog/fingerprint.js';
+import { diffFingerprints, type SchemaFingerprint } from '../catalog/fingerprint.js';
 import type { LoadedConfig } from '../core/config.js';
-import { resolveRuleSettings, runRules } from '../core/engine.js';
+import { createRuleSet, type RuleSet } from '../core/engine.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import type { Connection } from '../db/connection.js';
 import { createScratchDatabase, type ScratchDatabase } from '../db/scratch.js';
 import type { DatabaseTarget } from '../db/target.js';
-import type { Reversibility, ReversibilityResult, VerifyResult } from '../lint/reversibility.js';
+import type { ReversibilityResult, VerifyResult } from '../lint/reversibility.js';
 import { type Migration, type MigrationScript, migrationsFolder, readMigrations } from '../migrate/files.js';
 import { serverFingerprint } from '../migrate/server-fingerprint.js';
 import { allRules } from '../rules/index.js';
@@ -116,9 +116,15 @@ export async function verifyMigrations(
   const scratch = await createScratchDatabase(target);
   const results: ReversibilityResult[] = [];
   let server = target.display;
+  let pgVersion: number;
   try {
     let connection = await scratch.connect();
-    server = `PostgreSQL ${(await connection.rows<{ v: string }>('verify', `SELECT current_setting('server_version') AS v`))[0]!.v} (${target.display})`;
+    const [row] = await connection.rows<{ v: string; num: string }>(
+      'verify',
+      `SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS num`,
+    );
+    pgVersion = Math.floor(Number(row!.num) / 10_000);
+    server = `PostgreSQL ${row!.v} (${target.display})`;
     let before = await print(connection, true);
     for (const migration of migrations) {
       const t0 = performance.now();
@@ -249,7 +255,7 @@ export async function verifyMigrations(
   } finally {
     await scratch.drop();
   }
-  return { server, results, ms: performance.now() - started };
+  return { server, pgVersion, results, ms: performance.now() - started };
 }
 
 async function copyDatabase(target: DatabaseTarget, source: ScratchDatabase): Promise<ScratchDatabase> {
@@ -260,11 +266,17 @@ async function copyDatabase(target: DatabaseTarget, source: ScratchDatabase): Pr
 export async function verifyReport(
   target: DatabaseTarget,
   config: LoadedConfig,
-  options: { dir?: string; log?: (message: string) => void } = {},
+  options: {
+    dir?: string;
+    log?: (message: string) => void;
+    /** The rules to run; default: every rule, with the config's settings. */
+    ruleSet?: RuleSet;
+  } = {},
 ): Promise<Report<VerifyData>> {
-  const settings = resolveRuleSettings(config.config.rules, allRules);
+  const ruleSet = options.ruleSet ?? createRuleSet(allRules, config.config);
   const result = await verifyMigrations(target, config, options);
-  const run = runRules({ rules: allRules, kind: 'reversibility', model: result, pgVersion: 18, settings });
+  // the rules run for the server the migrations were verified on
+  const run = ruleSet.run('reversibility', result, { pgVersion: result.pgVersion });
   return createReport({
     version: VERSION,
     command: 'migrate verify',

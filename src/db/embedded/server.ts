@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { PgwardenError } from '../../core/errors.js';
+import { DEFAULT_PG_MAJOR } from '../../core/pg-major.js';
 import { registerSecret } from '../../core/redact.js';
 import { SCRATCH_PREFIX } from '../scratch-name.js';
 import { onShutdown } from '../shutdown.js';
@@ -92,7 +93,7 @@ export class EmbeddedServer {
       options.cacheDir !== undefined,
     );
     const binaries = await accessibleTo(
-      await binariesFor(options.major ?? 18, cacheRoot, log),
+      await binariesFor(options.major ?? DEFAULT_PG_MAJOR, cacheRoot, log),
       user,
       cacheRoot,
     );

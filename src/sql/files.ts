@@ -74,10 +74,15 @@ function readSqlBytes(file: string): Buffer {
   }
 }
 
-export function decodeSql(bytes: Uint8Array, file: string): string {
+/** Reads one text file (SQL, or a plan's JSON) with the same checks: size, binary content, UTF-8. */
+export function readTextFile(file: string, kind: 'SQL' | 'JSON' = 'SQL'): string {
+  return decodeSql(readSqlBytes(file), file, kind);
+}
+
+export function decodeSql(bytes: Uint8Array, file: string, kind: 'SQL' | 'JSON' = 'SQL'): string {
   if (bytes.includes(0)) {
-    throw new PgwardenError('input', `${file} is a binary file, not SQL text`, {
-      hint: 'pass SQL files or folders of them',
+    throw new PgwardenError('input', `${file} is a binary file, not ${kind} text`, {
+      hint: kind === 'SQL' ? 'pass SQL files or folders of them' : 'pass the JSON of EXPLAIN (FORMAT JSON)',
     });
   }
   try {

@@ -238,6 +238,23 @@ describe('pgwarden lint', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/is a binary file, not SQL text/);
   });
+
+  it('explain -f and --plan refuse a binary or non-UTF-8 file in one line, without echoing its bytes', async () => {
+    const dir = sqlFolder({ 'x.sql': 'ok' });
+    writeFileSync(join(dir, 'bin.sql'), Buffer.from([0x53, 0x00, 0xff, 0x01, 0x1b, 0x5b, 0x32, 0x4a]));
+    writeFileSync(join(dir, 'latin1.sql'), Buffer.from("SELECT 'caf\xe9';", 'latin1'));
+    for (const [args, message] of [
+      [['explain', '-f', join(dir, 'bin.sql')], /bin\.sql is a binary file, not SQL text/],
+      [['explain', '-f', join(dir, 'latin1.sql')], /latin1\.sql is not valid UTF-8/],
+      [['explain', '--plan', join(dir, 'bin.sql')], /bin\.sql is a binary file, not JSON text/],
+    ] as const) {
+      const result = await runCli([...args]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+      const output = result.stdout + result.stderr;
+      for (const raw of ['\u0000', '\u001b', '\ufffd']) expect(output).not.toContain(raw);
+    }
+  });
 });
 
 describe('pgwarden rules', () => {

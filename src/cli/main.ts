@@ -13,11 +13,19 @@ function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 }
 
-function wholeNumber(min: number, what: string) {
+/** PostgreSQL's timeouts are 32-bit milliseconds, and so are Node's timers: the largest wait either can take. */
+const MAX_MS = 2_147_483_647;
+const MAX_SECONDS = Math.floor(MAX_MS / 1000);
+
+function wholeNumber(min: number, what: string, max: number = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-      throw new InvalidArgumentError(`${what}: a whole number, at least ${min}`);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(
+        max === Number.MAX_SAFE_INTEGER
+          ? `${what}: a whole number, at least ${min}`
+          : `${what}: a whole number from ${min} to ${max.toLocaleString('en-US')}`,
+      );
     }
     return n;
   };
@@ -271,7 +279,7 @@ export function buildProgram(): Command {
       .option(
         '--timeout <ms>',
         'statement_timeout for the explained statement (default 60000)',
-        wholeNumber(1, 'ms'),
+        wholeNumber(1, 'ms', MAX_MS),
       )
       .option(
         '--schema <files...>',
@@ -342,7 +350,7 @@ export function buildProgram(): Command {
       .option(
         '--lock-wait <seconds>',
         'how long to wait for another runner (default: config migrations.lockWaitSeconds, else 30)',
-        wholeNumber(0, 'seconds'),
+        wholeNumber(0, 'seconds', MAX_SECONDS),
       )
       .option('--no-guard', 'run destructive statements without a backup (needs --reason)')
       .option('--reason <text>', 'why no backup is needed (stored in the history)'),
@@ -362,7 +370,7 @@ export function buildProgram(): Command {
       .option(
         '--lock-wait <seconds>',
         'how long to wait for another runner (default: config migrations.lockWaitSeconds, else 30)',
-        wholeNumber(0, 'seconds'),
+        wholeNumber(0, 'seconds', MAX_SECONDS),
       )
       .option('--no-guard', 'run destructive statements without a backup (needs --reason)')
       .option('--reason <text>', 'why no backup is needed (stored in the history)'),
@@ -383,7 +391,7 @@ export function buildProgram(): Command {
       .option(
         '--lock-wait <seconds>',
         'how long to wait for another runner (default: config migrations.lockWaitSeconds, else 30)',
-        wholeNumber(0, 'seconds'),
+        wholeNumber(0, 'seconds', MAX_SECONDS),
       )
       .option('--no-guard', 'run destructive statements without a backup (needs --reason)')
       .option('--reason <text>', 'why no backup is needed (stored in the history)'),
@@ -440,7 +448,7 @@ export function buildProgram(): Command {
     .option(
       '--plan-ttl <seconds>',
       'how long a migration plan stays valid (default 1800)',
-      wholeNumber(1, 'seconds'),
+      wholeNumber(1, 'seconds', MAX_SECONDS),
     )
     .addHelpText(
       'after',

@@ -239,6 +239,16 @@ describe('pgwarden lint', () => {
     expect(result.stderr).toMatch(/is a binary file, not SQL text/);
   });
 
+  it('refuses a timeout or wait beyond what PostgreSQL and Node can take, instead of an internal error', async () => {
+    const timeout = await runCli(['explain', 'SELECT 1', '--timeout', '2147483648']);
+    expect(timeout.code).toBe(2);
+    expect(timeout.stderr).toMatch(/ms: a whole number from 1 to 2,147,483,647/);
+    expect(timeout.stderr).not.toMatch(/internal error/);
+    const wait = await runCli(['migrate', 'up', '--lock-wait', '99999999999']);
+    expect(wait.code).toBe(2);
+    expect(wait.stderr).toMatch(/seconds: a whole number from 0 to 2,147,483/);
+  });
+
   it('explain -f and --plan refuse a binary or non-UTF-8 file in one line, without echoing its bytes', async () => {
     const dir = sqlFolder({ 'x.sql': 'ok' });
     writeFileSync(join(dir, 'bin.sql'), Buffer.from([0x53, 0x00, 0xff, 0x01, 0x1b, 0x5b, 0x32, 0x4a]));

@@ -28,7 +28,7 @@ export interface ExplainRun {
   /** The EXPLAIN options used, e.g. `ANALYZE, BUFFERS, SETTINGS, WAL, FORMAT JSON`. */
   readonly options: string;
   readonly serverVersion: string;
-  /** A write was executed and rolled back: nothing it did remains. */
+  /** A write was executed and rolled back: its row changes are undone, not the sequences it drew from. */
   readonly rolledBack: boolean;
 }
 

@@ -81,7 +81,7 @@ export interface ExplainData extends Record<string, unknown> {
     readonly statementClass: StatementClass | null;
     readonly serverVersion: string | null;
   };
-  /** A write ran under EXPLAIN ANALYZE and was rolled back: nothing it did remains. */
+  /** A write ran under EXPLAIN ANALYZE and was rolled back: row changes undone, sequences left advanced. */
   readonly rolledBack: boolean;
   readonly planSummary: {
     readonly nodes: number;

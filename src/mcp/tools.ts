@@ -393,7 +393,9 @@ function registerExplain(server: McpServer, context: McpContext): void {
             : 'a plan given as input';
           const lines = [`${how} on ${data.source}`];
           if (data.rolledBack)
-            lines.push('The statement ran and was rolled back: nothing it changed remains.');
+            lines.push(
+              'The statement ran and was rolled back: its row changes are undone, but the sequences it drew from (serial or identity columns, nextval) stay advanced.',
+            );
           lines.push('', lib.renderPlan(plan, colors, { width: 110 }).trimEnd());
           return lines.join('\n');
         });

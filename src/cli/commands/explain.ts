@@ -69,7 +69,11 @@ export async function runExplain(
         : `A plan read from a file, with the tables of ${data.source}`;
     const lines = [colors.dim(header)];
     if (data.rolledBack)
-      lines.push(colors.dim('The statement ran and was rolled back: nothing it changed remains.'));
+      lines.push(
+        colors.dim(
+          'The statement ran and was rolled back: its row changes are undone, but the sequences it drew from (serial or identity columns, nextval) stay advanced.',
+        ),
+      );
     lines.push('', lib.renderPlan(plan, colors, { width: process.stdout.columns || 100, marks }).trimEnd());
     if (report.findings.length > 0) lines.push('', colors.bold('Findings, largest estimated saving first:'));
     return lines.join('\n');

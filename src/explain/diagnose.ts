@@ -4,8 +4,10 @@
  * filter an index could take as its condition, or — when none of those applies — many rows removed by a filter.
  * Also the indexes pgwarden suggests, shared by the rules that suggest them and by the hypopg costing.
  */
+
+import { quoteIdent } from '../sql/quote.js';
 import { type Conjunct, parseCondition } from './conditions.js';
-import { quoteIdent, type TableFacts } from './facts.js';
+import type { TableFacts } from './facts.js';
 import { indexesOn, localNames, type PlanModel, tableOf, tableSql } from './model.js';
 import type { PlanNode } from './plan.js';
 

@@ -4,6 +4,7 @@
  * effect; whether hypopg can cost hypothetical indexes. One targeted read-only pass, not a whole snapshot.
  */
 import type { Connection } from '../db/connection.js';
+import { qualifiedIdent } from '../sql/quote.js';
 import type { Plan } from './plan.js';
 import { PLAN_SETTING_NAMES } from './settings.js';
 
@@ -118,9 +119,7 @@ export async function readDatabaseFacts(
   const relations = planRelations(plan);
   return connection.readOnly(
     async (c) => {
-      const names = relations.map((r) =>
-        r.schema ? `${quoteIdent(r.schema)}.${quoteIdent(r.name)}` : quoteIdent(r.name),
-      );
+      const names = relations.map((r) => qualifiedIdent(r.schema, r.name));
       const tables = await c.rows<TableRow>(
         'reading the tables of the plan',
         `SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS name,
@@ -284,20 +283,4 @@ export async function readDatabaseFacts(
     },
     { consistentSnapshot: true },
   );
-}
-
-// PostgreSQL's reserved keywords and the type-or-function-name ones: neither can be a bare column name everywhere.
-const KEYWORDS = new Set(
-  `all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
-current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc
-distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral
-leading limit localtime localtimestamp not null offset on only or order placing primary references returning
-select session_user some symmetric system_user table then to trailing true union unique user using variadic when
-where window with authorization binary collation concurrently cross current_schema freeze full ilike inner is
-isnull join left like natural notnull outer overlaps right similar tablesample verbose`.split(/\s+/),
-);
-
-/** An identifier as SQL: bare when it is a plain lower-case name and no keyword, else double-quoted. */
-export function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) && !KEYWORDS.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }

@@ -5,6 +5,7 @@
  * installs an extension in a user's database.
  */
 import type { Connection } from '../db/connection.js';
+import { quoteLiteral } from '../sql/quote.js';
 import type { HypotheticalIndex } from './model.js';
 
 export interface CostRequest {
@@ -22,10 +23,6 @@ export function hypotheticalStatement(statement: string): string {
     .trim()
     .replace(/;$/, '')
     .replace(/^CREATE INDEX CONCURRENTLY\s+(?:"(?:[^"]|"")+"|\S+)\s+ON\s+/i, 'CREATE INDEX ON ');
-}
-
-function literal(value: string | null): string {
-  return value === null ? 'NULL' : `'${value.replace(/'/g, "''")}'`;
 }
 
 interface Costed {
@@ -46,7 +43,7 @@ export async function costHypotheticalIndexes(
   const prepared = request.params.length > 0;
   const explain = async (c: Connection): Promise<Costed> => {
     const text = prepared
-      ? `EXPLAIN (FORMAT JSON) EXECUTE pgwarden_hypothetical(${request.params.map(literal).join(', ')})`
+      ? `EXPLAIN (FORMAT JSON) EXECUTE pgwarden_hypothetical(${request.params.map(quoteLiteral).join(', ')})`
       : `EXPLAIN (${request.generic ? 'GENERIC_PLAN, ' : ''}FORMAT JSON) ${sql}`;
     const { rows } = await c.query<{ 'QUERY PLAN': unknown }>(text);
     const value = rows[0]!['QUERY PLAN'];

@@ -3,6 +3,7 @@
  * the planner's cost of the suggested indexes when hypopg could cost them.
  */
 import { DEFAULT_PG_MAJOR } from '../core/pg-major.js';
+import { qualifiedIdent } from '../sql/quote.js';
 import { type Condition, parseCondition } from './conditions.js';
 import type { DatabaseFacts, IndexFacts, TableFacts } from './facts.js';
 import { describeNode, type Plan, type PlanNode } from './plan.js';
@@ -138,10 +139,7 @@ export function tableOf(model: PlanModel, node: PlanNode): TableFacts | undefine
 export function tableSql(model: PlanModel, node: PlanNode): string {
   const facts = tableOf(model, node);
   if (facts) return facts.sqlName;
-  const quote = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
-  return node.schema
-    ? `${quote(node.schema)}.${quote(node.relationName ?? '?')}`
-    : quote(node.relationName ?? '?');
+  return qualifiedIdent(node.schema, node.relationName ?? '?');
 }
 
 /** Valid indexes of the table whose first key column is `column`. */
@@ -195,17 +193,6 @@ export function nodeEvidence(node: PlanNode): Record<string, unknown> {
     ...(node.actual ? { actualRows: node.actualRows, loops: node.actual.loops } : {}),
     ...(node.estimate ? { estimatedRows: node.estimate.rows } : {}),
   };
-}
-
-/** 12,345 */
-export function count(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
-
-/** 99.8% (never 100% short of the whole: 99.5% to 99.9%, one decimal) */
-export function percent(share: number): string {
-  const p = share * 100;
-  return `${p >= 99.5 && share < 1 ? Math.min(p, 99.9).toFixed(1) : p >= 10 ? p.toFixed(0) : p.toFixed(1)}%`;
 }
 
 /** Whether `node` runs below a Limit (it may stop early: fewer rows than estimated is expected there). */

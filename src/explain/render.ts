@@ -3,6 +3,13 @@
  * against actual (and the misestimate when it is 10× or more), loops, and the hot path (root → slowest node)
  * marked with » and in bold. Fits the given width (100 columns by default); no colour with colours off.
  */
+import {
+  formatCompactCount,
+  formatCount,
+  formatKb,
+  formatMsPrecise,
+  formatPercentFixed,
+} from '../core/format.js';
 import type { Colors } from '../report/text.js';
 import { describeNode, type Plan, type PlanNode } from './plan.js';
 
@@ -20,7 +27,13 @@ const HOT = '»';
 const UNDER = '▲';
 const OVER = '▼';
 
-export function renderPlan(plan: Plan, c: Colors, options: RenderPlanOptions = {}): string {
+/** `given` may be a report's plan (`planForJson`: without `root`, which is `nodes[0]`). */
+export function renderPlan(
+  given: Plan | Omit<Plan, 'root'>,
+  c: Colors,
+  options: RenderPlanOptions = {},
+): string {
+  const plan: Plan = 'root' in given ? given : { ...given, root: given.nodes[0]! };
   const width = Math.max(60, options.width ?? 100);
   const out: string[] = [];
   const line = (plain: string, paint: (s: string) => string = (s) => s) =>
@@ -54,12 +67,12 @@ export function renderPlan(plan: Plan, c: Colors, options: RenderPlanOptions = {
     out.push('');
     line('Triggers', c.bold);
     for (const t of plan.triggers) {
-      const time = t.timeMs === null ? '' : `${formatMs(t.timeMs)}, `;
+      const time = t.timeMs === null ? '' : `${formatMsPrecise(t.timeMs)}, `;
       const share =
-        t.timeMs !== null && plan.timeBaseMs ? ` (${formatShare(t.timeMs / plan.timeBaseMs)})` : '';
+        t.timeMs !== null && plan.timeBaseMs ? ` (${formatPercentFixed(t.timeMs / plan.timeBaseMs)})` : '';
       const on = t.relation ? ` on ${t.relation}` : '';
       const constraint = t.constraintName ? ` for ${t.constraintName}` : '';
-      line(`  ${t.name}${on}${constraint}: ${time}${t.calls.toLocaleString('en-US')} calls${share}`);
+      line(`  ${t.name}${on}${constraint}: ${time}${formatCount(t.calls)} calls${share}`);
     }
   }
 
@@ -69,7 +82,7 @@ export function renderPlan(plan: Plan, c: Colors, options: RenderPlanOptions = {
     const node = plan.nodes[slowest]!;
     const what =
       plan.hotPathBy === 'time'
-        ? `${formatMs(node.exclusiveMs ?? 0)} (${formatShare(node.exclusiveShare ?? 0)})`
+        ? `${formatMsPrecise(node.exclusiveMs ?? 0)} (${formatPercentFixed(node.exclusiveShare ?? 0)})`
         : `exclusive cost ${formatCost(node.exclusiveCost ?? 0)}`;
     const which = plan.hotPathBy === 'time' ? 'slowest' : 'costliest';
     line(`${HOT} hot path, root → ${which} node: ${describeNode(node)}, ${what}`, c.dim);
@@ -140,12 +153,12 @@ function summaryLines(plan: Plan): string[] {
   if (!plan.analyzed) {
     parts.push('Estimated plan (EXPLAIN without ANALYZE): costs and rows are the planner’s');
   } else {
-    if (plan.executionMs !== null) parts.push(`Execution ${formatMs(plan.executionMs)}`);
-    if (plan.planningMs !== null) parts.push(`planning ${formatMs(plan.planningMs)}`);
+    if (plan.executionMs !== null) parts.push(`Execution ${formatMsPrecise(plan.executionMs)}`);
+    if (plan.planningMs !== null) parts.push(`planning ${formatMsPrecise(plan.planningMs)}`);
     const triggerMs = plan.triggers.reduce((sum, t) => sum + (t.timeMs ?? 0), 0);
-    if (triggerMs > 0) parts.push(`triggers ${formatMs(triggerMs)}`);
+    if (triggerMs > 0) parts.push(`triggers ${formatMsPrecise(triggerMs)}`);
     if (plan.jit) {
-      const time = plan.jit.timing ? `${formatMs(plan.jit.timing.totalMs)}, ` : '';
+      const time = plan.jit.timing ? `${formatMsPrecise(plan.jit.timing.totalMs)}, ` : '';
       parts.push(`JIT ${time}${plan.jit.functions} functions`);
     }
     if (!plan.timing) parts.push('no per-node times (TIMING OFF)');
@@ -155,7 +168,7 @@ function summaryLines(plan: Plan): string[] {
   if (b) {
     const groups: string[] = [];
     const group = (name: string, items: [string, number][]) => {
-      const shown = items.filter(([, n]) => n > 0).map(([label, n]) => `${label} ${formatCount(n)}`);
+      const shown = items.filter(([, n]) => n > 0).map(([label, n]) => `${label} ${formatCompactCount(n)}`);
       if (shown.length > 0) groups.push(`${name} ${shown.join(', ')}`);
     };
     group('shared', [
@@ -177,7 +190,7 @@ function summaryLines(plan: Plan): string[] {
     lines.push(`Buffers: ${groups.join(' · ') || 'none'}`);
   }
   const io = plan.root.io;
-  if (io) lines.push(`I/O: read ${formatMs(io.readMs)}, write ${formatMs(io.writeMs)}`);
+  if (io) lines.push(`I/O: read ${formatMsPrecise(io.readMs)}, write ${formatMsPrecise(io.writeMs)}`);
   return lines;
 }
 
@@ -213,7 +226,7 @@ function chooseColumns(plan: Plan): Column[] {
       cell: (node, _plan, c) =>
         node.exclusiveMs === null || node.neverExecuted
           ? { plain: '' }
-          : { plain: formatMs(node.exclusiveMs), paint: shareColor(node.exclusiveShare ?? 0, c) },
+          : { plain: formatMsPrecise(node.exclusiveMs), paint: shareColor(node.exclusiveShare ?? 0, c) },
     });
     columns.push({
       title: 'share',
@@ -222,7 +235,7 @@ function chooseColumns(plan: Plan): Column[] {
       cell: (node, _plan, c) =>
         node.exclusiveShare === null || node.neverExecuted
           ? { plain: '' }
-          : { plain: formatShare(node.exclusiveShare), paint: shareColor(node.exclusiveShare, c) },
+          : { plain: formatPercentFixed(node.exclusiveShare), paint: shareColor(node.exclusiveShare, c) },
     });
   } else if (plan.root.exclusiveCost !== null) {
     const total = plan.root.estimate?.totalCost ?? 0;
@@ -239,7 +252,7 @@ function chooseColumns(plan: Plan): Column[] {
       cell: (node, _plan, c) => {
         if (node.exclusiveCost === null || !(total > 0)) return { plain: '' };
         const share = node.exclusiveCost / total;
-        return { plain: formatShare(share), paint: shareColor(share, c) };
+        return { plain: formatPercentFixed(share), paint: shareColor(share, c) };
       },
     });
   }
@@ -249,16 +262,16 @@ function chooseColumns(plan: Plan): Column[] {
       width: 21,
       align: 'left',
       cell: (node, plan, c) => {
-        const estimated = node.estimate ? formatCount(node.estimate.rows) : '?';
+        const estimated = node.estimate ? formatCompactCount(node.estimate.rows) : '?';
         if (node.neverExecuted) return { plain: `${estimated.padStart(5)} → never` };
         if (!node.actual) return { plain: estimated.padStart(5) };
-        let text = `${estimated.padStart(5)} → ${formatCount(node.actual.rows).padEnd(5)}`;
+        let text = `${estimated.padStart(5)} → ${formatCompactCount(node.actual.rows).padEnd(5)}`;
         const error = node.rowEstimate;
         let paint: ((s: string) => string) | undefined;
         // Below a Limit a node stops early: fewer rows than estimated is what the planner expected.
         const stoppedEarly = error?.direction === 'over' && underLimit(plan, node);
         if (error && error.factor >= MISESTIMATE_SHOWN && !stoppedEarly) {
-          text += ` ${error.direction === 'under' ? UNDER : OVER}${formatCount(Math.round(error.factor))}×`;
+          text += ` ${error.direction === 'under' ? UNDER : OVER}${formatCompactCount(Math.round(error.factor))}×`;
           paint = (s) => {
             const at = s.search(/[▲▼]/);
             const mark = s.slice(at);
@@ -275,7 +288,7 @@ function chooseColumns(plan: Plan): Column[] {
         title: 'loops',
         width: 5,
         align: 'right',
-        cell: (node) => ({ plain: node.actual ? formatCount(node.actual.loops) : '' }),
+        cell: (node) => ({ plain: node.actual ? formatCompactCount(node.actual.loops) : '' }),
       });
     }
   } else {
@@ -283,7 +296,7 @@ function chooseColumns(plan: Plan): Column[] {
       title: 'est. rows',
       width: 9,
       align: 'right',
-      cell: (node) => ({ plain: node.estimate ? formatCount(node.estimate.rows) : '' }),
+      cell: (node) => ({ plain: node.estimate ? formatCompactCount(node.estimate.rows) : '' }),
     });
   }
   return columns;
@@ -344,16 +357,18 @@ function nodeLabel(node: PlanNode, mark?: string): { label: string; badges: stri
   const removed = (count: number | null, what: string) => {
     if (!count || node.actualRows === null) return;
     const share = count / (count + node.actualRows);
-    if (share >= 0.5) badges.push(`${what} removed ${formatShare(share)}`);
+    if (share >= 0.5) badges.push(`${what} removed ${formatPercentFixed(share)}`);
   };
   removed(node.rowsRemovedByFilter, 'filter');
   removed(node.rowsRemovedByJoinFilter, 'join filter');
   removed(node.rowsRemovedByIndexRecheck, 'recheck');
   if (node.lossyHeapBlocks) {
-    badges.push(`${formatCount(node.lossyHeapBlocks)} lossy block${node.lossyHeapBlocks === 1 ? '' : 's'}`);
+    badges.push(
+      `${formatCompactCount(node.lossyHeapBlocks)} lossy block${node.lossyHeapBlocks === 1 ? '' : 's'}`,
+    );
   }
   if (node.heapFetches)
-    badges.push(`${formatCount(node.heapFetches)} heap fetch${node.heapFetches === 1 ? '' : 'es'}`);
+    badges.push(`${formatCompactCount(node.heapFetches)} heap fetch${node.heapFetches === 1 ? '' : 'es'}`);
   if (node.sort?.spaceType === 'Disk') badges.push(`sort on disk ${formatKb(node.sort.spaceUsedKb ?? 0)}`);
   if ((node.hash?.batches ?? 0) > 1) badges.push(`${node.hash!.batches} hash batches`);
   const agg = node.hashAggregate;
@@ -374,40 +389,6 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
   return align === 'right' ? text.padStart(width) : text.padEnd(width);
 }
 
-/** Negative exclusive times (pev2's InitPlan rule, see plan.ts) show as 0. */
-export function formatMs(ms: number): string {
-  const value = Math.max(0, ms);
-  if (value >= 100_000) return `${(value / 1000).toFixed(1)} s`;
-  if (value >= 1000) return `${Math.round(value).toLocaleString('en-US')} ms`;
-  if (value >= 10) return `${value.toFixed(1)} ms`;
-  if (value >= 1) return `${value.toFixed(2)} ms`;
-  return `${value.toFixed(3)} ms`;
-}
-
-export function formatShare(share: number): string {
-  return `${(Math.max(0, share) * 100).toFixed(1)}%`;
-}
-
-/** At most 5 characters: 987, 0.33, 12.3k, 123k, 1.23M. */
-export function formatCount(n: number): string {
-  if (n < 1000) return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(2)));
-  let value = n;
-  for (const unit of ['k', 'M', 'G', 'T']) {
-    value /= 1000;
-    // Decide the decimals on the rounded figure, so that 99,999 is 100k and not 100.0k.
-    if (Number(value.toFixed(2)) < 10) return `${value.toFixed(2)}${unit}`;
-    if (Number(value.toFixed(1)) < 100) return `${value.toFixed(1)}${unit}`;
-    if (Math.round(value) < 1000 || unit === 'T') return `${Math.round(value)}${unit}`;
-  }
-  return String(n);
-}
-
 function formatCost(cost: number): string {
-  return cost < 1000 ? cost.toFixed(2) : formatCount(cost);
-}
-
-function formatKb(kb: number): string {
-  if (kb >= 1024 * 1024) return `${(kb / 1024 / 1024).toFixed(1)} GB`;
-  if (kb >= 1024) return `${(kb / 1024).toFixed(1)} MB`;
-  return `${kb} kB`;
+  return cost < 1000 ? cost.toFixed(2) : formatCompactCount(cost);
 }

@@ -4,6 +4,7 @@ import { queryError } from '../db/errors.js';
 import { serverVersion } from '../db/server-info.js';
 import { findAll, nodeKind } from '../sql/ast.js';
 import { loadParser, parseSqlSync } from '../sql/parser.js';
+import { quoteLiteral } from '../sql/quote.js';
 
 /** How a statement may be explained: reads in a READ ONLY transaction, writes in one that is rolled back. */
 export type StatementClass = 'read' | 'write';
@@ -98,10 +99,6 @@ export async function classifyStatement(
   return { kind, statementClass: writes ? 'write' : 'read', parameters };
 }
 
-function literal(value: string | null): string {
-  return value === null ? 'NULL' : `'${value.replace(/'/g, "''")}'`;
-}
-
 /**
  * Runs EXPLAIN safely on `connection`: a read in a READ ONLY transaction, a write (INSERT/UPDATE/DELETE/MERGE,
  * a writing CTE, CREATE TABLE AS) in a transaction that is always rolled back, both with a statement_timeout
@@ -142,7 +139,7 @@ export async function runExplain(connection: Connection, request: ExplainRequest
     let text = `EXPLAIN (${options}) ${sql}`;
     if (params.length > 0) {
       await c.query(`PREPARE pgwarden_explained AS ${sql}`);
-      text = `EXPLAIN (${options}) EXECUTE pgwarden_explained(${params.map(literal).join(', ')})`;
+      text = `EXPLAIN (${options}) EXECUTE pgwarden_explained(${params.map(quoteLiteral).join(', ')})`;
     }
     try {
       const { rows } = await c.query<{ 'QUERY PLAN': unknown }>(text);

@@ -1,9 +1,12 @@
+import { formatCount } from '../core/format.js';
 /**
  * The action for a row estimate gone wrong at a node: ANALYZE when the table's statistics are stale or missing,
  * CREATE STATISTICS when several columns of one table are tested together (the planner multiplies their
  * selectivities as if they were independent), a larger statistics target for one column otherwise.
  */
-import { quoteIdent, type TableFacts } from './facts.js';
+
+import { quoteIdent } from '../sql/quote.js';
+import type { TableFacts } from './facts.js';
 import { type PlanModel, tableOf, tableSql } from './model.js';
 import type { PlanNode } from './plan.js';
 
@@ -76,7 +79,7 @@ export function statisticsFix(model: PlanModel, node: PlanNode): StatisticsFix {
       why:
         staleness === 'never-analyzed'
           ? `${sql} was never analyzed`
-          : `${Math.round(table!.modifiedSinceAnalyze ?? 0).toLocaleString('en-US')} rows of ${sql} changed since its last ANALYZE`,
+          : `${formatCount(table!.modifiedSinceAnalyze ?? 0)} rows of ${sql} changed since its last ANALYZE`,
     };
   }
   const columns = equalityColumns(model, node);

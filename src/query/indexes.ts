@@ -1,7 +1,7 @@
 import type { TableInfo } from '../catalog/model.js';
 import { buildIndexStatements, NameRegistry, objectName } from '../schema/keys.js';
-import { quoteIdent } from '../schema/names.js';
 import { asNode, type Node, nodeKind, stringValues } from '../sql/ast.js';
+import { qualifiedIdent, quoteIdent } from '../sql/quote.js';
 import {
   type A_ExprNode,
   canonicalType,
@@ -121,19 +121,12 @@ export function trigramIndexed(schema: QuerySchema, table: TableInfo, target: No
     );
 }
 
-/** An identifier as SQL: bare when it can be, quoted otherwise (with the schema's keywords when known). */
-export function identifier(name: string, schema: QuerySchema | null): string {
-  return quoteIdent(name, schema?.model.keywords ?? new Map());
-}
-
 /** The relation's name for a fix: schema-qualified when the schema knows it, else as the query wrote it. */
-export function relationSql(relation: RelationRef, schema: QuerySchema | null): string {
-  if (relation.table) {
-    return `${identifier(relation.table.schema, schema)}.${identifier(relation.table.name, schema)}`;
-  }
+export function relationSql(relation: RelationRef): string {
+  if (relation.table) return qualifiedIdent(relation.table.schema, relation.table.name);
   const written = relation.written;
   if (!written) return relation.name;
-  return `${written.schema !== undefined ? `${identifier(written.schema, schema)}.` : ''}${identifier(written.name, schema)}`;
+  return qualifiedIdent(written.schema, written.name);
 }
 
 /**
@@ -182,5 +175,5 @@ export function createIndexSql(
       .toLowerCase(),
   );
   const name = objectName('idx', base.toLowerCase(), ...parts);
-  return `CREATE INDEX CONCURRENTLY ${quoteIdent(name, new Map())} ON ${table}${method && method !== 'btree' ? ` USING ${method}` : ''} (${keys});`;
+  return `CREATE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${table}${method && method !== 'btree' ? ` USING ${method}` : ''} (${keys});`;
 }

@@ -1,7 +1,7 @@
 import type { TableInfo } from '../catalog/model.js';
 import type { FileLocation } from '../core/finding.js';
-import { quoteIdent } from '../schema/names.js';
 import { type Node, stringValues } from '../sql/ast.js';
+import { quoteIdent } from '../sql/quote.js';
 import { type ColumnRefNode, columnRefsIn } from './expressions.js';
 import type { QueryStatement } from './model.js';
 import type { QuerySchema } from './schema.js';
@@ -78,7 +78,7 @@ export function bareExpression(statement: QueryStatement, node: unknown): string
     const names = stringValues(ref.fields);
     const refSpan = statement.sql.span({ ColumnRef: ref });
     if (refSpan && names.length > 1 && names.length === (ref.fields?.length ?? 0)) {
-      edits.push({ span: refSpan, text: quoteIdent(names.at(-1)!, new Map()) });
+      edits.push({ span: refSpan, text: quoteIdent(names.at(-1)!) });
     }
   }
   return statement.sql.sliceWith(span, edits);

@@ -1,15 +1,15 @@
 import type { CatalogSnapshot } from '../catalog/model.js';
 import type { ColumnDeclaration, ColumnsModel } from '../lint/columns-model.js';
+import { qualifiedIdent, quoteIdent } from '../sql/quote.js';
 import type { KeywordCategory } from './model.js';
-import { qualifiedIdent, quoteIdent } from './names.js';
 
 /**
- * The columns of a database's tables, for the same type rules that check migrations. `keywords` (the server's,
- * pg_get_keywords) decide which names the fixes quote; without them only names that are not plain lower case are.
+ * The columns of a database's tables, for the same type rules that check migrations. The fixes quote names as
+ * quote_ident() does (sql/quote.ts); the server's keywords, once passed here, are no longer needed.
  */
 export function columnsFromCatalog(
   snapshot: CatalogSnapshot,
-  keywords: ReadonlyMap<string, KeywordCategory> = new Map(),
+  _keywords?: ReadonlyMap<string, KeywordCategory>,
 ): ColumnsModel {
   const owned = new Map<string, { schema: string; name: string }>();
   for (const s of snapshot.sequences) if (s.ownedBy !== null) owned.set(s.ownedBy, s);
@@ -24,7 +24,7 @@ export function columnsFromCatalog(
     const primary = new Set(
       table.constraints.filter((c) => c.type === 'primary key').flatMap((c) => c.columns),
     );
-    const sqlTable = qualifiedIdent(table.schema, table.name, keywords);
+    const sqlTable = qualifiedIdent(table.schema, table.name);
     for (const column of table.columns) {
       const mods = /\((\d+)(?:,(\d+))?\)/.exec(column.type);
       const sequence = owned.get(`${table.qualifiedName}.${column.name}`);
@@ -45,8 +45,8 @@ export function columnsFromCatalog(
         source: 'catalog',
         sql: {
           table: sqlTable,
-          column: quoteIdent(column.name, keywords),
-          sequence: sequence ? qualifiedIdent(sequence.schema, sequence.name, keywords) : null,
+          column: quoteIdent(column.name),
+          sequence: sequence ? qualifiedIdent(sequence.schema, sequence.name) : null,
         },
       });
     }

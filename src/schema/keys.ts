@@ -6,8 +6,8 @@ import type {
   ReferentialAction,
   TableInfo,
 } from '../catalog/model.js';
+import { qualifiedIdent, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import type { SchemaModel } from './model.js';
-import { qualifiedIdent, quoteIdent } from './names.js';
 
 /**
  * Keys, indexes and the DDL recipes that several catalog rules share: which index serves a foreign key, which
@@ -155,18 +155,16 @@ export function rowsOf(model: SchemaModel, table: TableInfo): number | null {
 }
 
 /** SQL of `schema.table`. */
-export function tableSql(model: SchemaModel, table: TableInfo): string {
-  return qualifiedIdent(table.schema, table.name, model.keywords);
+export function tableSql(table: TableInfo): string {
+  return qualifiedIdent(table.schema, table.name);
 }
 
-export function identSql(model: SchemaModel, name: string): string {
-  return quoteIdent(name, model.keywords);
+export function identSql(name: string): string {
+  return quoteIdent(name);
 }
 
 /** A text literal. */
-export function literal(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
+export const literal = quoteLiteral;
 
 /** An index definition taken apart: what goes between `USING` and `WHERE`. */
 export interface IndexShape {
@@ -236,7 +234,7 @@ export function buildIndexStatements(
   names: NameRegistry,
 ): string[] {
   const head = (concurrently: boolean, only: boolean, name: string, on: TableInfo) =>
-    `CREATE ${build.unique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${identSql(model, name)} ON ${only ? 'ONLY ' : ''}${tableSql(model, on)}${build.method && build.method !== 'btree' ? ` USING ${build.method}` : ''} (${build.keys})${build.middle ?? ''}${build.predicate ? ` WHERE ${build.predicate}` : ''};`;
+    `CREATE ${build.unique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${identSql(name)} ON ${only ? 'ONLY ' : ''}${tableSql(on)}${build.method && build.method !== 'btree' ? ` USING ${build.method}` : ''} (${build.keys})${build.middle ?? ''}${build.predicate ? ` WHERE ${build.predicate}` : ''};`;
   if (table.kind !== 'partitioned table') return [head(true, false, build.name, table)];
   const out = [head(false, true, build.name, table)];
   const indexOf = new Map<string, { schema: string; name: string }>([
@@ -249,25 +247,25 @@ export function buildIndexStatements(
     indexOf.set(part.qualifiedName, { schema: part.schema, name });
     out.push(head(part.kind !== 'partitioned table', part.kind === 'partitioned table', name, part));
     out.push(
-      `ALTER INDEX ${qualifiedIdent(parent.schema, parent.name, model.keywords)} ATTACH PARTITION ${qualifiedIdent(part.schema, name, model.keywords)};`,
+      `ALTER INDEX ${qualifiedIdent(parent.schema, parent.name)} ATTACH PARTITION ${qualifiedIdent(part.schema, name)};`,
     );
   }
   return out;
 }
 
 /** DROP INDEX, concurrently unless the index is on a partitioned table (where PostgreSQL refuses it). */
-export function dropIndexStatement(model: SchemaModel, table: TableInfo, index: IndexInfo): string {
-  return `DROP INDEX ${table.kind === 'partitioned table' ? '' : 'CONCURRENTLY '}${qualifiedIdent(index.schema, index.name, model.keywords)};`;
+export function dropIndexStatement(table: TableInfo, index: IndexInfo): string {
+  return `DROP INDEX ${table.kind === 'partitioned table' ? '' : 'CONCURRENTLY '}${qualifiedIdent(index.schema, index.name)};`;
 }
 
 /**
  * SET NOT NULL without holding ACCESS EXCLUSIVE during a scan (PostgreSQL 12+): a CHECK … IS NOT NULL added NOT
  * VALID, validated under SHARE UPDATE EXCLUSIVE, then SET NOT NULL uses it instead of scanning, and it goes.
  */
-export function setNotNullStatements(model: SchemaModel, table: TableInfo, column: string): string[] {
-  const t = tableSql(model, table);
-  const c = identSql(model, column);
-  const check = identSql(model, freeConstraintName(table, objectName('chk', table.name, column, 'not_null')));
+export function setNotNullStatements(table: TableInfo, column: string): string[] {
+  const t = tableSql(table);
+  const c = identSql(column);
+  const check = identSql(freeConstraintName(table, objectName('chk', table.name, column, 'not_null')));
   return [
     `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${c} IS NOT NULL) NOT VALID;`,
     `ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`,
@@ -288,10 +286,10 @@ function cached(key: string, make: () => RegExp): RegExp {
 }
 
 /** Where a predicate says `column IS NULL` as one of its ANDed terms. */
-export function predicateRequiresNull(predicate: string | null, column: string, model: SchemaModel): boolean {
+export function predicateRequiresNull(predicate: string | null, column: string): boolean {
   if (predicate === null) return false;
   if (/\bOR\b/i.test(predicate)) return false;
-  const ident = identSql(model, column);
+  const ident = identSql(column);
   return cached(
     `null:${ident}`,
     () => new RegExp(`(^|[\\s(])${escapeRegExp(ident)}\\)?\\s+IS\\s+NULL\\b`, 'i'),
@@ -299,9 +297,9 @@ export function predicateRequiresNull(predicate: string | null, column: string, 
 }
 
 /** Whether an SQL expression mentions `column` (bare or quoted). */
-export function mentionsColumn(expression: string | null, column: string, model: SchemaModel): boolean {
+export function mentionsColumn(expression: string | null, column: string): boolean {
   if (expression === null) return false;
-  const ident = identSql(model, column);
+  const ident = identSql(column);
   return cached(`ident:${ident}`, () =>
     ident.startsWith('"')
       ? new RegExp(escapeRegExp(ident))
@@ -334,10 +332,10 @@ export function foreignKeySql(model: SchemaModel, fk: ConstraintInfo, onDelete: 
   const referenced = model.table(key.referencedTable);
   const dot = key.referencedTable.indexOf('.');
   const target = referenced
-    ? tableSql(model, referenced)
-    : qualifiedIdent(key.referencedTable.slice(0, dot), key.referencedTable.slice(dot + 1), model.keywords);
-  const columns = fk.columns.map((c) => identSql(model, c)).join(', ');
-  const refColumns = key.referencedColumns.map((c) => identSql(model, c)).join(', ');
+    ? tableSql(referenced)
+    : qualifiedIdent(key.referencedTable.slice(0, dot), key.referencedTable.slice(dot + 1));
+  const columns = fk.columns.map((c) => identSql(c)).join(', ');
+  const refColumns = key.referencedColumns.map((c) => identSql(c)).join(', ');
   return [
     `FOREIGN KEY (${columns}) REFERENCES ${target} (${refColumns})`,
     key.match === 'full' ? ' MATCH FULL' : '',
@@ -352,14 +350,13 @@ export function foreignKeySql(model: SchemaModel, fk: ConstraintInfo, onDelete: 
  * one is dropped and the new one takes its name, in one short transaction.
  */
 export function replaceForeignKeyStatements(
-  model: SchemaModel,
   table: TableInfo,
   fk: ConstraintInfo,
   definition: string,
   pgVersion: number,
 ): string[] {
-  const t = tableSql(model, table);
-  const temp = identSql(model, freeConstraintName(table, objectName(fk.name, 'new')));
+  const t = tableSql(table);
+  const temp = identSql(freeConstraintName(table, objectName(fk.name, 'new')));
   const notValid = table.kind !== 'partitioned table' || pgVersion >= 18;
   return [
     ...(notValid
@@ -372,8 +369,8 @@ export function replaceForeignKeyStatements(
           `ALTER TABLE ${t} ADD CONSTRAINT ${temp} ${definition};`,
         ]),
     'BEGIN;',
-    `ALTER TABLE ${t} DROP CONSTRAINT ${identSql(model, fk.name)};`,
-    `ALTER TABLE ${t} RENAME CONSTRAINT ${temp} TO ${identSql(model, fk.name)};`,
+    `ALTER TABLE ${t} DROP CONSTRAINT ${identSql(fk.name)};`,
+    `ALTER TABLE ${t} RENAME CONSTRAINT ${temp} TO ${identSql(fk.name)};`,
     'COMMIT;',
   ];
 }

@@ -1,9 +1,9 @@
 import pluralize from 'pluralize';
 import type { CatalogSnapshot, ConstraintInfo, IndexInfo, TableInfo } from '../catalog/model.js';
 import type { ObjectKind } from '../core/finding.js';
+import { qualifiedIdent, quoteIdent } from '../sql/quote.js';
 import { objectName } from './keys.js';
 import type { KeywordCategory, SchemaModel } from './model.js';
-import { qualifiedIdent, quoteIdent } from './names.js';
 
 /**
  * Naming conventions: snake_case, singular and plural nouns, name templates, and PostgreSQL's name limits. Pure
@@ -584,7 +584,6 @@ export function namedObjects(
   model: SchemaModel,
   select: (name: string, position: NamePosition) => boolean,
 ): NamedObject[] {
-  const k = model.keywords;
   let taken: Map<string, Set<string>> | undefined;
   const isTaken = (schema: string, name: string) => {
     taken ??= takenNames(model.snapshot);
@@ -594,7 +593,7 @@ export function namedObjects(
   const out: NamedObject[] = [];
   for (const table of [...model.tables, ...model.views]) {
     const isTable = table.kind === 'table' || table.kind === 'partitioned table';
-    const sqlTable = () => qualifiedIdent(table.schema, table.name, k);
+    const sqlTable = () => qualifiedIdent(table.schema, table.name);
     const alter = RELATION_ALTER[table.kind];
     const containers = [table.schema, table.qualifiedName];
     const hasColumn = (name: string) => table.columns.some((c) => c.name === name);
@@ -607,7 +606,7 @@ export function namedObjects(
         location: { object: `${table.qualifiedName}.${column.name}`, kind: 'column' },
         position: 'relation',
         rename: (target) =>
-          `${alter} ${sqlTable()} RENAME COLUMN ${quoteIdent(column.name, k)} TO ${quoteIdent(target, k)};`,
+          `${alter} ${sqlTable()} RENAME COLUMN ${quoteIdent(column.name)} TO ${quoteIdent(target)};`,
         free: (target) => !hasColumn(target),
         containers,
         namespace: `column ${table.qualifiedName}`,
@@ -622,7 +621,7 @@ export function namedObjects(
         location: { object: `${table.qualifiedName}.${constraint.name}`, kind: 'constraint' },
         position: 'relation',
         rename: (target) =>
-          `ALTER TABLE ${sqlTable()} RENAME CONSTRAINT ${quoteIdent(constraint.name, k)} TO ${quoteIdent(target, k)};`,
+          `ALTER TABLE ${sqlTable()} RENAME CONSTRAINT ${quoteIdent(constraint.name)} TO ${quoteIdent(target)};`,
         free: (target) => !hasConstraint(target) && !(ownsIndex && isTaken(table.schema, target)),
         containers,
         namespace: `constraint ${table.qualifiedName}`,
@@ -637,7 +636,7 @@ export function namedObjects(
         location: { object: index.qualifiedName, kind: 'index' },
         position: 'relation',
         rename: (target) =>
-          `ALTER INDEX ${qualifiedIdent(index.schema, index.name, k)} RENAME TO ${quoteIdent(target, k)};`,
+          `ALTER INDEX ${qualifiedIdent(index.schema, index.name)} RENAME TO ${quoteIdent(target)};`,
         free: (target) => !isTaken(index.schema, target),
         containers: [index.schema],
         namespace: `relation ${index.schema}`,
@@ -649,7 +648,7 @@ export function namedObjects(
       name: table.name,
       location: { object: table.qualifiedName, kind: isTable ? 'table' : 'view' },
       position: 'relation',
-      rename: (target) => `${alter} ${sqlTable()} RENAME TO ${quoteIdent(target, k)};`,
+      rename: (target) => `${alter} ${sqlTable()} RENAME TO ${quoteIdent(target)};`,
       free: (target) => !isTaken(table.schema, target),
       containers: [table.schema],
       namespace: `relation ${table.schema}`,
@@ -674,7 +673,7 @@ export function namedObjects(
       location: { object: sequence.qualifiedName, kind: 'sequence' },
       position: 'relation',
       rename: (target) =>
-        `ALTER SEQUENCE ${qualifiedIdent(sequence.schema, sequence.name, k)} RENAME TO ${quoteIdent(target, k)};`,
+        `ALTER SEQUENCE ${qualifiedIdent(sequence.schema, sequence.name)} RENAME TO ${quoteIdent(target)};`,
       free: (target) => !isTaken(sequence.schema, target),
       containers: [sequence.schema],
       namespace: `relation ${sequence.schema}`,
@@ -692,7 +691,7 @@ export function namedObjects(
       rename: (target) =>
         alter === null
           ? null
-          : `${alter} ${qualifiedIdent(fn.schema, fn.name, k)}(${fn.arguments}) RENAME TO ${quoteIdent(target, k)};`,
+          : `${alter} ${qualifiedIdent(fn.schema, fn.name)}(${fn.arguments}) RENAME TO ${quoteIdent(target)};`,
       free: (target) =>
         !model.snapshot.functions.some(
           (other) => other.schema === fn.schema && other.name === target && other.arguments === fn.arguments,
@@ -709,7 +708,7 @@ export function namedObjects(
       location: { object: `${type.schema}.${type.name}`, kind: 'type' },
       position: 'function',
       rename: (target) =>
-        `${type.kind === 'domain' ? 'ALTER DOMAIN' : 'ALTER TYPE'} ${qualifiedIdent(type.schema, type.name, k)} RENAME TO ${quoteIdent(target, k)};`,
+        `${type.kind === 'domain' ? 'ALTER DOMAIN' : 'ALTER TYPE'} ${qualifiedIdent(type.schema, type.name)} RENAME TO ${quoteIdent(target)};`,
       free: (target) => !isTaken(type.schema, target),
       containers: [type.schema],
       namespace: `relation ${type.schema}`,
@@ -722,7 +721,7 @@ export function namedObjects(
       name: schema.name,
       location: { object: schema.name, kind: 'schema' },
       position: 'relation',
-      rename: (target) => `ALTER SCHEMA ${quoteIdent(schema.name, k)} RENAME TO ${quoteIdent(target, k)};`,
+      rename: (target) => `ALTER SCHEMA ${quoteIdent(schema.name)} RENAME TO ${quoteIdent(target)};`,
       free: (target) => !model.snapshot.schemas.some((other) => other.name === target),
       containers: [],
       namespace: 'schema',

@@ -84,21 +84,21 @@ export function childTableSketch(
   unique: readonly string[],
 ): { lines: string[]; reference: ParentReference[] } {
   const reference = parentReference(model, parent);
-  const childSql = `${identSql(model, parent.schema)}.${identSql(model, child)}`;
+  const childSql = `${identSql(parent.schema)}.${identSql(child)}`;
   const refLines =
     reference.length === 0
       ? [
-          `--   ${identSql(model, `${singularName(templateName(parent.name))}_id`)} <the type of ${parent.qualifiedName}'s key> NOT NULL,  -- ${parent.qualifiedName} has no primary key to reference: add one first`,
+          `--   ${identSql(`${singularName(templateName(parent.name))}_id`)} <the type of ${parent.qualifiedName}'s key> NOT NULL,  -- ${parent.qualifiedName} has no primary key to reference: add one first`,
         ]
       : reference.length === 1
         ? [
-            `--   ${identSql(model, reference[0]!.name)} ${reference[0]!.type} NOT NULL REFERENCES ${tableSql(model, parent)} (${identSql(model, reference[0]!.references)}) ON DELETE CASCADE,`,
+            `--   ${identSql(reference[0]!.name)} ${reference[0]!.type} NOT NULL REFERENCES ${tableSql(parent)} (${identSql(reference[0]!.references)}) ON DELETE CASCADE,`,
           ]
-        : reference.map((r) => `--   ${identSql(model, r.name)} ${r.type} NOT NULL,`);
+        : reference.map((r) => `--   ${identSql(r.name)} ${r.type} NOT NULL,`);
   const refNames =
     reference.length === 0
-      ? [identSql(model, `${singularName(templateName(parent.name))}_id`)]
-      : reference.map((r) => identSql(model, r.name));
+      ? [identSql(`${singularName(templateName(parent.name))}_id`)]
+      : reference.map((r) => identSql(r.name));
   const lines = [
     `-- CREATE TABLE ${childSql} (`,
     '--   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,',
@@ -106,7 +106,7 @@ export function childTableSketch(
     ...columns.map((c) => `--   ${c},`),
     ...(reference.length > 1
       ? [
-          `--   FOREIGN KEY (${refNames.join(', ')}) REFERENCES ${tableSql(model, parent)} (${reference.map((r) => identSql(model, r.references)).join(', ')}) ON DELETE CASCADE,`,
+          `--   FOREIGN KEY (${refNames.join(', ')}) REFERENCES ${tableSql(parent)} (${reference.map((r) => identSql(r.references)).join(', ')}) ON DELETE CASCADE,`,
         ]
       : []),
     `--   UNIQUE (${[...refNames, ...unique].join(', ')})`,

@@ -1,4 +1,5 @@
 import type { ColumnInfo, IndexInfo, TableInfo } from '../catalog/model.js';
+import { qualifiedIdent } from '../sql/quote.js';
 import {
   buildIndexStatements,
   dropIndexStatement,
@@ -14,7 +15,6 @@ import {
   tableSql,
 } from './keys.js';
 import type { SchemaModel } from './model.js';
-import { qualifiedIdent } from './names.js';
 import { splitTopLevel } from './naming.js';
 import type { Tenancy } from './tenancy.js';
 
@@ -64,11 +64,11 @@ function escapeRegExp(text: string): string {
 }
 
 /** The column compares without case by itself: citext, a case-insensitive collation, a CHECK that folds it. */
-export function caselessByType(model: SchemaModel, table: TableInfo, column: ColumnInfo): boolean {
+export function caselessByType(table: TableInfo, column: ColumnInfo): boolean {
   if (column.typeName === 'citext') return true;
   if (column.collation !== null && /ci|insensitive|nocase|nondeterministic/i.test(column.collation))
     return true;
-  const folded = new RegExp(`(lower|upper)\\(+${escapeRegExp(identSql(model, column.name))}\\b`);
+  const folded = new RegExp(`(lower|upper)\\(+${escapeRegExp(identSql(column.name))}\\b`);
   return table.constraints.some(
     (c) => c.type === 'check' && c.columns.includes(column.name) && folded.test(c.definition),
   );
@@ -126,7 +126,7 @@ export function judgeUniqueKey(ctx: UniqueKeyContext, table: TableInfo, index: I
   const byConstruction = plain.some((c) => generated.has(c) || scoped.has(c));
 
   const tenant = tenancy.column;
-  const hasTenant = index.columns.includes(tenant) || mentionsColumn(index.expressions, tenant, model);
+  const hasTenant = index.columns.includes(tenant) || mentionsColumn(index.expressions, tenant);
   const missingTenant =
     ctx.tenantTables.has(table.qualifiedName) &&
     !hasTenant &&
@@ -140,7 +140,7 @@ export function judgeUniqueKey(ctx: UniqueKeyContext, table: TableInfo, index: I
     : plain.filter((name) => {
         if (!ctx.caseless.has(name)) return false;
         const column = table.columns.find((c) => c.name === name);
-        return column !== undefined && !caselessByType(model, table, column);
+        return column !== undefined && !caselessByType(table, column);
       });
 
   const softDelete = model.conventions.softDeleteColumn;
@@ -149,11 +149,11 @@ export function judgeUniqueKey(ctx: UniqueKeyContext, table: TableInfo, index: I
     !index.primary &&
     !referenced &&
     !(index.expressions === null && plain.length > 0 && plain.every((c) => generated.has(c))) &&
-    !predicateRequiresNull(index.predicate, softDelete, model) &&
+    !predicateRequiresNull(index.predicate, softDelete) &&
     !index.columns.includes(softDelete) &&
     !index.include.includes(softDelete) &&
-    !mentionsColumn(index.expressions, softDelete, model) &&
-    !mentionsColumn(index.predicate, softDelete, model)
+    !mentionsColumn(index.expressions, softDelete) &&
+    !mentionsColumn(index.predicate, softDelete)
       ? softDelete
       : null;
 
@@ -177,10 +177,10 @@ export function replaceUniqueKey(
   const shape = indexShape(index);
   if (!shape) return null;
   if (index.primary && table.kind === 'partitioned table') return null; // no PRIMARY KEY USING INDEX there
-  const caseless = new Set(verdict.caseSensitive.map((c) => identSql(model, c)));
+  const caseless = new Set(verdict.caseSensitive.map((c) => identSql(c)));
   const elements = splitTopLevel(shape.keys).map((k) => (caseless.has(k) ? `lower(${k})` : k));
-  if (verdict.missingTenant) elements.unshift(identSql(model, verdict.missingTenant));
-  const live = verdict.missingLiveOnly ? `${identSql(model, verdict.missingLiveOnly)} IS NULL` : null;
+  if (verdict.missingTenant) elements.unshift(identSql(verdict.missingTenant));
+  const live = verdict.missingLiveOnly ? `${identSql(verdict.missingLiveOnly)} IS NULL` : null;
   const predicate = live ? (index.predicate ? `${index.predicate} AND ${live}` : live) : index.predicate;
 
   const changes = [
@@ -188,21 +188,21 @@ export function replaceUniqueKey(
     ...verdict.caseSensitive.map((c) => `lower(${c})`),
     ...(live ? [`live rows only (${live})`] : []),
   ];
-  const t = tableSql(model, table);
+  const t = tableSql(table);
   const temp = names.free(index.schema, objectName(index.name, suffix));
-  const old = identSql(model, index.constraint ?? index.name);
+  const old = identSql(index.constraint ?? index.name);
   const swap = index.primary
     ? [
         'BEGIN;',
         `ALTER TABLE ${t} DROP CONSTRAINT ${old};`,
-        `ALTER TABLE ${t} ADD CONSTRAINT ${old} PRIMARY KEY USING INDEX ${identSql(model, temp)};`,
+        `ALTER TABLE ${t} ADD CONSTRAINT ${old} PRIMARY KEY USING INDEX ${identSql(temp)};`,
         'COMMIT;',
       ]
     : [
         index.constraint !== null
           ? `ALTER TABLE ${t} DROP CONSTRAINT ${old};`
-          : dropIndexStatement(model, table, index),
-        `ALTER INDEX ${qualifiedIdent(index.schema, temp, model.keywords)} RENAME TO ${identSql(model, index.name)};`,
+          : dropIndexStatement(table, index),
+        `ALTER INDEX ${qualifiedIdent(index.schema, temp)} RENAME TO ${identSql(index.name)};`,
       ];
   return [
     `-- the new key: ${changes.join(', ')}${verdict.caseSensitive.length > 0 ? '; it fails if two rows differ only by case' : ''}`,

@@ -1,7 +1,8 @@
 import { createColors } from 'picocolors';
 import { describe, expect, it } from 'vitest';
+import { formatCompactCount, formatMsPrecise } from '../../src/core/format.js';
 import { describeNode, parsePlan } from '../../src/explain/plan.js';
-import { formatCount, formatMs, renderPlan } from '../../src/explain/render.js';
+import { renderPlan } from '../../src/explain/render.js';
 import { loadPlanFixture, loadPlanFixtures } from './fixtures.js';
 
 const plain = createColors(false);
@@ -41,7 +42,7 @@ describe('renderPlan', () => {
     expect(hotLines.length).toBe(plan.hotPath.length);
     const slowest = plan.nodes[plan.hotPath.at(-1)!]!;
     expect(hotLines.at(-1)).toContain(describeNode(slowest));
-    expect(hotLines.at(-1)).toContain(formatMs(slowest.exclusiveMs!));
+    expect(hotLines.at(-1)).toContain(formatMsPrecise(slowest.exclusiveMs!));
     expect(out).toMatch(/SubPlan 1: Aggregate/);
     expect(out).toMatch(/ 1\.00k +└ SubPlan 1/);
     expect(out).toMatch(/^» hot path, root → slowest node: /m);
@@ -137,7 +138,7 @@ describe('renderPlan', () => {
   });
 
   it('formats counts and times compactly', () => {
-    expect([0, 7, 0.33, 999, 1000, 12_345, 123_456, 1_234_567].map(formatCount)).toEqual([
+    expect([0, 7, 0.33, 999, 1000, 12_345, 123_456, 1_234_567].map(formatCompactCount)).toEqual([
       '0',
       '7',
       '0.33',
@@ -147,13 +148,13 @@ describe('renderPlan', () => {
       '123k',
       '1.23M',
     ]);
-    expect([0.0123, 3.456, 45.67, 1234.5, 123_456].map(formatMs)).toEqual([
+    expect([0.0123, 3.456, 45.67, 1234.5, 123_456].map(formatMsPrecise)).toEqual([
       '0.012 ms',
       '3.46 ms',
       '45.7 ms',
       '1,235 ms',
       '123.5 s',
     ]);
-    expect(formatMs(-3)).toBe('0.000 ms');
+    expect(formatMsPrecise(-3)).toBe('0.000 ms');
   });
 });

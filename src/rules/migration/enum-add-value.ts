@@ -2,6 +2,7 @@ import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
 import { locationOf } from '../../lint/rule-helpers.js';
 import { asNode } from '../../sql/ast.js';
+import { quoteLiteral } from '../../sql/quote.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/enum-add-value',
@@ -31,7 +32,7 @@ export default defineRule<MigrationModel>({
         });
         return;
       }
-      const literal = `'${added.newVal.replace(/'/g, "''")}'`;
+      const literal = quoteLiteral(added.newVal);
       const user = model.statements
         .slice(index + 1)
         .find(

@@ -1,7 +1,9 @@
+import { formatCount, formatMs, formatPercent } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { reportPlanFinding } from '../../explain/findings.js';
-import { count, nodeLabel, type PlanModel, percent, tableOf, tableSql } from '../../explain/model.js';
+import { nodeLabel, type PlanModel, tableOf, tableSql } from '../../explain/model.js';
 import { formatMemoryKb } from '../../explain/settings.js';
+import { quoteLiteral } from '../../sql/quote.js';
 
 /** Report a node that read at least this many blocks from outside shared buffers … */
 export const MIN_READ_BLOCKS = 1000;
@@ -35,16 +37,16 @@ export default defineRule<PlanModel>({
       if (table && cacheKb !== null) {
         fix =
           table.sizeBytes / 1024 <= cacheKb / 2
-            ? `CREATE EXTENSION IF NOT EXISTS pg_prewarm;\nSELECT pg_prewarm('${tableSql(model, node).replace(/'/g, "''")}');`
+            ? `CREATE EXTENSION IF NOT EXISTS pg_prewarm;\nSELECT pg_prewarm(${quoteLiteral(tableSql(model, node))});`
             : `-- ${table.qualifiedName} (${formatMemoryKb(table.sizeBytes / 1024)}) is larger than shared_buffers (${formatMemoryKb(cacheKb)}): read less of it (an index), or raise shared_buffers (about 25% of RAM; restart)`;
       }
       const time =
         readMs !== null
-          ? `, in ${readMs.toFixed(1)} ms of I/O`
+          ? `, in ${formatMs(readMs)} of I/O`
           : ' (track_io_timing is off: the time it took is unknown)';
       reportPlanFinding(context, {
         node,
-        message: `${nodeLabel(node)} read ${count(b.sharedRead)} blocks (${formatMemoryKb((b.sharedRead * model.settings.blockSize) / 1024)}) from outside shared buffers and found ${percent(hitShare)} of its blocks there${time}`,
+        message: `${nodeLabel(node)} read ${formatCount(b.sharedRead)} blocks (${formatMemoryKb((b.sharedRead * model.settings.blockSize) / 1024)}) from outside shared buffers and found ${formatPercent(hitShare)} of its blocks there${time}`,
         fix,
         savedMs: readMs ?? Number.NaN,
         estimate: readMs !== null ? "the node's I/O read time" : 'unknown without track_io_timing',

@@ -1,7 +1,8 @@
+import { formatCount, formatPercent } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { diagnoseFilter, hypotheticalFor } from '../../explain/diagnose.js';
 import { hypopgProof, reportPlanFinding } from '../../explain/findings.js';
-import { count, nodeLabel, ownMs, type PlanModel, percent } from '../../explain/model.js';
+import { nodeLabel, ownMs, type PlanModel } from '../../explain/model.js';
 
 export default defineRule<PlanModel>({
   id: 'plan/filter-not-index-cond',
@@ -32,7 +33,7 @@ export default defineRule<PlanModel>({
       const condition = node.indexCond ?? node.recheckCond;
       reportPlanFinding(context, {
         node,
-        message: `${nodeLabel(node)} finds ${count(diagnosis.examined)} rows${condition ? ` with ${condition}` : ''}, then its Filter ${diagnosis.filter} throws away ${percent(diagnosis.removedShare)} of them; an index on (${elements.join(', ')}) would find only the rows kept${proof.text}`,
+        message: `${nodeLabel(node)} finds ${formatCount(diagnosis.examined)} rows${condition ? ` with ${condition}` : ''}, then its Filter ${diagnosis.filter} throws away ${formatPercent(diagnosis.removedShare)} of them; an index on (${elements.join(', ')}) would find only the rows kept${proof.text}`,
         fix: statement,
         savedMs: ownMs(node) * Math.min(0.9, diagnosis.removedShare),
         estimate: "the node's own time × the share of rows its filter removes, at most 90%",

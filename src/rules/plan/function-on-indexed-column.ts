@@ -1,9 +1,11 @@
+import { formatPercent } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import type { Conjunct } from '../../explain/conditions.js';
 import { diagnoseFilter } from '../../explain/diagnose.js';
-import { quoteIdent, type TableFacts } from '../../explain/facts.js';
+import type { TableFacts } from '../../explain/facts.js';
 import { hypopgProof, reportPlanFinding } from '../../explain/findings.js';
-import { nodeLabel, ownMs, type PlanModel, percent, tableOf } from '../../explain/model.js';
+import { nodeLabel, ownMs, type PlanModel, tableOf } from '../../explain/model.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 /** A rewrite that leaves the column bare, for a cast; null when none is safe to propose. */
 function rewrite(conjunct: Conjunct, table: TableFacts | undefined): string {
@@ -50,7 +52,7 @@ export default defineRule<PlanModel>({
           : `${conjunct.functions[0]}()`;
       reportPlanFinding(context, {
         node,
-        message: `${nodeLabel(node)}: its filter applies ${what} to ${conjunct.column} (${conjunct.text}), so the index ${index} on ${conjunct.column} cannot serve it; the filter removes ${percent(diagnosis.removedShare)} of the rows read${proof?.text ?? ''}`,
+        message: `${nodeLabel(node)}: its filter applies ${what} to ${conjunct.column} (${conjunct.text}), so the index ${index} on ${conjunct.column} cannot serve it; the filter removes ${formatPercent(diagnosis.removedShare)} of the rows read${proof?.text ?? ''}`,
         fix: suggestion?.statement ?? rewrite(conjunct, tableOf(model, node)),
         savedMs: ownMs(node) * Math.min(0.9, diagnosis.removedShare),
         estimate: "the node's own time × the share of rows its filter removes, at most 90%",

@@ -1,6 +1,7 @@
+import { formatCount } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { reportPlanFinding } from '../../explain/findings.js';
-import { count, nodeLabel, ownMs, type PlanModel } from '../../explain/model.js';
+import { nodeLabel, ownMs, type PlanModel } from '../../explain/model.js';
 import type { PlanNode } from '../../explain/plan.js';
 import { formatMemoryKb, raisedMemoryKb } from '../../explain/settings.js';
 
@@ -57,8 +58,8 @@ export default defineRule<PlanModel>({
       const join = node.nodeType === 'Hash' && parent && /Hash/.test(parent.nodeType) ? parent : null;
       const what =
         node.nodeType === 'Hash'
-          ? `built its hash table of ${count(node.actualRows ?? 0)} rows in ${count(spilled.batches)} batches`
-          : `spilled its groups to disk (${count(spilled.batches)} batches, ${count(spilled.diskKb ?? 0)} kB)`;
+          ? `built its hash table of ${formatCount(node.actualRows ?? 0)} rows in ${formatCount(spilled.batches)} batches`
+          : `spilled its groups to disk (${formatCount(spilled.batches)} batches, ${formatCount(spilled.diskKb ?? 0)} kB)`;
       reportPlanFinding(context, {
         node,
         message: `${nodeLabel(node)} ${what}: hash memory is work_mem (${formatMemoryKb(workMemKb)}) × hash_mem_multiplier (${hashMemMultiplier}); work_mem = ${formatMemoryKb(needed)} keeps it in memory`,

@@ -1,6 +1,7 @@
+import { formatCount, formatPercent } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { reportPlanFinding } from '../../explain/findings.js';
-import { count, nodeLabel, ownMs, type PlanModel, percent, tableOf, tableSql } from '../../explain/model.js';
+import { nodeLabel, ownMs, type PlanModel, tableOf, tableSql } from '../../explain/model.js';
 
 /** Report from this share of fetched rows on (pev2 colours from 0%, 40%, 90%). */
 export const HEAP_FETCH_SHARE = 0.1;
@@ -33,11 +34,11 @@ export default defineRule<PlanModel>({
       const table = tableOf(model, node);
       const visibility =
         table && table.pages > 0
-          ? ` (${percent(table.allVisiblePages / table.pages)} of its pages are all-visible${table.lastVacuum ? `; last vacuum ${table.lastVacuum.slice(0, 16)}` : '; never vacuumed'})`
+          ? ` (${formatPercent(table.allVisiblePages / table.pages)} of its pages are all-visible${table.lastVacuum ? `; last vacuum ${table.lastVacuum.slice(0, 16)}` : '; never vacuumed'})`
           : '';
       reportPlanFinding(context, {
         node,
-        message: `${nodeLabel(node)} fetched ${count(fetches)} rows from the table (${percent(share)} of the rows it read): the visibility map does not mark their pages all-visible${visibility}, so the index-only scan still reads the table`,
+        message: `${nodeLabel(node)} fetched ${formatCount(fetches)} rows from the table (${formatPercent(share)} of the rows it read): the visibility map does not mark their pages all-visible${visibility}, so the index-only scan still reads the table`,
         fix: `VACUUM (ANALYZE) ${tableSql(model, node)};`,
         savedMs: ownMs(node) * share * 0.5,
         estimate: "half the node's own time × the share of rows fetched from the table",

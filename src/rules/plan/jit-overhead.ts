@@ -1,15 +1,12 @@
 import { z } from 'zod';
+import { formatCount, formatMs, formatPercent } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { reportPlanFinding } from '../../explain/findings.js';
-import { type PlanModel, percent } from '../../explain/model.js';
+import type { PlanModel } from '../../explain/model.js';
 
 interface Options {
   minShare: number;
   minMs: number;
-}
-
-function ms(value: number): string {
-  return `${value >= 10 ? Math.round(value) : value.toFixed(1)} ms`;
 }
 
 export default defineRule<PlanModel, Options>({
@@ -41,7 +38,7 @@ export default defineRule<PlanModel, Options>({
     const threshold = model.settings.jitAboveCost;
     reportPlanFinding(context, {
       node: null,
-      message: `JIT compiled ${jit.functions} functions in ${ms(jit.timing.totalMs)}${processes > 1 ? ` over ${processes} processes` : ''} (inlining ${ms(jit.timing.inliningMs)}, optimization ${ms(jit.timing.optimizationMs)}, emission ${ms(jit.timing.emissionMs)}): ${percent(share)} of the ${ms(executionMs)} execution${cost !== undefined ? `; it ran because the plan's cost (${Math.round(cost).toLocaleString('en-US')}) is above jit_above_cost (${threshold.toLocaleString('en-US')})` : ''}`,
+      message: `JIT compiled ${formatCount(jit.functions)} functions in ${formatMs(jit.timing.totalMs)}${processes > 1 ? ` over ${processes} processes` : ''} (inlining ${formatMs(jit.timing.inliningMs)}, optimization ${formatMs(jit.timing.optimizationMs)}, emission ${formatMs(jit.timing.emissionMs)}): ${formatPercent(share)} of the ${formatMs(executionMs)} execution${cost !== undefined ? `; it ran because the plan's cost (${formatCount(cost)}) is above jit_above_cost (${formatCount(threshold)})` : ''}`,
       fix: 'SET jit = off;',
       savedMs: perProcess * 0.5,
       estimate: 'half the JIT time per process',

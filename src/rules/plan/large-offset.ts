@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { formatCount, formatPercent } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { limitSort, plainSortKey, scanBelow } from '../../explain/diagnose.js';
 import { reportPlanFinding } from '../../explain/findings.js';
-import { count, nodeLabel, type PlanModel, percent } from '../../explain/model.js';
+import { nodeLabel, type PlanModel } from '../../explain/model.js';
 
 interface Options {
   minOffset: number;
@@ -56,7 +57,7 @@ export default defineRule<PlanModel, Options>({
       const share = discarded / input.actualRows;
       reportPlanFinding(context, {
         node,
-        message: `${nodeLabel(node)} read ${count(input.actualRows)} rows to return ${count(node.actualRows)}: an OFFSET of about ${count(discarded)} rows (${percent(share)} of what it read) produced only to be thrown away`,
+        message: `${nodeLabel(node)} read ${formatCount(input.actualRows)} rows to return ${formatCount(node.actualRows)}: an OFFSET of about ${formatCount(discarded)} rows (${formatPercent(share)} of what it read) produced only to be thrown away`,
         fix:
           keyset(model, node.id, Math.max(1, node.actualRows)) ??
           "-- keyset pagination: pass the last row's sort key of the previous page (WHERE key > $1 ORDER BY key LIMIT n) instead of an OFFSET",

@@ -1,6 +1,7 @@
+import { formatCount, formatPercent } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { reportPlanFinding } from '../../explain/findings.js';
-import { count, nodeLabel, ownMs, type PlanModel, percent } from '../../explain/model.js';
+import { nodeLabel, ownMs, type PlanModel } from '../../explain/model.js';
 import { formatMemoryKb, raisedMemoryKb } from '../../explain/settings.js';
 
 /**
@@ -39,7 +40,7 @@ export default defineRule<PlanModel>({
       const wasted = rechecked > 0 ? rechecked / (rechecked + rows) : (lossy / pages) * 0.5;
       reportPlanFinding(context, {
         node,
-        message: `${nodeLabel(node)} scanned ${count(lossy)} of its ${count(pages)} pages lossily (the bitmap outgrew work_mem, ${formatMemoryKb(current)})${rechecked > 0 ? `, and the recheck removed ${count(rechecked)} rows (${percent(wasted)} of those read)` : ''}; work_mem = ${formatMemoryKb(needed)} keeps the bitmap exact`,
+        message: `${nodeLabel(node)} scanned ${formatCount(lossy)} of its ${formatCount(pages)} pages lossily (the bitmap outgrew work_mem, ${formatMemoryKb(current)})${rechecked > 0 ? `, and the recheck removed ${formatCount(rechecked)} rows (${formatPercent(wasted)} of those read)` : ''}; work_mem = ${formatMemoryKb(needed)} keeps the bitmap exact`,
         fix: `SET work_mem = '${formatMemoryKb(needed)}';`,
         savedMs: ownMs(node) * wasted,
         estimate:

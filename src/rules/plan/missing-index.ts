@@ -1,7 +1,8 @@
+import { formatCount, formatPercent } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { diagnoseFilter, hypotheticalFor } from '../../explain/diagnose.js';
 import { hypopgProof, reportPlanFinding } from '../../explain/findings.js';
-import { count, nodeLabel, ownMs, type PlanModel, percent } from '../../explain/model.js';
+import { nodeLabel, ownMs, type PlanModel } from '../../explain/model.js';
 
 export default defineRule<PlanModel>({
   id: 'plan/missing-index',
@@ -31,7 +32,7 @@ export default defineRule<PlanModel>({
       const kept = diagnosis.examined - diagnosis.removed;
       reportPlanFinding(context, {
         node,
-        message: `${nodeLabel(node)} reads ${count(diagnosis.examined)} rows to keep ${count(kept)}: its Filter ${diagnosis.filter} removes ${percent(diagnosis.removedShare)}; an index on (${elements.join(', ')}) would read only the rows kept${proof.text}`,
+        message: `${nodeLabel(node)} reads ${formatCount(diagnosis.examined)} rows to keep ${formatCount(kept)}: its Filter ${diagnosis.filter} removes ${formatPercent(diagnosis.removedShare)}; an index on (${elements.join(', ')}) would read only the rows kept${proof.text}`,
         fix: statement,
         savedMs: ownMs(node) * Math.min(0.9, diagnosis.removedShare),
         estimate: "the scan's own time × the share of rows its filter removes, at most 90%",

@@ -1,6 +1,7 @@
+import { formatMs, formatPercent } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { reportPlanFinding } from '../../explain/findings.js';
-import { type PlanModel, percent } from '../../explain/model.js';
+import type { PlanModel } from '../../explain/model.js';
 
 export const MIN_PLANNING_MS = 10;
 export const MIN_PLANNING_SHARE = 0.3;
@@ -25,7 +26,7 @@ export default defineRule<PlanModel>({
     if (planningMs < MIN_PLANNING_MS || share < MIN_PLANNING_SHARE) return;
     reportPlanFinding(context, {
       node: null,
-      message: `planning took ${planningMs.toFixed(1)} ms, ${percent(share)} of the statement's ${totalMs.toFixed(1)} ms`,
+      message: `planning took ${formatMs(planningMs)}, ${formatPercent(share)} of the statement's ${formatMs(totalMs)}`,
       fix: "-- prepare the statement (PREPARE / EXECUTE, or your driver's prepared statements) so its plan is reused",
       savedMs: planningMs * 0.5,
       estimate: 'half the planning time',

@@ -1,6 +1,7 @@
+import { formatCount } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { reportPlanFinding } from '../../explain/findings.js';
-import { count, nodeLabel, ownMs, type PlanModel, tableOf, tableSql } from '../../explain/model.js';
+import { nodeLabel, ownMs, type PlanModel, tableOf, tableSql } from '../../explain/model.js';
 
 /** Report from this many times the blocks the rows need, and this many blocks read. */
 export const BLOAT_FACTOR = 2;
@@ -43,7 +44,7 @@ export default defineRule<PlanModel>({
       const dead = table.deadRows ?? 0;
       reportPlanFinding(context, {
         node,
-        message: `${nodeLabel(node)} read ${count(blocks)} blocks for ${count(rows)} rows, which need about ${count(needed)} at their average width (${rowBytes} bytes): ${(blocks / needed).toFixed(1)}× too many${dead > 0 ? `; the table holds ${count(dead)} dead row versions` : ''}`,
+        message: `${nodeLabel(node)} read ${formatCount(blocks)} blocks for ${formatCount(rows)} rows, which need about ${formatCount(needed)} at their average width (${rowBytes} bytes): ${(blocks / needed).toFixed(1)}× too many${dead > 0 ? `; the table holds ${formatCount(dead)} dead row versions` : ''}`,
         fix: `VACUUM (FULL, ANALYZE) ${tableSql(model, node)};`,
         savedMs: ownMs(node) * wasted * 0.5,
         estimate: "half the scan's own time × the share of blocks without live rows",

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { formatCount, formatMs, formatPercent } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { reportPlanFinding } from '../../explain/findings.js';
-import { count, nodeLabel, type PlanModel, percent } from '../../explain/model.js';
+import { nodeLabel, type PlanModel } from '../../explain/model.js';
 
 interface Options {
   minLoops: number;
@@ -41,7 +42,7 @@ export default defineRule<PlanModel, Options>({
       const name = subplan ? (node.subplanName ?? 'SubPlan') : `CTE ${node.cteName ?? ''}`.trim();
       reportPlanFinding(context, {
         node,
-        message: `${name} (${nodeLabel(node)}) ran ${count(loops)} times, once per outer row, for ${Math.round(ms).toLocaleString('en-US')} ms${base ? ` (${percent(ms / base)} of the query)` : ''}`,
+        message: `${name} (${nodeLabel(node)}) ran ${formatCount(loops)} times, once per outer row, for ${formatMs(ms)}${base ? ` (${formatPercent(ms / base)} of the query)` : ''}`,
         fix: subplan
           ? `-- rewrite the correlated subquery of ${name} as a join (JOIN … GROUP BY, LEFT JOIN LATERAL, or EXISTS) so that it runs once for all rows`
           : `-- join ${name} with a hash or merge join instead of rescanning it per row, or let the planner inline it (AS NOT MATERIALIZED)`,

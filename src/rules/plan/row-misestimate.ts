@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { formatCount } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { reportPlanFinding } from '../../explain/findings.js';
-import { count, nodeLabel, ownMs, type PlanModel, underLimit } from '../../explain/model.js';
+import { nodeLabel, ownMs, type PlanModel, underLimit } from '../../explain/model.js';
 import type { PlanNode } from '../../explain/plan.js';
 import { statisticsFix } from '../../explain/statistics.js';
 
@@ -76,7 +77,7 @@ export default defineRule<PlanModel, Options>({
       const direction = e.direction === 'under' ? 'more' : 'fewer';
       reportPlanFinding(context, {
         node,
-        message: `${nodeLabel(node)}: estimated ${count(e.estimatedRows)} rows, got ${count(e.actualRows)} (${count(e.factor)}× ${direction}); ${action.why}${decision ? `, and ${nodeLabel(decision)} was chosen from that estimate` : ''}`,
+        message: `${nodeLabel(node)}: estimated ${formatCount(e.estimatedRows)} rows, got ${formatCount(e.actualRows)} (${formatCount(e.factor)}× ${direction}); ${action.why}${decision ? `, and ${nodeLabel(decision)} was chosen from that estimate` : ''}`,
         fix: action.fix,
         savedMs: decision ? ownMs(decision) * 0.5 : 0,
         estimate: decision

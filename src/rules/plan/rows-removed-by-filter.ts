@@ -1,3 +1,4 @@
+import { formatCount, formatPercent } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import {
   diagnoseFilter,
@@ -5,10 +6,10 @@ import {
   MIN_TIME_SHARE,
   SELECTIVE_REMOVED_SHARE,
 } from '../../explain/diagnose.js';
-import { quoteIdent } from '../../explain/facts.js';
 import { reportPlanFinding } from '../../explain/findings.js';
-import { count, nodeLabel, ownMs, type PlanModel, percent, tableSql } from '../../explain/model.js';
+import { nodeLabel, ownMs, type PlanModel, tableSql } from '../../explain/model.js';
 import type { PlanNode } from '../../explain/plan.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 function filterFix(model: PlanModel, node: PlanNode): string {
   if (node.nodeType === 'CTE Scan') {
@@ -37,7 +38,7 @@ export default defineRule<PlanModel>({
   summary: 'Node whose filter removes more than 90% of the rows it reads',
   reportsOn: ['plan-node'],
   docs: {
-    why: `A Filter (or a join's Join Filter) that removes more than 90% of the rows a node produced means the work to produce them was mostly wasted. pgwarden reports it when at least ${MIN_ROWS_REMOVED.toLocaleString('en-US')} rows were removed and the node takes at least ${MIN_TIME_SHARE * 100}% of the query's time, and only where a more precise rule does not already cover the node: a Seq Scan that an index would serve (plan/missing-index), an index scan whose filter the index could take (plan/filter-not-index-cond), a function or cast on an indexed column (plan/function-on-indexed-column). What remains are filters no plain index serves: an OR across columns, an expression over several columns, a leading-wildcard LIKE, a condition on a CTE's rows, a join condition that is not an equality.`,
+    why: `A Filter (or a join's Join Filter) that removes more than 90% of the rows a node produced means the work to produce them was mostly wasted. pgwarden reports it when at least ${formatCount(MIN_ROWS_REMOVED)} rows were removed and the node takes at least ${MIN_TIME_SHARE * 100}% of the query's time, and only where a more precise rule does not already cover the node: a Seq Scan that an index would serve (plan/missing-index), an index scan whose filter the index could take (plan/filter-not-index-cond), a function or cast on an indexed column (plan/function-on-indexed-column). What remains are filters no plain index serves: an OR across columns, an expression over several columns, a leading-wildcard LIKE, a condition on a CTE's rows, a join condition that is not an equality.`,
     howToFix:
       "Depends on the filter: a leading-wildcard LIKE needs a trigram index (pg_trgm, GIN); an OR across columns, an index per column (PostgreSQL combines them with BitmapOr) or a UNION ALL; a CTE, the condition moved inside it or NOT MATERIALIZED; a Join Filter, an equality join condition a hash or merge join can use. Estimated saving: half the node's own time × the share of rows removed (the fix's gain depends on the rewrite).",
   },
@@ -49,7 +50,7 @@ export default defineRule<PlanModel>({
       if (diagnosis?.problem === 'rows-removed') {
         reportPlanFinding(context, {
           node,
-          message: `${nodeLabel(node)}: its Filter ${diagnosis.filter} removes ${percent(diagnosis.removedShare)} of the rows it reads (${count(diagnosis.removed)} of ${count(diagnosis.examined)})`,
+          message: `${nodeLabel(node)}: its Filter ${diagnosis.filter} removes ${formatPercent(diagnosis.removedShare)} of the rows it reads (${formatCount(diagnosis.removed)} of ${formatCount(diagnosis.examined)})`,
           fix: filterFix(model, node),
           savedMs: ownMs(node) * diagnosis.removedShare * 0.5,
           estimate: "half the node's own time × the share of rows removed",
@@ -69,7 +70,7 @@ export default defineRule<PlanModel>({
         continue;
       reportPlanFinding(context, {
         node,
-        message: `${nodeLabel(node)}: its Join Filter ${node.joinFilter} rejects ${percent(share)} of the row pairs the join builds (${count(removed)} of ${count(removed + node.actualRows)})`,
+        message: `${nodeLabel(node)}: its Join Filter ${node.joinFilter} rejects ${formatPercent(share)} of the row pairs the join builds (${formatCount(removed)} of ${formatCount(removed + node.actualRows)})`,
         fix: "-- write the join condition as an equality of the two sides' columns (a hash or merge join, or an index on the inner side, can use it) and keep only the rest as a filter",
         savedMs: ownMs(node) * share * 0.5,
         estimate: "half the join's own time × the share of pairs rejected",

@@ -1,3 +1,4 @@
+import { formatCount } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import {
   hypotheticalFor,
@@ -7,7 +8,7 @@ import {
   sortIndexSuggestion,
 } from '../../explain/diagnose.js';
 import { hypopgProof, reportPlanFinding } from '../../explain/findings.js';
-import { count, nodeLabel, ownMs, type PlanModel } from '../../explain/model.js';
+import { nodeLabel, ownMs, type PlanModel } from '../../explain/model.js';
 
 export default defineRule<PlanModel>({
   id: 'plan/sort-for-limit',
@@ -18,7 +19,7 @@ export default defineRule<PlanModel>({
     'Limit that sorts many rows to return a few: an index in the sort order returns them without sorting',
   reportsOn: ['plan-node'],
   docs: {
-    why: `ORDER BY … LIMIT n over a Sort reads and sorts every matching row to return the first n (a top-N heapsort still reads them all). With an index in the ORDER BY order — after the columns the query tests for equality — PostgreSQL reads the first n entries of the index and stops. pgwarden reports a Limit whose Sort read at least ${LIMIT_SORTED_ROWS.toLocaleString('en-US')} rows and ${LIMIT_SORTED_RATIO}× what the Limit returned, and suggests the index when the sort key is plain columns of one scanned table (with hypopg's cost when available).`,
+    why: `ORDER BY … LIMIT n over a Sort reads and sorts every matching row to return the first n (a top-N heapsort still reads them all). With an index in the ORDER BY order — after the columns the query tests for equality — PostgreSQL reads the first n entries of the index and stops. pgwarden reports a Limit whose Sort read at least ${formatCount(LIMIT_SORTED_ROWS)} rows and ${LIMIT_SORTED_RATIO}× what the Limit returned, and suggests the index when the sort key is plain columns of one scanned table (with hypopg's cost when available).`,
     howToFix:
       "Create the index the finding gives (CONCURRENTLY): equality-filtered columns first, then the ORDER BY columns in the same directions. Estimated saving: 90% of the sort's own time (the scan below may shrink too; not counted).",
     examples: {
@@ -37,7 +38,7 @@ export default defineRule<PlanModel>({
       const proof = suggestion ? hypopgProof(model, suggestion.statement) : null;
       reportPlanFinding(context, {
         node: found.sort,
-        message: `${nodeLabel(node)} returns ${count(found.returned)} rows, but first ${nodeLabel(found.sort)} sorts all ${count(found.sorted)} rows (${found.sort.sort?.method ?? 'sort'}, key ${(found.sort.sortKey ?? []).join(', ')})${suggestion ? `; an index on (${suggestion.elements.join(', ')}) returns them in order without sorting` : ''}${proof?.text ?? ''}`,
+        message: `${nodeLabel(node)} returns ${formatCount(found.returned)} rows, but first ${nodeLabel(found.sort)} sorts all ${formatCount(found.sorted)} rows (${found.sort.sort?.method ?? 'sort'}, key ${(found.sort.sortKey ?? []).join(', ')})${suggestion ? `; an index on (${suggestion.elements.join(', ')}) returns them in order without sorting` : ''}${proof?.text ?? ''}`,
         fix:
           suggestion?.statement ??
           '-- index the ORDER BY columns (after the columns tested for equality) of the table the rows come from, so the Limit can stop early',

@@ -1,6 +1,7 @@
+import { formatCount } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { reportPlanFinding } from '../../explain/findings.js';
-import { count, nodeLabel, ownMs, type PlanModel } from '../../explain/model.js';
+import { nodeLabel, ownMs, type PlanModel } from '../../explain/model.js';
 import type { PlanNode } from '../../explain/plan.js';
 import { formatMemoryKb, raisedMemoryKb } from '../../explain/settings.js';
 
@@ -49,7 +50,7 @@ export default defineRule<PlanModel>({
       const needed = raisedMemoryKb(disk * SORT_MEMORY_PER_DISK_KB, current);
       reportPlanFinding(context, {
         node,
-        message: `${nodeLabel(node)} sorted ${count(node.actualRows ?? 0)} rows on disk (${node.sort?.method ?? 'external'}, ${count(disk)} kB written) because they did not fit in work_mem (${formatMemoryKb(current)}); about ${formatMemoryKb(needed)} lets it sort in memory`,
+        message: `${nodeLabel(node)} sorted ${formatCount(node.actualRows ?? 0)} rows on disk (${node.sort?.method ?? 'external'}, ${formatCount(disk)} kB written) because they did not fit in work_mem (${formatMemoryKb(current)}); about ${formatMemoryKb(needed)} lets it sort in memory`,
         fix: `SET work_mem = '${formatMemoryKb(needed)}';`,
         savedMs: ownMs(node) * 0.5,
         estimate: "half the sort's own time",

@@ -13,12 +13,13 @@ import {
   type SubLinkNode,
   walkExpression,
 } from '../../query/expressions.js';
-import { identifier, indexesLeadingWith } from '../../query/indexes.js';
+import { indexesLeadingWith } from '../../query/indexes.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
 import { ownColumns, relationLabel, within } from '../../query/rule-helpers.js';
 import type { ColumnBinding, Scope } from '../../query/scope.js';
 import type { Edit } from '../../query/text.js';
 import { asNode, findAll, type Node } from '../../sql/ast.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 const PER_ROW = new Set(['EXPR_SUBLINK', 'ARRAY_SUBLINK', 'EXISTS_SUBLINK']);
 
@@ -76,7 +77,7 @@ export default defineRule<QueryModel, { smallLimit: number }>({
               )}${key && model.schema ? (indexed ? ` (an index lookup on ${key.inner.column} each time)` : ` (and nothing indexes ${relationLabel(key.inner.relation)}.${key.inner.column})`) : ''}: join the values instead`,
             location: statement.locate(sublink.location),
             severity: indexed || small ? 'info' : undefined,
-            fix: key ? joinRewrite(model, statement, scope, sublink, key) : null,
+            fix: key ? joinRewrite(statement, scope, sublink, key) : null,
           });
           return false;
         });
@@ -136,13 +137,7 @@ function correlationKey(statement: QueryStatement, inner: Scope, outer: Scope): 
  * `(SELECT count(*) FROM o WHERE o.k = u.c AND …)` → `LEFT JOIN (SELECT o.k, count(*) AS name FROM o WHERE … GROUP
  * BY o.k) AS name ON name.k = u.c`; `(SELECT o.x FROM o WHERE o.k = u.c AND …)` → `LEFT JOIN o ON o.k = u.c AND …`.
  */
-function joinRewrite(
-  model: QueryModel,
-  statement: QueryStatement,
-  scope: Scope,
-  sublink: SubLinkNode,
-  key: Key,
-): string | null {
+function joinRewrite(statement: QueryStatement, scope: Scope, sublink: SubLinkNode, key: Key): string | null {
   const sql = statement.sql;
   const select = asNode<SelectNode>(sublink.subselect, 'SelectStmt')!;
   const outerSelect = scope.node as SelectNode;
@@ -176,12 +171,12 @@ function joinRewrite(
   let name = aggregate ? base : table.name;
   if (aggregate) for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
   else if (taken.has(name)) return null;
-  const alias = identifier(name, model.schema);
+  const alias = quoteIdent(name);
   const where = rest.length > 0 ? ` WHERE ${rest.join(' AND ')}` : '';
   let join: string;
   let value: string;
   if (aggregate) {
-    const column = identifier(key.inner.column, model.schema);
+    const column = quoteIdent(key.inner.column);
     join = `LEFT JOIN (SELECT ${innerKey}, ${target} AS ${alias} FROM ${tableText}${where} GROUP BY ${innerKey}) AS ${alias} ON ${alias}.${column} = ${outerKey}`;
     const isCount = functionNameOf(asNode<FuncCallNode>(targetNode, 'FuncCall') ?? {}) === 'count';
     value = isCount ? `coalesce(${alias}.${alias}, 0)` : `${alias}.${alias}`;

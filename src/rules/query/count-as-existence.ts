@@ -9,11 +9,11 @@ import {
   type SubLinkNode,
   walkExpression,
 } from '../../query/expressions.js';
-import { identifier } from '../../query/indexes.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
 import { startOf } from '../../query/rule-helpers.js';
 import type { Scope } from '../../query/scope.js';
 import { asNode, type Node } from '../../sql/ast.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 /** From the count's side: which comparisons with which constant ask "is there a row" (true) or "is there none" (false). */
 const TESTS: Record<string, Record<number, boolean>> = {
@@ -60,7 +60,7 @@ export default defineRule<QueryModel>({
                 fix: existsSubquery(statement, comparison, sublink, exists),
               });
             } else if (isCount(side.node)) {
-              const fix = existsStatement(model, statement, scope, payload, exists);
+              const fix = existsStatement(statement, scope, payload, exists);
               if (fix === undefined) continue;
               report({
                 message: `${statement.sql.textOf({ A_Expr: payload }) ?? 'count(*) compared with 0'} counts every row to learn whether there is one: use SELECT ${exists ? '' : 'NOT '}EXISTS (…)`,
@@ -121,7 +121,6 @@ function existsSubquery(
  * statement's only column, ungrouped; undefined when the comparison is not that.
  */
 function existsStatement(
-  model: QueryModel,
   statement: QueryStatement,
   scope: Scope,
   comparison: Record<string, unknown>,
@@ -139,5 +138,5 @@ function existsStatement(
   const from = value && sql.keywordAfter(value.end, ['FROM']);
   if (!value || !from) return null;
   const inner = sql.apply([{ span: { start: value.start, end: from.start }, text: '1 ' }]);
-  return `SELECT ${exists ? '' : 'NOT '}EXISTS (${inner})${target!.name ? ` AS ${identifier(target!.name, model.schema)}` : ''};`;
+  return `SELECT ${exists ? '' : 'NOT '}EXISTS (${inner})${target!.name ? ` AS ${quoteIdent(target!.name)}` : ''};`;
 }

@@ -7,11 +7,12 @@ import {
   operatorOf,
   type SelectNode,
 } from '../../query/expressions.js';
-import { identifier, relationSql } from '../../query/indexes.js';
+import { relationSql } from '../../query/indexes.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
 import { ownColumns, relationLabel } from '../../query/rule-helpers.js';
 import type { RelationRef, Scope } from '../../query/scope.js';
 import { asNode, type Node, stringValues } from '../../sql/ast.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 export default defineRule<QueryModel>({
   id: 'query/distinct-join-fanout',
@@ -46,7 +47,7 @@ export default defineRule<QueryModel>({
         report({
           message: `DISTINCT removes the duplicates the join to ${filtering.map(relationLabel).join(', ')} creates (one row per matching row there), though no column of it is selected: filter with EXISTS instead`,
           location: at && scope.role === 'statement' ? statement.locateOffset(at.start) : statement.location,
-          fix: semiJoin(model, statement, scope, select, filtering),
+          fix: semiJoin(statement, scope, select, filtering),
         });
       }
     }
@@ -107,7 +108,6 @@ function fansOut(model: QueryModel, statement: QueryStatement, scope: Scope, rel
  * FROM c WHERE q AND w_c)`, the terms on c moved into EXISTS; DISTINCT kept unless the select list holds p's key.
  */
 function semiJoin(
-  model: QueryModel,
   statement: QueryStatement,
   scope: Scope,
   select: SelectNode,
@@ -151,14 +151,14 @@ function semiJoin(
     (parent.table?.indexes.find((i) => i.primary)?.columns ?? [null]).every(
       (c) => c !== null && new RegExp(`(^|[\\s,.])${c}(\\s|,|$)`).test(list),
     );
-  const exists = `EXISTS (SELECT 1 FROM ${relationText(child, model)}${inner.length > 0 ? ` WHERE ${inner.join(' AND ')}` : ''})`;
+  const exists = `EXISTS (SELECT 1 FROM ${relationText(child)}${inner.length > 0 ? ` WHERE ${inner.join(' AND ')}` : ''})`;
   const head = sql.text.slice(0, distinctAt.start);
-  return `${head}${keyed ? '' : 'DISTINCT '}${list} FROM ${relationText(parent, model)} WHERE ${[...outer, exists].join(' AND ')}${tail ? ` ${sql.text.slice(tail.start)}` : ''};`;
+  return `${head}${keyed ? '' : 'DISTINCT '}${list} FROM ${relationText(parent)} WHERE ${[...outer, exists].join(' AND ')}${tail ? ` ${sql.text.slice(tail.start)}` : ''};`;
 }
 
 /** A FROM item as SQL: the name as written, with its alias. */
-function relationText(relation: RelationRef, model: QueryModel): string {
+function relationText(relation: RelationRef): string {
   const written = relation.written!;
-  const name = relationSql({ ...relation, table: undefined }, model.schema);
-  return relation.name !== written.name ? `${name} ${identifier(relation.name, model.schema)}` : name;
+  const name = relationSql({ ...relation, table: undefined });
+  return relation.name !== written.name ? `${name} ${quoteIdent(relation.name)}` : name;
 }

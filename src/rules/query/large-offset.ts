@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { defineRule } from '../../core/rule.js';
 import { constantOf, type SelectNode } from '../../query/expressions.js';
-import { identifier } from '../../query/indexes.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
 import { andOperand, rewrittenStatement } from '../../query/rule-helpers.js';
 import type { Scope } from '../../query/scope.js';
 import type { Edit } from '../../query/text.js';
 import { asNode, type Node, walk } from '../../sql/ast.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 export default defineRule<QueryModel, { minOffset: number }>({
   id: 'query/large-offset',
@@ -151,7 +151,5 @@ function uniqueKeyToAdd(
   const qualify = (select.fromClause?.length ?? 0) > 0 && relation.name !== table.name;
   return primary.columns
     .filter((c) => !sorted.has(c!))
-    .map(
-      (c) => `${qualify ? `${identifier(relation.name, model.schema)}.` : ''}${identifier(c!, model.schema)}`,
-    );
+    .map((c) => `${qualify ? `${quoteIdent(relation.name)}.` : ''}${quoteIdent(c!)}`);
 }

@@ -92,6 +92,6 @@ function trigramFix(
   const index =
     model.schema && column.relation.table
       ? createIndexFix(model.schema, column.relation.table, keys, parts, 'gin')
-      : createIndexSql(relationSql(column.relation, null), keys, parts, 'gin');
+      : createIndexSql(relationSql(column.relation), keys, parts, 'gin');
   return `CREATE EXTENSION IF NOT EXISTS pg_trgm;\n${index}`;
 }

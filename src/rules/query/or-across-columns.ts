@@ -1,10 +1,11 @@
 import { defineRule } from '../../core/rule.js';
 import { conjuncts, hasAggregate, type SelectNode, walkExpression } from '../../query/expressions.js';
-import { createIndexFix, identifier, indexesLeadingWith } from '../../query/indexes.js';
+import { createIndexFix, indexesLeadingWith } from '../../query/indexes.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
 import { ownColumns, relationLabel, sameColumn, startOf } from '../../query/rule-helpers.js';
 import type { ColumnBinding, Scope } from '../../query/scope.js';
 import { asNode, type Node } from '../../sql/ast.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 export default defineRule<QueryModel>({
   id: 'query/or-across-columns',
@@ -51,7 +52,7 @@ export default defineRule<QueryModel>({
                 message: `OR across ${names.join(', ')} of ${table.qualifiedName}: ${missing.map((c) => c.column).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no index, so no index can serve the OR and every row is read`,
                 location,
                 fix: missing
-                  .map((c) => createIndexFix(schema, table, identifier(c.column, schema), [c.column]))
+                  .map((c) => createIndexFix(schema, table, quoteIdent(c.column), [c.column]))
                   .join('\n'),
               });
               return false;

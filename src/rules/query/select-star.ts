@@ -1,10 +1,10 @@
 import { defineRule } from '../../core/rule.js';
 import { columnRef, type SelectNode } from '../../query/expressions.js';
-import { identifier } from '../../query/indexes.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
 import { relationLabel } from '../../query/rule-helpers.js';
 import type { RelationRef, Scope } from '../../query/scope.js';
 import { asNode, type Node, stringValues } from '../../sql/ast.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 export default defineRule<QueryModel>({
   id: 'query/select-star',
@@ -41,7 +41,7 @@ export default defineRule<QueryModel>({
           report({
             message: `${written} reads every column of ${tables.map(relationLabel).join(', ')}${known.length === tables.length && known.length > 0 ? ` (${columns} columns today)` : ''}: name the columns the code reads`,
             location: statement.locate(ref.location),
-            fix: explicitColumns(model, statement, scope, ref.location, expanded, qualifier !== undefined),
+            fix: explicitColumns(statement, scope, ref.location, expanded, qualifier !== undefined),
           });
         }
       }
@@ -51,7 +51,6 @@ export default defineRule<QueryModel>({
 
 /** The statement with the star replaced by the column list, when every expanded relation's columns are known. */
 function explicitColumns(
-  model: QueryModel,
   statement: QueryStatement,
   scope: Scope,
   location: number | undefined,
@@ -68,10 +67,7 @@ function explicitColumns(
   const qualify = qualified || scope.relations.length > 1;
   const list = expanded.flatMap((relation) => {
     const names = relation.table ? relation.table.columns.map((c) => c.name) : (relation.columns ?? []);
-    return names.map(
-      (name) =>
-        `${qualify ? `${identifier(relation.name, model.schema)}.` : ''}${identifier(name, model.schema)}`,
-    );
+    return names.map((name) => `${qualify ? `${quoteIdent(relation.name)}.` : ''}${quoteIdent(name)}`);
   });
   return `${statement.sql.apply([{ span: { start, end: star.end }, text: list.join(', ') }])};`;
 }

@@ -1,10 +1,10 @@
 import { defineRule } from '../../core/rule.js';
 import { type A_ExprNode, constantOf, operatorOf } from '../../query/expressions.js';
-import { identifier } from '../../query/indexes.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
 import { relationLabel, rowsNote } from '../../query/rule-helpers.js';
 import type { RelationRef, Scope } from '../../query/scope.js';
 import { asNode, type Node } from '../../sql/ast.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 export default defineRule<QueryModel>({
   id: 'query/write-without-where',
@@ -37,7 +37,7 @@ export default defineRule<QueryModel>({
         report({
           message: `${verb} ${where ? 'with a WHERE that is always true' : 'without WHERE'} changes every row of ${relationLabel(target)}${rowsNote(model.schema, target.table)}`,
           location: keyword ? statement.locateOffset(keyword.start) : statement.locate(location),
-          fix: byPrimaryKey(model, statement, scope, target, where),
+          fix: byPrimaryKey(statement, scope, target, where),
         });
       }
     }
@@ -65,7 +65,6 @@ function alwaysTrue(node: Node): boolean {
 
 /** The statement restricted to one row by its table's primary key; null without a schema or a key. */
 function byPrimaryKey(
-  model: QueryModel,
   statement: QueryStatement,
   scope: Scope,
   target: RelationRef,
@@ -77,10 +76,7 @@ function byPrimaryKey(
   let next = sql.maxParameter + 1;
   const qualify = scope.relations.length > 1;
   const condition = primary.columns
-    .map(
-      (c) =>
-        `${qualify ? `${identifier(target.name, model.schema)}.` : ''}${identifier(c!, model.schema)} = $${next++}`,
-    )
+    .map((c) => `${qualify ? `${quoteIdent(target.name)}.` : ''}${quoteIdent(c!)} = $${next++}`)
     .join(' AND ');
   if (where) {
     const span = sql.span(where);

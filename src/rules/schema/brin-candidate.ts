@@ -104,14 +104,14 @@ export default defineRule<SchemaModel, Options>({
       const build = buildIndexStatements(
         model,
         table,
-        { name, method: 'brin', keys: identSql(model, column.name) },
+        { name, method: 'brin', keys: identSql(column.name) },
         names,
       );
       const fix = [
         ...build,
         ...btrees.map(
           (i) =>
-            `-- then, once EXPLAIN shows the range queries use it and nothing needs ${i.name}'s order (ORDER BY … LIMIT) or single-value lookups: ${dropIndexStatement(model, table, i)}`,
+            `-- then, once EXPLAIN shows the range queries use it and nothing needs ${i.name}'s order (ORDER BY … LIMIT) or single-value lookups: ${dropIndexStatement(table, i)}`,
         ),
       ].join('\n');
       const what =

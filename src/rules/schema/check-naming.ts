@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineRule } from '../../core/rule.js';
-import { qualifiedIdent, quoteIdent } from '../../schema/names.js';
 import {
   judgeName,
   singularName,
@@ -8,6 +7,7 @@ import {
   templatePrefix,
   templateProblem,
 } from '../../schema/naming.js';
+import { qualifiedIdent, quoteIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
 interface Options {
@@ -75,7 +75,7 @@ export default defineRule<SchemaModel, Options>({
         const target = columns.length === 0 ? null : judged.target;
         if (target === null) {
           report({ message: `${base}: name it ${prefix}<what it checks>`, location, fix: null });
-        } else if (quoteIdent(target, model.keywords) !== target) {
+        } else if (quoteIdent(target) !== target) {
           report({
             message: `${base}, and that name would need quotes: adjust the template`,
             location,
@@ -92,7 +92,7 @@ export default defineRule<SchemaModel, Options>({
           report({
             message: single ? base : `${base}: for example ${target}`,
             location,
-            fix: `ALTER TABLE ${qualifiedIdent(table.schema, table.name, model.keywords)} RENAME CONSTRAINT ${quoteIdent(check.name, model.keywords)} TO ${target};`,
+            fix: `ALTER TABLE ${qualifiedIdent(table.schema, table.name)} RENAME CONSTRAINT ${quoteIdent(check.name)} TO ${target};`,
           });
         }
       }

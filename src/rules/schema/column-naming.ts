@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
-import { qualifiedIdent, quoteIdent } from '../../schema/names.js';
 import { isSnakeCase, toSnakeCase } from '../../schema/naming.js';
+import { qualifiedIdent, quoteIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
 export default defineRule<SchemaModel>({
@@ -35,7 +35,7 @@ export default defineRule<SchemaModel>({
             location,
             fix: null,
           });
-        } else if (quoteIdent(target, model.keywords) !== target) {
+        } else if (quoteIdent(target) !== target) {
           report({
             message: `${base}; ${target} would be a keyword that needs quotes: choose another name`,
             location,
@@ -52,7 +52,7 @@ export default defineRule<SchemaModel>({
           report({
             message: `${base}: ${target}`,
             location,
-            fix: `ALTER TABLE ${qualifiedIdent(table.schema, table.name, model.keywords)} RENAME COLUMN ${quoteIdent(column.name, model.keywords)} TO ${target};`,
+            fix: `ALTER TABLE ${qualifiedIdent(table.schema, table.name)} RENAME COLUMN ${quoteIdent(column.name)} TO ${target};`,
           });
         }
       }

@@ -139,16 +139,16 @@ export default defineRule<SchemaModel, Options>({
     }
 
     function reportCopy({ table: child, column, fk, parent, source }: Copy) {
-      const t = tableSql(model, child);
+      const t = tableSql(child);
       const on = fk.columns
-        .map((c, i) => `p.${identSql(model, fk.foreignKey!.referencedColumns[i]!)} = t.${identSql(model, c)}`)
+        .map((c, i) => `p.${identSql(fk.foreignKey!.referencedColumns[i]!)} = t.${identSql(c)}`)
         .join(' AND ');
       const fix = [
         `-- read it through the join (or a view that does), then drop the copy:`,
-        `-- SELECT t.*, p.${identSql(model, source.name)} FROM ${t} AS t JOIN ${tableSql(model, parent)} AS p ON ${on};`,
-        `-- ALTER TABLE ${t} DROP COLUMN ${identSql(model, column.name)};`,
+        `-- SELECT t.*, p.${identSql(source.name)} FROM ${t} AS t JOIN ${tableSql(parent)} AS p ON ${on};`,
+        `-- ALTER TABLE ${t} DROP COLUMN ${identSql(column.name)};`,
         '-- or, when it is a snapshot on purpose (the value at the time of the row), say so:',
-        `-- COMMENT ON COLUMN ${t}.${identSql(model, column.name)} IS ${literal('pgwarden-ignore schema/copied-attribute: <why the copy is kept>')};`,
+        `-- COMMENT ON COLUMN ${t}.${identSql(column.name)} IS ${literal('pgwarden-ignore schema/copied-attribute: <why the copy is kept>')};`,
       ].join('\n');
       report({
         message: `${child.qualifiedName}.${column.name} copies ${parent.qualifiedName}.${source.name} (${child.name}.${fk.columns.join(', ')} → ${parent.name}): the two drift apart when the ${parent.name} row changes, unless every write updates both`,

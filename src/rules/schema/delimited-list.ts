@@ -206,8 +206,8 @@ export default defineRule<SchemaModel, Options>({
 
     function reportList(table: TableInfo, column: ColumnInfo, evidence: ListEvidence | null) {
       const separator = evidence?.separator ?? ',';
-      const column_ = identSql(model, column.name);
-      const t = tableSql(model, table);
+      const column_ = identSql(column.name);
+      const t = tableSql(table);
       // `category_ids` names the ids of categories: a join table with a foreign key, when that table exists
       const idsOf = /^(.+)_ids$/i.exec(column.name)?.[1];
       const target = idsOf
@@ -225,23 +225,17 @@ export default defineRule<SchemaModel, Options>({
       const child = names.free(table.schema, childTableName(table, templateName(idsOf ?? item)));
       const itemColumn =
         target && targetKey
-          ? `${identSql(model, item)} ${itemType} NOT NULL REFERENCES ${tableSql(model, target)} (${identSql(model, targetKey.name)}) ON DELETE CASCADE`
-          : `${identSql(model, item)} ${itemType} NOT NULL`;
-      const { lines, reference } = childTableSketch(
-        model,
-        table,
-        child,
-        [itemColumn],
-        [identSql(model, item)],
-      );
-      const childSql = `${identSql(model, table.schema)}.${identSql(model, child)}`;
+          ? `${identSql(item)} ${itemType} NOT NULL REFERENCES ${tableSql(target)} (${identSql(targetKey.name)}) ON DELETE CASCADE`
+          : `${identSql(item)} ${itemType} NOT NULL`;
+      const { lines, reference } = childTableSketch(model, table, child, [itemColumn], [identSql(item)]);
+      const childSql = `${identSql(table.schema)}.${identSql(child)}`;
       const cast = itemType === 'text' ? '' : `::${itemType}`;
       const copy =
         reference.length === 0
           ? []
           : [
-              `-- INSERT INTO ${childSql} (${[...reference.map((r) => identSql(model, r.name)), identSql(model, item)].join(', ')})`,
-              `--   SELECT DISTINCT ${[...reference.map((r) => `t.${identSql(model, r.references)}`), `trim(x.item)${cast}`].join(', ')}`,
+              `-- INSERT INTO ${childSql} (${[...reference.map((r) => identSql(r.name)), identSql(item)].join(', ')})`,
+              `--   SELECT DISTINCT ${[...reference.map((r) => `t.${identSql(r.references)}`), `trim(x.item)${cast}`].join(', ')}`,
               `--   FROM ${t} AS t, unnest(string_to_array(t.${column_}, ${literal(separator)})) AS x (item)`,
               `--   WHERE trim(x.item) <> '';`,
             ];
@@ -251,7 +245,7 @@ export default defineRule<SchemaModel, Options>({
         ...lines,
         ...copy,
         `-- or at least an array column (a GIN index serves ${column.name} @> ARRAY[…]):`,
-        `-- ALTER TABLE ${t} ADD COLUMN ${identSql(model, `${column.name}_array`)} ${arrayType};  -- filled in batches with string_to_array(${column_}, ${literal(separator)})${cast ? `::${arrayType}` : ''}`,
+        `-- ALTER TABLE ${t} ADD COLUMN ${identSql(`${column.name}_array`)} ${arrayType};  -- filled in batches with string_to_array(${column_}, ${literal(separator)})${cast ? `::${arrayType}` : ''}`,
         `-- then, once the application uses it: ALTER TABLE ${t} DROP COLUMN ${column_};`,
       ].join('\n');
       const location = { object: `${table.qualifiedName}.${column.name}`, kind: 'column' as const };

@@ -57,9 +57,9 @@ export default defineRule<SchemaModel>({
             constraint !== null
               ? [
                   `-- fails while a foreign key depends on this constraint's index: recreate that foreign key first`,
-                  `ALTER TABLE ${tableSql(model, table)} DROP CONSTRAINT ${identSql(model, constraint)};`,
+                  `ALTER TABLE ${tableSql(table)} DROP CONSTRAINT ${identSql(constraint)};`,
                 ].join('\n')
-              : dropIndexStatement(model, table, index);
+              : dropIndexStatement(table, index);
           report({
             message: `index ${index.qualifiedName} duplicates ${keep!.qualifiedName} on ${table.qualifiedName}${index.size !== null ? ` (${formatBytes(index.size)} that every write maintains for nothing)` : ''}: ${keep!.definition}; ${index.definition}`,
             location: { object: index.qualifiedName, kind: 'index' },

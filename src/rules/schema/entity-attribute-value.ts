@@ -104,33 +104,33 @@ export default defineRule<SchemaModel, Options>({
       if (!eav) continue;
       const fk = foreignKeys(table).find((k) => k.columns.length === 1 && k.columns[0] === eav.entity.name);
       const owner = fk ? model.table(fk.foreignKey!.referencedTable) : undefined;
-      const t = tableSql(model, table);
-      const e = identSql(model, eav.entity.name);
-      const a = identSql(model, eav.attribute.name);
+      const t = tableSql(table);
+      const e = identSql(eav.entity.name);
+      const a = identSql(eav.attribute.name);
       const textValue = eav.values.find((v) => isTextColumn(v))!;
-      const v = identSql(model, textValue.name);
+      const v = identSql(textValue.name);
       const attributeIsText = isTextColumn(eav.attribute);
       const existing = owner?.columns.find((c) => c.name === 'attributes');
       const merge = existing?.typeName === 'jsonb' && !existing.isArray;
       const docName = existing && !merge ? 'attributes_jsonb' : 'attributes';
-      const doc = identSql(model, docName);
+      const doc = identSql(docName);
       const fix = owner
         ? [
             `-- the attributes as one jsonb document per ${owner.name} row (real columns for the ones every row has):`,
             ...(merge
               ? [`-- ${owner.qualifiedName} has a jsonb attributes column already: merge them into it`]
               : [
-                  `-- ALTER TABLE ${tableSql(model, owner)} ADD COLUMN ${doc} jsonb NOT NULL DEFAULT '{}';`,
-                  `-- CREATE INDEX CONCURRENTLY ${identSql(model, objectName('idx', owner.name, docName))} ON ${tableSql(model, owner)} USING gin (${doc});`,
+                  `-- ALTER TABLE ${tableSql(owner)} ADD COLUMN ${doc} jsonb NOT NULL DEFAULT '{}';`,
+                  `-- CREATE INDEX CONCURRENTLY ${identSql(objectName('idx', owner.name, docName))} ON ${tableSql(owner)} USING gin (${doc});`,
                 ]),
             ...(attributeIsText
               ? [
-                  `-- UPDATE ${tableSql(model, owner)} AS o SET ${doc} = ${merge ? `o.${doc} || ` : ''}a.doc`,
+                  `-- UPDATE ${tableSql(owner)} AS o SET ${doc} = ${merge ? `o.${doc} || ` : ''}a.doc`,
                   `--   FROM (SELECT ${e}, jsonb_object_agg(${a}, ${v}) AS doc FROM ${t} GROUP BY ${e}) AS a`,
-                  `--   WHERE o.${identSql(model, fk!.foreignKey!.referencedColumns[0]!)} = a.${e};  -- in batches on a large table`,
+                  `--   WHERE o.${identSql(fk!.foreignKey!.referencedColumns[0]!)} = a.${e};  -- in batches on a large table`,
                 ]
               : [`-- fill it from ${t}, joining ${a} to the attributes' names, in batches`]),
-            `-- e.g. a hot attribute as a typed, indexable column: ALTER TABLE ${tableSql(model, owner)} ADD COLUMN weight numeric GENERATED ALWAYS AS ((${doc}->>'weight')::numeric) STORED;`,
+            `-- e.g. a hot attribute as a typed, indexable column: ALTER TABLE ${tableSql(owner)} ADD COLUMN weight numeric GENERATED ALWAYS AS ((${doc}->>'weight')::numeric) STORED;`,
             `-- then, once the application uses it: DROP TABLE ${t};`,
           ].join('\n')
         : [

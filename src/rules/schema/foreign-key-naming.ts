@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineRule } from '../../core/rule.js';
-import { qualifiedIdent, quoteIdent } from '../../schema/names.js';
 import {
   byteLength,
   expandTemplate,
@@ -12,6 +11,7 @@ import {
   templateProblem,
   toSnakeCase,
 } from '../../schema/naming.js';
+import { qualifiedIdent, quoteIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
 interface Options {
@@ -134,7 +134,7 @@ export default defineRule<SchemaModel, Options>({
             : selfReference
               ? `name it ${target} (a self-reference: a role ending in ${suffix || 'the template'})`
               : `name it ${target} (its role, then ${expected.slice(prefix.length)})`;
-        if (toSnakeCase(target) !== target || quoteIdent(target, model.keywords) !== target) {
+        if (toSnakeCase(target) !== target || quoteIdent(target) !== target) {
           report({
             message: `${base}: name it ${expected} or role_${expected.slice(prefix.length)} (${target} would need quotes)`,
             location,
@@ -153,7 +153,7 @@ export default defineRule<SchemaModel, Options>({
           report({
             message: `${base}: ${advice}`,
             location,
-            fix: `ALTER TABLE ${qualifiedIdent(table.schema, table.name, model.keywords)} RENAME COLUMN ${quoteIdent(column, model.keywords)} TO ${target};`,
+            fix: `ALTER TABLE ${qualifiedIdent(table.schema, table.name)} RENAME COLUMN ${quoteIdent(column)} TO ${target};`,
           });
         }
       }

@@ -35,7 +35,7 @@ export default defineRule<SchemaModel, { fixAction: 'restrict' | 'cascade' | 'se
           location: { object: `${table.qualifiedName}.${fk.name}`, kind: 'constraint' },
           fix: [
             `-- ON DELETE ${ACTION_SQL[options.fixAction]}${options.fixAction === 'restrict' ? ' keeps what happens today' : ''}: write the action you chose`,
-            ...replaceForeignKeyStatements(model, table, fk, definition, pgVersion),
+            ...replaceForeignKeyStatements(table, fk, definition, pgVersion),
           ].join('\n'),
         });
       }

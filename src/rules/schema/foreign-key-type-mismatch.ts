@@ -59,8 +59,8 @@ export default defineRule<SchemaModel>({
     }
 
     const alter = (table: TableInfo, column: ColumnInfo, type: string) => {
-      const c = identSql(model, column.name);
-      return `ALTER TABLE ${tableSql(model, table)} ALTER COLUMN ${c} TYPE ${type} USING ${c}::${type};${withoutRewrite(resolved(column), type) ? '' : '  -- rewrites the table and its indexes (ACCESS EXCLUSIVE)'}`;
+      const c = identSql(column.name);
+      return `ALTER TABLE ${tableSql(table)} ALTER COLUMN ${c} TYPE ${type} USING ${c}::${type};${withoutRewrite(resolved(column), type) ? '' : '  -- rewrites the table and its indexes (ACCESS EXCLUSIVE)'}`;
     };
 
     for (const table of model.tables) {

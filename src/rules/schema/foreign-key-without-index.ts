@@ -66,13 +66,13 @@ export default defineRule<SchemaModel, { smallTableRows: number }>({
         // the new index takes the name of the invalid one it replaces
         const name = invalid[0]?.name ?? names.free(table.schema, objectName('idx', table.name, ...columns));
         const fix = [
-          ...invalid.map((i) => dropIndexStatement(model, table, i)),
+          ...invalid.map((i) => dropIndexStatement(table, i)),
           ...buildIndexStatements(
             model,
             table,
             {
               name,
-              keys: columns.map((c) => identSql(model, c)).join(', '),
+              keys: columns.map((c) => identSql(c)).join(', '),
               partitionName: (part) => objectName('idx', part.name, ...columns),
             },
             names,

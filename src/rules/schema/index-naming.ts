@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineRule } from '../../core/rule.js';
-import { qualifiedIdent, quoteIdent } from '../../schema/names.js';
 import {
   expandTemplate,
   indexKey,
@@ -10,6 +9,7 @@ import {
   templateName,
   templateProblem,
 } from '../../schema/naming.js';
+import { qualifiedIdent, quoteIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
 interface Options {
@@ -92,7 +92,7 @@ export default defineRule<SchemaModel, Options>({
         if (judged.ok || omitsTenant(index.name, key.columns, values, judgeOptions)) continue;
         const location = { object: index.qualifiedName, kind: 'index' as const };
         const base = `index ${index.qualifiedName} on ${table.qualifiedName} (${key.columns.join(', ')}) is not named ${judged.target}`;
-        if (quoteIdent(judged.target, model.keywords) !== judged.target) {
+        if (quoteIdent(judged.target) !== judged.target) {
           report({
             message: `${base}, and that name would need quotes: adjust the template`,
             location,
@@ -108,7 +108,7 @@ export default defineRule<SchemaModel, Options>({
           report({
             message: base,
             location,
-            fix: `ALTER INDEX ${qualifiedIdent(index.schema, index.name, model.keywords)} RENAME TO ${judged.target};`,
+            fix: `ALTER INDEX ${qualifiedIdent(index.schema, index.name)} RENAME TO ${judged.target};`,
           });
         }
       }

@@ -7,8 +7,8 @@ import {
   NameRegistry,
   objectName,
 } from '../../schema/keys.js';
-import { qualifiedIdent } from '../../schema/names.js';
 import { templateName } from '../../schema/naming.js';
+import { qualifiedIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
 export default defineRule<SchemaModel>({
@@ -54,7 +54,7 @@ export default defineRule<SchemaModel>({
           continue;
         }
         names ??= new NameRegistry(model);
-        const c = identSql(model, column.name);
+        const c = identSql(column.name);
         const conventional = objectName('idx', templateName(table.name), templateName(column.name));
         // the conventional name is usually the btree's own: build under another, rename once the btree is gone
         const renameAfter = index.name === conventional;
@@ -66,11 +66,9 @@ export default defineRule<SchemaModel>({
               ]
             : []),
           ...buildIndexStatements(model, table, { name, method: 'gin', keys: c }, names),
-          dropIndexStatement(model, table, index),
+          dropIndexStatement(table, index),
           ...(renameAfter
-            ? [
-                `ALTER INDEX ${qualifiedIdent(table.schema, name, model.keywords)} RENAME TO ${identSql(model, conventional)};`,
-              ]
+            ? [`ALTER INDEX ${qualifiedIdent(table.schema, name)} RENAME TO ${identSql(conventional)};`]
             : []),
         ].join('\n');
         report({

@@ -3,7 +3,7 @@ import { formatBytes } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { createConcurrentlySql, indexSignature } from '../../schema/indexes.js';
 import { buildIndexStatements, indexShape, NameRegistry, objectName } from '../../schema/keys.js';
-import { qualifiedIdent } from '../../schema/names.js';
+import { qualifiedIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
 export default defineRule<SchemaModel>({
@@ -58,7 +58,7 @@ function completePartitionedIndex(
     .partitions(table.qualifiedName)
     .filter((p) => p.partitionOf?.parent === table.qualifiedName);
   if (parts.some((p) => p.kind === 'partitioned table')) return null;
-  const parent = qualifiedIdent(index.schema, index.name, model.keywords);
+  const parent = qualifiedIdent(index.schema, index.name);
   const out: string[] = [];
   for (const part of parts) {
     const matching = part.indexes.find((i) => i.valid && indexSignature(i) === signature);
@@ -79,14 +79,14 @@ function completePartitionedIndex(
           names,
         ),
       );
-    out.push(`ALTER INDEX ${parent} ATTACH PARTITION ${qualifiedIdent(part.schema, name, model.keywords)};`);
+    out.push(`ALTER INDEX ${parent} ATTACH PARTITION ${qualifiedIdent(part.schema, name)};`);
   }
   return out.join('\n');
 }
 
 function finding(model: SchemaModel, table: TableInfo, index: IndexInfo, names: NameRegistry) {
   const location = { object: index.qualifiedName, kind: 'index' as const };
-  const name = qualifiedIdent(index.schema, index.name, model.keywords);
+  const name = qualifiedIdent(index.schema, index.name);
   if (table.kind === 'partitioned table') {
     return {
       message: `index ${index.qualifiedName} on partitioned table ${table.qualifiedName} is INVALID: not every partition has an index attached to it yet, so queries on the table cannot use it (${index.definition})`,

@@ -77,14 +77,14 @@ export default defineRule<SchemaModel, Options>({
           (i) =>
             i.unique &&
             i.valid &&
-            (i.columns.includes(column.name) || mentionsColumn(i.expressions, column.name, model)),
+            (i.columns.includes(column.name) || mentionsColumn(i.expressions, column.name)),
         );
         if (covering.length === 0) {
           reportMissing(table, column);
           continue;
         }
-        if (!caseless.has(column.name) || caselessByType(model, table, column)) continue;
-        const folded = new RegExp(`\\b(lower|upper)\\(+${escapeRegExp(identSql(model, column.name))}\\b`);
+        if (!caseless.has(column.name) || caselessByType(table, column)) continue;
+        const folded = new RegExp(`\\b(lower|upper)\\(+${escapeRegExp(identSql(column.name))}\\b`);
         if (covering.some((i) => i.expressions !== null && folded.test(i.expressions))) continue;
         reportCaseSensitive(table, column, covering[0]!);
       }
@@ -93,12 +93,12 @@ export default defineRule<SchemaModel, Options>({
     function keyOf(table: TableInfo, column: ColumnInfo) {
       const tenant = tenantTables.has(table.qualifiedName) ? tenancy.column : null;
       const fold = caseless.has(column.name) && column.typeName !== 'citext';
-      const c = identSql(model, column.name);
+      const c = identSql(column.name);
       return {
         tenant,
-        keys: [...(tenant ? [identSql(model, tenant)] : []), fold ? `lower(${c})` : c].join(', '),
+        keys: [...(tenant ? [identSql(tenant)] : []), fold ? `lower(${c})` : c].join(', '),
         predicate: table.columns.some((x) => x.name === softDelete)
-          ? `${identSql(model, softDelete)} IS NULL`
+          ? `${identSql(softDelete)} IS NULL`
           : null,
         fold,
       };
@@ -106,8 +106,8 @@ export default defineRule<SchemaModel, Options>({
 
     function reportMissing(table: TableInfo, column: ColumnInfo) {
       const { tenant, keys, predicate, fold } = keyOf(table, column);
-      const t = tableSql(model, table);
-      const c = identSql(model, column.name);
+      const t = tableSql(table);
+      const c = identSql(column.name);
       const name = names.free(
         table.schema,
         objectName('unq', table.name, ...(tenant ? [tenant] : []), column.name),
@@ -121,7 +121,7 @@ export default defineRule<SchemaModel, Options>({
         if (stats.distinct < values * (1 - 1e-6) - 0.5)
           duplicates = `ANALYZE saw repeated values (~${Math.round(stats.distinct)} distinct in ~${Math.round(values)} rows)`;
       }
-      const find = `SELECT ${[...(tenant ? [identSql(model, tenant)] : []), fold ? `lower(${c})` : c].join(', ')}, count(*) FROM ${t}${predicate ? ` WHERE ${predicate}` : ''} GROUP BY ${tenant ? '1, 2' : '1'} HAVING count(*) > 1;`;
+      const find = `SELECT ${[...(tenant ? [identSql(tenant)] : []), fold ? `lower(${c})` : c].join(', ')}, count(*) FROM ${t}${predicate ? ` WHERE ${predicate}` : ''} GROUP BY ${tenant ? '1, 2' : '1'} HAVING count(*) > 1;`;
       report({
         message: `${table.qualifiedName}.${column.name} identifies a row but no unique index covers it${duplicates ? `; ${duplicates}` : ''}: concurrent inserts can create two rows with the same ${column.name}`,
         location: { object: `${table.qualifiedName}.${column.name}`, kind: 'column' },
@@ -156,7 +156,7 @@ export default defineRule<SchemaModel, Options>({
           objectName('unq', table.name, ...(tenant ? [tenant] : []), column.name),
         );
         fix = [
-          `-- fails if two rows differ only by case: SELECT lower(${identSql(model, column.name)}), count(*) FROM ${tableSql(model, table)} GROUP BY 1 HAVING count(*) > 1;`,
+          `-- fails if two rows differ only by case: SELECT lower(${identSql(column.name)}), count(*) FROM ${tableSql(table)} GROUP BY 1 HAVING count(*) > 1;`,
           ...buildIndexStatements(model, table, { name, unique: true, keys }, names),
         ].join('\n');
       } else {

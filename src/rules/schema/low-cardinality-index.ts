@@ -102,7 +102,7 @@ function finding(
   names: NameRegistry,
 ) {
   const leading = index.columns[0]!;
-  const c = identSql(model, leading);
+  const c = identSql(leading);
   const location = { object: index.qualifiedName, kind: 'index' as const };
   const stats = model.columnStats(table.qualifiedName, leading);
   const common = stats?.mostCommon ?? [];
@@ -146,7 +146,7 @@ function finding(
     predicate = `${c} <> ${literal(top.value)}`;
     suffix = `not_${nameWord(top.value) ?? 'common'}`;
   }
-  const drop = dropIndexStatement(model, table, index);
+  const drop = dropIndexStatement(table, index);
   if (predicate === null) {
     return {
       message: `index ${index.qualifiedName} on ${table.qualifiedName} is on the boolean ${leading}${spread}: neither value is rare enough for the index to beat reading the table`,

@@ -1,5 +1,5 @@
 import { defineRule } from '../../core/rule.js';
-import { qualifiedIdent, quoteIdent } from '../../schema/names.js';
+import { qualifiedIdent, quoteIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
 export default defineRule<SchemaModel>({
@@ -29,8 +29,8 @@ export default defineRule<SchemaModel>({
           i.unique && i.valid && i.predicate === null && i.expressions === null && i.columns.every(notNull),
       );
       const location = { object: table.qualifiedName, kind: 'table' as const };
-      const sqlTable = qualifiedIdent(table.schema, table.name, model.keywords);
-      const pkey = quoteIdent(`${table.name}_pkey`, model.keywords);
+      const sqlTable = qualifiedIdent(table.schema, table.name);
+      const pkey = quoteIdent(`${table.name}_pkey`);
       if (!candidate) {
         report({
           message: `${table.qualifiedName} has no primary key`,
@@ -40,11 +40,11 @@ export default defineRule<SchemaModel>({
         continue;
       }
       const columns = candidate.columns.join(', ');
-      const sqlColumns = candidate.columns.map((c) => quoteIdent(c!, model.keywords)).join(', ');
+      const sqlColumns = candidate.columns.map((c) => quoteIdent(c!)).join(', ');
       // An index that belongs to a UNIQUE constraint cannot be handed to another constraint: build a twin first.
       const fix =
         candidate.constraint === null
-          ? `ALTER TABLE ${sqlTable} ADD CONSTRAINT ${pkey} PRIMARY KEY USING INDEX ${quoteIdent(candidate.name, model.keywords)};`
+          ? `ALTER TABLE ${sqlTable} ADD CONSTRAINT ${pkey} PRIMARY KEY USING INDEX ${quoteIdent(candidate.name)};`
           : [
               `CREATE UNIQUE INDEX CONCURRENTLY ${pkey} ON ${sqlTable} (${sqlColumns});`,
               `ALTER TABLE ${sqlTable} ADD CONSTRAINT ${pkey} PRIMARY KEY USING INDEX ${pkey};`,

@@ -26,7 +26,7 @@ export default defineRule<SchemaModel>({
         report({
           message: `${constraint.type === 'check' ? 'CHECK' : 'foreign key'} ${constraint.name} on ${table.qualifiedName} is NOT VALID: rows that existed before it was added were never checked (${constraint.definition})`,
           location: { object: `${table.qualifiedName}.${constraint.name}`, kind: 'constraint' },
-          fix: `ALTER TABLE ${tableSql(model, table)} VALIDATE CONSTRAINT ${identSql(model, constraint.name)};  -- SHARE UPDATE EXCLUSIVE: reads and writes go on`,
+          fix: `ALTER TABLE ${tableSql(table)} VALIDATE CONSTRAINT ${identSql(constraint.name)};  -- SHARE UPDATE EXCLUSIVE: reads and writes go on`,
         });
       }
     }

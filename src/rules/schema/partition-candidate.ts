@@ -11,7 +11,7 @@ import {
   objectName,
   tableSql,
 } from '../../schema/keys.js';
-import { qualifiedIdent } from '../../schema/names.js';
+import { qualifiedIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
 interface Options {
@@ -113,9 +113,9 @@ export default defineRule<SchemaModel, Options>({
       notNull: boolean,
       referencedBy: readonly string[],
     ): string {
-      const t = tableSql(model, table);
-      const q = (name: string) => `${identSql(model, table.schema)}.${identSql(model, name)}`;
-      const k = identSql(model, key);
+      const t = tableSql(table);
+      const q = (name: string) => `${identSql(table.schema)}.${identSql(name)}`;
+      const k = identSql(key);
       const cut = monthStart(model.snapshot.takenAt, 2);
       const next = monthStart(model.snapshot.takenAt, 3);
       const after = monthStart(model.snapshot.takenAt, 4);
@@ -128,7 +128,7 @@ export default defineRule<SchemaModel, Options>({
       const identities = table.columns.filter((c) => c.identity !== null);
       const serials = table.columns.filter((c) => c.identity === null && /^nextval\(/.test(c.default ?? ''));
       const ownFks = foreignKeys(table);
-      const cols = (list: readonly string[]) => list.map((c) => identSql(model, c)).join(', ');
+      const cols = (list: readonly string[]) => list.map((c) => identSql(c)).join(', ');
       const lines = [
         `-- partition ${table.qualifiedName} by RANGE (${key}), a partition per month; the existing rows become the first partition, without a copy`,
         ...(notNull ? [] : [`-- first make ${key} NOT NULL (rows with NULL cannot go in a range partition)`]),
@@ -148,17 +148,17 @@ export default defineRule<SchemaModel, Options>({
         `-- CREATE TABLE ${q(objectName(table.name, next.suffix))} PARTITION OF ${q(newName)} FOR VALUES FROM (${literal(next.date)}) TO (${literal(after.date)});`,
         '-- … a job (or pg_partman) creates the next months ahead and drops or detaches the old ones',
         `-- 2. prove the old rows' range while reads and writes go on (switch before ${cut.date}: from then on the CHECK refuses new rows):`,
-        `-- ALTER TABLE ${t} ADD CONSTRAINT ${identSql(model, check)} CHECK (${k} < ${literal(cut.date)}) NOT VALID;`,
-        `-- ALTER TABLE ${t} VALIDATE CONSTRAINT ${identSql(model, check)};`,
+        `-- ALTER TABLE ${t} ADD CONSTRAINT ${identSql(check)} CHECK (${k} < ${literal(cut.date)}) NOT VALID;`,
+        `-- ALTER TABLE ${t} VALIDATE CONSTRAINT ${identSql(check)};`,
         // the old table's copies of the new keys, built without blocking writes: ATTACH adopts them
         ...(pkColumns && !pk!.columns.includes(key)
           ? [
-              `-- CREATE UNIQUE INDEX CONCURRENTLY ${identSql(model, objectName(table.name, ...pkColumns, 'key'))} ON ${t} (${cols(pkColumns)});`,
+              `-- CREATE UNIQUE INDEX CONCURRENTLY ${identSql(objectName(table.name, ...pkColumns, 'key'))} ON ${t} (${cols(pkColumns)});`,
             ]
           : []),
         ...uniques.map(
           (u) =>
-            `-- CREATE UNIQUE INDEX CONCURRENTLY ${identSql(model, objectName(table.name, ...u.columns, key, 'key'))} ON ${t} (${cols([...u.columns, key])});`,
+            `-- CREATE UNIQUE INDEX CONCURRENTLY ${identSql(objectName(table.name, ...u.columns, key, 'key'))} ON ${t} (${cols([...u.columns, key])});`,
         ),
         ...(referencedBy.length > 0
           ? [
@@ -167,31 +167,31 @@ export default defineRule<SchemaModel, Options>({
           : []),
         '-- 3. the switch, in one short transaction:',
         '-- BEGIN;',
-        `-- ALTER TABLE ${t} RENAME TO ${identSql(model, oldName)};`,
+        `-- ALTER TABLE ${t} RENAME TO ${identSql(oldName)};`,
         // the old keys give way to the new ones, which ATTACH builds from the indexes made above
         ...(pk && !pk.columns.includes(key)
-          ? [`-- ALTER TABLE ${q(oldName)} DROP CONSTRAINT ${identSql(model, pk.name)};`]
+          ? [`-- ALTER TABLE ${q(oldName)} DROP CONSTRAINT ${identSql(pk.name)};`]
           : []),
-        ...uniques.map((u) => `-- ALTER TABLE ${q(oldName)} DROP CONSTRAINT ${identSql(model, u.name)};`),
+        ...uniques.map((u) => `-- ALTER TABLE ${q(oldName)} DROP CONSTRAINT ${identSql(u.name)};`),
         ...identities.map(
           (c) =>
-            `-- ALTER TABLE ${q(oldName)} ALTER COLUMN ${identSql(model, c.name)} DROP IDENTITY;  -- the new parent generates ${c.name}`,
+            `-- ALTER TABLE ${q(oldName)} ALTER COLUMN ${identSql(c.name)} DROP IDENTITY;  -- the new parent generates ${c.name}`,
         ),
-        `-- ALTER TABLE ${q(newName)} RENAME TO ${identSql(model, table.name)};`,
+        `-- ALTER TABLE ${q(newName)} RENAME TO ${identSql(table.name)};`,
         `-- ALTER TABLE ${t} ATTACH PARTITION ${q(oldName)} FOR VALUES FROM (MINVALUE) TO (${literal(cut.date)});`,
         ...identities.map(
           (c) =>
-            `-- ALTER TABLE ${t} ALTER COLUMN ${identSql(model, c.name)} ADD GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (START WITH <max(${c.name}) + 1>);`,
+            `-- ALTER TABLE ${t} ALTER COLUMN ${identSql(c.name)} ADD GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (START WITH <max(${c.name}) + 1>);`,
         ),
         ...serials.map((c) => {
           const sequence = model.sequenceOf(table.qualifiedName, c.name);
           const name = sequence
-            ? qualifiedIdent(sequence.schema, sequence.name, model.keywords)
+            ? qualifiedIdent(sequence.schema, sequence.name)
             : `<the sequence of ${c.name}>`;
-          return `-- ALTER SEQUENCE ${name} OWNED BY ${t}.${identSql(model, c.name)};  -- else dropping the old partition drops it`;
+          return `-- ALTER SEQUENCE ${name} OWNED BY ${t}.${identSql(c.name)};  -- else dropping the old partition drops it`;
         }),
         '-- COMMIT;',
-        `-- ALTER TABLE ${q(oldName)} DROP CONSTRAINT ${identSql(model, check)};  -- the partition bound says it now`,
+        `-- ALTER TABLE ${q(oldName)} DROP CONSTRAINT ${identSql(check)};  -- the partition bound says it now`,
       ];
       return lines.join('\n');
     }

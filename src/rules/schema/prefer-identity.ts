@@ -1,7 +1,6 @@
 import { defineRule } from '../../core/rule.js';
+import { quoteLiteral as literal } from '../../sql/quote.js';
 import type { ColumnsModel } from '../models.js';
-
-const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /**
  * Serial to identity in one short transaction, without a rewrite: the default goes, the old sequence is released,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRule } from '../../core/rule.js';
-import { qualifiedIdent, quoteIdent } from '../../schema/names.js';
 import { isIdSpelling } from '../../schema/naming.js';
+import { qualifiedIdent, quoteIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
 interface Options {
@@ -52,7 +52,7 @@ export default defineRule<SchemaModel, Options>({
       report({
         message: base,
         location,
-        fix: `ALTER TABLE ${qualifiedIdent(table.schema, table.name, model.keywords)} RENAME COLUMN ${quoteIdent(column, model.keywords)} TO ${quoteIdent(options.column, model.keywords)};`,
+        fix: `ALTER TABLE ${qualifiedIdent(table.schema, table.name)} RENAME COLUMN ${quoteIdent(column)} TO ${quoteIdent(options.column)};`,
       });
     }
   },

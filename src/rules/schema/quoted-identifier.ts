@@ -1,5 +1,4 @@
 import { defineRule } from '../../core/rule.js';
-import { quoteIdent } from '../../schema/names.js';
 import {
   byteLength,
   NAME_MAX_BYTES,
@@ -8,6 +7,7 @@ import {
   quotingNeed,
   toSnakeCase,
 } from '../../schema/naming.js';
+import { quoteIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
 export default defineRule<SchemaModel>({
@@ -46,8 +46,7 @@ export default defineRule<SchemaModel>({
         continue;
       }
       const target = toSnakeCase(object.name);
-      const spelled =
-        target !== null && target !== object.name && quoteIdent(target, model.keywords) === target;
+      const spelled = target !== null && target !== object.name && quoteIdent(target) === target;
       const free = spelled && object.free(target) && !promised.has(`${object.namespace}\0${target}`);
       const sql = spelled && free && byteLength(target) <= NAME_MAX_BYTES ? object.rename(target) : null;
       let fix: string | null = null;

@@ -59,7 +59,7 @@ export default defineRule<SchemaModel>({
         report({
           message: `index ${index.qualifiedName} ${keys(index)} on ${table.qualifiedName} is redundant: ${cover.qualifiedName} ${keys(cover)} leads with the same key and serves its lookups${index.size !== null ? ` (${formatBytes(index.size)} maintained by every write for nothing)` : ''}: ${index.definition}; ${cover.definition}`,
           location: { object: index.qualifiedName, kind: 'index' },
-          fix: dropIndexStatement(model, table, index),
+          fix: dropIndexStatement(table, index),
         });
       }
     }

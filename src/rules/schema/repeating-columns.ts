@@ -141,22 +141,22 @@ export default defineRule<SchemaModel, Options>({
         model,
         table,
         child,
-        [`${identSql(model, ordinal)} ${ordinalType} NOT NULL`, `${identSql(model, item)} ${type} NOT NULL`],
-        [identSql(model, ordinal)],
+        [`${identSql(ordinal)} ${ordinalType} NOT NULL`, `${identSql(item)} ${type} NOT NULL`],
+        [identSql(ordinal)],
       );
-      const t = tableSql(model, table);
-      const childSql = `${identSql(model, table.schema)}.${identSql(model, child)}`;
-      const refColumns = reference.map((r) => identSql(model, r.name));
-      const refValues = reference.map((r) => `t.${identSql(model, r.references)}`);
-      const values = members.map((m) => `(${m.number}, t.${identSql(model, m.column.name)})`).join(', ');
+      const t = tableSql(table);
+      const childSql = `${identSql(table.schema)}.${identSql(child)}`;
+      const refColumns = reference.map((r) => identSql(r.name));
+      const refValues = reference.map((r) => `t.${identSql(r.references)}`);
+      const values = members.map((m) => `(${m.number}, t.${identSql(m.column.name)})`).join(', ');
       const copy =
         reference.length === 0
           ? []
           : [
-              `-- INSERT INTO ${childSql} (${[...refColumns, identSql(model, ordinal), identSql(model, item)].join(', ')})`,
-              `--   SELECT ${[...refValues, `v.${identSql(model, ordinal)}`, `v.${identSql(model, item)}`].join(', ')} FROM ${t} AS t`,
-              `--   CROSS JOIN LATERAL (VALUES ${values}) AS v (${identSql(model, ordinal)}, ${identSql(model, item)})`,
-              `--   WHERE v.${identSql(model, item)} IS NOT NULL;`,
+              `-- INSERT INTO ${childSql} (${[...refColumns, identSql(ordinal), identSql(item)].join(', ')})`,
+              `--   SELECT ${[...refValues, `v.${identSql(ordinal)}`, `v.${identSql(item)}`].join(', ')} FROM ${t} AS t`,
+              `--   CROSS JOIN LATERAL (VALUES ${values}) AS v (${identSql(ordinal)}, ${identSql(item)})`,
+              `--   WHERE v.${identSql(item)} IS NOT NULL;`,
             ];
       const columns = members.map((m) => m.column.name);
       const fix = [
@@ -164,7 +164,7 @@ export default defineRule<SchemaModel, Options>({
         ...lines,
         ...copy,
         `-- then, once the application reads and writes ${childSql}:`,
-        `-- ALTER TABLE ${t} ${columns.map((n) => `DROP COLUMN ${identSql(model, n)}`).join(', ')};`,
+        `-- ALTER TABLE ${t} ${columns.map((n) => `DROP COLUMN ${identSql(n)}`).join(', ')};`,
       ].join('\n');
       report({
         message: `${table.qualifiedName} repeats one attribute in ${members.length} numbered columns (${columns.join(', ')}; ${type}): one more needs a migration and every query must look in each column; a child table ${table.schema}.${child} (${[...reference.map((r) => r.name), ordinal, item].join(', ')}) holds any number of them`,

@@ -3,7 +3,7 @@ import type { ColumnInfo, SequenceInfo, TableInfo } from '../../catalog/model.js
 import { formatCount } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { foreignKeys, identSql, tableSql } from '../../schema/keys.js';
-import { qualifiedIdent } from '../../schema/names.js';
+import { qualifiedIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
 const RANGE: Readonly<Record<string, readonly [bigint, bigint, string]>> = {
@@ -119,15 +119,15 @@ export default defineRule<SchemaModel, Options>({
               (r) => !r.column.isArray && (r.column.typeName === 'int2' || r.column.typeName === 'int4'),
             )
           : [];
-        const seqSql = qualifiedIdent(sequence.schema, sequence.name, model.keywords);
+        const seqSql = qualifiedIdent(sequence.schema, sequence.name);
         const fix = [
           ...(widen
             ? [
                 `-- rewrites ${table.qualifiedName}${refs.length > 0 ? ' and the tables that reference it' : ''} under an ACCESS EXCLUSIVE lock: on a big table, use the new column + backfill + swap recipe (see the docs)`,
-                `ALTER TABLE ${tableSql(model, table)} ALTER COLUMN ${identSql(model, column.name)} TYPE bigint;`,
+                `ALTER TABLE ${tableSql(table)} ALTER COLUMN ${identSql(column.name)} TYPE bigint;`,
                 ...refs.map(
                   (r) =>
-                    `ALTER TABLE ${tableSql(model, r.table)} ALTER COLUMN ${identSql(model, r.column.name)} TYPE bigint;`,
+                    `ALTER TABLE ${tableSql(r.table)} ALTER COLUMN ${identSql(r.column.name)} TYPE bigint;`,
                 ),
               ]
             : []),

@@ -13,9 +13,9 @@ import {
   objectName,
   predicateRequiresNull,
 } from '../../schema/keys.js';
-import { qualifiedIdent } from '../../schema/names.js';
 import { tenancyOf } from '../../schema/tenancy.js';
 import { judgeUniqueKey, replaceUniqueKey, uniqueKeyContext } from '../../schema/unique-keys.js';
+import { qualifiedIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
 export default defineRule<SchemaModel, { plainIndexes: boolean }>({
@@ -49,7 +49,7 @@ export default defineRule<SchemaModel, { plainIndexes: boolean }>({
       const shape = indexShape(index);
       if (!shape) return null;
       const temp = names.free(index.schema, objectName(index.name, 'live'));
-      const filter = `${identSql(model, column)} IS NULL`;
+      const filter = `${identSql(column)} IS NULL`;
       return [
         ...buildIndexStatements(
           model,
@@ -63,8 +63,8 @@ export default defineRule<SchemaModel, { plainIndexes: boolean }>({
           },
           names,
         ),
-        dropIndexStatement(model, table, index),
-        `ALTER INDEX ${qualifiedIdent(index.schema, temp, model.keywords)} RENAME TO ${identSql(model, index.name)};`,
+        dropIndexStatement(table, index),
+        `ALTER INDEX ${qualifiedIdent(index.schema, temp)} RENAME TO ${identSql(index.name)};`,
       ].join('\n');
     };
 
@@ -87,14 +87,10 @@ export default defineRule<SchemaModel, { plainIndexes: boolean }>({
           });
           continue;
         }
-        if (predicateRequiresNull(index.predicate, column, model)) continue;
+        if (predicateRequiresNull(index.predicate, column)) continue;
         // an index on the soft-delete column, or filtered on it otherwise, is about deleted rows on purpose
         if (index.columns.includes(column) || index.include.includes(column)) continue;
-        if (
-          mentionsColumn(index.expressions, column, model) ||
-          mentionsColumn(index.predicate, column, model)
-        )
-          continue;
+        if (mentionsColumn(index.expressions, column) || mentionsColumn(index.predicate, column)) continue;
         if (!options.plainIndexes || serveForeignKeys.has(index.name)) continue;
         report({
           message: `index ${what()} on ${table.qualifiedName} includes soft-deleted rows: if the queries it serves filter ${column} IS NULL, make it partial`,

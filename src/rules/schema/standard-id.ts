@@ -70,8 +70,8 @@ export default defineRule<SchemaModel, Options>({
       if (column.identity !== null || column.isArray || column.generated !== null) return null;
       const fn = defaultFunction(column.default);
       if (fn === 'nextval') return null; // serial: schema/prefer-identity
-      const t = tableSql(model, table);
-      const c = identSql(model, column.name);
+      const t = tableSql(table);
+      const c = identSql(column.name);
       if (column.typeName === 'uuid') {
         if (fn !== null && generators.has(fn)) return null;
         return {
@@ -112,7 +112,7 @@ export default defineRule<SchemaModel, Options>({
       )
         continue;
       const id = table.columns.find((c) => c.name === options.column);
-      const t = tableSql(model, table);
+      const t = tableSql(table);
 
       if (id && pk.columns.includes(id.name)) {
         const missing = generation(table, id);
@@ -135,7 +135,7 @@ export default defineRule<SchemaModel, Options>({
         report({ message, location, fix: null });
         continue;
       }
-      const c = identSql(model, options.column);
+      const c = identSql(options.column);
       const fix: string[] = [];
       if (referencedKeys.has(table.qualifiedName)) {
         fix.push(
@@ -153,15 +153,15 @@ export default defineRule<SchemaModel, Options>({
       }
       const idIndex = names.free(table.schema, objectName(table.name, options.column, 'key'));
       const naturalIndex = names.free(table.schema, objectName('unq', table.name, ...pk.columns));
-      const pkName = identSql(model, pk.name);
-      const natural = identSql(model, freeConstraintName(table, naturalIndex));
+      const pkName = identSql(pk.name);
+      const natural = identSql(freeConstraintName(table, naturalIndex));
       fix.push(
-        `CREATE UNIQUE INDEX CONCURRENTLY ${identSql(model, idIndex)} ON ${t} (${c});`,
-        `CREATE UNIQUE INDEX CONCURRENTLY ${identSql(model, naturalIndex)} ON ${t} (${pk.columns.map((p) => identSql(model, p)).join(', ')});`,
+        `CREATE UNIQUE INDEX CONCURRENTLY ${identSql(idIndex)} ON ${t} (${c});`,
+        `CREATE UNIQUE INDEX CONCURRENTLY ${identSql(naturalIndex)} ON ${t} (${pk.columns.map((p) => identSql(p)).join(', ')});`,
         'BEGIN;',
         `ALTER TABLE ${t} DROP CONSTRAINT ${pkName};`,
-        `ALTER TABLE ${t} ADD CONSTRAINT ${pkName} PRIMARY KEY USING INDEX ${identSql(model, idIndex)};`,
-        `ALTER TABLE ${t} ADD CONSTRAINT ${natural} UNIQUE USING INDEX ${identSql(model, naturalIndex)};`,
+        `ALTER TABLE ${t} ADD CONSTRAINT ${pkName} PRIMARY KEY USING INDEX ${identSql(idIndex)};`,
+        `ALTER TABLE ${t} ADD CONSTRAINT ${natural} UNIQUE USING INDEX ${identSql(naturalIndex)};`,
         'COMMIT;',
       );
       report({ message, location, fix: fix.join('\n') });

@@ -74,9 +74,9 @@ export default defineRule<SchemaModel, Options>({
         const values = stats ? [...new Set(stats.sample)].sort() : [];
         const complete =
           stats !== undefined && values.length > 0 && stats.commonFrequency + stats.nullFraction >= 0.999;
-        const t = tableSql(model, table);
-        const c = identSql(model, column.name);
-        const name = identSql(model, freeConstraintName(table, objectName('chk', table.name, column.name)));
+        const t = tableSql(table);
+        const c = identSql(column.name);
+        const name = identSql(freeConstraintName(table, objectName('chk', table.name, column.name)));
         const list = values.length > 0 ? values.map(literal).join(', ') : '<the allowed values>';
         const fix = [
           values.length === 0

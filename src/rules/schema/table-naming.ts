@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { TableInfo } from '../../catalog/model.js';
 import { defineRule } from '../../core/rule.js';
-import { qualifiedIdent, quoteIdent } from '../../schema/names.js';
 import {
   byteLength,
   isSnakeCase,
@@ -11,6 +10,7 @@ import {
   singularNameIfPlural,
   toSnakeCase,
 } from '../../schema/naming.js';
+import { qualifiedIdent, quoteIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
 interface Options {
@@ -100,7 +100,7 @@ export default defineRule<SchemaModel, Options>({
         });
         continue;
       }
-      if (quoteIdent(target, model.keywords) !== target) {
+      if (quoteIdent(target) !== target) {
         report({
           message: `${base}; ${target} would be a keyword that needs quotes: choose another name`,
           location,
@@ -119,7 +119,7 @@ export default defineRule<SchemaModel, Options>({
       report({
         message: `${base}: ${target}`,
         location,
-        fix: `${ALTER[table.kind]} ${qualifiedIdent(table.schema, table.name, model.keywords)} RENAME TO ${quoteIdent(target, model.keywords)};`,
+        fix: `${ALTER[table.kind]} ${qualifiedIdent(table.schema, table.name)} RENAME TO ${quoteIdent(target)};`,
       });
     }
   },

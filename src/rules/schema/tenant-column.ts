@@ -30,9 +30,8 @@ export default defineRule<SchemaModel>({
     const tenancy = tenancyOf(model);
     if (tenancy.mode === 'off') return;
     const { column, tenants, tenantKey } = tenancy;
-    const c = identSql(model, column);
-    const reference =
-      tenants && tenantKey ? `${tableSql(model, tenants)} (${identSql(model, tenantKey.name)})` : null;
+    const c = identSql(column);
+    const reference = tenants && tenantKey ? `${tableSql(tenants)} (${identSql(tenantKey.name)})` : null;
     // the type of the tenant column elsewhere, for a table that lacks it
     const typeCounts = new Map<string, number>();
     for (const table of tenancy.tenantTables) {
@@ -43,8 +42,8 @@ export default defineRule<SchemaModel>({
       tenantKey?.type ?? [...typeCounts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'bigint';
 
     const foreignKeyStatements = (table: (typeof model.tables)[number]) => {
-      const t = tableSql(model, table);
-      const name = identSql(model, freeConstraintName(table, objectName(table.name, column, 'fkey')));
+      const t = tableSql(table);
+      const name = identSql(freeConstraintName(table, objectName(table.name, column, 'fkey')));
       return [
         `ALTER TABLE ${t} ADD CONSTRAINT ${name} FOREIGN KEY (${c}) REFERENCES ${reference} ON DELETE RESTRICT NOT VALID;`,
         `ALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`,
@@ -59,7 +58,7 @@ export default defineRule<SchemaModel>({
           table.columns.some((col) => col.name === column)
         )
           continue;
-        const t = tableSql(model, table);
+        const t = tableSql(table);
         report({
           message: `${table.qualifiedName} has no ${column} column (tenancy mode "all"): its rows belong to no tenant; add the column, or list the table in schema.tenancy.globalTables`,
           location: { object: table.qualifiedName, kind: 'table' },
@@ -67,7 +66,7 @@ export default defineRule<SchemaModel>({
             `ALTER TABLE ${t} ADD COLUMN ${c} ${columnType};`,
             ...(reference ? foreignKeyStatements(table) : []),
             `-- backfill every row with its tenant (UPDATE ${t} SET ${c} = … in batches), then:`,
-            ...setNotNullStatements(model, table, column),
+            ...setNotNullStatements(table, column),
           ].join('\n'),
         });
       }
@@ -85,11 +84,9 @@ export default defineRule<SchemaModel>({
           severity: 'error',
           fix: [
             ...(nulls
-              ? [
-                  `-- give every row its tenant first: SELECT * FROM ${tableSql(model, table)} WHERE ${c} IS NULL;`,
-                ]
+              ? [`-- give every row its tenant first: SELECT * FROM ${tableSql(table)} WHERE ${c} IS NULL;`]
               : []),
-            ...setNotNullStatements(model, table, column),
+            ...setNotNullStatements(table, column),
           ].join('\n'),
         });
       }

@@ -12,9 +12,9 @@ import {
   NameRegistry,
   objectName,
 } from '../../schema/keys.js';
-import { qualifiedIdent } from '../../schema/names.js';
 import { tenancyOf } from '../../schema/tenancy.js';
 import { judgeUniqueKey, replaceUniqueKey, uniqueKeyContext } from '../../schema/unique-keys.js';
+import { qualifiedIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
 export default defineRule<SchemaModel, { indexes: boolean }>({
@@ -58,14 +58,14 @@ export default defineRule<SchemaModel, { indexes: boolean }>({
           {
             name: temp,
             method: shape.method,
-            keys: `${identSql(model, column)}, ${shape.keys}`,
+            keys: `${identSql(column)}, ${shape.keys}`,
             middle: shape.middle,
             predicate: index.predicate,
           },
           names,
         ),
-        dropIndexStatement(model, table, index),
-        `ALTER INDEX ${qualifiedIdent(index.schema, temp, model.keywords)} RENAME TO ${identSql(model, index.name)};`,
+        dropIndexStatement(table, index),
+        `ALTER INDEX ${qualifiedIdent(index.schema, temp)} RENAME TO ${identSql(index.name)};`,
       ].join('\n');
     };
 
@@ -73,7 +73,7 @@ export default defineRule<SchemaModel, { indexes: boolean }>({
       const serveForeignKeys = foreignKeyIndexes(table);
       for (const index of table.indexes) {
         if (index.exclusion || !index.valid) continue;
-        if (index.columns.includes(column) || mentionsColumn(index.expressions, column, model)) continue;
+        if (index.columns.includes(column) || mentionsColumn(index.expressions, column)) continue;
         const what = () => `${index.name} ${describeIndex(index)}`;
         if (index.unique) {
           // unique by construction (a generated surrogate, (id, at) on a partitioned table too, or the key of a

@@ -70,10 +70,10 @@ export default defineRule<SchemaModel, Options>({
     /** What a table lacks (policy on the tenant column, enabled, forced) and the statements that give it. */
     function secure(table: TableInfo, type: string) {
       const policy = table.policies.some(
-        (p) => mentionsColumn(p.using, column, model) || mentionsColumn(p.withCheck, column, model),
+        (p) => mentionsColumn(p.using, column) || mentionsColumn(p.withCheck, column),
       );
       const { enabled, forced } = table.rowSecurity;
-      const t = tableSql(model, table);
+      const t = tableSql(table);
       const problems: string[] = [];
       const fix: string[] = [];
       if (!policy) {
@@ -86,7 +86,7 @@ export default defineRule<SchemaModel, Options>({
         let name = options.policyName;
         for (let n = 2; used.has(name); n++) name = objectName(options.policyName, String(n));
         fix.push(
-          `CREATE POLICY ${identSql(model, name)} ON ${t}\n  USING (${identSql(model, column)} = current_setting(${literal(options.setting)})::${type});`,
+          `CREATE POLICY ${identSql(name)} ON ${t}\n  USING (${identSql(column)} = current_setting(${literal(options.setting)})::${type});`,
         );
       }
       if (!enabled) {

@@ -47,9 +47,9 @@ export default defineRule<SchemaModel, { columns: string[] }>({
   }),
   check({ model, options, report }) {
     for (const table of model.tables) {
-      const t = tableSql(model, table);
+      const t = tableSql(table);
       for (const name of options.columns) {
-        const c = identSql(model, name);
+        const c = identSql(name);
         const column = table.columns.find((col) => col.name === name);
         if (!column) {
           report({
@@ -92,7 +92,7 @@ export default defineRule<SchemaModel, { columns: string[] }>({
               `-- UPDATE ${t} SET ${c} = now() WHERE ${c} IS NULL;`,
             );
           }
-          fix.push(...setNotNullStatements(model, table, name));
+          fix.push(...setNotNullStatements(table, name));
         }
         if (problems.length === 0) continue;
         report({

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { ConstraintInfo, IndexInfo } from '../../catalog/model.js';
 import { defineRule } from '../../core/rule.js';
-import { qualifiedIdent, quoteIdent } from '../../schema/names.js';
 import {
   expandTemplate,
   type IndexKey,
@@ -12,6 +11,7 @@ import {
   templateName,
   templateProblem,
 } from '../../schema/naming.js';
+import { qualifiedIdent, quoteIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
 interface Options {
@@ -123,7 +123,7 @@ export default defineRule<SchemaModel, Options>({
           ? { object: `${table.qualifiedName}.${p.name}`, kind: 'constraint' as const }
           : { object: `${schema}.${p.name}`, kind: 'index' as const };
         const base = `${what} ${p.name} on ${table.qualifiedName} (${p.key.columns.join(', ')}) is not named ${judged.target}`;
-        if (quoteIdent(judged.target, model.keywords) !== judged.target) {
+        if (quoteIdent(judged.target) !== judged.target) {
           report({
             message: `${base}, and that name would need quotes: adjust the template`,
             location,
@@ -140,13 +140,13 @@ export default defineRule<SchemaModel, Options>({
           continue;
         }
         constraintNames.add(judged.target);
-        const sqlTable = qualifiedIdent(schema, table.name, model.keywords);
+        const sqlTable = qualifiedIdent(schema, table.name);
         report({
           message: base,
           location,
           fix: p.constraint
-            ? `ALTER TABLE ${sqlTable} RENAME CONSTRAINT ${quoteIdent(p.name, model.keywords)} TO ${judged.target};`
-            : `ALTER INDEX ${qualifiedIdent(schema, p.name, model.keywords)} RENAME TO ${judged.target};`,
+            ? `ALTER TABLE ${sqlTable} RENAME CONSTRAINT ${quoteIdent(p.name)} TO ${judged.target};`
+            : `ALTER INDEX ${qualifiedIdent(schema, p.name)} RENAME TO ${judged.target};`,
         });
       }
     }

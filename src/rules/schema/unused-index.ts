@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatBytes } from '../../core/format.js';
+import { formatBytes, formatCount } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { backsConstraint, servesForeignKey } from '../../schema/indexes.js';
 import { dropIndexStatement } from '../../schema/keys.js';
@@ -62,10 +62,10 @@ export default defineRule<SchemaModel, Options>({
           : null;
         const small = index.size !== null && index.size < options.smallIndexBytes;
         report({
-          message: `index ${index.qualifiedName} on ${table.qualifiedName} has had ${index.scans === 0 ? 'no scan' : `${index.scans} scans`} in ${days < 2 ? `${days.toFixed(1)} days` : `${Math.floor(days)} days`} of statistics${since}${index.size !== null ? ` and takes ${formatBytes(index.size)}` : ''}${writes ? `, while ${writes} inserted or (non-HOT) updated rows maintained it` : ''}${index.expressions !== null ? '; its expression statistics may still guide the planner' : ''} — check the replicas' statistics too: ${index.definition}`,
+          message: `index ${index.qualifiedName} on ${table.qualifiedName} has had ${index.scans === 0 ? 'no scan' : `${formatCount(index.scans)} scans`} in ${days < 2 ? `${days.toFixed(1)} days` : `${Math.floor(days)} days`} of statistics${since}${index.size !== null ? ` and takes ${formatBytes(index.size)}` : ''}${writes ? `, while ${formatCount(writes)} inserted or (non-HOT) updated rows maintained it` : ''}${index.expressions !== null ? '; its expression statistics may still guide the planner' : ''} — check the replicas' statistics too: ${index.definition}`,
           location: { object: index.qualifiedName, kind: 'index' },
           severity: small ? 'info' : undefined,
-          fix: dropIndexStatement(model, table, index),
+          fix: dropIndexStatement(table, index),
         });
       }
     }

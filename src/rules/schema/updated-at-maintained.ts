@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { TriggerInfo } from '../../catalog/model.js';
 import { defineRule } from '../../core/rule.js';
 import { identSql, objectName, tableSql } from '../../schema/keys.js';
-import { qualifiedIdent } from '../../schema/names.js';
+import { qualifiedIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
 interface Options {
@@ -65,19 +65,19 @@ export default defineRule<SchemaModel, Options>({
       const candidates = table.triggers.filter(rowUpdateTrigger);
       if (candidates.some(looksRight)) continue;
       const fnSchema = functions.get(table.schema) ?? (functions.has('public') ? 'public' : table.schema);
-      const fnSql = qualifiedIdent(fnSchema, options.functionName, model.keywords);
+      const fnSql = qualifiedIdent(fnSchema, options.functionName);
       const fix: string[] = [];
       // in every finding's fix (each stands alone): CREATE OR REPLACE of the same body is harmless
       if (!functions.has(fnSchema)) {
         fix.push(
-          `CREATE OR REPLACE FUNCTION ${fnSql}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.${identSql(model, options.column)} := now();\n  RETURN NEW;\nEND\n$$;`,
+          `CREATE OR REPLACE FUNCTION ${fnSql}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.${identSql(options.column)} := now();\n  RETURN NEW;\nEND\n$$;`,
         );
       }
       const used = new Set(table.triggers.map((t) => t.name));
       let name = objectName('trg', table.name, options.column);
       for (let n = 2; used.has(name); n++) name = objectName('trg', table.name, options.column, String(n));
       fix.push(
-        `CREATE TRIGGER ${identSql(model, name)} BEFORE UPDATE ON ${tableSql(model, table)}\n  FOR EACH ROW EXECUTE FUNCTION ${fnSql}();`,
+        `CREATE TRIGGER ${identSql(name)} BEFORE UPDATE ON ${tableSql(table)}\n  FOR EACH ROW EXECUTE FUNCTION ${fnSql}();`,
       );
       report({
         message:

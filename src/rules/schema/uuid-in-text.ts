@@ -66,8 +66,8 @@ export default defineRule<SchemaModel, Options>({
           evidence = 'its name says it holds UUIDs';
           severity = 'info';
         } else continue;
-        const t = tableSql(model, table);
-        const c = identSql(model, column.name);
+        const t = tableSql(table);
+        const c = identSql(column.name);
         // a text default cannot be cast to uuid implicitly: it goes and comes back cast, in the same statement
         const alter =
           column.default === null

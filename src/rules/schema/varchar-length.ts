@@ -39,10 +39,9 @@ export default defineRule<SchemaModel, Options>({
         if (!match) continue;
         const length = Number(match[1]);
         if (!habits.has(length)) continue;
-        const t = tableSql(model, table);
-        const c = identSql(model, column.name);
+        const t = tableSql(table);
+        const c = identSql(column.name);
         const check = identSql(
-          model,
           freeConstraintName(table, objectName('chk', templateName(table.name), templateName(column.name))),
         );
         report({

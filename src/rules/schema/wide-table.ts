@@ -55,7 +55,7 @@ export default defineRule<SchemaModel, Options>({
               .join(', ')}${empty.length > 8 ? ', …' : ''})`
           : '';
       const reference = parentReference(model, table);
-      const extension = `${identSql(model, table.schema)}.${singularName(templateName(table.name))}_<group>`;
+      const extension = `${identSql(table.schema)}.${singularName(templateName(table.name))}_<group>`;
       const fix =
         reference.length === 0
           ? null
@@ -64,17 +64,17 @@ export default defineRule<SchemaModel, Options>({
               `-- CREATE TABLE ${extension} (`,
               ...reference.map(
                 (r) =>
-                  `--   ${identSql(model, r.name)} ${r.type} NOT NULL${reference.length === 1 ? ` PRIMARY KEY REFERENCES ${tableSql(model, table)} (${identSql(model, r.references)}) ON DELETE CASCADE` : ''},`,
+                  `--   ${identSql(r.name)} ${r.type} NOT NULL${reference.length === 1 ? ` PRIMARY KEY REFERENCES ${tableSql(table)} (${identSql(r.references)}) ON DELETE CASCADE` : ''},`,
               ),
               ...(reference.length > 1
                 ? [
-                    `--   PRIMARY KEY (${reference.map((r) => identSql(model, r.name)).join(', ')}),`,
-                    `--   FOREIGN KEY (${reference.map((r) => identSql(model, r.name)).join(', ')}) REFERENCES ${tableSql(model, table)} (${reference.map((r) => identSql(model, r.references)).join(', ')}) ON DELETE CASCADE,`,
+                    `--   PRIMARY KEY (${reference.map((r) => identSql(r.name)).join(', ')}),`,
+                    `--   FOREIGN KEY (${reference.map((r) => identSql(r.name)).join(', ')}) REFERENCES ${tableSql(table)} (${reference.map((r) => identSql(r.references)).join(', ')}) ON DELETE CASCADE,`,
                   ]
                 : []),
               `--   <the group's columns>`,
               '-- );',
-              `-- copy the group in batches, switch the reads, then ALTER TABLE ${tableSql(model, table)} DROP COLUMN …;`,
+              `-- copy the group in batches, switch the reads, then ALTER TABLE ${tableSql(table)} DROP COLUMN …;`,
             ].join('\n');
       report({
         message: `${table.qualifiedName} has ${count} columns (${nullable} nullable, ${Math.round((100 * nullable) / count)}%)${emptyText}: every row carries all of them, so scans and the cache pay for columns most queries do not read and each UPDATE rewrites the whole row; split the groups read together into 1:1 tables that share the key`,

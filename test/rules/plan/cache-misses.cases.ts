@@ -68,7 +68,7 @@ export default defineCases(rule, {
       findings: [
         {
           message:
-            /^Seq Scan on public\.readings \(node 2\) read [\d,]+ blocks \(\d+MB\) from outside shared buffers and found \d+(\.\d)?% of its blocks there, in [\d.]+ ms of I\/O$/,
+            /^Seq Scan on public\.readings \(node 2\) read [\d,]+ blocks \(\d+MB\) from outside shared buffers and found \d+(\.\d)?% of its blocks there, in [\d.]+ m?s of I\/O$/,
           fix: /^-- public\.readings \(\d+MB\) is larger than shared_buffers \([\d.]+[kMG]B\): read less of it \(an index\), or raise shared_buffers/,
         },
       ],

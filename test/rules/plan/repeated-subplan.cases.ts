@@ -51,7 +51,7 @@ export default defineCases(rule, {
       findings: [
         {
           message:
-            /^SubPlan \d+ \(Aggregate \(node 2\)\) ran 1,000 times, once per outer row, for [\d,]+ ms \(\d+(\.\d)?% of the query\)$/,
+            /^SubPlan \d+ \(Aggregate \(node 2\)\) ran 1,000 times, once per outer row, for [\d.,]+ m?s \(\d+(\.\d)?% of the query\)$/,
           fix: /^-- rewrite the correlated subquery of SubPlan \d+ as a join/,
         },
       ],
@@ -64,7 +64,7 @@ export default defineCases(rule, {
       explain: `${KINDS_CTE} SELECT count(*) FROM accounts a JOIN k ON k.kind <> a.name`,
       findings: [
         {
-          message: /^CTE k \(CTE Scan on k \(node \d+\)\) ran 1,000 times, once per outer row, for [\d,]+ ms/,
+          message: /^CTE k \(CTE Scan on k \(node \d+\)\) ran 1,000 times, once per outer row, for [\d.,]+ m?s/,
           fix: /^-- join CTE k with a hash or merge join instead of rescanning it per row/,
         },
       ],

@@ -46,7 +46,7 @@ export default defineCases(rule, {
         {
           object: 'public.idx_orders_note',
           message:
-            /^index public\.idx_orders_note on public\.orders has had no scan in 0\.0 days of statistics \(since \d{4}-\d\d-\d\d\) and takes \d+ kB, while 5000 inserted or \(non-HOT\) updated rows maintained it — check the replicas' statistics too: CREATE INDEX idx_orders_note ON public\.orders USING btree \(note\)$/,
+            /^index public\.idx_orders_note on public\.orders has had no scan in 0\.0 days of statistics \(since \d{4}-\d\d-\d\d\) and takes \d+ kB, while 5,000 inserted or \(non-HOT\) updated rows maintained it — check the replicas' statistics too: CREATE INDEX idx_orders_note ON public\.orders USING btree \(note\)$/,
           fix: 'DROP INDEX CONCURRENTLY public.idx_orders_note;',
         },
       ],

@@ -376,15 +376,7 @@ describe('pgwarden mcp', () => {
         'DROP TABLE orders;',
       ),
     });
-    const mcp = await start([
-      '--db',
-      db().url,
-      '--project',
-      project.dir,
-      '--allow-writes',
-      '--plan-ttl',
-      '4',
-    ]);
+    const mcp = await start(['--db', db().url, '--project', project.dir, '--allow-writes']);
     const first = structured<{
       planId: string;
       guardBackups: boolean;
@@ -418,9 +410,23 @@ describe('pgwarden mcp', () => {
       message: expect.stringContaining('20240102000000 added'),
     });
 
-    const third = structured<{ planId: string }>(await mcp.call('plan_migrations'));
-    await new Promise((r) => setTimeout(r, 4_500));
-    expect(errorOf(await mcp.call('apply_migrations', { plan_id: third.planId })).code).toBe('plan-expired');
+    // expiry, on a server whose plans last a second: applied once the plan's own expiry time has passed (the
+    // server above keeps its plans valid for the default 30 minutes, so a slow machine never turns 'stale' into
+    // 'expired' there)
+    const shortLived = await start([
+      '--db',
+      db().url,
+      '--project',
+      project.dir,
+      '--allow-writes',
+      '--plan-ttl',
+      '1',
+    ]);
+    const third = structured<{ planId: string; expiresAt: string }>(await shortLived.call('plan_migrations'));
+    while (Date.now() <= Date.parse(third.expiresAt)) await new Promise((r) => setTimeout(r, 50));
+    expect(errorOf(await shortLived.call('apply_migrations', { plan_id: third.planId })).code).toBe(
+      'plan-expired',
+    );
 
     const { rows } = await (await db().connect()).query(
       "SELECT to_regclass('public.orders') AS orders, to_regclass('public.legacy') AS legacy",

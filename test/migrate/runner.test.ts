@@ -250,8 +250,11 @@ describe('migrate up', () => {
     const blocker = await db().connect();
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE orders IN ACCESS SHARE MODE');
-    setTimeout(() => void blocker.query('COMMIT'), 1500);
-    const result = await migrateUp(await runner(project));
+    const running = migrateUp(await runner(project));
+    // the table is freed once an attempt has waited for it and given up: whatever the machine's speed, a retry follows
+    await waitForLockTimeout('ADD COLUMN extra', running);
+    await blocker.query('COMMIT');
+    const result = await running;
     expect(result.runs[0]!.retries).toBeGreaterThanOrEqual(1);
   });
 
@@ -378,7 +381,39 @@ function runCliAsync(args: string[], cwd: string) {
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>(
     (resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })),
   );
-  return { child, done };
+  return { child, done, stderr: () => stderr };
+}
+
+/**
+ * Waits until a session running `pattern` has waited for a lock and stopped waiting while the lock was still held:
+ * its lock_timeout fired. Fails as soon as `running` settles instead.
+ */
+async function waitForLockTimeout(pattern: string, running: Promise<unknown>): Promise<void> {
+  let settled = false;
+  const settle = () => {
+    settled = true;
+  };
+  running.then(settle, settle);
+  const watcher = await db().connect();
+  try {
+    let attempt: { pid: number; started: string } | undefined;
+    const deadline = Date.now() + 30_000;
+    while (!settled && Date.now() < deadline) {
+      const { rows } = await watcher.query<{ pid: number; started: string }>(
+        `SELECT pid, query_start::text AS started FROM pg_stat_activity
+          WHERE query LIKE $1 AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+        [`%${pattern}%`],
+      );
+      if (!attempt) attempt = rows[0];
+      else if (!rows.some((row) => row.pid === attempt!.pid && row.started === attempt!.started)) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(
+      `no lock wait of "${pattern}" was seen to time out (${settled ? 'it ended first' : 'deadline'})`,
+    );
+  } finally {
+    await watcher.close();
+  }
 }
 
 async function waitForQuery(pattern: string): Promise<void> {
@@ -434,9 +469,13 @@ describe('reliability', () => {
   });
 
   it('two runners started at once apply each migration exactly once', async () => {
+    // the first migration waits at a gate that opens once a runner is seen waiting for the other: the two runs
+    // overlap however slow the machine is
+    const gate = await db().connect();
+    await gate.query('SELECT pg_advisory_lock(4242)');
     const project = migrationProject({
       '20240101000000_init.sql': migration(
-        'CREATE TABLE counter (id int);\nSELECT pg_sleep(1);\nINSERT INTO counter VALUES (1);',
+        'CREATE TABLE counter (id int);\nSELECT pg_advisory_lock(4242), pg_advisory_unlock(4242);\nINSERT INTO counter VALUES (1);',
       ),
       '20240102000000_more.sql': migration('INSERT INTO counter VALUES (2);'),
     });
@@ -444,6 +483,12 @@ describe('reliability', () => {
       runCliAsync(['migrate', 'up', '--db', db().url], project.dir),
       runCliAsync(['migrate', 'up', '--db', db().url], project.dir),
     ];
+    const deadline = Date.now() + 30_000;
+    while (!/waiting for the migration lock/.test(a.stderr() + b.stderr())) {
+      if (Date.now() > deadline || a.child.exitCode !== null || b.child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await gate.query('SELECT pg_advisory_unlock(4242)');
     const results = await Promise.all([a.done, b.done]);
     expect(results.map((r) => r.code)).toEqual([0, 0]);
     expect(results.map((r) => r.stderr).join('')).toMatch(/waiting for the migration lock/);

@@ -4,9 +4,7 @@ import { createReport, type Report } from '../core/report.js';
 import { closest } from '../core/suggest.js';
 import { VERSION } from '../core/version.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
-import { withShadowDatabase } from '../db/scratch.js';
-import { openTarget } from '../db/target.js';
-import { collectSqlFiles, readSqlSources } from '../sql/files.js';
+import { resolveSchemaSource } from '../db/schema-source.js';
 import type { CatalogSnapshot, TableInfo } from './model.js';
 import { findTable, loadSnapshot } from './snapshot.js';
 
@@ -31,36 +29,15 @@ export interface InspectData extends Record<string, unknown> {
 
 /** `pgwarden inspect`: the catalog snapshot of a database, or of the schema that SQL files build. */
 export async function inspect(options: InspectOptions): Promise<Report<InspectData>> {
-  const target = await openTarget({
-    db: options.db,
-    env: options.env,
+  const schemaSource = (await resolveSchemaSource({
     config: options.config.config,
+    db: options.db,
+    files: options.files,
+    env: options.env,
     embedded: options.embedded,
-  });
-  let snapshot: CatalogSnapshot;
-  let source: string;
-  try {
-    if (options.files && options.files.length > 0) {
-      const files = await collectSqlFiles(options.files);
-      if (files.length === 0)
-        throw new PgwardenError('input', `no .sql files in ${options.files.join(', ')}`);
-      const sources = await readSqlSources(files);
-      snapshot = await withShadowDatabase(target, sources, (_scratch, connection) =>
-        loadSnapshot(connection),
-      );
-      source = `schema built from ${files.length === 1 ? files[0] : `${files.length} files`} on ${target.display}`;
-    } else {
-      const connection = await target.connect();
-      try {
-        snapshot = await loadSnapshot(connection);
-      } finally {
-        await connection.close();
-      }
-      source = `${target.display}${target.kind === 'embedded' ? ` database ${snapshot.server.database}` : ''}`;
-    }
-  } finally {
-    await target.close();
-  }
+  }))!;
+  const snapshot = await schemaSource.withConnection((connection) => loadSnapshot(connection));
+  const source = schemaSource.describe();
 
   if (options.table !== undefined) {
     const table = findTable(snapshot, options.table);

@@ -79,7 +79,7 @@ const iso = (value: unknown): string | null =>
   value instanceof Date ? value.toISOString() : value === null || value === undefined ? null : String(value);
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map((v) => String(v)) : []);
 
-function groupBy<T>(rows: Row[], key: string, map: (row: Row) => T): Map<number, T[]> {
+function groupBy<T>(rows: readonly Row[], key: string, map: (row: Row) => T): Map<number, T[]> {
   const groups = new Map<number, T[]>();
   for (const row of rows) {
     const id = Number(row[key]);
@@ -91,6 +91,35 @@ function groupBy<T>(rows: Row[], key: string, map: (row: Row) => T): Map<number,
 }
 
 /**
+ * The rows the snapshot is built from, as the catalog queries return them: what `readCatalogRows` reads and
+ * `snapshotFromRows` builds a snapshot from. Plain JSON (dates as ISO strings once serialized), so it can be
+ * recorded and replayed without a server.
+ */
+export interface CatalogRows {
+  readonly server: { readonly version: string; readonly major: number };
+  /** When the rows were read (ISO 8601). */
+  readonly takenAt: string;
+  readonly who: Row;
+  readonly schemas: readonly Row[];
+  readonly members: readonly Row[];
+  readonly relations: readonly Row[];
+  readonly columns: readonly Row[];
+  readonly constraints: readonly Row[];
+  readonly indexes: readonly Row[];
+  readonly policies: readonly Row[];
+  readonly triggers: readonly Row[];
+  readonly stats: readonly Row[];
+  readonly statsReset: readonly Row[];
+  readonly sequences: readonly Row[];
+  readonly functions: readonly Row[];
+  readonly types: readonly Row[];
+  readonly roles: readonly Row[];
+  readonly extensions: readonly Row[];
+  /** Relation and index sizes in bytes, by oid; empty when sizes were not read. */
+  readonly sizes: Readonly<Record<string, number>>;
+}
+
+/**
  * Loads the catalog of the connected database in one READ ONLY, REPEATABLE READ transaction (every query sees
  * the same state), then reads relation sizes in short batches. Works on PostgreSQL 13 to 18 with the privileges
  * of any role that can connect; what the role may not see is left null.
@@ -99,11 +128,18 @@ export async function loadSnapshot(
   connection: Connection,
   options: SnapshotOptions = {},
 ): Promise<CatalogSnapshot> {
+  return snapshotFromRows(await readCatalogRows(connection, options));
+}
+
+/** The I/O half of `loadSnapshot`: the catalog rows of the connected database (see `loadSnapshot`). */
+export async function readCatalogRows(
+  connection: Connection,
+  options: SnapshotOptions = {},
+): Promise<CatalogRows> {
   const version = await serverVersion(connection);
   const major = version.major;
   const read = (what: string, sql: string, params?: readonly unknown[]) =>
     connection.rows<Row>(what, sql, params);
-
   // When the counters began: the database's reset, the server's, and (when readable) the database's creation.
   const readStatsStart = async () => {
     const rows = await read('reading the statistics reset time', q.statsResetQuery);
@@ -172,6 +208,21 @@ export async function loadSnapshot(
     ? await readWhat()
     : await connection.readOnly(readWhat, { statementTimeoutMs: options.statementTimeoutMs ?? 120_000 });
 
+  const sizes =
+    options.sizes === false
+      ? new Map<number, number>()
+      : await readSizes(connection, raw.relations, raw.indexes);
+  return {
+    server: { version: version.text, major },
+    takenAt: new Date().toISOString(),
+    ...raw,
+    sizes: Object.fromEntries([...sizes].map(([oid, size]) => [String(oid), size])),
+  };
+}
+
+/** The pure half of `loadSnapshot`: builds the (frozen) snapshot from the rows `readCatalogRows` read. */
+export function snapshotFromRows(raw: CatalogRows): CatalogSnapshot {
+  const major = raw.server.major;
   const memberOf = new Map<string, string>();
   for (const row of raw.members) memberOf.set(`${row.catalog}:${row.objid}`, str(row.extension));
   const extensionOf = (catalog: string, oid: unknown) => memberOf.get(`${catalog}:${oid}`) ?? null;
@@ -299,10 +350,7 @@ export async function loadSnapshot(
     });
   }
 
-  const sizes =
-    options.sizes === false
-      ? new Map<number, number>()
-      : await readSizes(connection, raw.relations, raw.indexes);
+  const sizes = new Map(Object.entries(raw.sizes).map(([oid, size]) => [Number(oid), size]));
 
   const tables: TableInfo[] = raw.relations.map((row) => {
     const oid = num(row.oid);
@@ -387,12 +435,12 @@ export async function loadSnapshot(
 
   return deepFreeze({
     server: {
-      version: version.text,
+      version: raw.server.version,
       major,
       database: str(raw.who.database),
       currentUser: str(raw.who.current_user),
     },
-    takenAt: new Date().toISOString(),
+    takenAt: raw.takenAt,
     statsReset: iso(raw.statsReset[0]?.stats_reset ?? null),
     serverStatsReset: iso(raw.statsReset[0]?.server_stats_reset ?? null),
     databaseCreated: iso(raw.statsReset[0]?.database_created ?? null),
@@ -453,8 +501,8 @@ function sumOrNull(values: (number | null)[]): number | null {
 
 async function readSizes(
   connection: Connection,
-  relations: Row[],
-  indexes: Row[],
+  relations: readonly Row[],
+  indexes: readonly Row[],
 ): Promise<Map<number, number>> {
   const oids = [
     ...relations.filter((r) => r.relkind === 'r' || r.relkind === 'm').map((r) => num(r.oid)),

@@ -3,8 +3,6 @@
  * elsewhere, reads what the plan rules need about the tables it touches, costs the suggested indexes with hypopg
  * when the database has it, and reports the problems ranked by the time their fix would save.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { LoadedConfig } from '../core/config.js';
 import { createRuleSet, type RuleSet } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
@@ -13,9 +11,9 @@ import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import type { Connection } from '../db/connection.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
-import { applySql, withShadowDatabase } from '../db/scratch.js';
+import { applySql } from '../db/scratch.js';
 import { serverVersion } from '../db/server-info.js';
-import { type DatabaseTarget, openTarget, resolveTargetSource } from '../db/target.js';
+import type { DatabaseTarget } from '../db/target.js';
 import { indexCandidates } from '../explain/diagnose.js';
 import { type DatabaseFacts, readDatabaseFacts } from '../explain/facts.js';
 import { costHypotheticalIndexes } from '../explain/hypothetical.js';
@@ -30,10 +28,10 @@ import {
 import { describeNode, type Plan, parsePlan, planForJson } from '../explain/plan.js';
 import { classifyStatement, type ExplainRun, runExplain, type StatementClass } from '../explain/run.js';
 import type { PlanSettings } from '../explain/settings.js';
-import { migrationsFolder, readMigrations } from '../migrate/files.js';
 import { allRules } from '../rules/index.js';
-import { collectSqlFiles, readSqlSources, type SqlSource } from '../sql/files.js';
+import { readSqlSources, readTextFile } from '../sql/files.js';
 import { loadParser } from '../sql/parser.js';
+import { projectSchemaSource } from './schema-source.js';
 
 export interface ExplainOptions {
   readonly config: LoadedConfig;
@@ -105,53 +103,6 @@ export interface ExplainData extends Record<string, unknown> {
   readonly plan: ReturnType<typeof planForJson>;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-async function readText(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new PgwardenError(
-      'input',
-      `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
-}
-
-/** The schema to build on a shadow database, if any: --schema files, --migrations, else the config's folder on the embedded server. */
-async function shadowSources(
-  options: ExplainOptions,
-  usesUrl: boolean,
-): Promise<{ sources: SqlSource[]; described: string } | null> {
-  const { config } = options;
-  if (options.schema && options.schema.length > 0) {
-    const files = await collectSqlFiles(options.schema);
-    if (files.length === 0) throw new PgwardenError('input', `no .sql files in ${options.schema.join(', ')}`);
-    return {
-      sources: await readSqlSources(files),
-      described: files.length === 1 ? files[0]! : `${files.length} SQL files`,
-    };
-  }
-  const fromConfig = migrationsFolder(config);
-  const dir = options.migrations
-    ? resolve(options.migrations)
-    : !usesUrl && (await exists(fromConfig))
-      ? fromConfig
-      : null;
-  if (dir === null) return null;
-  const migrations = await readMigrations(dir);
-  if (migrations.length === 0) throw new PgwardenError('input', `no migrations in ${dir}`);
-  return {
-    sources: migrations.map((m) => ({ file: m.up.file, text: m.up.text })),
-    described: `the ${migrations.length} migration(s) in ${dir}`,
-  };
-}
-
 function functionNames(model: PlanModel): string[] {
   const names = new Set<string>();
   for (const conditions of model.conditions) {
@@ -162,26 +113,65 @@ function functionNames(model: PlanModel): string[] {
   return [...names];
 }
 
-interface Analysis {
-  readonly model: PlanModel;
-  readonly run: ExplainRun | null;
+/**
+ * What explain read for one plan: the plan model is built from this alone (`planModelFromReading`). Plain JSON, so
+ * a test can record it on a server and replay it without one.
+ */
+export interface PlanReading {
+  /** The plan as given, or as EXPLAIN … FORMAT JSON printed it. */
+  readonly input: unknown;
+  /** The server's version when pgwarden ran the statement (EXPLAIN does not print it). */
+  readonly serverVersion: string | null;
+  readonly pgVersion: number;
+  /** What the plan rules know of the tables the plan scans; null without a database. */
+  readonly database: DatabaseFacts | null;
+  readonly hypothetical: readonly HypotheticalIndex[];
+  readonly hypopg: HypopgStatus;
+  readonly query: string | null;
+  /** How pgwarden ran the statement (its JSON is `input`); null for a plan given as input. */
+  readonly run: Omit<ExplainRun, 'json'> | null;
 }
 
-/** Reads the facts, costs the suggested indexes, and builds the final model (on a connection, when there is one). */
-async function analyze(
+/** Builds the plan model from what was read (pure; the SQL parser must be loaded). */
+export function planModelFromReading(reading: PlanReading): PlanModel {
+  return buildPlanModel({
+    plan: parsePlan(
+      reading.input,
+      reading.serverVersion === null ? {} : { serverVersion: reading.serverVersion },
+    ),
+    pgVersion: reading.pgVersion,
+    database: reading.database,
+    hypothetical: reading.hypothetical,
+    hypopg: reading.hypopg,
+    query: reading.query,
+  });
+}
+
+/** Reads the facts and costs the suggested indexes (on a connection, when there is one). */
+async function readAnalysis(
+  input: unknown,
   plan: Plan,
   options: ExplainOptions,
   connection: Connection | null,
   sql: string | null,
   run: ExplainRun | null,
-): Promise<PlanModel> {
+): Promise<PlanReading> {
+  let ran: Omit<ExplainRun, 'json'> | null = null;
+  if (run) {
+    const { json: _json, ...rest } = run;
+    ran = rest;
+  }
+  const read = { input, serverVersion: run?.serverVersion ?? null, query: sql, run: ran };
   const configured = options.config.config.pgVersion;
-  if (!connection)
-    return buildPlanModel({
-      plan,
+  if (!connection) {
+    return {
+      ...read,
       pgVersion: majorOf(plan.serverVersion) ?? configured ?? DEFAULT_PG_MAJOR,
-      query: sql,
-    });
+      database: null,
+      hypothetical: [],
+      hypopg: 'no-database',
+    };
+  }
   const pgVersion = (await serverVersion(connection)).major;
   const bare = buildPlanModel({ plan, pgVersion, query: sql });
   const database: DatabaseFacts = await readDatabaseFacts(connection, plan, functionNames(bare));
@@ -205,11 +195,15 @@ async function analyze(
       hypopg = 'failed';
     }
   }
-  return buildPlanModel({ plan, pgVersion, database, hypothetical, hypopg, query: sql });
+  return { ...read, pgVersion, database, hypothetical, hypopg };
 }
 
-/** Runs the statement under EXPLAIN on `connection`, then analyzes its plan there. */
-async function explainOn(connection: Connection, sql: string, options: ExplainOptions): Promise<Analysis> {
+/** Runs the statement under EXPLAIN on `connection`, then reads what its plan model is built from there. */
+export async function readExplainOn(
+  connection: Connection,
+  sql: string,
+  options: ExplainOptions,
+): Promise<PlanReading> {
   const run = await runExplain(connection, {
     sql,
     analyze: options.analyze,
@@ -217,7 +211,13 @@ async function explainOn(connection: Connection, sql: string, options: ExplainOp
     timeoutMs: options.timeoutMs,
   });
   const plan = parsePlan(run.json, { serverVersion: run.serverVersion });
-  return { model: await analyze(plan, options, connection, sql, run), run };
+  return readAnalysis(run.json, plan, options, connection, sql, run);
+}
+
+/** The explain report of a reading: its model, checked by the rule set. `source` says where it was read. */
+export function explainReport(reading: PlanReading, source: string, ruleSet: RuleSet): Report<ExplainData> {
+  const run = reading.run && { ...reading.run, json: reading.input };
+  return report(planModelFromReading(reading), run, source, ruleSet);
 }
 
 function readPlan(input: unknown, where: string): Plan {
@@ -254,67 +254,67 @@ export async function explainQuery(options: ExplainOptions): Promise<Report<Expl
 
   await loadParser();
   const env = options.env ?? process.env;
-  const usesUrl = resolveTargetSource({ db: options.db, env, config: options.config.config }).kind === 'url';
   let sql: string | null = null;
+  let input: unknown = null;
   let plan: Plan | null = null;
-  if (options.planFile !== undefined)
-    plan = readPlan(await readText(options.planFile, 'the plan file'), options.planFile);
-  else if (options.plan !== undefined) plan = readPlan(options.plan, 'the plan');
-  else {
-    sql = options.sql ?? (await readText(options.file!, 'the query file'));
+  if (options.planFile !== undefined) {
+    input = readTextFile(options.planFile, 'JSON');
+    plan = readPlan(input, options.planFile);
+  } else if (options.plan !== undefined) {
+    input = options.plan;
+    plan = readPlan(input, 'the plan');
+  } else {
+    sql = options.sql ?? readTextFile(options.file!, 'SQL');
     // a syntax error, several statements or one EXPLAIN cannot take: said before any database starts
     await classifyStatement(sql);
   }
 
-  const shadow = await shadowSources(options, usesUrl);
+  const source = (await projectSchemaSource({
+    config: options.config,
+    db: options.db,
+    files: options.schema,
+    migrations: options.migrations,
+    env,
+    embedded: options.embedded,
+    configMigrations: true,
+    log: options.log,
+  }))!;
   // a plan file alone is analyzed offline; a database is opened only when one is named or a schema given
-  if (plan && !usesUrl && !shadow) {
-    const model = await analyze(plan, options, null, null, null);
-    return report(
-      model,
-      null,
+  if (plan && source.kind === 'live' && source.server === 'embedded') {
+    const reading = await readAnalysis(input, plan, options, null, null, null);
+    return explainReport(
+      reading,
       `the plan in ${options.planFile ?? 'the input'} (no database: the plan alone)`,
       ruleSet,
     );
   }
 
-  const target = await openTarget({
-    db: options.db,
-    env,
-    config: options.config.config,
-    embedded: options.embedded,
-  });
-  try {
-    const work = async (connection: Connection): Promise<Analysis> =>
-      plan
-        ? { model: await analyze(plan, options, connection, null, null), run: null }
-        : explainOn(connection, sql!, options);
-    let analysis: Analysis;
-    let source: string;
-    if (shadow) {
-      options.log?.(`building the schema of ${shadow.described} on a shadow database`);
-      analysis = await withShadowDatabase(target, shadow.sources, async (_scratch, connection) => {
-        if (options.seed) {
-          options.log?.(`loading ${options.seed}`);
-          await applySql(connection, await readSqlSources([options.seed]));
-        }
-        await connection.query('ANALYZE');
-        return work(connection);
-      });
-      source = `a shadow database built from ${shadow.described}${options.seed ? ` and ${options.seed}` : ''} on ${target.display}`;
-    } else {
-      const connection = await target.connect();
-      try {
-        analysis = await withHint(work(connection), target);
-      } finally {
-        await connection.close();
+  const work = (connection: Connection): Promise<PlanReading> =>
+    plan
+      ? readAnalysis(input, plan, options, connection, null, null)
+      : readExplainOn(connection, sql!, options);
+  let where = '';
+  const seed = options.seed;
+  const reading = await source.withConnection(
+    async (connection, target) => {
+      if (source.kind === 'live') {
+        where = target.display;
+        return withHint(work(connection), target);
       }
-      source = target.display;
-    }
-    return report(analysis.model, analysis.run, source, ruleSet);
-  } finally {
-    await target.close();
-  }
+      where = `a shadow database built from ${source.input}${seed ? ` and ${seed}` : ''} on ${target.display}`;
+      await connection.query('ANALYZE');
+      return work(connection);
+    },
+    {
+      before: seed
+        ? async (connection) => {
+            options.log?.(`loading ${seed}`);
+            await applySql(connection, await readSqlSources([seed]));
+          }
+        : undefined,
+    },
+  );
+  return explainReport(reading, where, ruleSet);
 }
 
 /** On the embedded server without a schema, a missing table means the user forgot --schema: say so. */

@@ -1,19 +1,15 @@
-import { resolve } from 'node:path';
 import type { LoadedConfig } from '../core/config.js';
 import { createRuleSet, type RuleSet } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
-import { withShadowDatabase } from '../db/scratch.js';
-import { openTarget } from '../db/target.js';
-import { readMigrations } from '../migrate/files.js';
 import { loadQuerySchema, type QuerySchema } from '../query/schema.js';
 import { collectQueryFiles, INLINE_SQL_FILE, type QuerySource, readQuerySources } from '../query/sources.js';
 import { allRules } from '../rules/index.js';
-import { collectSqlFiles, readSqlSources, type SqlSource } from '../sql/files.js';
 import { fingerprint, loadParser } from '../sql/parser.js';
 import { checkQueries } from './query-check.js';
+import { projectSchemaSource } from './schema-source.js';
 
 export interface QueryReviewOptions {
   readonly config: LoadedConfig;
@@ -134,49 +130,20 @@ async function loadSchema(
   options: QueryReviewOptions,
 ): Promise<{ schema: QuerySchema; source: string } | null> {
   const config = options.config;
-  let sources: SqlSource[] | null = null;
-  let described = '';
-  if (options.schema && options.schema.length > 0) {
-    const files = await collectSqlFiles(options.schema);
-    if (files.length === 0) throw new PgwardenError('input', `no .sql files in ${options.schema.join(', ')}`);
-    sources = await readSqlSources(files);
-    described = files.length === 1 ? files[0]! : `${files.length} SQL files`;
-  } else if (options.migrations !== undefined) {
-    const folder = resolve(options.migrations);
-    const migrations = await readMigrations(folder);
-    if (migrations.length === 0) {
-      throw new PgwardenError('input', `no migrations in ${options.migrations}`, {
-        hint: 'pass the folder that holds the migration files',
-      });
-    }
-    sources = migrations.map((m) => ({ file: m.up.file, text: m.up.text }));
-    described = `the ${migrations.length} migration(s) in ${options.migrations}`;
-  } else if (options.db === undefined) {
-    return null;
-  }
   // only the flags decide: DATABASE_URL is not read, so a query check never reaches a database unasked
-  const target = await openTarget({
+  const source = await projectSchemaSource({
+    config,
     db: options.db,
-    env: {},
-    config: { databaseUrlEnv: 'PGWARDEN_QUERY_NO_URL', embedded: config.config.embedded },
+    files: options.schema,
+    migrations: options.migrations,
     embedded: options.embedded,
+    urlFromEnv: false,
+    otherwise: 'none',
+    log: options.log,
   });
-  try {
-    if (sources) {
-      const shadow = sources;
-      options.log?.(`building the schema of ${described} on a shadow database`);
-      const schema = await withShadowDatabase(target, shadow, (_scratch, connection) =>
-        loadQuerySchema(connection, 'shadow', config.config),
-      );
-      return { schema, source: `schema built from ${described} on ${target.display}` };
-    }
-    const connection = await target.connect();
-    try {
-      return { schema: await loadQuerySchema(connection, 'live', config.config), source: target.display };
-    } finally {
-      await connection.close();
-    }
-  } finally {
-    await target.close();
-  }
+  if (!source) return null;
+  const schema = await source.withConnection((connection) =>
+    loadQuerySchema(connection, source.kind, config.config),
+  );
+  return { schema, source: source.describe() };
 }

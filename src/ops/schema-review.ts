@@ -1,28 +1,18 @@
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import type { CatalogSnapshot } from '../catalog/model.js';
-import { loadSnapshot } from '../catalog/snapshot.js';
 import type { LoadedConfig } from '../core/config.js';
 import { createRuleSet, type RuleSet, type SkippedRule } from '../core/engine.js';
-import { PgwardenError } from '../core/errors.js';
 import type { Finding } from '../core/finding.js';
 import { createReport, type Report } from '../core/report.js';
 import { applySuppressions, type Suppression } from '../core/suppression.js';
 import { VERSION } from '../core/version.js';
-import type { Connection } from '../db/connection.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
-import { applySql, withScratchDatabase } from '../db/scratch.js';
-import { openTarget } from '../db/target.js';
-import { migrationsFolder, readMigrations } from '../migrate/files.js';
 import { allRules } from '../rules/index.js';
-import { buildSchemaModel, reviewedSchemas } from '../schema/build.js';
 import { columnsFromCatalog } from '../schema/columns.js';
 import { type AcceptedFinding, applySchemaExceptions } from '../schema/ignores.js';
+import { schemaModelOf } from '../schema/load.js';
 import type { SchemaModel } from '../schema/model.js';
-import { loadColumnStats, loadKeywords } from '../schema/stats.js';
 import { tenancyOf } from '../schema/tenancy.js';
-import { collectSqlFiles, readSqlSources, type SqlSource } from '../sql/files.js';
 import { loadParser, parseSqlSync } from '../sql/parser.js';
+import { projectSchemaSource } from './schema-source.js';
 
 export interface ReviewOptions {
   readonly config: LoadedConfig;
@@ -71,27 +61,6 @@ export function reviewRules(
   };
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** Loads the snapshot and what the model needs besides it, on a connection to the database under review. */
-async function modelOf(
-  connection: Connection,
-  source: 'live' | 'shadow',
-  config: LoadedConfig,
-): Promise<SchemaModel> {
-  const snapshot: CatalogSnapshot = await loadSnapshot(connection);
-  const schemas = reviewedSchemas(snapshot, config.config, config.config.migrations.schema);
-  const rowEstimates = new Map(snapshot.tables.map((t) => [t.qualifiedName, t.rowEstimate]));
-  const stats = source === 'live' ? await loadColumnStats(connection, schemas, rowEstimates) : undefined;
-  const keywords = await loadKeywords(connection);
-  return buildSchemaModel({ snapshot, source, config: config.config, schemas, stats, keywords });
-}
-
 /**
  * `pgwarden schema`: reviews a schema the way a DBA would before approving it. A live database is read
  * read-only; SQL files or a migrations folder are first applied to a shadow database (a scratch database on the
@@ -100,72 +69,28 @@ async function modelOf(
 export async function reviewSchema(options: ReviewOptions): Promise<Report<ReviewData>> {
   const { config } = options;
   const ruleSet = options.ruleSet ?? createRuleSet(allRules, config.config);
-  let sources: SqlSource[] | null = null;
-  let described = '';
-  if (options.files && options.files.length > 0) {
-    const files = await collectSqlFiles(options.files);
-    if (files.length === 0) throw new PgwardenError('input', `no .sql files in ${options.files.join(', ')}`);
-    sources = await readSqlSources(files);
-    described = files.length === 1 ? files[0]! : `${files.length} SQL files`;
-  } else {
-    const fromConfig = migrationsFolder(config);
-    const dir = options.migrations ? resolve(options.migrations) : null;
-    const useMigrations =
-      dir !== null ||
-      (options.db === undefined &&
-        !(options.env ?? process.env)[config.config.databaseUrlEnv]?.trim() &&
-        (await exists(fromConfig)));
-    if (useMigrations) {
-      const folder = dir ?? fromConfig;
-      const migrations = await readMigrations(folder);
-      if (migrations.length === 0)
-        throw new PgwardenError('input', `no migrations in ${folder}`, {
-          hint: 'pass --migrations DIR, SQL files, or --db URL to review a live database',
-        });
-      sources = migrations.map((m) => ({ file: m.up.file, text: m.up.text }));
-      described = `the ${migrations.length} migration(s) in ${folder}`;
-    } else if (
-      options.db === undefined &&
-      !(options.env ?? process.env)[config.config.databaseUrlEnv]?.trim()
-    ) {
-      throw new PgwardenError('usage', 'nothing to review', {
-        hint: `pass --db URL (a live database), --migrations DIR, or SQL files (no ${config.config.migrations.dir}/ folder here)`,
-      });
-    }
-  }
+  const schemaSource = (await projectSchemaSource({
+    config,
+    db: options.db,
+    files: options.files,
+    migrations: options.migrations,
+    env: options.env,
+    embedded: options.embedded,
+    configMigrations: true,
+    otherwise: {
+      error: `pass --db URL (a live database), --migrations DIR, or SQL files (no ${config.config.migrations.dir}/ folder here)`,
+    },
+    log: options.log,
+  }))!;
 
   await loadParser();
-  const target = await openTarget({
-    db: options.db,
-    env: options.env,
-    config: config.config,
-    embedded: options.embedded,
-  });
-  let model: SchemaModel;
-  let source: string;
-  const suppressions: Suppression[] = [];
-  try {
-    if (sources) {
-      for (const s of sources) suppressions.push(...parseSqlSync(s.text, { file: s.file }).suppressions);
-      options.log?.(`building the schema of ${described} on a shadow database`);
-      model = await withScratchDatabase(target, async (scratch) => {
-        const connection = await scratch.connect();
-        await applySql(connection, sources);
-        return modelOf(connection, 'shadow', config);
-      });
-      source = `schema built from ${described} on ${target.display}`;
-    } else {
-      const connection = await target.connect();
-      try {
-        model = await modelOf(connection, 'live', config);
-      } finally {
-        await connection.close();
-      }
-      source = `${target.display}${target.kind === 'embedded' ? ` database ${model.snapshot.server.database}` : ''}`;
-    }
-  } finally {
-    await target.close();
-  }
+  const suppressions: Suppression[] = schemaSource.sql.flatMap(
+    (s) => parseSqlSync(s.text, { file: s.file }).suppressions,
+  );
+  const model = await schemaSource.withConnection((connection) =>
+    schemaModelOf(connection, schemaSource.kind, config.config),
+  );
+  const source = schemaSource.describe();
 
   const { findings, skipped } = reviewRules(model, ruleSet);
   const inline = applySuppressions(findings, suppressions);

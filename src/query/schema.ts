@@ -1,12 +1,10 @@
 import { parseSync } from 'libpg-query';
 import type { IndexInfo, TableInfo } from '../catalog/model.js';
-import { loadSnapshot } from '../catalog/snapshot.js';
 import type { PgwardenConfig } from '../core/config.js';
 import type { Connection } from '../db/connection.js';
-import { buildSchemaModel, reviewedSchemas } from '../schema/build.js';
 import { rowsOf } from '../schema/keys.js';
+import { readSchema, type SchemaReading, schemaModelFromReading } from '../schema/load.js';
 import type { SchemaModel } from '../schema/model.js';
-import { loadKeywords } from '../schema/stats.js';
 import { asNode, type Node, stringValues } from '../sql/ast.js';
 
 /** One key of an index: a bare column, or an expression (parsed from the index definition). */
@@ -87,15 +85,24 @@ export async function loadQuerySchema(
   source: 'live' | 'shadow',
   config: PgwardenConfig,
 ): Promise<QuerySchema> {
-  const snapshot = await loadSnapshot(connection);
-  const schemas = reviewedSchemas(snapshot, config, config.migrations.schema);
-  const keywords = await loadKeywords(connection);
-  const searchPath = await connection.readOnly((c) =>
-    c.rows<{ schemas: string[] }>(
-      'reading the search path',
-      'SELECT current_schemas(false)::text[] AS schemas',
-    ),
-  );
-  const model = buildSchemaModel({ snapshot, source, config, schemas, keywords });
-  return buildQuerySchema(model, searchPath[0]?.schemas ?? ['public']);
+  return querySchemaFromReading(await readQuerySchema(connection, source, config), source, config);
+}
+
+/** The I/O half of `loadQuerySchema`: what the query rules' schema is built from (no column statistics). */
+export function readQuerySchema(
+  connection: Connection,
+  source: 'live' | 'shadow',
+  config: PgwardenConfig,
+): Promise<SchemaReading> {
+  return readSchema(connection, source, config, { columnStats: false, searchPath: true });
+}
+
+/** The pure half of `loadQuerySchema`. */
+export function querySchemaFromReading(
+  reading: SchemaReading,
+  source: 'live' | 'shadow',
+  config: PgwardenConfig,
+): QuerySchema {
+  const model = schemaModelFromReading({ ...reading, columnStats: null }, source, config);
+  return buildQuerySchema(model, reading.searchPath ?? ['public']);
 }

@@ -10,6 +10,19 @@ const CATEGORY: Record<string, KeywordCategory> = {
   U: 'unreserved',
 };
 
+/** One row of pg_stats as `readColumnStatsRows` reads it. */
+export interface ColumnStatsRow {
+  readonly schema: string;
+  readonly table: string;
+  readonly column: string;
+  readonly null_frac: number;
+  readonly n_distinct: number;
+  readonly correlation: number | null;
+  readonly common: string[] | null;
+  readonly common_freqs: number[] | null;
+  readonly histogram: string[] | null;
+}
+
 /**
  * pg_stats for every column of the reviewed schemas, read-only: only what ANALYZE already sampled, never the
  * tables themselves. A role sees the statistics of the columns it may SELECT; the others are simply absent.
@@ -19,18 +32,16 @@ export async function loadColumnStats(
   schemas: readonly string[],
   rowEstimates: ReadonlyMap<string, number | null>,
 ): Promise<Map<string, ColumnStats>> {
-  const rows = await connection.readOnly((c) =>
-    c.rows<{
-      schema: string;
-      table: string;
-      column: string;
-      null_frac: number;
-      n_distinct: number;
-      correlation: number | null;
-      common: string[] | null;
-      common_freqs: number[] | null;
-      histogram: string[] | null;
-    }>(
+  return columnStatsFromRows(await readColumnStatsRows(connection, schemas), rowEstimates);
+}
+
+/** The I/O half of `loadColumnStats`: the pg_stats rows of the schemas. */
+export async function readColumnStatsRows(
+  connection: Connection,
+  schemas: readonly string[],
+): Promise<ColumnStatsRow[]> {
+  return connection.readOnly((c) =>
+    c.rows<ColumnStatsRow>(
       'reading column statistics (pg_stats)',
       // DISTINCT ON keeps a partitioned table's statistics over its partitions (inherited) over its own (empty).
       `SELECT DISTINCT ON (schemaname, tablename, attname)
@@ -43,6 +54,13 @@ export async function loadColumnStats(
       [schemas],
     ),
   );
+}
+
+/** The pure half of `loadColumnStats`: the statistics by `schema.table.column`. */
+export function columnStatsFromRows(
+  rows: readonly ColumnStatsRow[],
+  rowEstimates: ReadonlyMap<string, number | null>,
+): Map<string, ColumnStats> {
   const stats = new Map<string, ColumnStats>();
   for (const row of rows) {
     const table = `${row.schema}.${row.table}`;
@@ -68,13 +86,25 @@ export async function loadColumnStats(
   return stats;
 }
 
+/** One row of pg_get_keywords() as `readKeywordRows` reads it. */
+export interface KeywordRow {
+  readonly word: string;
+  readonly catcode: string;
+}
+
 /** The server's keywords and their categories. */
 export async function loadKeywords(connection: Connection): Promise<Map<string, KeywordCategory>> {
-  const rows = await connection.readOnly((c) =>
-    c.rows<{ word: string; catcode: string }>(
-      'reading the SQL keywords',
-      'SELECT word, catcode FROM pg_get_keywords()',
-    ),
+  return keywordsFromRows(await readKeywordRows(connection));
+}
+
+/** The I/O half of `loadKeywords`. */
+export async function readKeywordRows(connection: Connection): Promise<KeywordRow[]> {
+  return connection.readOnly((c) =>
+    c.rows<KeywordRow>('reading the SQL keywords', 'SELECT word, catcode FROM pg_get_keywords()'),
   );
+}
+
+/** The pure half of `loadKeywords`. */
+export function keywordsFromRows(rows: readonly KeywordRow[]): Map<string, KeywordCategory> {
   return new Map(rows.map((r) => [r.word, CATEGORY[r.catcode] ?? 'unreserved']));
 }

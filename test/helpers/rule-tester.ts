@@ -1,28 +1,34 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { loadSnapshot } from '../../src/catalog/snapshot.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config.js';
-import { type RuleSettings, resolveRuleSettings, runRules } from '../../src/core/engine.js';
+import { createRuleSet, type RuleSettings, resolveRuleSettings, runRules } from '../../src/core/engine.js';
 import type { Finding } from '../../src/core/finding.js';
 import type { AnyRule } from '../../src/core/rule.js';
 import type { Connection } from '../../src/db/connection.js';
 import { openTarget } from '../../src/db/target.js';
 import { checkSql } from '../../src/ops/check-sql.js';
-import { explainQuery } from '../../src/ops/explain.js';
+import { explainReport, type PlanReading, readExplainOn } from '../../src/ops/explain.js';
 import { checkQueries } from '../../src/ops/query-check.js';
 import { traceMigrations } from '../../src/ops/trace.js';
 import { verifyMigrations } from '../../src/ops/verify.js';
-import { loadQuerySchema, type QuerySchema } from '../../src/query/schema.js';
+import { type QuerySchema, querySchemaFromReading, readQuerySchema } from '../../src/query/schema.js';
 import { isCodeFile } from '../../src/query/sources.js';
 import { allRules } from '../../src/rules/index.js';
-import { buildSchemaModel, reviewedSchemas } from '../../src/schema/build.js';
 import { columnsFromCatalog } from '../../src/schema/columns.js';
 import { applySchemaExceptions } from '../../src/schema/ignores.js';
-import { loadColumnStats, loadKeywords } from '../../src/schema/stats.js';
+import { readSchema, type SchemaReading, schemaModelFromReading } from '../../src/schema/load.js';
 import { loadParser, parseSqlSync } from '../../src/sql/parser.js';
 import { createTestDatabase, pg18Url } from './db.js';
+import {
+  keepRecording,
+  RECORDING,
+  type Recorded,
+  recorded,
+  recordingKey,
+  saveRecordings,
+} from './recorded-models.js';
 
 /** What a firing case expects of each finding (all fields optional). */
 export interface ExpectedFinding {
@@ -122,18 +128,96 @@ export function defineCases(
   return { rule, ...cases };
 }
 
-/** The findings of `rule` for one case, produced the way pgwarden produces them for users. */
+/**
+ * What the server is given for a case whose reading a recording can replace (test/fixtures/models/): the key of
+ * its recording. Null for a case that needs no server, or that only a server can run (another server, a
+ * migrations folder, a trace).
+ */
+export function recordingKeyOf(testCase: RuleCase): string | null {
+  if ('serverUrl' in testCase && testCase.serverUrl) return null;
+  if ('explain' in testCase) {
+    const { setup, explain, settings, vacuum, noAnalyze } = testCase;
+    return recordingKey({ kind: 'plan', setup, explain, settings, vacuum, noAnalyze });
+  }
+  if ('query' in testCase) {
+    if (testCase.schema === undefined) return null;
+    return recordingKey({ kind: 'query', schema: testCase.schema, source: testCase.schemaSource ?? 'live' });
+  }
+  if ('migrations' in testCase || 'sql' in testCase) return null;
+  const { setup, source, schemaConfig } = testCase;
+  return recordingKey({ kind: 'catalog', setup, source: source ?? 'live', schemaConfig });
+}
+
+/** The case's recording, when one matches it. */
+export function recordingOf(rule: AnyRule, testCase: RuleCase): Recorded | undefined {
+  const key = recordingKeyOf(testCase);
+  return key === null ? undefined : recorded(rule.id, key);
+}
+
+/** The case runs on a server (or on a recording of one); false for SQL and schema-less query cases. */
+export function needsServer(rule: AnyRule, testCase: RuleCase): boolean {
+  if ('query' in testCase) return testCase.schema !== undefined;
+  if ('sql' in testCase) return rule.model === 'trace';
+  return true;
+}
+
+/** Where a case's server reading goes, when one is made: kept for the recordings (PGWARDEN_RECORD_MODELS=1). */
+type Recorder = ((recording: Recorded) => void) | undefined;
+
+function recorderFor(rule: AnyRule, testCase: RuleCase): Recorder {
+  const key = recordingKeyOf(testCase);
+  if (!RECORDING || key === null) return undefined;
+  return (recording) => keepRecording(rule.id, key, label(testCase), recording);
+}
+
+/** The findings of `rule` for one case, produced the way pgwarden produces them for users, on a server. */
 export async function evaluateCase(rule: AnyRule, testCase: RuleCase): Promise<Finding[]> {
-  const pgVersion = testCase.pgVersion ?? 18;
+  return evaluate(rule, testCase, undefined, recorderFor(rule, testCase));
+}
+
+/** The findings of `rule` for one case, from the case's recording (no server). */
+export async function evaluateRecordedCase(rule: AnyRule, testCase: RuleCase): Promise<Finding[]> {
+  const recording = recordingOf(rule, testCase);
+  if (!recording)
+    throw new Error(`no recording for this case of ${rule.id}: record it (test/helpers/recorded-models.ts)`);
+  return evaluate(rule, testCase, recording, undefined);
+}
+
+function caseSettings(
+  rule: AnyRule,
+  testCase: RuleCase,
+): { registry: readonly AnyRule[]; settings: RuleSettings } {
   const registry = allRules.some((r) => r.id === rule.id) ? allRules : [...allRules, rule];
   const settings = resolveRuleSettings(
     // options without a level, as a config that sets only options: findings keep their own severity
     testCase.options ? { [rule.id]: { options: testCase.options } } : {},
     registry,
   );
-  if ('explain' in testCase) return evaluatePlanCase(rule, testCase);
+  return { registry, settings };
+}
+
+async function evaluate(
+  rule: AnyRule,
+  testCase: RuleCase,
+  recording: Recorded | undefined,
+  record: Recorder,
+): Promise<Finding[]> {
+  const pgVersion = testCase.pgVersion ?? 18;
+  const { registry, settings } = caseSettings(rule, testCase);
+  if ('explain' in testCase)
+    return evaluatePlanCase(
+      rule,
+      testCase,
+      recording?.kind === 'plan' ? recording.reading : undefined,
+      record,
+    );
   if ('query' in testCase) {
-    const found = await evaluateQueryCase(testCase, { pgVersion, settings, rules: registry });
+    const found = await evaluateQueryCase(
+      testCase,
+      { pgVersion, settings, rules: registry },
+      recording?.kind === 'schema' ? recording.reading : undefined,
+      record,
+    );
     return found.filter((f) => f.rule === rule.id);
   }
   if ('migrations' in testCase) {
@@ -159,26 +243,41 @@ export async function evaluateCase(rule: AnyRule, testCase: RuleCase): Promise<F
       (f) => f.rule === rule.id && 'file' in f.location && f.location.file === 'case.sql',
     );
   }
-  return evaluateCatalogCase(rule, testCase, pgVersion, settings, false);
+  if (recording?.kind === 'schema') {
+    await loadParser();
+    return catalogFindings(rule, testCase, recording.reading, pgVersion, settings);
+  }
+  return evaluateCatalogCase(rule, testCase, pgVersion, settings, false, record);
 }
 
-/** Runs a query case the way `pgwarden query` checks a file; returns every finding (of every rule). */
+/**
+ * Runs a query case the way `pgwarden query` checks a file; returns every finding (of every rule). The schema is
+ * built on a fresh database, or from `reading` (a recording of that).
+ */
 export async function evaluateQueryCase(
   testCase: QueryCase,
   options: { pgVersion: number; settings?: RuleSettings; rules?: readonly AnyRule[] },
+  reading?: SchemaReading,
+  record?: Recorder,
 ): Promise<Finding[]> {
   await loadParser();
   let schema: QuerySchema | null = null;
   if (testCase.schema !== undefined) {
-    const db = await createTestDatabase(pg18Url());
-    try {
-      const connection = await db.connect();
-      await connection.query(testCase.schema);
-      await connection.query('ANALYZE');
-      schema = await loadQuerySchema(connection, testCase.schemaSource ?? 'live', parseConfig({}, 'case'));
-    } finally {
-      await db.drop();
+    const source = testCase.schemaSource ?? 'live';
+    const config = parseConfig({}, 'case');
+    if (!reading) {
+      const db = await createTestDatabase(pg18Url());
+      try {
+        const connection = await db.connect();
+        await connection.query(testCase.schema);
+        await connection.query('ANALYZE');
+        reading = await readQuerySchema(connection, source, config);
+      } finally {
+        await db.drop();
+      }
+      record?.({ kind: 'schema', reading });
     }
+    schema = querySchemaFromReading(reading, source, config);
   }
   const file = testCase.file ?? 'case.sql';
   const source = {
@@ -189,72 +288,84 @@ export async function evaluateQueryCase(
   return (await checkQueries([source], { schema, ...options })).findings;
 }
 
+function catalogConfig(testCase: CatalogCase) {
+  return parseConfig(testCase.schemaConfig ? { schema: testCase.schemaConfig } : {}, 'case');
+}
+
+/** The rule's findings on the schema model of a reading, as the schema review reports them. */
+function catalogFindings(
+  rule: AnyRule,
+  testCase: CatalogCase,
+  reading: SchemaReading,
+  pgVersion: number,
+  settings: RuleSettings,
+): Finding[] {
+  const config = catalogConfig(testCase);
+  const model = schemaModelFromReading(reading, testCase.source ?? 'live', config);
+  if (rule.model === 'columns') {
+    const reviewed = new Set(model.tables.map((t) => t.qualifiedName));
+    const columns = columnsFromCatalog(model.snapshot, model.keywords).columns.filter((c) =>
+      reviewed.has(c.table),
+    );
+    return runRules({ rules: [rule], kind: 'columns', model: { columns }, pgVersion, settings }).findings;
+  }
+  const findings = runRules({ rules: [rule], kind: 'catalog', model, pgVersion, settings }).findings;
+  return applySchemaExceptions(findings, model.snapshot, config).kept;
+}
+
 async function reviewCase(
   rule: AnyRule,
   testCase: CatalogCase,
   connection: Connection,
   pgVersion: number,
   settings: RuleSettings,
+  record: Recorder,
 ): Promise<Finding[]> {
   await connection.query('ANALYZE');
-  const source = testCase.source ?? 'live';
-  const config = parseConfig(testCase.schemaConfig ? { schema: testCase.schemaConfig } : {}, 'case');
-  const snapshot = await loadSnapshot(connection);
-  const schemas = reviewedSchemas(snapshot, config);
-  const stats =
-    source === 'live'
-      ? await loadColumnStats(
-          connection,
-          schemas,
-          new Map(snapshot.tables.map((t) => [t.qualifiedName, t.rowEstimate])),
-        )
-      : undefined;
-  const model = buildSchemaModel({
-    snapshot,
-    source,
-    config,
-    schemas,
-    stats,
-    keywords: await loadKeywords(connection),
-  });
-  if (rule.model === 'columns') {
-    const reviewed = new Set(model.tables.map((t) => t.qualifiedName));
-    const columns = columnsFromCatalog(snapshot, model.keywords).columns.filter((c) => reviewed.has(c.table));
-    return runRules({ rules: [rule], kind: 'columns', model: { columns }, pgVersion, settings }).findings;
-  }
-  const findings = runRules({ rules: [rule], kind: 'catalog', model, pgVersion, settings }).findings;
-  return applySchemaExceptions(findings, snapshot, config).kept;
+  const reading = await readSchema(connection, testCase.source ?? 'live', catalogConfig(testCase));
+  record?.({ kind: 'schema', reading });
+  return catalogFindings(rule, testCase, reading, pgVersion, settings);
 }
 
-async function evaluatePlanCase(rule: AnyRule, testCase: PlanCase): Promise<Finding[]> {
-  const db = await createTestDatabase((testCase.serverUrl ?? pg18Url)());
-  try {
-    // the embedded server commits asynchronously: VACUUM marks pages all-visible only once the load's commit is
-    // on disk, so the setup commits synchronously
-    await db.exec('SET synchronous_commit = on');
-    await db.exec(testCase.setup);
-    // the setup's row counts reach the statistics on the session's next flush: before ANALYZE, so that the plan
-    // rules never see its rows as "changed since the last ANALYZE" (PostgreSQL 15+)
-    await db.exec('SELECT pg_stat_force_next_flush()');
-    await db.exec(testCase.vacuum === false ? 'ANALYZE' : 'VACUUM ANALYZE');
-    for (const [name, value] of Object.entries(testCase.settings ?? {})) {
-      await db.exec(`ALTER DATABASE ${db.name} SET ${name} = '${value.replace(/'/g, "''")}'`);
+/** Runs a plan case as `pgwarden explain --db` runs it, on a fresh database, or on `reading` (a recording of that). */
+async function evaluatePlanCase(
+  rule: AnyRule,
+  testCase: PlanCase,
+  reading: PlanReading | undefined,
+  record: Recorder,
+): Promise<Finding[]> {
+  const config = parseConfig(
+    testCase.options ? { rules: { [rule.id]: { options: testCase.options } } } : {},
+    'case',
+  );
+  await loadParser();
+  if (!reading) {
+    const db = await createTestDatabase((testCase.serverUrl ?? pg18Url)());
+    try {
+      // the embedded server commits asynchronously: VACUUM marks pages all-visible only once the load's commit is
+      // on disk, so the setup commits synchronously
+      await db.exec('SET synchronous_commit = on');
+      await db.exec(testCase.setup);
+      // the setup's row counts reach the statistics on the session's next flush: before ANALYZE, so that the plan
+      // rules never see its rows as "changed since the last ANALYZE" (PostgreSQL 15+)
+      await db.exec('SELECT pg_stat_force_next_flush()');
+      await db.exec(testCase.vacuum === false ? 'ANALYZE' : 'VACUUM ANALYZE');
+      for (const [name, value] of Object.entries(testCase.settings ?? {})) {
+        await db.exec(`ALTER DATABASE ${db.name} SET ${name} = '${value.replace(/'/g, "''")}'`);
+      }
+      // a new session, so that it has the settings
+      const connection = await db.connect();
+      reading = await readExplainOn(connection, testCase.explain, {
+        config: { config, path: null, dir: process.cwd() },
+        analyze: testCase.noAnalyze !== true,
+      });
+    } finally {
+      await db.drop();
     }
-    const config = parseConfig(
-      testCase.options ? { rules: { [rule.id]: { options: testCase.options } } } : {},
-      'case',
-    );
-    const report = await explainQuery({
-      config: { config, path: null, dir: process.cwd() },
-      sql: testCase.explain,
-      db: db.url,
-      analyze: testCase.noAnalyze !== true,
-      env: {},
-    });
-    return report.findings.filter((finding) => finding.rule === rule.id);
-  } finally {
-    await db.drop();
+    record?.({ kind: 'plan', reading });
   }
+  const report = explainReport(reading, 'case', createRuleSet(allRules, config));
+  return report.findings.filter((finding) => finding.rule === rule.id);
 }
 
 /** Runs a catalog case; with `checkFixes`, also runs the fixes and returns the findings left after them. */
@@ -264,13 +375,14 @@ async function evaluateCatalogCase(
   pgVersion: number,
   settings: RuleSettings,
   checkFixes: boolean,
+  record?: Recorder,
 ): Promise<Finding[]> {
   await loadParser();
   const db = await createTestDatabase((testCase.serverUrl ?? pg18Url)());
   try {
     const connection = await db.connect();
     await connection.query(testCase.setup);
-    const findings = await reviewCase(rule, testCase, connection, pgVersion, settings);
+    const findings = await reviewCase(rule, testCase, connection, pgVersion, settings, record);
     if (!checkFixes) return findings;
     for (const finding of findings) {
       if (!finding.fix) continue;
@@ -285,7 +397,7 @@ async function evaluateCatalogCase(
         }
       }
     }
-    return await reviewCase(rule, testCase, connection, pgVersion, settings);
+    return await reviewCase(rule, testCase, connection, pgVersion, settings, undefined);
   } finally {
     await db.drop();
   }
@@ -320,39 +432,88 @@ function label(testCase: RuleCase): string {
   return `${oneLine.length > 90 ? `${oneLine.slice(0, 87)}...` : oneLine}${testCase.pgVersion ? ` [PG ${testCase.pgVersion}]` : ''}`;
 }
 
+/**
+ * Which cases `runCases` registers:
+ * - `all`: every case, as it runs for users (on a server where it needs one);
+ * - `server`: the cases that need a server and have no recording, and, for a recorded case, only what a server
+ *   alone can prove: that the fixes run and resolve the findings (recordings are replayed by
+ *   test/rules/recorded.test.ts);
+ * - `recorded`: the cases that need no server, and the recorded ones, replayed on their recording.
+ * With PGWARDEN_RECORD_MODELS=1, `server` runs as `all` and writes the recordings.
+ */
+export type CaseSelection = 'all' | 'server' | 'recorded';
+
+interface Planned {
+  /** Evaluate the case (on a server, or on its recording), or only prove its fixes on a server. */
+  readonly run: 'server' | 'recording' | 'fixes';
+}
+
+function plan(
+  cases: RuleCases,
+  testCase: RuleCase,
+  firing: boolean,
+  selection: CaseSelection,
+): Planned | null {
+  if (selection === 'all' || (selection === 'server' && RECORDING)) return { run: 'server' };
+  const serverless = !needsServer(cases.rule, testCase);
+  const recording = recordingOf(cases.rule, testCase);
+  if (selection === 'recorded')
+    return serverless ? { run: 'server' } : recording ? { run: 'recording' } : null;
+  if (serverless) return null;
+  if (!recording) return { run: 'server' };
+  if (firing && 'setup' in testCase && !('explain' in testCase) && testCase.fixResolves !== false)
+    return { run: 'fixes' };
+  return null;
+}
+
 /** Registers the cases as tests: valid cases must produce no finding, invalid ones at least one (or exactly the expected). */
-export function runCases(cases: RuleCases): void {
-  describe(cases.rule.id, () => {
+export function runCases(cases: RuleCases, selection: CaseSelection = 'all'): void {
+  const { rule } = cases;
+  const findingsOf = (testCase: RuleCase, planned: Planned) =>
+    planned.run === 'server' ? evaluateCase(rule, testCase) : evaluateRecordedCase(rule, testCase);
+  describe(rule.id, () => {
+    if (RECORDING) {
+      afterAll(() => {
+        const keys = [...cases.valid, ...cases.invalid].map(recordingKeyOf).filter((k) => k !== null);
+        saveRecordings(rule.id, new Set(keys));
+      });
+    }
     describe('must not fire', () => {
       for (const testCase of cases.valid) {
+        const planned = plan(cases, testCase, false, selection);
+        if (!planned) continue;
         it(label(testCase), async () => {
-          expect(await evaluateCase(cases.rule, testCase)).toEqual([]);
+          expect(await findingsOf(testCase, planned)).toEqual([]);
         });
       }
     });
     describe('must fire', () => {
       for (const testCase of cases.invalid) {
-        it(label(testCase), async () => {
-          const findings = await evaluateCase(cases.rule, testCase);
-          expect(findings.length, 'number of findings').toBeGreaterThan(0);
-          if (testCase.findings) {
-            expect(findings.length, 'number of findings').toBe(testCase.findings.length);
-            testCase.findings.forEach((expected, index) => {
-              matches(findings[index]!, expected);
-            });
+        const planned = plan(cases, testCase, true, selection);
+        if (!planned) continue;
+        const name =
+          planned.run === 'fixes' ? `${label(testCase)} (its fixes, on a server)` : label(testCase);
+        it(name, async () => {
+          const findings = await findingsOf(testCase, planned);
+          if (planned.run !== 'fixes') {
+            expect(findings.length, 'number of findings').toBeGreaterThan(0);
+            if (testCase.findings) {
+              expect(findings.length, 'number of findings').toBe(testCase.findings.length);
+              testCase.findings.forEach((expected, index) => {
+                matches(findings[index]!, expected);
+              });
+            }
           }
           if (
+            planned.run !== 'recording' &&
             'setup' in testCase &&
             !('explain' in testCase) &&
             testCase.fixResolves !== false &&
             findings.some((f) => f.fix)
           ) {
             const pgVersion = testCase.pgVersion ?? 18;
-            const settings = resolveRuleSettings(
-              testCase.options ? { [cases.rule.id]: { options: testCase.options } } : {},
-              allRules.some((r) => r.id === cases.rule.id) ? allRules : [...allRules, cases.rule],
-            );
-            const left = await evaluateCatalogCase(cases.rule, testCase, pgVersion, settings, true);
+            const { settings } = caseSettings(rule, testCase);
+            const left = await evaluateCatalogCase(rule, testCase, pgVersion, settings, true);
             expect(
               left.map((f) => f.message),
               'findings left after running the fixes',
@@ -362,4 +523,9 @@ export function runCases(cases: RuleCases): void {
       }
     });
   });
+}
+
+/** Registers the cases that run without a server: those that need none, and the recorded ones (no server, no setup). */
+export function replayCases(cases: RuleCases): void {
+  runCases(cases, 'recorded');
 }

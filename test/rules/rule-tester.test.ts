@@ -44,6 +44,14 @@ describe('the rule tester', () => {
     expect(findings).toEqual([]);
   });
 
+  it('reviews what the schema review reviews: not the migration history schema', async () => {
+    // the tester once built its own model and reviewed the history table that `pgwarden schema` leaves out
+    const findings = await evaluateCase(noPrimaryKey, {
+      setup: 'CREATE SCHEMA pgwarden; CREATE TABLE pgwarden.history (version text); CREATE TABLE a (id int);',
+    });
+    expect(findings.map((f) => f.location)).toEqual([{ object: 'public.a', kind: 'table' }]);
+  });
+
   it('reports what a SQL rule reports, and nothing from other rules', async () => {
     const { default: syntaxError } = await import('../../src/rules/sql/syntax-error.js');
     const findings = await evaluateCase(syntaxError, {

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { RULE_CATEGORIES } from '../../src/core/rule.js';
 import { generatedDocs } from '../../src/rules/docs.js';
 import { allRules } from '../../src/rules/index.js';
-import { type RuleCases, runCases } from '../helpers/rule-tester.js';
+import { loadRuleCases } from '../helpers/rule-cases.js';
+import { runCases } from '../helpers/rule-tester.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -20,14 +21,7 @@ function ruleFiles(): string[] {
   return found.sort();
 }
 
-const casesByRule = new Map<string, RuleCases>();
-for (const rule of allRules) {
-  const path = join(root, 'test', 'rules', `${rule.id}.cases.ts`);
-  if (existsSync(path)) {
-    const module = (await import(pathToFileURL(path).href)) as { default: RuleCases };
-    casesByRule.set(rule.id, module.default);
-  }
-}
+const casesByRule = await loadRuleCases();
 
 describe('the rule registry', () => {
   it('holds every rule file under src/rules, sorted by id, each once', async () => {
@@ -77,4 +71,5 @@ describe('the rule registry', () => {
   });
 });
 
-for (const cases of casesByRule.values()) runCases(cases);
+// the cases that need a server; test/rules/recorded.test.ts runs the others, and the recorded ones, without one
+for (const cases of casesByRule.values()) runCases(cases, 'server');

@@ -527,6 +527,12 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
+    const interrupted = libraryLoaded ? (await import('../db/shutdown.js')).interruption() : null;
+    if (interrupted) {
+      // what failed was torn down by the clean-up: the interruption is the news, not the error it caused
+      process.exitCode = interrupted.exitCode;
+      return;
+    }
     process.exitCode = await reportError(error, debug);
   } finally {
     if (libraryLoaded) {

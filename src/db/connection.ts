@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { connectionError, queryError } from './errors.js';
+import { onShutdown } from './shutdown.js';
 import { libpqSslSemantics, parseDatabaseUrl } from './url.js';
 
 export interface ReadOnlyOptions {
@@ -29,10 +30,37 @@ export class Connection {
   readonly display: string;
   #inTransaction = false;
   #closed = false;
+  /** Queries sent and not yet answered: what an interruption must cancel on the server. */
+  #running = 0;
+  readonly #connectionString: string;
+  readonly #forgetShutdown: () => void;
 
-  private constructor(client: pg.Client, display: string) {
+  private constructor(client: pg.Client, display: string, connectionString: string) {
     this.client = client;
     this.display = display;
+    this.#connectionString = connectionString;
+    // A client that dies does not stop its query: the server runs it until it next writes to the socket (an
+    // EXPLAIN ANALYZE of a heavy query, a long migration statement). On Ctrl-C or SIGTERM, cancel it.
+    this.#forgetShutdown = onShutdown(() => this.#cancelRunning());
+  }
+
+  async #cancelRunning(): Promise<void> {
+    if (this.#running === 0 || this.#closed) return;
+    const canceller = new pg.Client({
+      connectionString: this.#connectionString,
+      connectionTimeoutMillis: 3_000,
+    });
+    canceller.on('error', () => {});
+    try {
+      await canceller.connect();
+      await canceller.query('SELECT pg_cancel_backend($1)', [
+        (this.client as pg.Client & { processID: number | null }).processID,
+      ]);
+    } catch {
+      // best effort: the statement_timeout still bounds what runs on
+    } finally {
+      await canceller.end().catch(() => {});
+    }
   }
 
   static async open(
@@ -40,8 +68,9 @@ export class Connection {
     options: { applicationName?: string; connectTimeoutMs?: number } = {},
   ): Promise<Connection> {
     const parsed = parseDatabaseUrl(url);
+    const connectionString = libpqSslSemantics(parsed.url);
     const client = new pg.Client({
-      connectionString: libpqSslSemantics(parsed.url),
+      connectionString,
       application_name: options.applicationName ?? 'pgwarden',
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     });
@@ -53,14 +82,19 @@ export class Connection {
       await client.end().catch(() => {});
       throw connectionError(error, parsed.display);
     }
-    return new Connection(client, parsed.display);
+    return new Connection(client, parsed.display, connectionString);
   }
 
   async query<R extends pg.QueryResultRow = Record<string, unknown>>(
     sql: string,
     params?: readonly unknown[],
   ): Promise<pg.QueryResult<R>> {
-    return this.client.query<R>(sql, params as unknown[] | undefined);
+    this.#running++;
+    try {
+      return await this.client.query<R>(sql, params as unknown[] | undefined);
+    } finally {
+      this.#running--;
+    }
   }
 
   /** Rows of a query, with failures turned into clear errors naming `what` was being read. */
@@ -92,12 +126,14 @@ export class Connection {
     };
     const protocol = this.client.connection;
     protocol.on('commandComplete', count);
+    this.#running++;
     try {
       await this.client.query(sql);
       return { ok: true, completed };
     } catch (error) {
       return { ok: false, error, completed };
     } finally {
+      this.#running--;
       protocol.off('commandComplete', count);
     }
   }
@@ -164,6 +200,7 @@ export class Connection {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#forgetShutdown();
     await this.client.end().catch(() => {});
   }
 }

@@ -6,9 +6,19 @@ type Task = () => Promise<void> | void;
 
 const tasks: Task[] = [];
 let installed = false;
-let shuttingDown = false;
+let interruptedBy: NodeJS.Signals | null = null;
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** The shell's convention for a process ended by a signal: 128 + its number (Ctrl-C 130, SIGTERM 143). */
+const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * The signal that interrupted this process, or null. Work torn down by the clean-up fails in strange ways
+ * (connections "terminated by administrator command"): a face reports the interruption instead of those errors.
+ */
+export function interruption(): { readonly signal: NodeJS.Signals; readonly exitCode: number } | null {
+  return interruptedBy && { signal: interruptedBy, exitCode: SIGNAL_EXIT_CODES[interruptedBy] ?? 1 };
+}
 
 export function onShutdown(task: Task): () => void {
   install();
@@ -37,11 +47,13 @@ function install(): void {
   installed = true;
   for (const signal of SIGNALS) {
     const handler = () => {
-      if (shuttingDown) return; // a second Ctrl-C while cleaning up is ignored: the clean-up is short and bounded
-      shuttingDown = true;
-      if (process.stderr.isTTY) process.stderr.write(`\npgwarden: ${signal} received, cleaning up...\n`);
+      if (interruptedBy) return; // a second Ctrl-C while cleaning up is ignored: the clean-up is short and bounded
+      interruptedBy = signal;
+      process.exitCode = SIGNAL_EXIT_CODES[signal] ?? 1;
+      process.stderr.write(`\npgwarden: interrupted (${signal}); cleaning up…\n`);
       void runShutdownTasks().finally(() => {
-        // Deliver the signal again without us, so the process ends as it would have (or as its owner decides).
+        // Deliver the signal again without us, so the process ends as it would have (or as its owner decides);
+        // if another listener keeps it alive, it still ends with the signal's exit code.
         process.removeListener(signal, handler);
         process.kill(process.pid, signal);
       });

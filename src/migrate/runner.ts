@@ -743,10 +743,15 @@ async function runStepwise(run: ScriptRun): Promise<MigrationRun> {
       () => {},
     );
   /**
-   * The progress row and the fingerprint of the schema as it now is, together: in the transaction that is open
-   * (`open`: the statement's own, or the script's), else in one of their own.
+   * The progress row and the fingerprint of the schema as it now is (unless `schema` is false), together: in the
+   * transaction that is open (`open`: the statement's own, or the script's), else in one of their own.
    */
-  const saveProgress = async (progress: Progress, status: 'applied' | 'failed', open = false) => {
+  const saveProgress = async (
+    progress: Progress,
+    status: 'applied' | 'failed',
+    open = false,
+    schema = true,
+  ) => {
     if (!open) await work.query('BEGIN');
     try {
       if (direction === 'down' && status === 'applied') {
@@ -755,7 +760,7 @@ async function runStepwise(run: ScriptRun): Promise<MigrationRun> {
       } else {
         const ms = Math.round(performance.now() - run.started);
         await recordProgress(work, history, { ...run.record, backup }, progress, status, ms);
-        await recordFingerprint(work, history, migration.version);
+        if (schema) await recordFingerprint(work, history, migration.version);
       }
     } catch (error) {
       if (!open) await rollback();
@@ -846,6 +851,10 @@ async function runStepwise(run: ScriptRun): Promise<MigrationRun> {
             },
           }),
           'failed',
+          false,
+          // the fingerprint stays the one of the statements applied: what a failed statement leaves behind (an
+          // INVALID index) is to be cleaned, not recorded
+          false,
         );
         const leftovers = (await invalidIndexes(work)).filter((name) =>
           statement.text.includes(name.split('.')[1]!),

@@ -235,6 +235,12 @@ describe('migrate up', () => {
     await expect(migrateUp(await runner(project))).rejects.toThrow(
       /INVALID index public\.idx_dup_v .*DROP INDEX CONCURRENTLY public\.idx_dup_v/,
     );
+    // the fix as told, then the data: the next up builds the index, with no drift from the leftover
+    await db().exec('DROP INDEX CONCURRENTLY public.idx_dup_v');
+    await db().exec('DELETE FROM dup WHERE ctid <> (SELECT min(ctid) FROM dup)');
+    const result = await migrateUp(await runner(project));
+    expect(result.runs.map((r) => [r.version, r.resumedAfter])).toEqual([['20240101000000', 0]]);
+    expect((await migrateStatus(await runner(project))).drift).toBeNull();
   });
 
   it('retries when the lock timeout hits, with backoff', async () => {

@@ -276,7 +276,10 @@ describe('pgwarden rules', () => {
     expect(doc.stdout).toContain('# sql/syntax-error');
     expect(doc.stdout).toContain('## Why it matters');
     const json = JSON.parse((await runCli(['rules', '--format', 'json'])).stdout);
-    expect(json.map((r: { id: string }) => r.id)).toContain('sql/unused-ignore');
+    expect(json).toMatchObject({ tool: 'pgwarden', command: 'rules', findings: [] });
+    expect(json.rules.map((r: { id: string }) => r.id)).toContain('sql/unused-ignore');
+    const one = JSON.parse((await runCli(['rules', 'sql/syntax-error', '--format', 'json'])).stdout);
+    expect(one).toMatchObject({ tool: 'pgwarden', command: 'rules', rule: { id: 'sql/syntax-error' } });
     const unknown = await runCli(['rules', 'sql/syntax-eror']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/did you mean "sql\/syntax-error"/);

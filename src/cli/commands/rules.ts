@@ -35,12 +35,12 @@ export async function runRules(
       });
     }
     process.stdout.write(
-      options.format === 'json' ? `${JSON.stringify(describe(rule), null, 2)}\n` : lib.ruleDocMarkdown(rule),
+      options.format === 'json' ? envelope({ rule: describe(rule) }) : lib.ruleDocMarkdown(rule),
     );
     return;
   }
   if (options.format === 'json') {
-    process.stdout.write(`${JSON.stringify(lib.allRules.map(describe), null, 2)}\n`);
+    process.stdout.write(envelope({ rules: lib.allRules.map(describe) }));
     return;
   }
   const width = Math.max(...lib.allRules.map((r) => r.id.length)) + 2;
@@ -50,6 +50,13 @@ export async function runRules(
   process.stdout.write(
     `\n${lib.allRules.length} rules. "pgwarden rules <id>" shows one rule's documentation.\n`,
   );
+
+  /** The one JSON shape of every command: `{ tool, version, command, findings, summary, skipped, ...data }`. */
+  function envelope(data: Record<string, unknown>): string {
+    return lib.render(lib.createReport({ version: lib.VERSION, command: 'rules', findings: [], data }), {
+      format: 'json',
+    });
+  }
 
   function describe(rule: (typeof lib.allRules)[number]) {
     return {

@@ -155,6 +155,30 @@ async function restoredCounts(
   return { rows, matviewData };
 }
 
+/**
+ * pg_dump's selection: the relations (`--table`); with dropped schemas, which `--table` would make pg_dump ignore,
+ * those schemas whole, and the schemas of the other relations less every relation of theirs not reached.
+ */
+async function selection(
+  connection: Connection,
+  relations: readonly ReachedRelation[],
+  schemas: readonly string[],
+): Promise<string[]> {
+  if (schemas.length === 0) return relations.map((r) => `--table=${qualified(r)}`);
+  const others = [...new Set(relations.map((r) => r.schema).filter((s) => !schemas.includes(s)))];
+  const reached = new Set(relations.map((r) => r.oid));
+  const rest = await connection.rows<{ oid: string; schema: string; relname: string }>(
+    'listing what not to back up',
+    `SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p', 'm', 'v', 'f', 'S')`,
+    [others],
+  );
+  return [
+    ...[...schemas, ...others].map((s) => `--schema=${quoteIdent(s)}`),
+    ...rest.filter((r) => !reached.has(Number(r.oid))).map((r) => `--exclude-table=${qualified(r)}`),
+  ];
+}
+
 /** What the guard recorded of a backup: what it holds, the proof it restores, and where it is. */
 export interface BackupManifest {
   /** The dump (custom format); null when there was nothing to dump (every table reached was proven empty). */
@@ -248,6 +272,22 @@ async function backupInTransaction(input: Parameters<typeof takeBackup>[0]): Pro
     ]),
   ];
   if (lockable.length > 0) await connection.query(`LOCK TABLE ${lockable.join(', ')} IN SHARE MODE`);
+  // Locked by name: each name must still be the relation the plan found (no rename or drop slipped in between).
+  const now = await connection.rows<{ oid: string; name: string }>(
+    'checking the relations to back up',
+    `SELECT c.oid::int8 AS oid, n.nspname || '.' || c.relname AS name FROM pg_class c
+       JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ANY($1::oid[])`,
+    [relations.map((r) => r.oid)],
+  );
+  const names = new Map(now.map((r) => [Number(r.oid), r.name]));
+  const moved = relations.filter((r) => names.get(r.oid) !== r.name);
+  if (moved.length > 0) {
+    throw new PgwardenError(
+      'guard-refused',
+      `${moved.map((r) => r.name).join(', ')} changed (renamed or dropped by another session) while the guard planned ${input.label}`,
+      { hint: 'nothing was applied; run again' },
+    );
+  }
 
   // Counted under the lock: the rows each table holds itself (its children are counted as themselves).
   const counted = relations.filter((r) => r.kind === 'r' || (r.kind === 'm' && r.populated));
@@ -320,8 +360,7 @@ async function backupInTransaction(input: Parameters<typeof takeBackup>[0]): Pro
     '--no-password',
     `--snapshot=${snapshot}`,
     ...(input.lockTimeout ? [`--lock-wait-timeout=${input.lockTimeout}`] : []),
-    ...(input.wholeDatabase ? [] : relations.map((r) => `--table=${qualified(r)}`)),
-    ...(input.wholeDatabase ? [] : input.schemas.map((s) => `--schema=${quoteIdent(s)}`)),
+    ...(input.wholeDatabase ? [] : await selection(connection, relations, input.schemas)),
     `--dbname=${target.dbname}`,
   ];
   try {

@@ -39,6 +39,7 @@ export async function loadGuardCatalog(
     relations: GuardCatalog['relations'] | null;
     functions: GuardCatalog['functions'] | null;
     writers: Record<string, string> | null;
+    event_triggers: string[] | null;
     column_types: Record<string, string> | null;
   }>(
     'reading the catalog for the guard',
@@ -60,6 +61,7 @@ export async function loadGuardCatalog(
             SELECT r.ev_class, 'rule ' || r.rulename FROM pg_rewrite r
              WHERE r.rulename <> '_RETURN' AND r.ev_enabled <> 'D'
           ) w GROUP BY rel) g) AS writers,
+       (SELECT json_agg(e.evtname ORDER BY e.evtname) FROM pg_event_trigger e WHERE e.evtenabled <> 'D') AS event_triggers,
        (SELECT json_object_agg(a.attrelid::text || '.' || a.attname, format_type(a.atttypid, a.atttypmod))
           FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
          WHERE c.relname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped) AS column_types`,
@@ -72,6 +74,7 @@ export async function loadGuardCatalog(
     relations: (row!.relations ?? []).map((r) => ({ ...r, oid: Number(r.oid) })),
     functions: row!.functions ?? [],
     writers: row!.writers ?? {},
+    eventTriggers: row!.event_triggers ?? [],
     columnTypes: row!.column_types ?? {},
   };
 }

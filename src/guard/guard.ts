@@ -3,7 +3,7 @@ import type { Connection } from '../db/connection.js';
 import type { SqlStatement } from '../sql/parser.js';
 import { type BackupManifest, takeBackup } from './backup.js';
 import { everyRelation, loadGuardCatalog, reachedRelations } from './catalog.js';
-import { type GuardPlan, planGuard } from './plan.js';
+import { type GuardPlan, NOT_DDL, planGuard } from './plan.js';
 
 /** What the guard did for one migration: the backup, or why there is none (both go to the history row). */
 export interface GuardOutcome {
@@ -45,10 +45,21 @@ export function requireGuardReason(reason: string | undefined): void {
 export function mayDestroy(
   statements: readonly Pick<SqlStatement, 'ast' | 'start' | 'text' | 'kind'>[],
   transactional: boolean,
+  database: { readonly eventTriggers: boolean } = { eventTriggers: false },
 ): boolean {
+  if (database.eventTriggers && statements.some((s) => !NOT_DDL.has(s.kind))) return true;
   const preview = planGuard(statements, undefined, { transactional });
   if (preview.items.length > 0 || preview.unresolved.length > 0) return true;
   return statements.some((s) => touchesCode(s.ast));
+}
+
+/** What {@link mayDestroy} needs of the database: whether event triggers run code on DDL. */
+export async function guardFacts(connection: Connection): Promise<{ readonly eventTriggers: boolean }> {
+  const [row] = await connection.rows<{ any: boolean }>(
+    'looking for event triggers',
+    `SELECT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtenabled <> 'D') AS any`,
+  );
+  return { eventTriggers: row!.any };
 }
 
 const WRITES = new Set(['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt', 'TruncateStmt']);
@@ -131,6 +142,16 @@ export async function runGuard(input: {
     const everything = await everyRelation(input.connection);
     const limit = conservativeLimitBytes();
     const reasons = plan.unresolved.map((u) => `line ${u.line}: ${u.reason}`);
+    const refused = plan.unresolved.filter((u) => u.refuse);
+    if (refused.length > 0) {
+      throw new PgwardenError(
+        'guard-refused',
+        `${input.label}: ${refused.map((u) => `line ${u.line}: ${u.reason}`).join('; ')}`,
+        {
+          hint: 'back up what it destroys yourself, then run with --no-guard --reason "<why>" (kept in the history)',
+        },
+      );
+    }
     if (everything.bytes > limit) {
       throw new PgwardenError(
         'guard-refused',

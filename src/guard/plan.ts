@@ -45,6 +45,8 @@ export interface GuardTarget {
 export interface Unresolved {
   readonly line: number;
   readonly reason: string;
+  /** No backup of this database can cover it (DROP DATABASE): the guard refuses, whatever the size. */
+  readonly refuse?: boolean;
 }
 
 /** What the plan reads of the target database: enough to resolve names as the server will. */
@@ -58,6 +60,8 @@ export interface GuardCatalog {
   readonly functions: readonly { schema: string; name: string; volatile: boolean; procedure: boolean }[];
   /** Relations with user triggers or rules whose code may write elsewhere: oid → what runs. */
   readonly writers: Readonly<Record<string, string>>;
+  /** Enabled event triggers: code that runs on DDL. */
+  readonly eventTriggers: readonly string[];
   /** Column types (as `format_type` prints them) of the tables whose columns the migration changes: `oid.column`. */
   readonly columnTypes: Readonly<Record<string, string>>;
 }
@@ -186,6 +190,8 @@ class Session {
   readonly initialPath: string[];
   /** Names dropped or renamed away (a preview must not take them to exist again). */
   readonly gone = new Set<string>();
+  /** Triggers and rules the migration created, on the relations they fire on. */
+  readonly code = new Map<Relation, string>();
   /** Functions the migration created (they run code the guard does not analyse). */
   readonly createdFunctions = new Set<string>();
 
@@ -437,6 +443,11 @@ function planStep(step: Step, session: Session, items: GuardItem[], unresolved: 
   ) => ({ oid: rel.oid ?? null, name: rel.original!, mode, cascade, ...extra }) as GuardTarget;
 
   // Calls of code the guard cannot see into, anywhere in the statement (before its own effect).
+  if (session.catalog?.eventTriggers.length && !NOT_DDL.has(kind))
+    unresolved.push({
+      line,
+      reason: `event trigger ${session.catalog.eventTriggers.join(', ')} runs on DDL`,
+    });
   judgeCalls(ast, line, session, unresolved);
   // Writes anywhere in the statement, data-modifying CTEs included.
   judgeWrites(ast, line, session, items, unresolved);
@@ -464,6 +475,11 @@ function planStep(step: Step, session: Session, items: GuardItem[], unresolved: 
           );
         else if (k === 'VAR_RESET' || k === 'VAR_SET_DEFAULT') session.setPath(session.initialPath, local);
       }
+      if (
+        (name === 'role' || name === 'session_authorization') &&
+        (k === 'VAR_RESET' || k === 'VAR_SET_DEFAULT')
+      )
+        session.user = session.catalog?.user ?? '';
       if ((name === 'role' || name === 'session_authorization') && k === 'VAR_SET_VALUE') {
         const value = constString((payload.args as Node[])?.[0]);
         if (value) session.user = value;
@@ -649,6 +665,26 @@ function planStep(step: Step, session: Session, items: GuardItem[], unresolved: 
       }
       break;
     }
+    case 'CreateTrigStmt':
+    case 'RuleStmt': {
+      const rv = rangeVar(payload.relation);
+      const found = rv?.relname ? session.resolve(rv.schemaname, rv.relname) : undefined;
+      if (found) {
+        const what = kind === 'RuleStmt' ? `rule ${payload.rulename}` : `trigger ${payload.trigname}`;
+        session.code.set(
+          found[1],
+          [session.code.get(found[1]), `${what} (created by this migration)`].filter(Boolean).join(', '),
+        );
+      }
+      break;
+    }
+    case 'DropdbStmt':
+      unresolved.push({
+        line,
+        reason: `DROP DATABASE ${payload.dbname}: no backup of this database covers it`,
+        refuse: true,
+      });
+      break;
     case 'DropOwnedStmt':
       unresolved.push({ line, reason: 'DROP OWNED drops every object of a role' });
       break;
@@ -659,6 +695,7 @@ function planStep(step: Step, session: Session, items: GuardItem[], unresolved: 
         const rv = rangeVar(r);
         if (!rv?.relname) continue;
         const found = session.resolve(rv.schemaname, rv.relname);
+        if (found) judgeCode(found[1], kind, line, session, unresolved);
         if (found?.[1].original)
           targets.push(target(found[1], 'truncate', cascade, { only: rv.inh !== true }));
       }
@@ -728,6 +765,36 @@ const WIDENING = new Set([
   'json>jsonb',
 ]);
 
+// Statements that fire no event trigger.
+export const NOT_DDL: ReadonlySet<string> = new Set([
+  'SelectStmt',
+  'InsertStmt',
+  'UpdateStmt',
+  'DeleteStmt',
+  'MergeStmt',
+  'CopyStmt',
+  'VariableSetStmt',
+  'VariableShowStmt',
+  'TransactionStmt',
+  'DoStmt',
+  'CallStmt',
+  'ExplainStmt',
+  'LockStmt',
+  'NotifyStmt',
+  'ListenStmt',
+  'UnlistenStmt',
+  'PrepareStmt',
+  'ExecuteStmt',
+  'DeallocateStmt',
+  'VacuumStmt',
+  'ClusterStmt',
+  'ReindexStmt',
+  'CheckPointStmt',
+  'DiscardStmt',
+  'CommentStmt',
+  'RefreshMatViewStmt',
+]);
+
 /** A type as the catalog prints it (`numeric(10,2)`), read by the parser. */
 function parseType(text: string): TypeRef | undefined {
   const parsed = tryParse(`SELECT NULL::${text}`);
@@ -736,6 +803,27 @@ function parseType(text: string): TypeRef | undefined {
     if (kind === 'TypeCast' && !found) found = typeRef(payload.typeName);
   });
   return found;
+}
+
+/** A write on a relation whose triggers or rules run code (the catalog's, or ones this migration created). */
+function judgeCode(
+  rel: Relation,
+  kind: string,
+  line: number,
+  session: Session,
+  unresolved: Unresolved[],
+): void {
+  const runs = [
+    rel.oid != null ? session.catalog?.writers[String(rel.oid)] : undefined,
+    session.code.get(rel),
+  ]
+    .filter(Boolean)
+    .join(', ');
+  if (runs)
+    unresolved.push({
+      line,
+      reason: `${kind.replace('Stmt', '').toUpperCase()} on ${rel.original ?? 'a table'} runs ${runs}`,
+    });
 }
 
 /** DELETE, UPDATE and MERGE anywhere in a statement (data-modifying CTEs too), and triggers DML sets off. */
@@ -755,11 +843,7 @@ function judgeWrites(
     const found = session.resolve(rv.schemaname, rv.relname);
     if (!found) return undefined;
     const [, rel] = found;
-    if (rel.oid != null && session.catalog?.writers[String(rel.oid)])
-      unresolved.push({
-        line,
-        reason: `${kind.replace('Stmt', '').toUpperCase()} on ${rel.original} runs ${session.catalog.writers[String(rel.oid)]}`,
-      });
+    judgeCode(rel, kind, line, session, unresolved);
     if (rel.kind === 'v' && rel.original && kind !== 'TruncateStmt' && kind !== 'InsertStmt')
       unresolved.push({
         line,

@@ -13,7 +13,7 @@ import type { Connection } from '../db/connection.js';
 import type { DatabaseTarget } from '../db/target.js';
 import type { BackupManifest } from '../guard/backup.js';
 import { type Destruction, destructions } from '../guard/destructive.js';
-import { EMBEDDED_NOTE, mayDestroy, requireGuardReason, runGuard } from '../guard/guard.js';
+import { EMBEDDED_NOTE, guardFacts, mayDestroy, requireGuardReason, runGuard } from '../guard/guard.js';
 import { analyzeMigration, type MigrationModel, transactionControl } from '../lint/migration-model.js';
 import { SchemaState } from '../lint/schema-state.js';
 import { asNode, type Node, stringValues } from '../sql/ast.js';
@@ -493,11 +493,12 @@ async function runScript(
   // The guard (src/guard/guard.ts): planned statement by statement against the live catalog, then a proven backup,
   // or the reason there is none — which the history row always records.
   const from = (fromLine: number) => statements.filter((s) => s.start.line >= fromLine);
+  const facts = session.guarded ? await guardFacts(work) : { eventTriggers: false };
   let guardNote: string | null =
     context.noGuardReason ??
     (session.embedded ? EMBEDDED_NOTE : session.guarded ? 'nothing destructive' : null);
   const guard = async (inTransaction: boolean, fromLine = 0): Promise<BackupManifest | null> => {
-    if (!session.guarded || !mayDestroy(from(fromLine), script.transaction)) return null;
+    if (!session.guarded || !mayDestroy(from(fromLine), script.transaction, facts)) return null;
     const outcome = await runGuard({
       connection: work,
       url: context.target.url,
@@ -533,7 +534,7 @@ async function runScript(
       },
     },
     fingerprintAt,
-    guardNeeded: (fromLine = 0) => session.guarded && mayDestroy(from(fromLine), script.transaction),
+    guardNeeded: (fromLine = 0) => session.guarded && mayDestroy(from(fromLine), script.transaction, facts),
     guard,
   };
   return script.transaction ? runTransactional(run) : runStepwise(run);

@@ -224,6 +224,18 @@ describe.skipIf(!pg15)(
         });
       });
 
+      it('DROP SCHEMA … CASCADE: the schema whole, and the tables outside it that lose a foreign key', async () => {
+        await db().exec(`CREATE SCHEMA arc; CREATE TABLE arc.p (id int PRIMARY KEY); INSERT INTO arc.p VALUES (1), (2);
+          CREATE TABLE c (id int, p_id int REFERENCES arc.p); INSERT INTO c VALUES (1, 1), (2, 2), (3, 1);
+          CREATE TABLE unrelated (id int); INSERT INTO unrelated VALUES (1);`);
+        const { backup } = await up('DROP SCHEMA arc CASCADE;');
+        expect([...backup!.tables].sort()).toEqual(['arc.p', 'public.c']);
+        expect(backup!.schemas).toEqual(['arc']);
+        expect(await rowsInBackup(backup!, ['arc.p', 'public.c'])).toEqual({ 'arc.p': 2, 'public.c': 3 });
+        const listing = (await run('pg_restore', ['--list', backup!.file!])).stdout;
+        expect(listing).not.toMatch(/unrelated/);
+      });
+
       it('DROP TYPE … CASCADE: the tables losing a column of that type are backed up', async () => {
         await db().exec(`CREATE TYPE mood AS ENUM ('ok', 'sad'); CREATE TABLE people (id int, m mood);
         INSERT INTO people VALUES (1, 'ok'), (2, 'sad');`);
@@ -284,6 +296,44 @@ describe.skipIf(!pg15)(
         const { backup } = await up('INSERT INTO t VALUES (11);');
         expect(backup!.conservative).toEqual([expect.stringMatching(/runs trigger purge/)]);
         expect(await rowsInBackup(backup!, ['other.keep'])).toEqual({ 'other.keep': 2 });
+      });
+
+      it('a trigger the migration itself creates, then a write that fires it: every table is backed up', async () => {
+        await db().exec(`${SETUP} CREATE FUNCTION purge() RETURNS trigger LANGUAGE plpgsql AS
+        'BEGIN DELETE FROM other.keep; RETURN NEW; END';`);
+        const { backup } = await up(
+          'CREATE TRIGGER purge AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION purge();\nINSERT INTO t VALUES (11);',
+        );
+        expect(backup!.conservative).toEqual([
+          expect.stringMatching(/trigger purge \(created by this migration\)/),
+        ]);
+        expect(await count('other.keep')).toBe(0);
+        expect(await rowsInBackup(backup!, ['other.keep'])).toEqual({ 'other.keep': 2 });
+      });
+
+      it('an event trigger runs on DDL: every table is backed up', async () => {
+        await db().exec(`${SETUP} CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS
+        'BEGIN IF EXISTS (SELECT FROM pg_event_trigger_ddl_commands() WHERE object_identity = ''public.fresh'')
+           THEN DELETE FROM other.keep; END IF; END';
+        CREATE EVENT TRIGGER on_ddl ON ddl_command_end EXECUTE FUNCTION on_ddl();`);
+        cleanups.push(() => db().exec('DROP EVENT TRIGGER IF EXISTS on_ddl'));
+        const { backup } = await up('CREATE TABLE fresh (id int);');
+        expect(backup!.conservative).toEqual([expect.stringMatching(/event trigger on_ddl runs on DDL/)]);
+        expect(await count('other.keep')).toBe(0);
+        // (the proof is the guard's own read-back: a restore of the whole dump re-creates the event trigger)
+        expect(backup!.rowCounts).toMatchObject({ 'other.keep': 2 });
+        expect(backup!.verified!.rows).toMatchObject({ 'other.keep': 2 });
+      });
+
+      it('DROP DATABASE: refused whatever the size, no backup of this database covers it', async () => {
+        const project = migrationProject({
+          '20240101000000_dropdb.sql': migration(
+            '-- pgwarden:no-transaction\nDROP DATABASE IF EXISTS other_db;',
+          ),
+        });
+        const refusal = await migrateUp(await context(project)).catch((e: unknown) => e);
+        expect((refusal as PgwardenError).exitCode).toBe(3);
+        expect((refusal as PgwardenError).message).toMatch(/DROP DATABASE other_db/);
       });
 
       it('over the size limit: refused (exit 3) with the way to proceed, which then works and is recorded', async () => {

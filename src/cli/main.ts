@@ -61,6 +61,17 @@ async function withContext(command: Command, work: (context: CliContext) => Prom
   await work(context);
 }
 
+/** commander's usage errors in pgwarden's own shape: `pgwarden: error: …`, then `  hint: …`. */
+function asPgwardenError(message: string): string {
+  const [first = '', ...rest] = message.trimEnd().split('\n');
+  const lines = [`pgwarden: ${first.startsWith('error: ') ? first : `error: ${first}`}`];
+  for (const line of rest) {
+    const suggestion = /^\(Did you mean (.+)\?\)$/.exec(line.trim());
+    lines.push(suggestion ? `  hint: did you mean ${suggestion[1]}?` : `  ${line}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 export function buildProgram(): Command {
   const program = new Command('pgwarden')
     // set before the subcommands are added, which inherit it: usage errors must exit 2, not commander's 1
@@ -72,6 +83,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress messages on stderr')
     .option('--debug', 'show stack traces of errors')
     .showSuggestionAfterError()
+    .configureOutput({ outputError: (message, write) => write(asPgwardenError(message)) })
     .configureHelp({ sortSubcommands: false })
     .addHelpText(
       'after',

@@ -239,6 +239,15 @@ describe('pgwarden lint', () => {
     expect(result.stderr).toMatch(/is a binary file, not SQL text/);
   });
 
+  it("gives the CLI framework's usage errors pgwarden's own prefix and hint lines", async () => {
+    const option = await runCli(['lint', '--dbb', 'x']);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toBe("pgwarden: error: unknown option '--dbb'\n  hint: did you mean --db?\n");
+    const command = await runCli(['lnt']);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toBe("pgwarden: error: unknown command 'lnt'\n  hint: did you mean lint?\n");
+  });
+
   it('refuses a timeout or wait beyond what PostgreSQL and Node can take, instead of an internal error', async () => {
     const timeout = await runCli(['explain', 'SELECT 1', '--timeout', '2147483648']);
     expect(timeout.code).toBe(2);

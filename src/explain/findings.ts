@@ -58,7 +58,7 @@ export function hypopgProof(
     'no-database': '; with --db, pgwarden costs it first with hypopg when the database has that extension',
     'not-installed':
       '; CREATE EXTENSION hypopg in this database lets pgwarden cost it first (hypothetical index)',
-    'not-available': `; install hypopg on the server (Debian/Ubuntu: postgresql-${model.pgVersion}-hypopg) and CREATE EXTENSION hypopg to cost it first`,
+    'not-available': `; to cost it first, run with --db on a server with the hypopg extension (Debian/Ubuntu package postgresql-${model.pgVersion}-hypopg, then CREATE EXTENSION hypopg): the embedded server does not ship it`,
     'no-query': '; pass the query itself (not only its plan) with --db to cost it with hypopg',
     failed: '; hypopg could not cost it',
   };

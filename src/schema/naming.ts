@@ -1,4 +1,5 @@
 import pluralize from 'pluralize';
+import { z } from 'zod';
 import type { CatalogSnapshot, ConstraintInfo, IndexInfo, TableInfo } from '../catalog/model.js';
 import type { ObjectKind } from '../core/finding.js';
 import { qualifiedIdent, quoteIdent } from '../sql/quote.js';
@@ -429,6 +430,54 @@ export function judgeName(
     (name.startsWith(`${expected}_`) && (options.loose || /^\d+$/.test(name.slice(expected.length + 1)))) ||
     ((tooLong || options.prefixOnly) && name.startsWith(prefix) && name.length > prefix.length);
   return { ok, expected, target };
+}
+
+/**
+ * A naming rule's `template` option: a non-empty template whose placeholders are among `placeholders`, checked when
+ * the config is read (an unknown `{placeholder}` is a config error, not a name that never matches).
+ */
+export function templateOption(
+  defaultTemplate: string,
+  placeholders: readonly string[],
+  description: string,
+) {
+  return z
+    .string()
+    .min(1)
+    .default(defaultTemplate)
+    .superRefine((value, ctx) => {
+      const problem = templateProblem(value, placeholders);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .describe(description);
+}
+
+/**
+ * In a multi-tenant schema the tenancy column leads most keys, so a key's name may leave it out: whether `name`
+ * follows `template` over the key's other columns. Always false when tenancy is off or the key is the tenancy
+ * column alone.
+ */
+export function omitsTenantColumn(
+  model: SchemaModel,
+  template: string,
+): (
+  name: string,
+  columns: readonly string[],
+  values: Readonly<Record<string, string>>,
+  judgeOptions: { readonly loose: boolean; readonly prefixOnly: boolean },
+) => boolean {
+  const tenant = model.conventions.tenancy.mode === 'off' ? null : model.conventions.tenancy.column;
+  return (name, columns, values, judgeOptions) =>
+    tenant !== null &&
+    columns.length > 1 &&
+    columns.includes(tenant) &&
+    judgeName(
+      name,
+      template,
+      { ...values, columns: columns.filter((c) => c !== tenant).join('_') },
+      ['columns'],
+      judgeOptions,
+    ).ok;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { formatCount, formatMs, formatPercent } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { reportPlanFinding } from '../../explain/findings.js';
@@ -5,12 +6,24 @@ import { nodeLabel, type PlanModel, tableOf, tableSql } from '../../explain/mode
 import { formatMemoryKb } from '../../explain/settings.js';
 import { quoteLiteral } from '../../sql/quote.js';
 
-/** Report a node that read at least this many blocks from outside shared buffers … */
-export const MIN_READ_BLOCKS = 1000;
-/** … and found fewer than this share of its blocks in shared buffers. */
-export const MAX_HIT_SHARE = 0.5;
+const DEFAULTS = { minReadBlocks: 1000, maxHitShare: 0.5 };
 
-export default defineRule<PlanModel>({
+const options = z.object({
+  minReadBlocks: z
+    .number()
+    .int()
+    .min(0)
+    .default(DEFAULTS.minReadBlocks)
+    .describe('Report a node that read at least this many blocks from outside shared buffers'),
+  maxHitShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(DEFAULTS.maxHitShare)
+    .describe('… and found less than this share of its blocks in shared buffers'),
+});
+
+export default defineRule<PlanModel, z.infer<typeof options>>({
   id: 'plan/cache-misses',
   category: 'plan',
   model: 'plan',
@@ -18,17 +31,18 @@ export default defineRule<PlanModel>({
   summary: "Node that read most of its data from outside PostgreSQL's cache",
   reportsOn: ['plan-node'],
   docs: {
-    why: "With BUFFERS, each node shows the blocks it found in shared buffers (hit) and those it had to read from the operating system's cache or the disk (read). A node that read at least 1,000 blocks and found less than half in shared buffers ran on a cold cache: the first run after a restart, data that other queries pushed out, or a working set larger than shared_buffers. With track_io_timing on, the plan shows how long those reads took, and pgwarden counts that time; without it the time is unknown (the finding says so). pgMustard calls this cache performance.",
+    why: `With BUFFERS, each node shows the blocks it found in shared buffers (hit) and those it had to read from the operating system's cache or the disk (read). A node that read at least ${formatCount(DEFAULTS.minReadBlocks)} blocks and found less than ${formatPercent(DEFAULTS.maxHitShare)} of them in shared buffers (options minReadBlocks and maxHitShare) ran on a cold cache: the first run after a restart, data that other queries pushed out, or a working set larger than shared_buffers. With track_io_timing on, the plan shows how long those reads took, and pgwarden counts that time; without it the time is unknown (the finding says so). pgMustard calls this cache performance.`,
     howToFix:
       "Run the query again: if it is fast, the data was cold, and the production cost depends on how often that happens (pg_prewarm loads a table into the cache after a restart). If it stays slow, the node reads more than the cache holds: read less (an index, see the node's other findings), or give the cache more memory (shared_buffers, about 25% of RAM, needs a restart). Estimated saving: the node's I/O read time (track_io_timing); none without it.",
   },
+  options,
   check(context) {
-    const { model } = context;
+    const { model, options } = context;
     for (const node of model.plan.nodes) {
       const b = node.exclusiveBuffers;
-      if (!b || b.sharedRead < MIN_READ_BLOCKS) continue;
+      if (!b || b.sharedRead < options.minReadBlocks) continue;
       const hitShare = b.sharedHit / (b.sharedHit + b.sharedRead);
-      if (hitShare >= MAX_HIT_SHARE) continue;
+      if (hitShare >= options.maxHitShare) continue;
       const readMs = node.exclusiveIo?.sharedLocalReadMs ?? null;
       const table = node.relationName ? tableOf(model, node) : undefined;
       const cacheKb = model.settings.sharedBuffersKb;

@@ -9,6 +9,8 @@ interface Options {
   minMs: number;
 }
 
+const DEFAULTS: Options = { minShare: 0.1, minMs: 5 };
+
 export default defineRule<PlanModel, Options>({
   id: 'plan/jit-overhead',
   category: 'plan',
@@ -17,13 +19,18 @@ export default defineRule<PlanModel, Options>({
   summary: 'JIT compilation takes a large share of the execution time',
   reportsOn: ['query'],
   docs: {
-    why: "PostgreSQL compiles a query's expressions to machine code (JIT, PostgreSQL 11+, on by default from 12) when the plan's estimated cost exceeds jit_above_cost, and inlines and optimizes that code above jit_inline_above_cost and jit_optimize_above_cost. Compilation pays off on long analytical queries; on a query that runs for milliseconds, or whose cost is overestimated, it can take longer than the execution itself — in every parallel worker too. pgwarden reports JIT whose time per process is at least 10% of the execution time (and 5 ms).",
+    why: `PostgreSQL compiles a query's expressions to machine code (JIT, PostgreSQL 11+, on by default from 12) when the plan's estimated cost exceeds jit_above_cost, and inlines and optimizes that code above jit_inline_above_cost and jit_optimize_above_cost. Compilation pays off on long analytical queries; on a query that runs for milliseconds, or whose cost is overestimated, it can take longer than the execution itself — in every parallel worker too. pgwarden reports JIT whose time per process is at least ${formatPercent(DEFAULTS.minShare)} of the execution time (and ${formatMs(DEFAULTS.minMs)}; options minShare and minMs).`,
     howToFix:
       "Turn JIT off for this query (`SET jit = off` in its session or `SET LOCAL` in its transaction), or raise jit_above_cost (and the inline/optimize thresholds) above this plan's cost for the role or database that runs such queries. When the plan's cost is far above what it really does, fix the estimate first (plan/row-misestimate). Estimated saving: half the JIT time per process (JIT may still speed up part of the execution).",
   },
   options: z.object({
-    minShare: z.number().min(0).max(1).default(0.1).describe('Report from this share of the execution time'),
-    minMs: z.number().min(0).default(5).describe('Ignore JIT below this many ms'),
+    minShare: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(DEFAULTS.minShare)
+      .describe('Report from this share of the execution time'),
+    minMs: z.number().min(0).default(DEFAULTS.minMs).describe('Ignore JIT below this many ms'),
   }),
   check(context) {
     const { model, options } = context;

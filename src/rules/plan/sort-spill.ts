@@ -7,10 +7,9 @@ import { formatMemoryKb, raisedMemoryKb } from '../../explain/settings.js';
 
 /**
  * A sort needs more memory than the temporary file it wrote: each row in memory carries a sort slot and allocation
- * overhead. Measured on PostgreSQL 13–18 (test/explain/findings.test.ts): 3× the disk size lets the sort run in
- * memory (narrow rows need the most).
+ * overhead; about 3× the disk size lets the sort run in memory (narrow rows need the most).
  */
-export const SORT_MEMORY_PER_DISK_KB = 3;
+const SORT_MEMORY_PER_DISK_KB = 3;
 
 /** The largest on-disk size among the processes of a sort node (the leader's, and each worker's). */
 function spilledKb(node: PlanNode): number | null {

@@ -4,8 +4,8 @@ import {
   judgeName,
   singularName,
   templateName,
+  templateOption,
   templatePrefix,
-  templateProblem,
 } from '../../schema/naming.js';
 import { qualifiedIdent, quoteIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
@@ -24,17 +24,11 @@ export default defineRule<SchemaModel, Options>({
   summary: 'CHECK constraint name that does not follow the template chk_{table}_{column}',
   reportsOn: ['constraint'],
   options: z.object({
-    template: z
-      .string()
-      .min(1)
-      .default('chk_{table}_{column}')
-      .superRefine((value, ctx) => {
-        const problem = templateProblem(value, ['table', 'singular', 'column', 'columns']);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      })
-      .describe(
-        'the name of a CHECK constraint: {table}, {singular}, {column} (the one column it reads), {columns} (all of them joined by _)',
-      ),
+    template: templateOption(
+      'chk_{table}_{column}',
+      ['table', 'singular', 'column', 'columns'],
+      'the name of a CHECK constraint: {table}, {singular}, {column} (the one column it reads), {columns} (all of them joined by _)',
+    ),
   }),
   docs: {
     why: 'A failed CHECK reaches the application as `new row for relation "orders" violates check constraint "…"`: the name is the whole explanation the user, the log and the error handler get. `chk_orders_total` names the rule; PostgreSQL\'s `orders_total_check` is close, but `orders_check1` or `orders_check` (a check over several columns) says nothing.',

@@ -8,7 +8,7 @@ import {
   singularName,
   templateAffixes,
   templateName,
-  templateProblem,
+  templateOption,
   toSnakeCase,
 } from '../../schema/naming.js';
 import { qualifiedIdent, quoteIdent } from '../../sql/quote.js';
@@ -29,17 +29,11 @@ export default defineRule<SchemaModel, Options>({
   summary: 'Foreign key column not named after the table it references ({singular}_id)',
   reportsOn: ['column'],
   options: z.object({
-    template: z
-      .string()
-      .min(1)
-      .default('{singular}_id')
-      .superRefine((value, ctx) => {
-        const problem = templateProblem(value, PLACEHOLDERS);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      })
-      .describe(
-        'the name of a single-column foreign key: {singular} (the referenced table in the singular), {table} (its name), {column} (the referenced column)',
-      ),
+    template: templateOption(
+      '{singular}_id',
+      PLACEHOLDERS,
+      'the name of a single-column foreign key: {singular} (the referenced table in the singular), {table} (its name), {column} (the referenced column)',
+    ),
     allowRoleNames: z
       .boolean()
       .default(false)

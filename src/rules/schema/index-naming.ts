@@ -5,9 +5,10 @@ import {
   indexKey,
   judgeName,
   nameClaims,
+  omitsTenantColumn,
   singularName,
   templateName,
-  templateProblem,
+  templateOption,
 } from '../../schema/naming.js';
 import { qualifiedIdent, quoteIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
@@ -24,17 +25,11 @@ export default defineRule<SchemaModel, Options>({
   summary: 'Index name that does not follow the template idx_{table}_{columns}',
   reportsOn: ['index'],
   options: z.object({
-    template: z
-      .string()
-      .min(1)
-      .default('idx_{table}_{columns}')
-      .superRefine((value, ctx) => {
-        const problem = templateProblem(value, ['table', 'singular', 'columns']);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      })
-      .describe(
-        'the name of a non-unique index: {table}, {singular} (the table in the singular), {columns} (its key columns joined by _)',
-      ),
+    template: templateOption(
+      'idx_{table}_{columns}',
+      ['table', 'singular', 'columns'],
+      'the name of a non-unique index: {table}, {singular} (the table in the singular), {columns} (its key columns joined by _)',
+    ),
   }),
   docs: {
     why: "Index names show up in EXPLAIN plans, in lock waits, in `pg_stat_user_indexes` and in every migration that drops or rebuilds one. A name that says the table and the columns (`idx_orders_customer_id`) is read without a lookup; PostgreSQL's generated names (`orders_customer_id_idx`, `orders_lower_idx`, `orders_expr_idx1`) and free-form ones (`my_index`) are not, and two teams' conventions side by side make duplicates hard to see.",
@@ -49,23 +44,7 @@ export default defineRule<SchemaModel, Options>({
     const usesSingular = options.template.includes('{singular}');
     const claim = nameClaims(model.snapshot);
     // in a multi-tenant schema the tenant column leads most keys: a name may leave it out
-    const tenant = model.conventions.tenancy.mode === 'off' ? null : model.conventions.tenancy.column;
-    const omitsTenant = (
-      name: string,
-      columns: readonly string[],
-      values: Readonly<Record<string, string>>,
-      judgeOptions: { loose: boolean; prefixOnly: boolean },
-    ) =>
-      tenant !== null &&
-      columns.length > 1 &&
-      columns.includes(tenant) &&
-      judgeName(
-        name,
-        options.template,
-        { ...values, columns: columns.filter((c) => c !== tenant).join('_') },
-        ['columns'],
-        judgeOptions,
-      ).ok;
+    const omitsTenant = omitsTenantColumn(model, options.template);
     for (const table of model.tables) {
       const indexes = table.indexes.filter(
         (i) => !i.unique && i.constraint === null && !i.exclusion && i.valid,

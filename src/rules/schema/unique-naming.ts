@@ -7,9 +7,10 @@ import {
   indexKey,
   judgeName,
   nameClaims,
+  omitsTenantColumn,
   singularName,
   templateName,
-  templateProblem,
+  templateOption,
 } from '../../schema/naming.js';
 import { qualifiedIdent, quoteIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
@@ -35,17 +36,11 @@ export default defineRule<SchemaModel, Options>({
   summary: 'Unique constraint or unique index name that does not follow the template unq_{table}_{columns}',
   reportsOn: ['constraint', 'index'],
   options: z.object({
-    template: z
-      .string()
-      .min(1)
-      .default('unq_{table}_{columns}')
-      .superRefine((value, ctx) => {
-        const problem = templateProblem(value, ['table', 'singular', 'columns']);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      })
-      .describe(
-        'the name of a unique constraint or unique index: {table}, {singular}, {columns} (key columns joined by _)',
-      ),
+    template: templateOption(
+      'unq_{table}_{columns}',
+      ['table', 'singular', 'columns'],
+      'the name of a unique constraint or unique index: {table}, {singular}, {columns} (key columns joined by _)',
+    ),
   }),
   docs: {
     why: 'A unique violation reaches the application as `duplicate key value violates unique constraint "…"`: the name is what the error handler matches and what the on-call engineer reads. `unq_users_email` says which rule was broken; `users_email_key`, `users_lower_idx` or `uk1` does not, and a renamed column leaves the generated name lying.',
@@ -60,23 +55,7 @@ export default defineRule<SchemaModel, Options>({
     const usesSingular = options.template.includes('{singular}');
     const claim = nameClaims(model.snapshot);
     // in a multi-tenant schema the tenant column leads most keys: a name may leave it out
-    const tenant = model.conventions.tenancy.mode === 'off' ? null : model.conventions.tenancy.column;
-    const omitsTenant = (
-      name: string,
-      columns: readonly string[],
-      values: Readonly<Record<string, string>>,
-      judgeOptions: { loose: boolean; prefixOnly: boolean },
-    ) =>
-      tenant !== null &&
-      columns.length > 1 &&
-      columns.includes(tenant) &&
-      judgeName(
-        name,
-        options.template,
-        { ...values, columns: columns.filter((c) => c !== tenant).join('_') },
-        ['columns'],
-        judgeOptions,
-      ).ok;
+    const omitsTenant = omitsTenantColumn(model, options.template);
     for (const table of model.tables) {
       const keys: UniqueKey[] = [];
       for (const constraint of table.constraints) {

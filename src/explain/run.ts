@@ -114,8 +114,10 @@ export async function runExplain(connection: Connection, request: ExplainRequest
     if (version.major < 16) {
       throw new PgwardenError(
         'input',
-        `the query has ${parameters} parameter(s) ($1${parameters > 1 ? ` … $${parameters}` : ''}): pass their values with --params`,
-        { hint: `a generic plan without values needs PostgreSQL 16+; this server is ${version.major}` },
+        `the query has ${parameters} parameter(s) ($1${parameters > 1 ? ` … $${parameters}` : ''}) and no values for them`,
+        {
+          hint: `give their values (pgwarden explain --params, or the params of the MCP tool explain_query): a generic plan without values needs PostgreSQL 16+, and this server is ${version.major}`,
+        },
       );
     }
     generic = true;

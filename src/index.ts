@@ -157,7 +157,15 @@ export {
 export { type CheckSqlOptions, type CheckSqlResult, checkSql, type ScriptSource } from './ops/check-sql.js';
 export { type ExplainData, type ExplainOptions, explainQuery } from './ops/explain.js';
 export { type FixPlan, planFixes } from './ops/fix.js';
-export { type LintData, type LintOptions, lint, lintSources, type StatementReport } from './ops/lint.js';
+export {
+  type LintData,
+  type LintOptions,
+  lint,
+  lintSources,
+  type StatementReport,
+  scriptOf,
+} from './ops/lint.js';
+export { type MigrateAction, type MigrateData, migrateReport } from './ops/migrate.js';
 export { type CheckQueriesOptions, type CheckQueriesResult, checkQueries } from './ops/query-check.js';
 export {
   type QueryReviewData,
@@ -165,6 +173,15 @@ export {
   queryReview,
   type ReviewedStatement,
 } from './ops/query-review.js';
+export {
+  type RenderDataOptions,
+  renderExplainData,
+  renderLintData,
+  renderMigrateData,
+  renderQueryReviewData,
+  renderReviewData,
+  renderVerifyData,
+} from './ops/render.js';
 export { type ReviewData, type ReviewOptions, reviewRules, reviewSchema } from './ops/schema-review.js';
 export { traceMigrations } from './ops/trace.js';
 export { type VerifyData, verifyMigrations, verifyReport } from './ops/verify.js';

@@ -1,6 +1,3 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { createColors } from 'picocolors';
 import { z } from 'zod';
@@ -69,12 +66,6 @@ async function chooseSource(
   if (input.migrations_dir !== undefined) return 'migrations';
   if (context.databases.live) return 'database';
   return (await exists(migrationsDir(context))) ? 'migrations' : 'database';
-}
-
-/** Paths in the output relative to the project, as the agent gave them. */
-function shown(context: McpContext, file: string): string {
-  const path = relative(context.projectDir, file);
-  return path.startsWith('..') ? file : path;
 }
 
 function registerLint(server: McpServer, context: McpContext): void {
@@ -151,83 +142,32 @@ function registerLint(server: McpServer, context: McpContext): void {
           throw new lib.PgwardenError('usage', 'give `sql` or `paths`, not both');
         const useDb = input.use_database ?? context.databases.live;
         const db = useDb ? await context.databases.url() : undefined;
-        let temp: string | undefined;
-        let paths: string[];
-        let before: string[] = [];
+        let scripts: { paths?: string[]; sources?: lib.ScriptSource[]; before?: string[] };
         if (input.sql !== undefined) {
-          temp = await mkdtemp(join(tmpdir(), 'pgwarden-mcp-'));
-          paths = [join(temp, 'input.sql')];
-          await writeFile(paths[0]!, input.sql);
+          // the agent gave text: it reads "input.sql" in the findings
           const folder = migrationsDir(context);
-          if (input.after_migrations ?? (!useDb && (await exists(folder)))) before = [folder];
+          const after = input.after_migrations ?? (!useDb && (await exists(folder)));
+          scripts = {
+            sources: [{ file: 'input.sql', text: input.sql }],
+            ...(after ? { before: [folder] } : {}),
+          };
         } else {
           if (input.after_migrations !== undefined)
             throw new lib.PgwardenError('usage', '`after_migrations` goes with `sql`');
-          paths = input.paths?.map((p) => projectPath(context, p)) ?? [migrationsDir(context)];
+          scripts = { paths: input.paths?.map((p) => projectPath(context, p)) ?? [migrationsDir(context)] };
         }
-        try {
-          let report = await lib.lint({
-            paths: [...before, ...paths],
-            config: context.config,
-            db,
-            pgVersion: input.pg_version,
-            log: context.log,
-            parseWorkers: 0,
-          });
-          if (before.length > 0) {
-            // the migrations only inform the linter: the report is about the SQL given
-            const mine = (file: string) => file === paths[0];
-            report = lib.createReport({
-              version: report.version,
-              command: report.command,
-              findings: report.findings.filter((f) => 'file' in f.location && mine(f.location.file)),
-              skipped: report.skipped,
-              data: {
-                ...report.data!,
-                files: report.data!.files.filter(mine),
-                statements: report.data!.statements.filter((st) => mine(st.file)),
-              },
-            });
-          }
-          const data = report.data!;
-          const name = (file: string) =>
-            temp !== undefined && file.startsWith(temp) ? 'input.sql' : shown(context, file);
-          const text = reportText(report, context.projectDir, () => {
-            const lines = [
-              `Linted ${data.files.length} file(s), ${data.statements.length} statement(s) touching tables, for PostgreSQL ${data.pgVersion}${db ? ' with facts from the database' : ''}${before.length > 0 ? ", after the project's migrations" : ''}`,
-            ];
-            for (const statement of data.statements) {
-              const locks =
-                statement.locks
-                  .map(
-                    (l) =>
-                      `${l.relation} ${l.mode}${l.blocksReads ? ' (blocks reads and writes)' : l.blocksWrites ? ' (blocks writes)' : ''}`,
-                  )
-                  .join(', ') || 'no table lock';
-              const extra = [
-                statement.rewrites.length ? `rewrites ${statement.rewrites.join(', ')}` : '',
-                statement.scans.length ? `reads all of ${statement.scans.join(', ')}` : '',
-              ]
-                .filter(Boolean)
-                .join('; ');
-              lines.push(
-                `  ${name(statement.file)}:${statement.line} ${statement.sql.slice(0, 80)} → ${locks}${extra ? `; ${extra}` : ''}`,
-              );
-            }
-            return lines.join('\n');
-          });
-          let json = JSON.stringify(reportJson(report));
-          let summary = text;
-          if (temp !== undefined) {
-            // the temporary file is an implementation detail: the agent gave text, it reads "input.sql"
-            const file = JSON.stringify(paths[0]!).slice(1, -1);
-            json = json.split(file).join('input.sql');
-            summary = summary.split(paths[0]!).join('input.sql');
-          }
-          return success(JSON.parse(json) as Record<string, unknown>, summary);
-        } finally {
-          if (temp !== undefined) await rm(temp, { recursive: true, force: true });
-        }
+        const report = await lib.lint({
+          ...scripts,
+          config: context.config,
+          db,
+          pgVersion: input.pg_version,
+          log: context.log,
+          parseWorkers: 0,
+        });
+        const text = reportText(report, context.projectDir, (colors) =>
+          lib.renderLintData(report, colors, { cwd: context.projectDir }),
+        );
+        return success(reportJson(report), text);
       }, context.debug),
   );
 }
@@ -268,17 +208,7 @@ function registerReview(server: McpServer, context: McpContext): void {
                   migrations: migrationsDir(context, input.migrations_dir),
                   db: await context.databases.shadowServerUrl(),
                 });
-        const data = report.data!;
-        const text = reportText(report, context.projectDir, () => {
-          const lines = [
-            `Reviewed ${data.tables} table(s) in ${data.schemas.length === 0 ? 'no schema' : data.schemas.join(', ')}: ${data.source}`,
-          ];
-          if (data.accepted.length > 0) {
-            lines.push(`${data.accepted.length} accepted finding(s):`);
-            for (const a of data.accepted) lines.push(`  ${a.rule} on ${a.object}: ${a.reason}`);
-          }
-          return lines.join('\n');
-        });
+        const text = reportText(report, context.projectDir, (colors) => lib.renderReviewData(report, colors));
         return success(reportJson(report), text);
       }, context.debug),
   );
@@ -385,20 +315,9 @@ function registerExplain(server: McpServer, context: McpContext): void {
           }
           throw error;
         }
-        const data = report.data!;
-        const text = reportText(report, context.projectDir, (colors) => {
-          const plan = { ...data.plan, root: data.plan.nodes[0]! } as lib.Plan;
-          const how = data.explain.options
-            ? `EXPLAIN (${data.explain.options})${data.explain.generic ? ', a generic plan: the query has parameters without values' : ''}`
-            : 'a plan given as input';
-          const lines = [`${how} on ${data.source}`];
-          if (data.rolledBack)
-            lines.push(
-              'The statement ran and was rolled back: its row changes are undone, but the sequences it drew from (serial or identity columns, nextval) stay advanced.',
-            );
-          lines.push('', lib.renderPlan(plan, colors, { width: 110 }).trimEnd());
-          return lines.join('\n');
-        });
+        const text = reportText(report, context.projectDir, (colors) =>
+          lib.renderExplainData(report, colors, { width: 110 }),
+        );
         return success(reportJson(report), text);
       }, context.debug),
   );
@@ -536,13 +455,8 @@ function registerStatus(server: McpServer, context: McpContext): void {
         } finally {
           await target.close();
         }
-        const report = lib.createReport({
-          version: lib.VERSION,
-          command: 'migrate status',
-          findings: [],
-          data: { ...result },
-        });
-        return success(reportJson(report), statusText(result));
+        const report = lib.migrateReport('status', result);
+        return success(reportJson(report), lib.renderMigrateData(report, createColors(false)));
       }, context.debug),
   );
 }

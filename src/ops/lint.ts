@@ -20,14 +20,25 @@ import { MAX_LINT_VERSION, MIN_LINT_VERSION } from '../locks/model.js';
 import type { LockMode } from '../locks/modes.js';
 import { readMigrations, splitSections } from '../migrate/files.js';
 import { allRules } from '../rules/index.js';
-import { collectSqlFiles, readSqlSources } from '../sql/files.js';
+import { collectSqlFiles, readSqlSources, type SqlSource } from '../sql/files.js';
 import { ParsePool } from '../sql/parse-pool.js';
 import { checkSql, type ScriptSource } from './check-sql.js';
 import { type FixPlan, planFixes } from './fix.js';
 import { traceMigrations } from './trace.js';
 
 export interface LintOptions {
-  readonly paths: readonly string[];
+  /** Migration folders (any supported layout: their up sections) and SQL files. */
+  readonly paths?: readonly string[];
+  /**
+   * SQL given as text, linted after `paths`. A source without `transaction` is read as a file would be: its up
+   * section when it has `-- migrate:up` / `-- migrate:down` sections.
+   */
+  readonly sources?: readonly ScriptSource[];
+  /**
+   * Migration folders or files read before the scripts, only to know what they create (tables, column types):
+   * nothing is reported on them.
+   */
+  readonly before?: readonly string[];
   readonly config: LoadedConfig;
   /** The rules to run; default: every rule, with the config's settings. */
   readonly ruleSet?: RuleSet;
@@ -81,6 +92,10 @@ export interface LintData extends Record<string, unknown> {
   readonly fix?: FixPlan;
   /** Findings accepted by the baseline. */
   readonly baselined?: number;
+  /** The database the facts were read from (`db`; never a password); null without one. */
+  readonly database: string | null;
+  /** What was read first, only for what it creates (`before`). */
+  readonly before: readonly string[];
 }
 
 /** The scripts to lint: migration folders in any supported layout (up sections), and SQL files. */
@@ -100,14 +115,17 @@ export async function lintSources(paths: readonly string[]): Promise<ScriptSourc
       continue;
     }
     const [source] = await readSqlSources([path]);
-    const sections = splitSections(source!.text);
-    scripts.push(
-      sections
-        ? { file: source!.file, text: sections.up.text, transaction: sections.up.transaction }
-        : source!,
-    );
+    scripts.push(scriptOf(source!));
   }
   return scripts;
+}
+
+/** A SQL file's script: its up section when it has `-- migrate:up` / `-- migrate:down` sections, else all of it. */
+export function scriptOf(source: SqlSource): ScriptSource {
+  const sections = splitSections(source.text);
+  return sections
+    ? { file: source.file, text: sections.up.text, transaction: sections.up.transaction }
+    : source;
 }
 
 export function validateLintVersion(major: number, source: string): number {
@@ -122,16 +140,31 @@ export function validateLintVersion(major: number, source: string): number {
 /** `pgwarden lint`: migration scripts and SQL files, checked by every rule for the target PostgreSQL version. */
 export async function lint(options: LintOptions): Promise<Report<LintData>> {
   const ruleSet = options.ruleSet ?? createRuleSet(allRules, options.config.config);
-  const sources = await lintSources(options.paths);
-  if (sources.length === 0) {
-    throw new PgwardenError('input', `no .sql files in ${options.paths.join(', ')}`, {
-      hint: 'pass SQL files, or folders that contain .sql files or migrations',
-    });
+  const paths = options.paths ?? [];
+  if (options.fix && options.sources && options.sources.length > 0)
+    throw new PgwardenError('usage', '--fix rewrites files: give paths, not SQL text');
+  const given = [
+    ...(await lintSources(paths)),
+    ...(options.sources ?? []).map((s) => (s.transaction === undefined ? scriptOf(s) : s)),
+  ];
+  if (given.length === 0) {
+    throw new PgwardenError(
+      'input',
+      paths.length > 0 ? `no .sql files in ${paths.join(', ')}` : 'nothing to lint',
+      { hint: 'pass SQL files, or folders that contain .sql files or migrations' },
+    );
   }
+  const earlier = await lintSources(options.before ?? []);
+  const givenFiles = new Set(given.map((s) => s.file));
+  // read only for what they create: nothing is reported on them
+  const readFirst = new Set(earlier.map((s) => s.file).filter((file) => !givenFiles.has(file)));
+  const sources = [...earlier, ...given];
   let state: SchemaState | undefined;
   let dbVersion: number | undefined;
+  let database: string | null = null;
   if (options.db !== undefined) {
     const target = await openTarget({ db: options.db });
+    database = target.display;
     try {
       const connection = await target.connect();
       try {
@@ -180,7 +213,9 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
     findings.push(...run.findings);
     skipped.push(...run.skipped);
   }
-  let statements = evidence;
+  if (readFirst.size > 0)
+    findings = findings.filter((f) => !isFileLocation(f.location) || !readFirst.has(f.location.file));
+  let statements = evidence.filter((s) => !readFirst.has(s.file));
   if (options.changedSince !== undefined) {
     const changed = await changedSince(options.changedSince);
     const isChanged = (file: string) => changed.has(resolve(file));
@@ -209,10 +244,12 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
     skipped,
     data: {
       pgVersion,
-      files: [...new Set(sources.map((s) => s.file))],
+      files: [...givenFiles],
       statements: statementReports(statements, findings),
       ...(trace ? { trace } : {}),
       ...(baselined !== undefined ? { baselined } : {}),
+      database,
+      before: [...(options.before ?? [])],
     },
   });
 }

@@ -98,6 +98,42 @@ describe('lint of a migrations folder', () => {
   });
 });
 
+describe('lint of SQL given as text', () => {
+  it('lints sources like files (their up section), after what `before` creates, reporting only on the sources', async () => {
+    const dir = folder({ '20240101000000_init.sql': INIT });
+    const report = await lint({
+      sources: [
+        {
+          file: 'input.sql',
+          text: '-- migrate:up\nALTER TABLE orders ALTER COLUMN user_id TYPE integer;\nCREATE INDEX orders_note_idx ON orders (note);\n-- migrate:down\nDROP INDEX orders_note_idx;\n',
+        },
+      ],
+      before: [dir],
+      config,
+    });
+    const data = report.data!;
+    expect(data.files).toEqual(['input.sql']);
+    expect(data.before).toEqual([dir]);
+    expect(data.database).toBeNull();
+    expect(report.findings.every((f) => (f.location as { file: string }).file === 'input.sql')).toBe(true);
+    // the type of user_id comes from the migration read first; the down section is not linted
+    const typeChange = report.findings.find((f) => f.rule === 'migration/change-column-type');
+    expect(typeChange?.message).toMatch(/bigint|int8/);
+    expect(report.findings.map((f) => f.rule)).toContain('migration/require-concurrent-index');
+    expect(report.findings.map((f) => f.rule)).not.toContain('migration/require-concurrent-drop-index');
+    expect(data.statements.map((s) => [s.file, s.line])).toEqual([
+      ['input.sql', 2],
+      ['input.sql', 3],
+    ]);
+  });
+
+  it('refuses --fix on text: there is no file to rewrite', async () => {
+    await expect(
+      lint({ sources: [{ file: 'input.sql', text: 'SELECT 1;' }], fix: true, config }),
+    ).rejects.toThrow(/give paths/);
+  });
+});
+
 describe('lint with --db', () => {
   const db = useTestDatabase();
 

@@ -460,7 +460,7 @@ describe('pgwarden mcp', () => {
     const typeChange = linted.findings.find((f) => f.rule === 'migration/change-column-type');
     expect(typeChange?.message).toMatch(/bigint|int8/);
     expect(typeChange?.message).not.toMatch(/does not know the old type/);
-    expect(text(lint)).toMatch(/after the project's migrations/);
+    expect(text(lint)).toMatch(/after migrations \(read first for what they create\)/);
 
     const review = await mcp.call('review_schema');
     expect(review.isError).toBeFalsy();

@@ -53,29 +53,7 @@ export async function runExplain(
     embedded: { log: context.log },
     log: context.log,
   });
-  const data = report.data!;
-  const marks = new Map<number, string>();
-  for (const finding of report.findings) {
-    const id = finding.evidence?.nodeId;
-    if (typeof id === 'number' && !marks.has(id)) marks.set(id, `◀ node ${id + 1}`);
-  }
-  emit(context, report, options, (colors) => {
-    const plan = { ...data.plan, root: data.plan.nodes[0]! } as import('../../index.js').Plan;
-    // a plan file alone: the source says so; with a database, the plan was read with that database's tables
-    const header = data.explain.options
-      ? `EXPLAIN (${data.explain.options})${data.explain.generic ? ', a generic plan: the query has parameters without values' : ''} on ${data.source}`
-      : data.hypopg === 'no-database'
-        ? `${data.source.charAt(0).toUpperCase()}${data.source.slice(1)}`
-        : `A plan read from a file, with the tables of ${data.source}`;
-    const lines = [colors.dim(header)];
-    if (data.rolledBack)
-      lines.push(
-        colors.dim(
-          'The statement ran and was rolled back: its row changes are undone, but the sequences it drew from (serial or identity columns, nextval) stay advanced.',
-        ),
-      );
-    lines.push('', lib.renderPlan(plan, colors, { width: process.stdout.columns || 100, marks }).trimEnd());
-    if (report.findings.length > 0) lines.push('', colors.bold('Findings, largest estimated saving first:'));
-    return lines.join('\n');
-  });
+  emit(context, report, options, (colors) =>
+    lib.renderExplainData(report, colors, { width: process.stdout.columns || 100 }),
+  );
 }

@@ -35,32 +35,5 @@ export async function runLint(context: CliContext, paths: string[], options: Lin
     for (const skipped of fix.skipped)
       context.log(`  ${skipped.file}:${skipped.line} ${skipped.rule}: ${skipped.reason}`);
   }
-  emit(context, report, options, () => {
-    const { files, pgVersion, statements, trace, baselined } = report.data!;
-    const lines = [
-      `Linted ${files.length} file${files.length === 1 ? '' : 's'} (${statements.length} statements touching tables) for PostgreSQL ${pgVersion}${baselined ? `; ${baselined} finding(s) accepted by the baseline` : ''}`,
-    ];
-    if (trace) {
-      const mismatches = trace.statements.reduce((n, s) => n + s.mismatches.length, 0);
-      lines.push(
-        `Traced ${trace.statements.length} statements on ${trace.server}: ${mismatches === 0 ? 'the lock model matched every one' : `${mismatches} disagreement(s) with the lock model`}${trace.stopped ? `; stopped at ${trace.stopped.file}:${trace.stopped.line}` : ''}`,
-      );
-      for (const statement of trace.statements) {
-        const locks =
-          statement.observed.locks.map((l) => `${l.relation} ${l.mode.replace(/Lock$/, '')}`).join(', ') ||
-          'no lock';
-        const extra = [
-          statement.observed.rewritten.length ? `rewrote ${statement.observed.rewritten.join(', ')}` : '',
-          statement.observed.scanned.length ? `read ${statement.observed.scanned.join(', ')}` : '',
-        ]
-          .filter(Boolean)
-          .join('; ');
-        const where = `${statement.file.split('/').at(-1)}:${statement.line}`;
-        lines.push(
-          `  ${where} ${statement.sql.slice(0, 60)} → ${locks}${extra ? `; ${extra}` : ''} (${Math.round(statement.observed.durationMs)} ms)`,
-        );
-      }
-    }
-    return lines.join('\n');
-  });
+  emit(context, report, options, (colors) => context.lib.renderLintData(report, colors));
 }

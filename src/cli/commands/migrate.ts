@@ -69,13 +69,8 @@ export async function runMigrate(
         return lib.migrateStatus(runner);
     }
   });
-  const report = lib.createReport({
-    version: lib.VERSION,
-    command: `migrate ${action}`,
-    findings: [],
-    data: { ...result },
-  });
-  emit(context, report, options, (colors) => context.lib.renderMigrateResult(result, colors));
+  const report = lib.migrateReport(action, result);
+  emit(context, report, options, (colors) => lib.renderMigrateData(report, colors));
 }
 
 export async function runMigrateNew(
@@ -98,22 +93,7 @@ export async function runMigrateVerify(context: CliContext, options: MigrateCliO
   });
   try {
     const report = await lib.verifyReport(target, context.config, { dir: options.dir, log: context.log });
-    const { verify } = report.data!;
-    emit(context, report, options, (c) => {
-      const lines = [
-        `Verified ${verify.results.length} migration(s) on a scratch database of ${verify.server} in ${Math.round(verify.ms)} ms`,
-      ];
-      for (const result of verify.results) {
-        const mark =
-          result.verdict === 'reversible'
-            ? c.green('✔')
-            : result.verdict === 'column order' || result.verdict === 'no down'
-              ? c.yellow('⚠')
-              : c.red('✖');
-        lines.push(`  ${mark} ${result.version} ${result.name.padEnd(32)} ${result.verdict}`);
-      }
-      return lines.join('\n');
-    });
+    emit(context, report, options, (colors) => lib.renderVerifyData(report, colors));
   } finally {
     await target.close();
   }

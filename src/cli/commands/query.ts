@@ -23,19 +23,5 @@ export async function runQuery(
     embedded: { log: context.log },
     log: context.log,
   });
-  const data = report.data!;
-  emit(context, report, options, (colors) => {
-    const files = data.files.length;
-    const lines = [
-      `Checked ${data.statements.length} quer${data.statements.length === 1 ? 'y' : 'ies'} in ${files} file${files === 1 ? '' : 's'}`,
-    ];
-    lines.push(
-      data.schema.kind === 'none'
-        ? colors.dim(
-            'No schema given (--db, --schema or --migrations): checks that need tables and indexes were left out.',
-          )
-        : `Against ${data.schema.source} (${data.schema.tables} table${data.schema.tables === 1 ? '' : 's'})`,
-    );
-    return lines.join('\n');
-  });
+  emit(context, report, options, (colors) => context.lib.renderQueryReviewData(report, colors));
 }

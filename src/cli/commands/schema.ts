@@ -20,15 +20,5 @@ export async function runSchema(
     embedded: { log: context.log },
     log: context.log,
   });
-  const data = report.data!;
-  emit(context, report, options, (colors) => {
-    const lines = [
-      `Reviewed ${data.tables} table(s) in ${data.schemas.length === 0 ? 'no schema' : data.schemas.join(', ')}: ${data.source}`,
-    ];
-    if (data.accepted.length > 0) {
-      lines.push(colors.dim(`${data.accepted.length} accepted finding(s):`));
-      for (const a of data.accepted) lines.push(colors.dim(`  ${a.rule} on ${a.object}: ${a.reason}`));
-    }
-    return lines.join('\n');
-  });
+  emit(context, report, options, (colors) => lib.renderReviewData(report, colors));
 }

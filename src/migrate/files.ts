@@ -1,23 +1,42 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { LoadedConfig } from '../core/config.js';
 import { PgwardenError } from '../core/errors.js';
+import { asNode } from '../sql/ast.js';
 import { readSqlSources, type SqlSource } from '../sql/files.js';
+import { loadParser, parseSqlSync } from '../sql/parser.js';
+import {
+  detectLayout,
+  FLYWAY_REPEATABLE,
+  FLYWAY_VERSIONED,
+  type FolderEntry,
+  GOLANG_MIGRATE,
+  LAYOUTS,
+  type Layout,
+  type LayoutName,
+  type MigrationLayout,
+  NPM_UP,
+  type OrderKey,
+  versionKey,
+} from './layouts.js';
 
-/** The folder layouts pgwarden reads as they are, without conversion. */
-export type MigrationLayout =
-  | 'pgwarden'
-  | 'node-pg-migrate'
-  | 'pairs'
-  | 'diesel'
-  | 'prisma'
-  | 'flyway'
-  | 'plain';
+export type { LayoutName, MigrationLayout } from './layouts.js';
+export { compareVersions } from './layouts.js';
 
 /** One direction of a migration: its SQL, positioned exactly as in its file (other sections blanked out). */
 export interface MigrationScript extends SqlSource {
-  /** The runner wraps it in a transaction (off with `-- pgwarden:no-transaction` or dbmate's `transaction:false`). */
+  /**
+   * It runs inside one transaction: the runner's (pgwarden's default; off with `-- pgwarden:no-transaction`, the
+   * layout's own opt-out), or the implicit one PostgreSQL gives a multi-statement string when the layout's
+   * runner sends the file whole without BEGIN (golang-migrate, Prisma…) and the file has no BEGIN/COMMIT of its own.
+   */
   readonly transaction: boolean;
+  /**
+   * Outside the runner's transaction, the layout's runner still sends the file as one string: several statements
+   * then run in an implicit transaction block (CONCURRENTLY fails there), COMMIT starting a new one.
+   */
+  readonly sentWhole?: boolean;
   /** Where it belongs, when it was read from a migrations folder. */
   readonly migration?: {
     readonly dir: string;
@@ -38,11 +57,28 @@ export interface Migration {
   readonly down: MigrationScript | null;
 }
 
+/** A file or folder of a migrations folder that its runner does not run. */
+export interface IgnoredEntry {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** A migrations folder read as its runner reads it. */
+export interface MigrationFolder {
+  readonly dir: string;
+  readonly layout: LayoutName;
+  /** In the runner's order. */
+  readonly migrations: Migration[];
+  /** What the runner ignores (READMEs, lock files, stray files…), each said once. */
+  readonly ignored: IgnoredEntry[];
+}
+
 const UP_MARKER = /^--\s*migrate:up\b.*$/im;
 const DOWN_MARKER = /^--\s*migrate:down\b.*$/im;
-const NPM_UP = /^--\s*up migration\b.*$/im;
-const NPM_DOWN = /^--\s*down migration\b.*$/im;
+const NPM_DOWN = /^\s*--[\s-]*down\s+migration\b.*$/im;
 const NO_TRANSACTION = /^--\s*pgwarden:no-transaction\b/im;
+/** dbmate's option, exactly as dbmate reads it: `transaction:false` (no space, lower case) on the directive line. */
+const DBMATE_NO_TRANSACTION = /(?:^|\s)transaction:false(?:\s|$)/;
 
 /** Keeps [from, to) of the text and blanks the rest, line breaks kept, so positions stay those of the file. */
 function keepRange(text: string, from: number, to: number): string {
@@ -50,94 +86,165 @@ function keepRange(text: string, from: number, to: number): string {
   return blank(text.slice(0, from)) + text.slice(from, to) + blank(text.slice(to));
 }
 
+interface Section {
+  readonly text: string;
+  readonly transaction: boolean;
+  /** The section opts out of the runner's transaction with its runner's own option (dbmate's transaction:false). */
+  readonly runnerOptOut: boolean;
+  /** It has `-- pgwarden:no-transaction`. */
+  readonly directive: boolean;
+}
+
 interface Sections {
-  readonly up: { text: string; transaction: boolean };
-  readonly down: { text: string; transaction: boolean } | null;
+  readonly up: Section;
+  readonly down: Section | null;
 }
 
 /** Splits a file with `-- migrate:up` / `-- migrate:down` (or node-pg-migrate's) markers into its sections. */
 export function splitSections(text: string): Sections | undefined {
   const up = UP_MARKER.exec(text) ?? NPM_UP.exec(text);
   if (!up) return undefined;
-  const down = (up[0].toLowerCase().includes('migrate:') ? DOWN_MARKER : NPM_DOWN).exec(text);
+  const dbmate = /migrate:/i.test(up[0]);
+  const down = (dbmate ? DOWN_MARKER : NPM_DOWN).exec(text);
   const upStart = up.index;
   const downStart = down && down.index > upStart ? down.index : -1;
   const upEnd = downStart >= 0 ? downStart : text.length;
-  const noTransaction = (header: string, body: string) =>
-    /transaction:\s*false/i.test(header) || NO_TRANSACTION.test(body);
-  const upBody = text.slice(upStart, upEnd);
-  return {
-    up: { text: keepRange(text, upStart, upEnd), transaction: !noTransaction(up[0], upBody) },
-    down:
-      downStart >= 0
-        ? {
-            text: keepRange(text, downStart, text.length),
-            transaction: !noTransaction(down![0], text.slice(downStart)),
-          }
-        : null,
-  };
-}
-
-/** Splits a version into numeric segments so that 1.10 sorts after 1.9 and timestamps sort as numbers. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[._-]/).map((part) => (/^\d+$/.test(part) ? BigInt(part) : part));
-  const pb = b.split(/[._-]/).map((part) => (/^\d+$/.test(part) ? BigInt(part) : part));
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i] ?? 0n;
-    const y = pb[i] ?? 0n;
-    if (x === y) continue;
-    if (typeof x === 'bigint' && typeof y === 'bigint') return x < y ? -1 : 1;
-    return String(x).localeCompare(String(y));
-  }
-  return 0;
-}
-
-/** A version as compareVersions sees it: numeric segments without leading zeros, trailing zero segments dropped. */
-function versionKey(version: string): string {
-  const parts = version.split(/[._-]/).map((part) => (/^\d+$/.test(part) ? BigInt(part).toString() : part));
-  while (parts.length > 1 && parts.at(-1) === '0') parts.pop();
-  return parts.join('.');
-}
-
-function script(source: SqlSource, text: string, transaction: boolean): MigrationScript {
-  return { file: source.file, text, transaction, fileText: source.text };
-}
-
-function fromSingleFile(
-  source: SqlSource,
-  version: string,
-  name: string,
-  layout: MigrationLayout,
-): Migration {
-  const sections = splitSections(source.text);
-  if (sections) {
-    const isNpm = NPM_UP.test(source.text) && !UP_MARKER.test(source.text);
+  const section = (header: string, from: number, to: number): Section => {
+    const runnerOptOut = dbmate && DBMATE_NO_TRANSACTION.test(header.replace(/^--\s*migrate:(up|down)/i, ''));
+    const directive = NO_TRANSACTION.test(text.slice(from, to));
     return {
-      version,
-      name,
-      layout: layout === 'plain' ? (isNpm ? 'node-pg-migrate' : 'pgwarden') : layout,
-      up: script(source, sections.up.text, sections.up.transaction),
-      down: sections.down ? script(source, sections.down.text, sections.down.transaction) : null,
+      text: keepRange(text, from, to),
+      transaction: !runnerOptOut && !directive,
+      runnerOptOut,
+      directive,
     };
-  }
+  };
   return {
-    version,
-    name,
-    layout,
-    up: script(source, source.text, !NO_TRANSACTION.test(source.text)),
-    down: null,
+    up: section(up[0], upStart, upEnd),
+    down: downStart >= 0 ? section(down![0], downStart, text.length) : null,
   };
 }
 
-const VERSIONED = /^(\d[\d._-]*?)_(.+)$/;
-const FLYWAY = /^([VU])(\d[\d._]*)__(.+)\.sql$/i;
+/** What the runner's way of sending a script needs to know of it. */
+interface ScriptFacts {
+  /** Top-level statements. */
+  readonly statements: number;
+  /** It has its own BEGIN / COMMIT / ROLLBACK … */
+  readonly ownTransactionControl: boolean;
+  /** Every statement is one PostgreSQL refuses in a transaction block (Flyway then runs the script without one). */
+  readonly allNonTransactional: boolean;
+}
+
+const NON_TRANSACTIONAL =
+  /^(?:CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|CREATE\s+DATABASE|DROP\s+DATABASE|CREATE\s+TABLESPACE|DROP\s+TABLESPACE|CREATE\s+SUBSCRIPTION|DROP\s+SUBSCRIPTION|ALTER\s+SYSTEM|REINDEX\s+(?:\([^)]*\)\s*)?(?:SCHEMA|DATABASE|SYSTEM)|VACUUM|DISCARD\s+ALL)\b/i;
+
+function factsOf(text: string): ScriptFacts {
+  const parsed = parseSqlSync(text);
+  const statements = parsed.statements;
+  return {
+    statements: statements.length + parsed.syntaxErrors.length,
+    ownTransactionControl: statements.some((s) => asNode(s.ast, 'TransactionStmt') !== undefined),
+    allNonTransactional:
+      statements.length > 0 &&
+      parsed.syntaxErrors.length === 0 &&
+      statements.every((s) =>
+        NON_TRANSACTIONAL.test(s.text.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '')),
+      ),
+  };
+}
 
 /**
- * Reads a migrations folder in any supported layout: pgwarden/dbmate (`20240101120000_name.sql` with
- * `-- migrate:up` and `-- migrate:down`), node-pg-migrate SQL (`-- Up Migration`), pairs (`NAME.up.sql` +
- * `NAME.down.sql`, as golang-migrate), diesel (`NAME/up.sql` + `NAME/down.sql`), Prisma (`NAME/migration.sql`)
- * and Flyway (`V1__name.sql` + `U1__name.sql`). Sorted by version.
+ * How the layout's runner runs a script (LAYOUTS' `transaction` and `sends`): `runnerOptOut` is the script's own
+ * opt-out in its runner's syntax (true: off, false: on, undefined: the layout's default).
  */
+function transactionOf(
+  layout: Layout,
+  text: string,
+  options: { directive: boolean; runnerOptOut?: boolean },
+): { transaction: boolean; sentWhole: boolean } {
+  if (options.directive) return { transaction: false, sentWhole: false };
+  const runnerBegins =
+    options.runnerOptOut !== undefined
+      ? !options.runnerOptOut
+      : layout.transaction === 'runner'
+        ? true
+        : layout.transaction === 'detected'
+          ? !factsOf(text).allNonTransactional
+          : false;
+  if (runnerBegins) return { transaction: true, sentWhole: layout.sends === 'one-string' };
+  if (layout.sends === 'statements') return { transaction: false, sentWhole: false };
+  // one simple-query string without BEGIN: an implicit transaction when it holds several statements, unless it
+  // manages transactions itself (pgwarden then runs it statement by statement, honouring its BEGIN/COMMIT)
+  const facts = factsOf(text);
+  return { transaction: facts.statements > 1 && !facts.ownTransactionControl, sentWhole: true };
+}
+
+function script(
+  source: SqlSource,
+  text: string,
+  run: { transaction: boolean; sentWhole: boolean },
+): MigrationScript {
+  return {
+    file: source.file,
+    text,
+    transaction: run.transaction,
+    sentWhole: run.sentWhole,
+    fileText: source.text,
+  };
+}
+
+/** A script of a file read whole (no sections), run as the layout runs it. */
+function wholeScript(layout: Layout, source: SqlSource, runnerOptOut?: boolean): MigrationScript {
+  return script(
+    source,
+    source.text,
+    transactionOf(layout, source.text, {
+      directive: NO_TRANSACTION.test(source.text),
+      ...(runnerOptOut !== undefined ? { runnerOptOut } : {}),
+    }),
+  );
+}
+
+function sectionScript(layout: Layout, source: SqlSource, section: Section): MigrationScript {
+  // pgwarden's own layout reads dbmate's transaction:false as its own directive (statement by statement)
+  const own = layout.name === 'pgwarden';
+  return script(
+    source,
+    section.text,
+    transactionOf(layout, section.text, {
+      directive: section.directive || (own && section.runnerOptOut),
+      ...(section.runnerOptOut ? { runnerOptOut: true } : {}),
+    }),
+  );
+}
+
+/**
+ * diesel's metadata.toml: `run_in_transaction = false` turns the transaction off; a file without the key also
+ * does (diesel's serde default for a bool), a missing or unreadable file leaves it on.
+ */
+export function dieselRunsInTransaction(toml: string | undefined): boolean {
+  if (toml === undefined) return true;
+  let value: boolean | undefined;
+  for (const raw of toml.split(/\r?\n/)) {
+    const line = raw.replace(/\s+#.*$/, '').trim();
+    if (line === '' || line.startsWith('#') || /^\[[^\]]+\]$/.test(line)) continue;
+    const pair = /^([A-Za-z0-9_-]+|"[^"]*")\s*=\s*(.+)$/.exec(line);
+    if (!pair) return true; // not TOML: diesel falls back to its default
+    if (pair[1] === 'run_in_transaction') {
+      if (pair[2] !== 'true' && pair[2] !== 'false') return true;
+      value = pair[2] === 'true';
+    }
+  }
+  return value ?? false;
+}
+
+/** Flyway's script configuration (`V4__x.sql.conf`): `executeInTransaction`, or undefined when not set. */
+export function flywayExecuteInTransaction(conf: string | undefined): boolean | undefined {
+  if (conf === undefined) return undefined;
+  const match = /^\s*executeInTransaction\s*=\s*(true|false)\s*$/im.exec(conf);
+  return match ? match[1]!.toLowerCase() === 'true' : undefined;
+}
+
 /**
  * The project's migrations folder: `dir` when one is given (relative to `base`, by default the project's folder),
  * else the config's `migrations.dir`, relative to the project.
@@ -146,149 +253,378 @@ export function migrationsFolder(config: LoadedConfig, dir?: string, base: strin
   return dir !== undefined ? resolve(base, dir) : resolve(config.dir, config.config.migrations.dir);
 }
 
-export async function readMigrations(dir: string): Promise<Migration[]> {
-  let entries: import('node:fs').Dirent[];
+/** One migration before its files are read: how it sorts, and how it is built from its files. */
+interface Candidate {
+  readonly key: OrderKey;
+  readonly files: readonly string[];
+  readonly build: (
+    source: (path: string) => SqlSource,
+  ) => Omit<Migration, 'layout'> & { layout?: MigrationLayout };
+}
+
+const VERSIONED = /^(\d[\d._-]*?)_(.+)$/;
+const readText = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+
+/**
+ * Reads a migrations folder as its runner does (see LAYOUTS): pgwarden's own layout (`NNNN_name.sql` with
+ * `-- migrate:up` / `-- migrate:down`, or plain files), dbmate, golang-migrate (`N_x.up.sql` / `N_x.down.sql`),
+ * diesel (`NAME/up.sql`, `down.sql`, `metadata.toml`), Prisma (`NAME/migration.sql`), Flyway (`V1__x.sql`,
+ * `R__x.sql`) and node-pg-migrate (`-- Up Migration`). The layout is `options.layout`, or detected. Migrations come
+ * in the runner's order; what the runner ignores is listed in `ignored`, never an error.
+ */
+export async function readMigrationFolder(
+  dir: string,
+  options: { layout?: LayoutName } = {},
+): Promise<MigrationFolder> {
+  let dirents: import('node:fs').Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    dirents = await readdir(dir, { withFileTypes: true });
   } catch {
     throw new PgwardenError('input', `no migrations folder at ${dir}`, {
       hint: 'pass the folder that holds the migration files',
     });
   }
-  // First what each migration is made of, then every file read in one go, then the migrations built.
-  type Build = (source: (path: string) => SqlSource) => Migration;
-  const builds: Build[] = [];
-  const wanted: string[] = [];
-  const pairs = new Map<string, { up?: string; down?: string }>();
-  const flyway = new Map<string, { name: string; up?: string; down?: string }>();
-
-  const sorted = entries.sort((a, b) => a.name.localeCompare(b.name));
-  const folders = await Promise.all(
-    sorted.map((entry) =>
-      entry.isDirectory() ? readdir(join(dir, entry.name)).catch(() => [] as string[]) : undefined,
+  dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries: FolderEntry[] = await Promise.all(
+    dirents.map(async (d) =>
+      d.isDirectory()
+        ? {
+            name: d.name,
+            kind: 'directory' as const,
+            inner: await readdir(join(dir, d.name)).catch(() => []),
+          }
+        : { name: d.name, kind: 'file' as const },
     ),
   );
-  for (const [i, entry] of sorted.entries()) {
-    const path = join(dir, entry.name);
-    const inner = folders[i];
-    if (inner) {
-      const [version, name] = VERSIONED.exec(entry.name)?.slice(1) ?? [entry.name, entry.name];
-      if (inner.includes('up.sql')) {
-        const upPath = join(path, 'up.sql');
-        const downPath = inner.includes('down.sql') ? join(path, 'down.sql') : undefined;
-        wanted.push(upPath, ...(downPath ? [downPath] : []));
-        builds.push((source) => {
-          const up = source(upPath);
-          const down = downPath ? source(downPath) : undefined;
-          return {
-            version: version!,
-            name: name!,
-            layout: 'diesel',
-            up: script(up, up.text, !NO_TRANSACTION.test(up.text)),
-            down: down ? script(down, down.text, !NO_TRANSACTION.test(down.text)) : null,
-          };
-        });
-      } else if (inner.includes('migration.sql')) {
-        const upPath = join(path, 'migration.sql');
-        wanted.push(upPath);
-        builds.push((source) => ({
-          ...fromSingleFile(source(upPath), version!, name!, 'prisma'),
-          down: null,
-        }));
-      }
-      continue;
-    }
-    if (!entry.isFile() || !entry.name.toLowerCase().endsWith('.sql')) continue;
-    const fly = FLYWAY.exec(entry.name);
-    if (fly) {
-      const [, kind, version, name] = fly;
-      const item = flyway.get(version!) ?? { name: name! };
-      if (kind!.toUpperCase() === 'V') item.up = path;
-      else item.down = path;
-      flyway.set(version!, item);
-      continue;
-    }
-    const pair = /^(.+)\.(up|down)\.sql$/i.exec(entry.name);
-    if (pair) {
-      const item = pairs.get(pair[1]!) ?? {};
-      if (pair[2]!.toLowerCase() === 'up') item.up = path;
-      else item.down = path;
-      pairs.set(pair[1]!, item);
-      continue;
-    }
-    const base = basename(entry.name, '.sql');
-    const [version, name] = VERSIONED.exec(base)?.slice(1) ?? [base, base];
-    wanted.push(path);
-    builds.push((source) => fromSingleFile(source(path), version!, name!, 'plain'));
-  }
+  const sqlFiles = entries.filter(
+    (e) => e.kind === 'file' && /\.sql$/i.test(e.name) && !e.name.startsWith('.'),
+  );
+  const texts = new Map(
+    (await readSqlSources(sqlFiles.map((e) => join(dir, e.name)))).map((s) => [basename(s.file), s.text]),
+  );
+  let siblings: string[] = [];
+  try {
+    siblings = readdirSync(dirname(resolve(dir)));
+  } catch {}
+  const layoutName = options.layout ?? detectLayout({ dir: resolve(dir), entries, texts, siblings });
+  const layout = LAYOUTS[layoutName];
+  await loadParser();
 
-  for (const [stem, { up, down }] of pairs) {
-    if (!up) throw new PgwardenError('input', `${join(dir, `${stem}.down.sql`)} has no matching .up.sql`);
-    const [version, name] = VERSIONED.exec(stem)?.slice(1) ?? [stem, stem];
-    wanted.push(up, ...(down ? [down] : []));
-    builds.push((source) => {
-      const upSource = source(up);
-      const downSource = down ? source(down) : undefined;
-      return {
-        version: version!,
-        name: name!,
-        layout: 'pairs',
-        up: script(upSource, upSource.text, !NO_TRANSACTION.test(upSource.text)),
-        down: downSource ? script(downSource, downSource.text, !NO_TRANSACTION.test(downSource.text)) : null,
-      };
-    });
-  }
-  for (const [version, { name, up, down }] of flyway) {
-    if (!up)
+  const ignored: IgnoredEntry[] = [];
+  const ignore = (name: string, reason: string) => ignored.push({ path: join(dir, name), reason });
+  const candidates = READERS[layoutName](dir, entries, texts, ignore);
+
+  // duplicates: one identity, one migration (as every runner requires)
+  const seen = new Map<string, Candidate>();
+  for (const candidate of candidates) {
+    const key = layout.identity(candidate.key.version);
+    const other = seen.get(key);
+    if (other) {
+      const same =
+        other.key.version === candidate.key.version
+          ? ''
+          : ` (${other.key.version} and ${candidate.key.version} are the same number)`;
       throw new PgwardenError(
         'input',
-        `undo migration U${version}__${name}.sql has no V${version}__${name}.sql`,
+        `two migrations have version ${candidate.key.version}${same}: ${join(dir, other.key.entry)} and ${join(dir, candidate.key.entry)}`,
+        { hint: 'each migration needs its own version' },
       );
-    wanted.push(up, ...(down ? [down] : []));
-    builds.push((source) => {
-      const upSource = source(up);
-      const downSource = down ? source(down) : undefined;
-      return {
-        version,
-        name: name.replace(/\.sql$/i, ''),
-        layout: 'flyway',
-        up: script(upSource, upSource.text, true),
-        down: downSource ? script(downSource, downSource.text, true) : null,
-      };
-    });
+    }
+    seen.set(key, candidate);
   }
-  const sources = new Map((await readSqlSources(wanted)).map((source) => [source.file, source]));
-  const migrations = builds.map((build) => build((path) => sources.get(path)!));
-  for (const [index, migration] of migrations.entries()) {
+  candidates.sort((a, b) => layout.compare(a.key, b.key));
+  const sources = new Map<string, SqlSource>();
+  for (const [name, text] of texts) sources.set(join(dir, name), { file: join(dir, name), text });
+  const wanted = [...new Set(candidates.flatMap((c) => c.files))].filter((f) => !sources.has(f));
+  for (const read of await readSqlSources(wanted)) sources.set(read.file, read);
+  const source = (path: string): SqlSource => sources.get(path) ?? { file: path, text: '' };
+  const migrations = candidates.map((candidate) => {
+    const built = candidate.build(source);
+    const migration: Migration = { ...built, layout: built.layout ?? layoutName };
     const where = { dir, version: migration.version, name: migration.name, layout: migration.layout };
-    migrations[index] = {
+    return {
       ...migration,
       up: { ...migration.up, migration: where },
       down: migration.down ? { ...migration.down, migration: where } : null,
     };
-  }
-  // by numeric value: V1 and V01 (or 1.0 and 1) are one version to Flyway and to the history's order
-  const seen = new Map<string, { version: string; file: string }>();
-  for (const migration of migrations) {
-    const key = versionKey(migration.version);
-    const other = seen.get(key);
-    if (other) {
-      const same =
-        other.version === migration.version
-          ? ''
-          : ` (${other.version} and ${migration.version} are the same number)`;
-      throw new PgwardenError(
-        'input',
-        `two migrations have version ${migration.version}${same}: ${other.file} and ${migration.up.file}`,
-        {
-          hint: 'each migration needs its own version',
-        },
-      );
-    }
-    seen.set(key, { version: migration.version, file: migration.up.file });
-  }
-  return migrations.sort((a, b) => compareVersions(a.version, b.version));
+  });
+  return { dir, layout: layoutName, migrations, ignored };
 }
+
+/** The migrations of a folder, in its runner's order (see readMigrationFolder). */
+export async function readMigrations(
+  dir: string,
+  options: { layout?: LayoutName } = {},
+): Promise<Migration[]> {
+  return (await readMigrationFolder(dir, options)).migrations;
+}
+
+type Reader = (
+  dir: string,
+  entries: readonly FolderEntry[],
+  texts: ReadonlyMap<string, string>,
+  ignore: (name: string, reason: string) => void,
+) => Candidate[];
+
+/** Reads the files of pgwarden's own layout, dbmate's and node-pg-migrate's: one file per migration. */
+function sectionFiles(name: LayoutName): Reader {
+  const layout = LAYOUTS[name];
+  return (dir, entries, texts, ignore) => {
+    const candidates: Candidate[] = [];
+    for (const entry of entries) {
+      if (entry.kind === 'directory') {
+        ignore(entry.name, `a folder: ${layout.runner} reads only the files of the migrations folder`);
+        continue;
+      }
+      const text = texts.get(entry.name);
+      if (text === undefined) {
+        ignore(entry.name, `not a .sql migration (${layout.runner} ignores it)`);
+        continue;
+      }
+      const stem = entry.name.replace(/\.sql$/i, '');
+      let version: string;
+      let label: string;
+      if (name === 'dbmate') {
+        const digits = /^(\d+)(.*)$/.exec(stem);
+        if (!digits) {
+          ignore(entry.name, 'dbmate reads only files whose name starts with digits');
+          continue;
+        }
+        if (!UP_MARKER.test(text)) {
+          ignore(entry.name, 'no -- migrate:up section: dbmate refuses this file');
+          continue;
+        }
+        version = digits[1]!;
+        label = digits[2]!.replace(/^[_-]/, '') || stem;
+      } else if (name === 'node-pg-migrate') {
+        const digits = /^(\d+)[_-]?(.*)$/.exec(stem);
+        if (!digits) {
+          ignore(entry.name, 'node-pg-migrate orders files by their numeric prefix: this one has none');
+          continue;
+        }
+        version = digits[1]!;
+        label = digits[2] || stem;
+      } else {
+        [version, label] = (VERSIONED.exec(stem)?.slice(1) ?? [stem, stem]) as [string, string];
+      }
+      const path = join(dir, entry.name);
+      candidates.push({
+        key: { version, entry: entry.name, name: label },
+        files: [path],
+        build: (source) => {
+          const file = source(path);
+          const sections = splitSections(file.text);
+          if (!sections)
+            return {
+              version,
+              name: label,
+              layout: name === 'pgwarden' ? 'plain' : name,
+              up: wholeScript(layout, file),
+              down: null,
+            };
+          const npm = !UP_MARKER.test(file.text);
+          return {
+            version,
+            name: label,
+            ...(name === 'pgwarden' && npm ? { layout: 'node-pg-migrate' as const } : {}),
+            up: sectionScript(layout, file, sections.up),
+            down: sections.down ? sectionScript(layout, file, sections.down) : null,
+          };
+        },
+      });
+    }
+    return candidates;
+  };
+}
+
+const READERS: Record<LayoutName, Reader> = {
+  pgwarden: sectionFiles('pgwarden'),
+  dbmate: sectionFiles('dbmate'),
+  'node-pg-migrate': (dir, entries, texts, ignore) =>
+    sectionFiles('node-pg-migrate')(
+      dir,
+      entries.filter((e) => {
+        if (!e.name.startsWith('.') && !/\.(c|m)?(js|ts)$/.test(e.name)) return true;
+        ignore(
+          e.name,
+          e.name.startsWith('.')
+            ? 'node-pg-migrate ignores names starting with .'
+            : 'a JavaScript/TypeScript migration: pgwarden reads only SQL migrations',
+        );
+        return false;
+      }),
+      texts,
+      ignore,
+    ),
+
+  'golang-migrate': (dir, entries, _texts, ignore) => {
+    const layout = LAYOUTS['golang-migrate'];
+    const byVersion = new Map<string, { version: string; up?: string; down?: string; title: string }>();
+    for (const entry of entries) {
+      const match = entry.kind === 'file' ? GOLANG_MIGRATE.exec(entry.name) : null;
+      if (!match) {
+        ignore(entry.name, 'golang-migrate reads only N_title.up.ext / N_title.down.ext files');
+        continue;
+      }
+      const [, digits, title, direction] = match;
+      const id = BigInt(digits!).toString();
+      const item = byVersion.get(id) ?? { version: digits!, title: title! };
+      if (item[direction as 'up' | 'down']) {
+        throw new PgwardenError(
+          'input',
+          `two ${direction} migrations have version ${id}: ${join(dir, item[direction as 'up' | 'down']!)} and ${join(dir, entry.name)}`,
+          {
+            hint: 'golang-migrate refuses this folder too: each version needs one up and at most one down file',
+          },
+        );
+      }
+      item[direction as 'up' | 'down'] = entry.name;
+      if (direction === 'up') item.title = title!;
+      byVersion.set(id, item);
+    }
+    return [...byVersion.values()].map((item) => {
+      const upName = item.up ?? item.down!.replace(/\.down\.([^.]+)$/, '.up.$1');
+      const upPath = join(dir, upName);
+      const downPath = item.down ? join(dir, item.down) : undefined;
+      return {
+        key: { version: item.version, entry: upName, name: item.title },
+        files: [...(item.up ? [upPath] : []), ...(downPath ? [downPath] : [])],
+        build: (source) => {
+          // a version with only a down file has an empty up (golang-migrate records it and runs nothing)
+          const up = item.up ? source(upPath) : { file: upPath, text: '' };
+          return {
+            version: item.version,
+            name: item.title,
+            up: wholeScript(layout, up),
+            down: downPath ? wholeScript(layout, source(downPath)) : null,
+          };
+        },
+      };
+    });
+  },
+
+  diesel: (dir, entries, _texts, ignore) => {
+    const layout = LAYOUTS.diesel;
+    const candidates: Candidate[] = [];
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) {
+        ignore(entry.name, 'diesel ignores names starting with .');
+        continue;
+      }
+      if (entry.kind === 'file') {
+        ignore(entry.name, 'a file: diesel reads only migration folders');
+        continue;
+      }
+      const inner = entry.inner ?? [];
+      if (!inner.includes('up.sql')) {
+        ignore(
+          entry.name,
+          inner.length === 0
+            ? 'an empty folder (diesel skips it)'
+            : 'no up.sql: diesel refuses a folder without one',
+        );
+        continue;
+      }
+      const cut = entry.name.indexOf('_');
+      const version = (cut >= 0 ? entry.name.slice(0, cut) : entry.name).replace(/-/g, '');
+      const label = cut >= 0 ? entry.name.slice(cut + 1) : entry.name;
+      const path = join(dir, entry.name);
+      const upPath = join(path, 'up.sql');
+      const downPath = inner.includes('down.sql') ? join(path, 'down.sql') : undefined;
+      const inTransaction = dieselRunsInTransaction(
+        inner.includes('metadata.toml') ? readText(join(path, 'metadata.toml')) : undefined,
+      );
+      candidates.push({
+        key: { version, entry: entry.name, name: label },
+        files: [upPath, ...(downPath ? [downPath] : [])],
+        build: (source) => ({
+          version,
+          name: label,
+          up: wholeScript(layout, source(upPath), !inTransaction),
+          down: downPath ? wholeScript(layout, source(downPath), !inTransaction) : null,
+        }),
+      });
+    }
+    return candidates;
+  },
+
+  prisma: (dir, entries, _texts, ignore) => {
+    const layout = LAYOUTS.prisma;
+    const candidates: Candidate[] = [];
+    for (const entry of entries) {
+      if (entry.kind === 'file') {
+        ignore(
+          entry.name,
+          entry.name === 'migration_lock.toml'
+            ? "Prisma's provider lock"
+            : 'a file: Prisma reads only migration folders',
+        );
+        continue;
+      }
+      const inner = entry.inner ?? [];
+      if (!inner.includes('migration.sql')) {
+        ignore(entry.name, 'no migration.sql: prisma migrate deploy would fail on this folder');
+        continue;
+      }
+      for (const other of inner.filter((f) => f !== 'migration.sql'))
+        ignore(join(entry.name, other), 'Prisma runs only migration.sql (it has no down migrations)');
+      const cut = entry.name.indexOf('_');
+      const label = cut >= 0 ? entry.name.slice(cut + 1) : entry.name;
+      const upPath = join(dir, entry.name, 'migration.sql');
+      // identity: the whole folder name (two folders may share a timestamp)
+      candidates.push({
+        key: { version: entry.name, entry: entry.name, name: label },
+        files: [upPath],
+        build: (source) => ({
+          version: entry.name,
+          name: label,
+          up: wholeScript(layout, source(upPath)),
+          down: null,
+        }),
+      });
+    }
+    return candidates;
+  },
+
+  flyway: (dir, entries, _texts, ignore) => {
+    const layout = LAYOUTS.flyway;
+    const names = new Set(entries.map((e) => e.name));
+    const candidates: Candidate[] = [];
+    for (const entry of entries) {
+      if (entry.kind === 'directory') {
+        ignore(entry.name, 'a folder: pgwarden reads one Flyway location, not its sub-folders');
+        continue;
+      }
+      if (/\.conf$/i.test(entry.name) && names.has(entry.name.replace(/\.conf$/i, ''))) continue;
+      const versioned = FLYWAY_VERSIONED.exec(entry.name);
+      const repeatable = versioned ? null : FLYWAY_REPEATABLE.exec(entry.name);
+      if (!versioned && !repeatable) {
+        ignore(
+          entry.name,
+          /^U\d/.test(entry.name)
+            ? 'an undo migration: Flyway community does not run them'
+            : 'not a Flyway migration name (V<version>__<description>.sql or R__<description>.sql, prefix case-sensitive)',
+        );
+        continue;
+      }
+      const version = versioned ? versioned[1]!.replace(/_/g, '.') : entry.name.replace(/\.sql$/i, '');
+      const label = (versioned ? versioned[2]! : repeatable![1]!).replace(/\.sql$/i, '');
+      const path = join(dir, entry.name);
+      const conf = flywayExecuteInTransaction(readText(`${path}.conf`));
+      candidates.push({
+        key: { version, entry: entry.name, name: label, repeatable: !versioned },
+        files: [path],
+        build: (source) => ({
+          version,
+          name: label,
+          up: wholeScript(layout, source(path), conf === undefined ? undefined : !conf),
+          down: null,
+        }),
+      });
+    }
+    return candidates;
+  },
+};
 
 /** Whether a folder looks like a migrations folder (rather than a folder of loose SQL files). */
 export async function isDirectory(path: string): Promise<boolean> {
@@ -297,3 +633,6 @@ export async function isDirectory(path: string): Promise<boolean> {
     () => false,
   );
 }
+
+/** pgwarden's version order, kept for callers that compare versions of its own layout. */
+export { versionKey };

@@ -24,13 +24,19 @@ export function migrationStatuses(
 ): MigrationStatus[] {
   const byVersion = new Map(migrations.map((m) => [m.version, m]));
   const rows = new Map(history.map((r) => [r.version, r]));
+  // the files in their runner's order (readMigrations sorts them as the layout's runner does); a history row
+  // without a file goes before the first file whose version is greater
+  const versions = migrations.map((m) => m.version);
+  for (const version of [...rows.keys()].filter((v) => !byVersion.has(v)).sort(compareVersions)) {
+    const at = versions.findIndex((v) => byVersion.has(v) && compareVersions(v, version) > 0);
+    versions.splice(at < 0 ? versions.length : at, 0, version);
+  }
+  const position = new Map(versions.map((v, i) => [v, i]));
   const newestApplied = history
     .filter((r) => r.status === 'applied')
-    .map((r) => r.version)
-    .sort(compareVersions)
-    .at(-1);
-  const versions = [...new Set([...byVersion.keys(), ...rows.keys()])].sort(compareVersions);
-  return versions.map((version) => {
+    .map((r) => position.get(r.version)!)
+    .reduce((a, b) => Math.max(a, b), -1);
+  return versions.map((version, index) => {
     const migration = byVersion.get(version) ?? null;
     const row = rows.get(version) ?? null;
     let state: MigrationState;
@@ -44,8 +50,7 @@ export function migrationStatuses(
       state,
       file: migration?.up.file ?? null,
       appliedAt: row?.appliedAt ?? null,
-      outOfOrder:
-        state === 'pending' && newestApplied !== undefined && compareVersions(version, newestApplied) < 0,
+      outOfOrder: state === 'pending' && index < newestApplied,
       canRollBack: migration?.down !== null && migration?.down !== undefined,
       migration,
       row,

@@ -78,8 +78,9 @@ describe('migration folders', () => {
     });
     const migrations = await readMigrations(dir);
     expect(migrations.map((m) => [m.version, m.layout, m.down?.text ?? null, m.up.transaction])).toEqual([
-      ['1', 'pairs', 'DROP TABLE a;', true],
-      ['2', 'pairs', null, false],
+      // one statement sent alone: no transaction block around it (golang-migrate sends no BEGIN)
+      ['1', 'golang-migrate', 'DROP TABLE a;', false],
+      ['2', 'golang-migrate', null, false],
     ]);
   });
 
@@ -95,11 +96,11 @@ describe('migration folders', () => {
       folder({ '20240101000000_init/migration.sql': 'CREATE TABLE a (id int);' }),
     );
     expect(prisma.map((m) => [m.layout, m.version, m.name, m.down])).toEqual([
-      ['prisma', '20240101000000', 'init', null],
+      ['prisma', '20240101000000_init', 'init', null],
     ]);
   });
 
-  it('reads Flyway versioned and undo migrations', async () => {
+  it('reads Flyway versioned migrations; undo migrations are Teams-only and ignored', async () => {
     const migrations = await readMigrations(
       folder({
         'V1__create.sql': 'CREATE TABLE a (id int);',
@@ -109,19 +110,18 @@ describe('migration folders', () => {
       }),
     );
     expect(migrations.map((m) => [m.version, m.name, m.layout, m.down !== null])).toEqual([
-      ['1', 'create', 'flyway', true],
+      ['1', 'create', 'flyway', false],
       ['1.9', 'earlier', 'flyway', false],
       ['1.10', 'later', 'flyway', false],
     ]);
   });
 
-  it('refuses two migrations with one version, and an undo without its migration', async () => {
+  it('refuses two migrations with one version; a golang-migrate down without its up is an empty up', async () => {
     await expect(readMigrations(folder({ '1_a.sql': 'SELECT 1;', '1_b.sql': 'SELECT 2;' }))).rejects.toThrow(
       /two migrations have version 1/,
     );
-    await expect(readMigrations(folder({ '3_x.down.sql': 'SELECT 1;' }))).rejects.toThrow(
-      /has no matching \.up\.sql/,
-    );
+    const [downOnly] = await readMigrations(folder({ '3_x.down.sql': 'SELECT 1;' }));
+    expect([downOnly!.version, downOnly!.up.text, downOnly!.down!.text]).toEqual(['3', '', 'SELECT 1;']);
   });
 
   it('refuses two versions that are one number: Flyway V1 and V01, 1.0 and 1', async () => {

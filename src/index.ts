@@ -8,7 +8,6 @@ export {
   type SchemaDiff,
   type SchemaFingerprint,
 } from './catalog/fingerprint.js';
-export { type InspectData, type InspectOptions, inspect } from './catalog/inspect.js';
 export * from './catalog/model.js';
 export { findTable, loadSnapshot, type SnapshotOptions } from './catalog/snapshot.js';
 export {
@@ -157,6 +156,7 @@ export {
 export { type CheckSqlOptions, type CheckSqlResult, checkSql, type ScriptSource } from './ops/check-sql.js';
 export { type ExplainData, type ExplainOptions, explainQuery } from './ops/explain.js';
 export { type FixPlan, planFixes } from './ops/fix.js';
+export { type InspectData, type InspectOptions, inspect } from './ops/inspect.js';
 export {
   type LintData,
   type LintOptions,

@@ -239,6 +239,22 @@ describe('pgwarden lint', () => {
     expect(result.stderr).toMatch(/is a binary file, not SQL text/);
   });
 
+  it('inspect reads a migrations folder as migrations (its up sections, in order), not as plain SQL files', async () => {
+    const result = await runCli(['inspect', 'examples/shop/migrations', '--format', 'json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.source).toMatch(/built from the 3 migration\(s\) in .*examples\/shop\/migrations/);
+    expect(json.snapshot.tables.map((t: { name: string }) => t.name).sort()).toEqual([
+      'order_items',
+      'orders',
+      'products',
+      'roles',
+      'user_roles',
+      'users',
+    ]);
+  });
+
   it("gives the CLI framework's usage errors pgwarden's own prefix and hint lines", async () => {
     const option = await runCli(['lint', '--dbb', 'x']);
     expect(option.code).toBe(2);

@@ -1,12 +1,13 @@
+import type { CatalogSnapshot, TableInfo } from '../catalog/model.js';
+import { findTable, loadSnapshot } from '../catalog/snapshot.js';
 import type { LoadedConfig } from '../core/config.js';
 import { PgwardenError } from '../core/errors.js';
 import { createReport, type Report } from '../core/report.js';
 import { closest } from '../core/suggest.js';
 import { VERSION } from '../core/version.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
-import { resolveSchemaSource } from '../db/schema-source.js';
-import type { CatalogSnapshot, TableInfo } from './model.js';
-import { findTable, loadSnapshot } from './snapshot.js';
+import { isDirectory, readMigrations } from '../migrate/files.js';
+import { projectSchemaSource } from './schema-source.js';
 
 export interface InspectOptions {
   readonly config: LoadedConfig;
@@ -29,10 +30,12 @@ export interface InspectData extends Record<string, unknown> {
 
 /** `pgwarden inspect`: the catalog snapshot of a database, or of the schema that SQL files build. */
 export async function inspect(options: InspectOptions): Promise<Report<InspectData>> {
-  const schemaSource = (await resolveSchemaSource({
-    config: options.config.config,
+  // a migrations folder builds what its up sections build, in its runner's order (its downs would undo them)
+  const migrations = await asMigrationsFolder(options.files);
+  const schemaSource = (await projectSchemaSource({
+    config: options.config,
     db: options.db,
-    files: options.files,
+    ...(migrations ? { migrations } : { files: options.files }),
     env: options.env,
     embedded: options.embedded,
   }))!;
@@ -60,4 +63,14 @@ export async function inspect(options: InspectOptions): Promise<Report<InspectDa
     });
   }
   return createReport({ version: VERSION, command: 'inspect', findings: [], data: { source, snapshot } });
+}
+
+/** The one folder given, when it reads as a migrations folder (its files named as one of the layouts name them). */
+async function asMigrationsFolder(files: readonly string[] | undefined): Promise<string | undefined> {
+  if (files?.length !== 1 || !(await isDirectory(files[0]!))) return undefined;
+  try {
+    return (await readMigrations(files[0]!)).length > 0 ? files[0] : undefined;
+  } catch {
+    return undefined; // plain DDL files: built as they are
+  }
 }

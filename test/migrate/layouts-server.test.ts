@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/core/config.js';
+import { openTarget } from '../../src/db/target.js';
+import { migrateStatus, migrateUp } from '../../src/migrate/runner.js';
+import { pg15ServiceUrl, useTestDatabase } from '../helpers/db.js';
+
+/**
+ * Each layout's fixture folder (test/fixtures/layouts/, written to reproduce what real projects of each ecosystem
+ * ship) applied by `migrate up` on the PostgreSQL 15 service: in the runner's order (each fixture has a migration
+ * that fails when run before the one its runner puts first) and with its runner's transaction semantics
+ * (CONCURRENTLY alone in a file, a Prisma enum swap with its own BEGIN/COMMIT, Flyway non-transactional scripts).
+ */
+const PG15 = pg15ServiceUrl();
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'layouts');
+
+describe.skipIf(!PG15)('every layout applies with migrate up, in its runner order and semantics', () => {
+  const db = useTestDatabase(() => PG15!);
+
+  async function up(folder: string) {
+    const dir = join(FIXTURES, folder);
+    const context = {
+      target: await openTarget({ db: db().url }),
+      config: { config: parseConfig({}, 'test'), path: null, dir: FIXTURES },
+      dir,
+      noGuardReason: 'layout fixtures: nothing to protect',
+    };
+    const result = await migrateUp(context);
+    const status = await migrateStatus(context);
+    return { result, status };
+  }
+
+  async function query<T>(sql: string): Promise<T[]> {
+    const connection = await db().connect();
+    return (await connection.query(sql)).rows as T[];
+  }
+
+  it('diesel: 20170101000000_a before 2017-02-01-000000_b, hex suffixes, metadata.toml without a transaction', async () => {
+    const { result, status } = await up('diesel/migrations');
+    expect(result.runs.map((r) => r.name)).toEqual([
+      'diesel_initial_setup',
+      'create_shops',
+      'create_items',
+      'items_sku',
+      'index_items_sku',
+      'comment_sku_index',
+    ]);
+    expect(status.statuses.every((m) => m.state === 'applied')).toBe(true);
+    const [index] = await query<{ valid: boolean; comment: string }>(
+      `SELECT i.indisvalid AS valid, obj_description('items_sku_idx'::regclass) AS comment FROM pg_index i WHERE i.indexrelid = 'items_sku_idx'::regclass`,
+    );
+    expect(index).toEqual({ valid: true, comment: 'lookup by SKU' });
+  });
+
+  it('golang-migrate: by number, a renamed down, an own BEGIN/COMMIT block, CONCURRENTLY alone in its file', async () => {
+    const { result } = await up('golang-migrate/migrations');
+    expect(result.runs.map((r) => r.version)).toEqual([
+      '000001',
+      '000002',
+      '000003',
+      '9',
+      '000010',
+      '000011',
+    ]);
+    const [column] = await query<{ type: string }>(
+      `SELECT atttypid::regtype::text AS type FROM pg_attribute WHERE attrelid = 'accounts'::regclass AND attname = 'status'`,
+    );
+    expect(column!.type).toBe('account_status');
+  });
+
+  it("Prisma: whole folder names, Prisma's enum swap with its own BEGIN/COMMIT, CONCURRENTLY alone", async () => {
+    const { result } = await up('prisma/migrations');
+    expect(result.runs.map((r) => r.version)).toEqual([
+      '0_init',
+      '20240101000000_add_post',
+      '20240101000000_Add_post_title',
+      '20240102000000_remove_guest_role',
+      '20240103000000_post_title_index',
+    ]);
+    const [role] = await query<{ labels: string }>(
+      `SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) AS labels FROM pg_enum WHERE enumtypid = '"Role"'::regtype`,
+    );
+    expect(role!.labels).toBe('USER,ADMIN');
+  });
+
+  it('Flyway: 1.2.10 before 1.10, non-transactional scripts, the repeatable last; U and lower-case v never run', async () => {
+    const { result } = await up('flyway/db/migration');
+    expect(result.runs.map((r) => r.version)).toEqual([
+      '1',
+      '1.2.9',
+      '1.2.10',
+      '1.9',
+      '1.10',
+      '2',
+      '3',
+      '4',
+      'R__order_summary',
+    ]);
+    const indexes = await query<{ name: string }>(
+      `SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indrelid = 'orders'::regclass AND indisvalid ORDER BY 1`,
+    );
+    expect(indexes.map((i) => i.name)).toEqual([
+      'orders_currency_idx',
+      'orders_pkey',
+      'orders_placed_at_idx',
+      'orders_total_idx',
+    ]);
+  });
+
+  it('dbmate: whole file names in byte order (9_x last), transaction:false sections', async () => {
+    const { result } = await up('dbmate/db/migrations');
+    expect(result.runs.map((r) => r.version)).toEqual([
+      '20240101000000',
+      '20240101000001',
+      '20240101000002',
+      '9',
+    ]);
+  });
+
+  it('node-pg-migrate: a 17-digit UTC prefix before a later epoch-ms one', async () => {
+    const { result } = await up('node-pg-migrate/migrations');
+    expect(result.runs.map((r) => r.version)).toEqual(['0001', '20200513070724505', '1589353645000']);
+  });
+
+  it("pgwarden's own layout: 2 before 10, a no-transaction migration", async () => {
+    const { result } = await up('pgwarden/migrations');
+    expect(result.runs.map((r) => r.version)).toEqual(['1', '2', '10']);
+  });
+});

@@ -113,17 +113,41 @@ const SAFE_CALLS = new Set([
  * destroys — or, for what it cannot resolve (dynamic SQL, code that may write), the whole database, refusing when
  * that exceeds {@link conservativeLimitBytes}.
  */
-export async function runGuard(input: {
+export async function runGuard(input: GuardInput): Promise<GuardOutcome> {
+  const { connection } = input;
+  // Outside the migration's transaction, one of the guard's own (REPEATABLE READ): the catalog it plans on, the
+  // counts and the dump see one snapshot. JIT off for its catalog queries (compiling them costs more than running).
+  const own = !input.inTransaction;
+  if (own) await connection.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  try {
+    const [settings] = await connection.rows<{ jit: string }>(
+      'preparing the guard',
+      `SELECT current_setting('jit') AS jit, set_config('jit', 'off', true)`,
+    );
+    const outcome = await guardInTransaction(input);
+    if (own) await connection.query('COMMIT');
+    else await connection.query(`SELECT set_config('jit', $1, true)`, [settings!.jit]);
+    return outcome;
+  } catch (error) {
+    if (own) await connection.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
+interface GuardInput {
   readonly connection: Connection;
   readonly url: string;
   readonly dir: string;
   readonly label: string;
   readonly statements: readonly Pick<SqlStatement, 'ast' | 'start' | 'text' | 'kind'>[];
   readonly transactional: boolean;
+  /** The connection is in the migration's transaction (else the guard opens and ends one of its own). */
   readonly inTransaction: boolean;
   readonly lockTimeout?: string;
   readonly log?: (message: string) => void;
-}): Promise<GuardOutcome> {
+}
+
+async function guardInTransaction(input: GuardInput): Promise<GuardOutcome> {
   const log = input.log ?? (() => {});
   const catalog = await loadGuardCatalog(input.connection, input.statements);
   const plan = planGuard(input.statements, catalog, { transactional: input.transactional });
@@ -180,7 +204,7 @@ export async function runGuard(input: {
     relations: reached.relations,
     schemas: reached.schemas,
     ...(wholeDatabase ? { wholeDatabase } : {}),
-    inTransaction: input.inTransaction,
+    inTransaction: true,
     ...(input.lockTimeout ? { lockTimeout: input.lockTimeout } : {}),
     reason,
   });

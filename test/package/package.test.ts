@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../helpers/cli.js';
+import { cliPath, projectRoot } from '../helpers/cli.js';
 
 interface PackageJson {
   license: string;
@@ -49,7 +49,8 @@ describe('the published package', () => {
   });
 
   it('declares in its dependencies every package its type declarations import (a consumer without skipLibCheck)', () => {
-    const dist = join(projectRoot, 'dist');
+    // the built package (npm test builds it first): dist/, where dist/cli/main.js is
+    const dist = dirname(dirname(cliPath));
     expect(existsSync(dist), 'run npm run build first').toBe(true);
     const missing = new Set<string>();
     for (const file of declarationFiles(dist)) {

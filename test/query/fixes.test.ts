@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config.js';
+import { createRuleSet } from '../../src/core/engine.js';
 import type { Finding } from '../../src/core/finding.js';
 import type { Connection } from '../../src/db/connection.js';
 import { checkQueries } from '../../src/ops/query-check.js';
 import { loadQuerySchema } from '../../src/query/schema.js';
 import { isCodeFile } from '../../src/query/sources.js';
+import { allRules } from '../../src/rules/index.js';
 import { loadParser, parseSqlSync } from '../../src/sql/parser.js';
 import { createTestDatabase } from '../helpers/db.js';
 import type { QueryCase, RuleCases } from '../helpers/rule-tester.js';
@@ -25,13 +27,16 @@ async function check(rule: string, testCase: QueryCase, connection: Connection |
     ? await loadQuerySchema(connection, testCase.schemaSource ?? 'live', parseConfig({}, 'case'))
     : null;
   const file = testCase.file ?? 'case.sql';
-  const settings = new Map(testCase.options ? [[rule, { level: undefined, options: testCase.options }]] : []);
+  // options without a level, as a config that sets only options: findings keep their own severity
+  const ruleSet = createRuleSet(allRules, {
+    rules: testCase.options ? { [rule]: { options: testCase.options } } : {},
+  });
   const source = {
     file,
     kind: isCodeFile(file) ? ('code' as const) : ('sql' as const),
     text: testCase.query,
   };
-  const result = await checkQueries([source], { schema, settings });
+  const result = await checkQueries([source], { schema, ruleSet });
   return result.findings.filter((f) => f.rule === rule);
 }
 

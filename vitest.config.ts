@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -20,10 +21,12 @@ const unitFiles = testFiles.filter((file) => !serverFiles.includes(file));
 export default defineConfig({
   test: {
     pool: 'forks',
-    // A server test spends most of its time waiting on PostgreSQL or on a CLI process, not on its own CPU: four
-    // test files at a time keep a 2-core machine busy (vitest's default there is one at a time).
-    maxWorkers: 4,
-    testTimeout: 60_000,
+    // A server test spends much of its time waiting on PostgreSQL or on a CLI process: three test files at a time
+    // keep a 2-core machine busy (vitest's default there is one at a time), 1.5 per core elsewhere.
+    maxWorkers: Math.round(availableParallelism() * 1.5),
+    // generous: a test that waits does so for a state, with its own deadline; this only catches a hung test, and a
+    // loaded machine runs the CLI-heavy tests several times slower
+    testTimeout: 120_000,
     hookTimeout: 180_000,
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     projects: [

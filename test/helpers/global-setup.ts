@@ -23,7 +23,8 @@ export const PG15_SERVICE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 /** The majors other than 18 and 15 that the tests cover on every supported server, embedded. */
 export const EMBEDDED_MAJORS = [13, 14, 16, 17] as const;
 
-const PG15_TESTS = 'the tests on PostgreSQL 15 (JIT plan rule, explain, snapshot, lock model, fingerprint)';
+const PG15_TESTS =
+  'the tests on PostgreSQL 15 (the JIT plan rule, the crash tests; 15 in the explain, snapshot, lock-model and fingerprint tests)';
 const GUARD_TESTS = "the guard's tests";
 
 const run = promisify(execFile);

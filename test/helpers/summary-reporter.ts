@@ -1,6 +1,9 @@
 import type { Reporter, TestModule } from 'vitest/node';
 
-/** Ends the test output with one line of counts, after vitest's own summary, for humans and CI logs alike. */
+/**
+ * Ends the test output with one line of counts, after vitest's own summary, for humans and CI logs alike, in the
+ * plain form CI reads: `tests: N passed, N failed, N skipped`.
+ */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
     const counts = { passed: 0, failed: 0, skipped: 0 };
@@ -15,7 +18,7 @@ export default class SummaryReporter implements Reporter {
     }
     const errors = unhandledErrors.length > 0 ? `, ${unhandledErrors.length} unhandled errors` : '';
     process.stdout.write(
-      `\npgwarden tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped${errors}\n`,
+      `\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped${errors}\n`,
     );
   }
 }

@@ -422,10 +422,11 @@ async function waitForLockTimeout(pattern: string, running: Promise<unknown>): P
   }
 }
 
+/** Waits (up to 45 s: the CLI starts slowly on a loaded machine) until a session runs `pattern`. */
 async function waitForQuery(pattern: string): Promise<void> {
   const watcher = await db().connect();
   try {
-    for (let i = 0; i < 200; i++) {
+    for (const deadline = Date.now() + 45_000; Date.now() < deadline; ) {
       const { rows } = await watcher.query(
         `SELECT 1 FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()`,
         [`%${pattern}%`],
@@ -451,7 +452,8 @@ describe('reliability', () => {
     run.child.kill('SIGKILL');
     await run.done;
     // the server notices the dead session and rolls its transaction back
-    for (let i = 0; i < 100 && (await exists('half')); i++) await new Promise((r) => setTimeout(r, 50));
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline && (await exists('half')); )
+      await new Promise((r) => setTimeout(r, 50));
     expect(await exists('half')).toBe(false);
     const connection = await db().connect();
     expect(await readHistory(connection, HISTORY)).toEqual([]);

@@ -331,6 +331,7 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
         const model = analyzeMigration(parsed, {
           pgVersion: config.config.pgVersion ?? DEFAULT_PG_MAJOR,
           runnerTransaction: migration.up.transaction,
+          sentWhole: migration.up.sentWhole ?? false,
           state,
         });
         scope.destructive += destructions(model).length;

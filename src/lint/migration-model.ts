@@ -42,6 +42,12 @@ export interface MigrationModel {
   readonly pgVersion: number;
   /** The runner wraps the script in one transaction (pgwarden's default; off with `-- pgwarden:no-transaction`). */
   readonly runnerTransaction: boolean;
+  /**
+   * Without the runner's transaction, the script is still sent as one string (its layout's runner does so:
+   * golang-migrate, Prisma, diesel and dbmate opt-outs): several statements then share PostgreSQL's implicit
+   * transaction block, each COMMIT starting a new one.
+   */
+  readonly sentWhole: boolean;
   readonly statements: readonly AnalyzedStatement[];
   /** Facts on a table as they were before this script (size from --db, partitioning), or undefined if unknown. */
   table(name: string): TableFacts | undefined;
@@ -60,7 +66,9 @@ export interface TableFacts {
   readonly createdByLint: boolean;
 }
 
-const NO_TRANSACTION = /--\s*pgwarden:no-transaction\b|--\s*migrate:up\b[^\n]*\btransaction:false\b/i;
+/** pgwarden's directive, or dbmate's option exactly as dbmate reads it (no space, lower case). */
+const NO_TRANSACTION =
+  /--\s*pgwarden:no-transaction\b|^--\s*migrate:up[ \t](?:[^\n]*[ \t])?transaction:false(?=\s|$)/im;
 
 /** Whether the file asks to run without the runner's transaction. */
 export function wantsNoTransaction(text: string): boolean {
@@ -150,17 +158,31 @@ function effects(
  */
 export function analyzeMigration(
   parsed: ParsedSql,
-  options: { pgVersion: number; runnerTransaction: boolean; state: SchemaState; thresholds?: Thresholds },
+  options: {
+    pgVersion: number;
+    runnerTransaction: boolean;
+    /** See MigrationModel.sentWhole (default false: statement by statement). */
+    sentWhole?: boolean;
+    state: SchemaState;
+    thresholds?: Thresholds;
+  },
 ): MigrationModel {
   const { pgVersion, runnerTransaction, state } = options;
+  const sentWhole = !runnerTransaction && options.sentWhole === true;
   const file = parsed.file;
   const before = new Map<string, TableState>(state.tables);
-  const fails = runnerTransaction && parsed.syntaxErrors.length > 0;
+  const fails = (runnerTransaction || sentWhole) && parsed.syntaxErrors.length > 0;
   const restore = fails ? state.checkpoint() : undefined;
   const created = new Set<string>();
   const statements: AnalyzedStatement[] = [];
   let transactionIndex = 0;
-  let inBlock = runnerTransaction;
+  // one string of several statements: PostgreSQL runs them in an implicit transaction block (a single statement
+  // runs alone, outside any block); the script's own BEGIN turns it into an explicit block, COMMIT ends it and the
+  // statements after it share a new implicit one
+  const implicit = sentWhole && parsed.statements.length + parsed.syntaxErrors.length > 1;
+  let inBlock = runnerTransaction || implicit;
+  /** Within the runner's transaction or the script's own BEGIN (what makes a BEGIN nested). */
+  let explicit = runnerTransaction;
   let lockTimeout = false;
   let statementTimeout = false;
   let localLock = false;
@@ -212,7 +234,7 @@ export function analyzeMigration(
         emptyAnalysis(
           statement,
           transaction,
-          inBlock,
+          explicit,
           lockTimeout || localLock,
           statementTimeout || localStatement,
         ),
@@ -221,6 +243,7 @@ export function analyzeMigration(
         transactionIndex++;
         inBlock = true;
       }
+      explicit = true;
       continue;
     }
     if (control === 'TRANS_STMT_COMMIT' || control === 'TRANS_STMT_ROLLBACK') {
@@ -233,7 +256,8 @@ export function analyzeMigration(
           statementTimeout || localStatement,
         ),
       );
-      inBlock = false;
+      inBlock = implicit;
+      explicit = false;
       localLock = false;
       localStatement = false;
       transactionIndex++;
@@ -268,6 +292,7 @@ export function analyzeMigration(
     parsed,
     pgVersion,
     runnerTransaction,
+    sentWhole,
     statements,
     fromDatabase: state.fromDatabase,
     thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,

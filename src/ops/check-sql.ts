@@ -4,7 +4,7 @@ import type { AnyRule } from '../core/rule.js';
 import type { SuppressionsModel } from '../core/suppression.js';
 import { applySuppressions } from '../core/suppression.js';
 import { columnsFromSql } from '../lint/columns.js';
-import { analyzeMigration, type MigrationModel } from '../lint/migration-model.js';
+import { analyzeMigration, type MigrationModel, wantsNoTransaction } from '../lint/migration-model.js';
 import { SchemaState } from '../lint/schema-state.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../lint/thresholds.js';
 import type { MigrationScript } from '../migrate/files.js';
@@ -15,6 +15,8 @@ import { loadParser, type ParsedSql, parseSqlSync } from '../sql/parser.js';
 /** A SQL script to check; `transaction: false` when it runs outside the runner's transaction. */
 export interface ScriptSource extends SqlSource {
   readonly transaction?: boolean;
+  /** Outside the runner's transaction, its runner still sends it as one string (see MigrationScript.sentWhole). */
+  readonly sentWhole?: boolean;
   /** The whole file, when `text` is one section of it (positions are the same: other sections are blanked). */
   readonly fileText?: string;
   /** Where it belongs, when it was read from a migrations folder. */
@@ -77,7 +79,9 @@ export async function checkSql(
       : parseSqlSync(source.text, { file: source.file });
     const migration = analyzeMigration(model, {
       pgVersion: options.pgVersion,
-      runnerTransaction: source.transaction ?? true,
+      // a plain file says so itself when it runs without a transaction (`-- pgwarden:no-transaction`)
+      runnerTransaction: source.transaction ?? !wantsNoTransaction(source.text),
+      sentWhole: source.sentWhole ?? false,
       state,
       thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
     });

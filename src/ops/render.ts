@@ -40,7 +40,7 @@ export function renderLintData(
     data.baselined ? `; ${data.baselined} finding(s) accepted by the baseline` : '',
   ].join('');
   const lines = [
-    `Linted ${plural(data.files.length, 'file')} (${data.statements.length} statements touching tables) for PostgreSQL ${data.pgVersion}${context}`,
+    `Linted ${plural(data.files.length, 'file')} (${plural(data.statements.length, 'statement')} touching tables) for PostgreSQL ${data.pgVersion}${context}`,
   ];
   for (const statement of data.statements) {
     const locks =

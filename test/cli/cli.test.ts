@@ -188,7 +188,7 @@ describe('pgwarden lint', () => {
   it('reports findings in text and exits 1 when one reaches --fail-on', async () => {
     const result = await runCli(['lint', dir]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/Linted 2 files \(\d+ statements touching tables\) for PostgreSQL 18/);
+    expect(result.stdout).toMatch(/Linted 2 files \(\d+ statements? touching tables\) for PostgreSQL 18/);
     expect(result.stdout).toMatch(/2:1\s+error\s+syntax error: syntax error at or near "SELEC"/);
     expect(result.stdout).toMatch(/3:1\s+error\s+pgwarden-ignore sql\/syntax-error has no reason/);
     expect(result.stdout).toContain('✖ 3 findings (3 errors, 0 warnings, 0 info)');

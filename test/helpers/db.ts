@@ -56,6 +56,8 @@ interface Admin {
 
 /** One superuser session per server and test file, which creates and drops the test databases. */
 const admins = new Map<string, Promise<Admin>>();
+/** Its statements, one at a time (concurrent tests share the session; node-postgres wants one query at a time). */
+let adminQueue: Promise<unknown> = Promise.resolve();
 
 function admin(serverUrl: string): Promise<Admin> {
   let found = admins.get(serverUrl);
@@ -75,7 +77,13 @@ function admin(serverUrl: string): Promise<Admin> {
   return found;
 }
 
-async function adminQuery(serverUrl: string, sql: (admin: Admin) => string): Promise<void> {
+function adminQuery(serverUrl: string, sql: (admin: Admin) => string): Promise<void> {
+  const run = adminQueue.then(() => adminQueryNow(serverUrl, sql));
+  adminQueue = run.catch(() => {});
+  return run;
+}
+
+async function adminQueryNow(serverUrl: string, sql: (admin: Admin) => string): Promise<void> {
   const current = await admin(serverUrl);
   try {
     await current.connection.query(sql(current));

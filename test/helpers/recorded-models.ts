@@ -129,7 +129,14 @@ export function saveRecordings(ruleId: string, currentKeys: ReadonlySet<string>)
   const sorted = Object.fromEntries(Object.entries(recordings).sort(([a], [b]) => a.localeCompare(b)));
   const file: ModelFile = { rule: ruleId, recordings: sorted };
   mkdirSync(dirname(fileOf(ruleId)), { recursive: true });
-  writeFileSync(fileOf(ruleId), `${JSON.stringify(file, null, 1)}\n`);
+  // one recording a line: a re-recorded case is a one-line diff
+  const lines = Object.entries(sorted).map(
+    ([key, stored]) => `  ${JSON.stringify(key)}: ${JSON.stringify(stored)}`,
+  );
+  writeFileSync(
+    fileOf(ruleId),
+    `{\n "rule": ${JSON.stringify(ruleId)},\n "recordings": {\n${lines.join(',\n')}\n }\n}\n`,
+  );
   files.set(ruleId, file);
   pending.delete(ruleId);
 }

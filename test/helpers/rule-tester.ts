@@ -451,13 +451,14 @@ function label(testCase: RuleCase): string {
  *   alone can prove: that the fixes run and resolve the findings (recordings are replayed by
  *   test/rules/recorded.test.ts);
  * - `recorded`: the cases that need no server, and the recorded ones, replayed on their recording.
- * With PGWARDEN_RECORD_MODELS=1, `server` runs as `all` and writes the recordings.
+ * With PGWARDEN_RECORD_MODELS=1, `server` runs the cases a recording can stand for, on a server, and writes their
+ * recordings (without proving the fixes again).
  */
 export type CaseSelection = 'all' | 'server' | 'recorded';
 
 interface Planned {
-  /** Evaluate the case (on a server, or on its recording), or only prove its fixes on a server. */
-  readonly run: 'server' | 'recording' | 'fixes';
+  /** Evaluate the case (on a server, or on its recording), or only prove its fixes on a server; `record`: on a server, to record it. */
+  readonly run: 'server' | 'recording' | 'fixes' | 'record';
 }
 
 function plan(
@@ -466,7 +467,10 @@ function plan(
   firing: boolean,
   selection: CaseSelection,
 ): Planned | null {
-  if (selection === 'all' || (selection === 'server' && RECORDING)) return { run: 'server' };
+  if (selection === 'all') return { run: 'server' };
+  // recording: the cases a recording can stand for, on the server (their fixes are proved by the normal runs)
+  if (selection === 'server' && RECORDING)
+    return recordingKeyOf(testCase) === null ? null : { run: 'record' };
   const serverless = !needsServer(cases.rule, testCase);
   const recording = recordingOf(cases.rule, testCase);
   if (selection === 'recorded')
@@ -482,7 +486,18 @@ function plan(
 export function runCases(cases: RuleCases, selection: CaseSelection = 'all'): void {
   const { rule } = cases;
   const findingsOf = (testCase: RuleCase, planned: Planned) =>
-    planned.run === 'server' ? evaluateCase(rule, testCase) : evaluateRecordedCase(rule, testCase);
+    planned.run === 'server' || planned.run === 'record'
+      ? evaluateCase(rule, testCase)
+      : evaluateRecordedCase(rule, testCase);
+  const planned = (list: readonly RuleCase[], firing: boolean) =>
+    list.flatMap((testCase) => {
+      const how = plan(cases, testCase, firing, selection);
+      return how ? [{ testCase, how }] : [];
+    });
+  const valid = planned(cases.valid, false);
+  const invalid = planned(cases.invalid, true);
+  // vitest fails a suite without tests
+  if (valid.length + invalid.length === 0) return;
   // Each case has a database of its own: the catalog and query cases of a rule run a few at a time (they mostly wait
   // on the server). Plan cases assert timings and the server's workers, and migration cases trace locks with
   // timeouts: those run one at a time.
@@ -493,24 +508,22 @@ export function runCases(cases: RuleCases, selection: CaseSelection = 'all'): vo
         saveRecordings(rule.id, new Set(keys));
       });
     }
-    describe('must not fire', () => {
-      for (const testCase of cases.valid) {
-        const planned = plan(cases, testCase, false, selection);
-        if (!planned) continue;
-        it.skipIf(unavailable(testCase))(label(testCase), async ({ expect }) => {
-          expect(await findingsOf(testCase, planned)).toEqual([]);
-        });
-      }
-    });
+    if (valid.length > 0) {
+      describe('must not fire', () => {
+        for (const { testCase, how } of valid) {
+          it.skipIf(unavailable(testCase))(label(testCase), async ({ expect }) => {
+            expect(await findingsOf(testCase, how)).toEqual([]);
+          });
+        }
+      });
+    }
+    if (invalid.length === 0) return;
     describe('must fire', () => {
-      for (const testCase of cases.invalid) {
-        const planned = plan(cases, testCase, true, selection);
-        if (!planned) continue;
-        const name =
-          planned.run === 'fixes' ? `${label(testCase)} (its fixes, on a server)` : label(testCase);
+      for (const { testCase, how } of invalid) {
+        const name = how.run === 'fixes' ? `${label(testCase)} (its fixes, on a server)` : label(testCase);
         it.skipIf(unavailable(testCase))(name, async ({ expect }) => {
-          const findings = await findingsOf(testCase, planned);
-          if (planned.run !== 'fixes') {
+          const findings = await findingsOf(testCase, how);
+          if (how.run !== 'fixes') {
             expect(findings.length, 'number of findings').toBeGreaterThan(0);
             if (testCase.findings) {
               expect(findings.length, 'number of findings').toBe(testCase.findings.length);
@@ -520,7 +533,7 @@ export function runCases(cases: RuleCases, selection: CaseSelection = 'all'): vo
             }
           }
           if (
-            planned.run !== 'recording' &&
+            (how.run === 'server' || how.run === 'fixes') &&
             'setup' in testCase &&
             !('explain' in testCase) &&
             testCase.fixResolves !== false &&

@@ -21,6 +21,11 @@ export interface ReversibilityResult {
   /** Where the down section starts (for findings). */
   readonly downLine: number;
   readonly verdict: Reversibility;
+  /**
+   * The migration's runner has down migrations (its layout's fact, LAYOUTS' `downs`): false for Prisma and Flyway
+   * community, where no migration has one and a missing down is no finding. Absent: true.
+   */
+  readonly runnerHasDowns?: boolean;
   readonly differences: SchemaDiff | null;
   readonly error: string | null;
   readonly ms: number;

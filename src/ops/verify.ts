@@ -8,6 +8,7 @@ import { createScratchDatabase, type ScratchDatabase } from '../db/scratch.js';
 import type { DatabaseTarget } from '../db/target.js';
 import type { ReversibilityResult, VerifyResult } from '../lint/reversibility.js';
 import { type Migration, type MigrationScript, migrationsFolder, readMigrations } from '../migrate/files.js';
+import { layoutHasDowns } from '../migrate/layouts.js';
 import { serverFingerprint } from '../migrate/server-fingerprint.js';
 import { allRules } from '../rules/index.js';
 import { loadParser, parseSqlSync, type SqlStatement } from '../sql/parser.js';
@@ -133,10 +134,13 @@ export async function verifyMigrations(
         name: migration.name,
         file: migration.up.file,
         downLine: downLine(migration),
+        runnerHasDowns: layoutHasDowns(migration.layout),
       };
       options.log?.(`verifying ${migration.version}_${migration.name}`);
-      const up = statementsOf(migration.up);
+      let up: SqlStatement[];
       try {
+        // a file PostgreSQL cannot parse is a failed up, not an internal error
+        up = statementsOf(migration.up);
         if (migration.up.transaction) {
           await runAll(connection, up, { before: 'BEGIN', after: 'COMMIT' }).catch(async (error) => {
             await connection.query('ROLLBACK').catch(() => {});
@@ -167,7 +171,21 @@ export async function verifyMigrations(
         before = afterUp;
         continue;
       }
-      const down = statementsOf(migration.down);
+      let down: SqlStatement[];
+      try {
+        down = statementsOf(migration.down);
+      } catch (error) {
+        // a down PostgreSQL cannot parse fails: a finding, not an internal error
+        results.push({
+          ...base,
+          verdict: 'down failed',
+          differences: null,
+          error: (error as Error).message,
+          ms: performance.now() - t0,
+        });
+        before = afterUp;
+        continue;
+      }
       if (migration.up.transaction && migration.down.transaction) {
         // transactional DDL: test down and up again, then roll both back to the state up produced
         try {

@@ -18,7 +18,8 @@ export default defineRule<VerifyResult>({
   },
   check({ model, report }) {
     for (const result of model.results) {
-      if (result.verdict !== 'no down') continue;
+      // a runner without downs (Prisma, Flyway community): nothing is missing
+      if (result.verdict !== 'no down' || result.runnerHasDowns === false) continue;
       report({
         message: `${result.version}_${result.name} has no down section: it cannot be rolled back`,
         location: { file: result.file, line: 1, column: 1 },

@@ -42,7 +42,7 @@ export function renderLintData(
   const lines = [
     `Linted ${plural(data.files.length, 'file')} (${plural(data.statements.length, 'statement')} touching tables) for PostgreSQL ${data.pgVersion}${context}`,
   ];
-  for (const statement of data.statements) {
+  for (const statement of data.statements.slice(0, LISTED_STATEMENTS)) {
     const locks =
       statement.locks
         .map(
@@ -60,13 +60,14 @@ export function renderLintData(
       `  ${shown(statement.file)}:${statement.line} ${statement.sql.slice(0, 80)} → ${locks}${extra ? `; ${extra}` : ''}`,
     );
   }
+  lines.push(...more(data.statements.length, 'statement'));
   const { trace } = data;
   if (trace) {
     const mismatches = trace.statements.reduce((n, s) => n + s.mismatches.length, 0);
     lines.push(
       `Traced ${trace.statements.length} statements on ${trace.server}: ${mismatches === 0 ? 'the lock model matched every one' : `${mismatches} disagreement(s) with the lock model`}${trace.stopped ? `; stopped at ${shown(trace.stopped.file)}:${trace.stopped.line}` : ''}`,
     );
-    for (const statement of trace.statements) {
+    for (const statement of trace.statements.slice(0, LISTED_STATEMENTS)) {
       const locks =
         statement.observed.locks.map((l) => `${l.relation} ${l.mode.replace(/Lock$/, '')}`).join(', ') ||
         'no lock';
@@ -80,8 +81,20 @@ export function renderLintData(
         `  ${shown(statement.file)}:${statement.line} ${statement.sql.slice(0, 60)} → ${locks}${extra ? `; ${extra}` : ''} (${Math.round(statement.observed.durationMs)} ms)`,
       );
     }
+    lines.push(...more(trace.statements.length, 'traced statement'));
   }
   return lines.join('\n');
+}
+
+/**
+ * How many statements the text lists with their locks: a folder of hundreds of migrations would bury the findings
+ * under thousands of lines. `--format json` has every one.
+ */
+const LISTED_STATEMENTS = 25;
+
+function more(total: number, what: string): string[] {
+  const left = total - LISTED_STATEMENTS;
+  return left > 0 ? [`  … and ${plural(left, what)} more (--format json lists every one)`] : [];
 }
 
 /** `pgwarden explain`: how the plan was obtained, and the plan with the nodes the findings are about marked. */

@@ -46,6 +46,15 @@ describe('the renderers both faces call', () => {
     );
   });
 
+  it('list at most 25 statements with their locks in text, and say how many more the JSON has', async () => {
+    const text = Array.from({ length: 30 }, (_, i) => `CREATE INDEX t_${i}_idx ON t${i} (id);`).join('\n');
+    const report = await lint({ sources: [{ file: 'many.sql', text }], config });
+    expect(report.data?.statements).toHaveLength(30);
+    const rendered = renderLintData(report, plain);
+    expect(rendered.split('\n').filter((line) => line.startsWith('  many.sql:'))).toHaveLength(25);
+    expect(rendered).toMatch(/^ {2}… and 5 statements more \(--format json lists every one\)$/m);
+  });
+
   it('render the verdicts of migrate verify', () => {
     const report = createReport<VerifyData>({
       version: '0',

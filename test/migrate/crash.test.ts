@@ -64,7 +64,7 @@ CREATE TABLE items (id int PRIMARY KEY, note text);
 INSERT INTO items SELECT g, 'n' || g FROM generate_series(1, 2000) g;`),
   '0002_tx.sql': migration(`INSERT INTO events VALUES ('0002');
 INSERT INTO ledger VALUES (1);
-SELECT pg_sleep(0.3);
+SELECT pg_sleep(1);
 ALTER TABLE items ADD COLUMN a int;`),
   '0003_steps.sql': migration(`-- pgwarden:no-transaction\n${STEPS.map((s) => s.sql).join('\n')}`),
   '0004_tx.sql': migration(`ALTER TABLE items ADD COLUMN extra int;
@@ -155,42 +155,56 @@ describe.skipIf(!PG15)('migrate up killed with SIGKILL at random points', () => 
       const cli = (database: TestDatabase) =>
         runnerProcess(['migrate', 'up', '--db', database.url], project.dir);
 
-      // Calibration: how long a whole run takes, from spawn to the first migration and to the end.
+      // Calibration: how long each phase of a whole run takes (its start, then each migration, from the runner's
+      // "applying …" to the next one or to its end).
+      const markers = Object.keys(FILES).map((file) => `applying ${file.replace(/\.sql$/, '')}`);
       const calibration = await createTestDatabase(PG15);
-      let firstApply: number;
-      let total: number;
+      const phases: { marker: string | null; ms: number }[] = [];
       try {
         const started = performance.now();
         const run = cli(calibration);
-        await run.said('applying ');
-        firstApply = performance.now() - started;
+        let last = started;
+        let marker: string | null = null;
+        for (const next of markers) {
+          await run.said(next);
+          phases.push({ marker, ms: performance.now() - last });
+          last = performance.now();
+          marker = next;
+        }
         const result = await run.done;
-        total = performance.now() - started;
+        phases.push({ marker, ms: performance.now() - last });
         expect(result.code, result.stderr).toBe(0);
         await historyIsTrue(await calibration.connect());
       } finally {
         await calibration.drop();
       }
 
-      // Kill points from the seed: one in ten while the runner starts (before its first migration), the others
-      // between its first migration and just after its end, counted from its first "applying" (startup times vary
-      // with the machine's load more than the migrations do).
+      // Kill points from the seed: a phase (the start, or one migration; the no-transaction one, with the most
+      // statements, weighted most), then a point in it, counted from the runner's own "applying …" so that the
+      // machine's load moves the points less.
       const random = seededRandom(SEED);
-      const applying = total - firstApply;
-      const kills = Array.from({ length: KILLS }, () =>
-        random() < 0.1
-          ? { beforeFirst: true, delay: Math.round(random() * firstApply) }
-          : { beforeFirst: false, delay: Math.round(random() * applying * 1.1) },
-      );
+      const weights = [1, 1, 2, 4, 2];
+      const pick = () => {
+        let r = random() * weights.reduce((a, b) => a + b, 0);
+        for (const [i, w] of weights.entries()) {
+          r -= w;
+          if (r < 0) return phases[i]!;
+        }
+        return phases.at(-1)!;
+      };
+      const kills = Array.from({ length: KILLS }, () => {
+        const phase = pick();
+        return { marker: phase.marker, delay: Math.round(random() * phase.ms * 1.1) };
+      });
       const landed = new Map<string, number>();
       const failures: string[] = [];
       const seen = { finishedFirst: 0, midStepwise: 0, inFlightSettled: 0, waitedForSession: 0, resumed: 0 };
 
-      const killAndRecover = async (i: number, kill: { beforeFirst: boolean; delay: number }) => {
+      const killAndRecover = async (i: number, kill: { marker: string | null; delay: number }) => {
         const database = await createTestDatabase(PG15);
         try {
           const run = cli(database);
-          if (!kill.beforeFirst) await run.said('applying ').catch(() => {});
+          if (kill.marker) await run.said(kill.marker).catch(() => {});
           await sleep(kill.delay);
           run.child.kill('SIGKILL');
           const killed = await run.done;
@@ -241,7 +255,7 @@ describe.skipIf(!PG15)('migrate up killed with SIGKILL at random points', () => 
             throw new Error(`statuses: ${status.statuses.map((s) => s.state).join()}`);
         } catch (error) {
           failures.push(
-            `kill ${i + 1}, ${kill.delay} ms after ${kill.beforeFirst ? 'spawn' : 'the first "applying"'}: ${(error as Error).message}`,
+            `kill ${i + 1}, ${kill.delay} ms after ${kill.marker ?? 'spawn'}: ${(error as Error).message}`,
           );
         } finally {
           await database.drop();
@@ -258,7 +272,7 @@ describe.skipIf(!PG15)('migrate up killed with SIGKILL at random points', () => 
         }),
       );
       process.stderr.write(
-        `crash test: ${KILLS} kills (seed ${SEED.toString(16)}; a whole run ${Math.round(total)} ms, its first migration at ${Math.round(firstApply)} ms): ${seen.finishedFirst} runs had finished; the checked crashes left ${[...landed].map(([k, n]) => `${k}: ${n}`).join(', ')}; the next up resumed ${seen.resumed}, settled ${seen.inFlightSettled} in-flight statements, waited ${seen.waitedForSession} times for a killed runner's session; ${failures.length} failures\n`,
+        `crash test: ${KILLS} kills (seed ${SEED.toString(16)}; phases ${phases.map((p) => `${p.marker ?? 'start'} ${Math.round(p.ms)} ms`).join(', ')}): ${seen.finishedFirst} runs had finished; the checked crashes left ${[...landed].map(([k, n]) => `${k}: ${n}`).join(', ')}; the next up resumed ${seen.resumed}, settled ${seen.inFlightSettled} in-flight statements, waited ${seen.waitedForSession} times for a killed runner's session; ${failures.length} failures\n`,
       );
       expect(failures).toEqual([]);
     },

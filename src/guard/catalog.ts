@@ -23,6 +23,13 @@ function mentionedNames(statements: readonly Pick<SqlStatement, 'ast'>[]): strin
   return [...names];
 }
 
+// A function as the plan reads it; its definition only when the migration names it (else null).
+const FUNCTION_JSON = `json_build_object('schema', n.nspname, 'name', p.proname, 'volatile', p.provolatile = 'v',
+  'procedure', p.prokind = 'p', 'language', (SELECT lanname FROM pg_language WHERE oid = p.prolang),
+  'extension', EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e'),
+  'definition', CASE WHEN p.prokind IN ('f', 'p') AND (p.provolatile = 'v' OR p.prokind = 'p') AND p.proname = ANY($1::text[])
+                     THEN pg_get_functiondef(p.oid) END)`;
+
 /**
  * The catalog of the target database as the migration's first statement will see it (read on its connection,
  * inside its transaction): schemas, relations, user functions, relations whose triggers or rules run code, and
@@ -38,7 +45,7 @@ export async function loadGuardCatalog(
     schemas: string[] | null;
     relations: GuardCatalog['relations'] | null;
     functions: GuardCatalog['functions'] | null;
-    writers: Record<string, string> | null;
+    writers: GuardCatalog['writers'] | null;
     event_triggers: string[] | null;
     column_types: Record<string, string> | null;
   }>(
@@ -48,17 +55,16 @@ export async function loadGuardCatalog(
        (SELECT json_agg(json_build_object('oid', c.oid::int8, 'schema', n.nspname, 'name', c.relname, 'kind', c.relkind))
           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
          WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND ${USER_SCHEMAS}) AS relations,
-       (SELECT json_agg(json_build_object('schema', n.nspname, 'name', p.proname, 'volatile', p.provolatile = 'v',
-                                          'procedure', p.prokind = 'p'))
-          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       (SELECT json_agg(${FUNCTION_JSON}) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
          WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')) AS functions,
        (SELECT json_object_agg(rel::text, what) FROM (
-          SELECT rel, string_agg(what, ', ' ORDER BY what) AS what FROM (
-            SELECT t.tgrelid AS rel, 'trigger ' || t.tgname || ' (' || p.proname || '())' AS what
-              FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+          SELECT rel, json_agg(json_build_object('what', what, 'code', code) ORDER BY what) AS what FROM (
+            SELECT t.tgrelid AS rel, 'trigger ' || t.tgname || ' (' || p.proname || '())' AS what,
+                   ${FUNCTION_JSON.replace('p.proname = ANY($1::text[])', 'true')} AS code
+              FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_namespace n ON n.oid = p.pronamespace
              WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND p.provolatile = 'v'
             UNION ALL
-            SELECT r.ev_class, 'rule ' || r.rulename FROM pg_rewrite r
+            SELECT r.ev_class, 'rule ' || r.rulename, NULL FROM pg_rewrite r
              WHERE r.rulename <> '_RETURN' AND r.ev_enabled <> 'D'
           ) w GROUP BY rel) g) AS writers,
        (SELECT json_agg(e.evtname ORDER BY e.evtname) FROM pg_event_trigger e WHERE e.evtenabled <> 'D') AS event_triggers,

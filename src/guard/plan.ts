@@ -57,14 +57,37 @@ export interface GuardCatalog {
   readonly schemas: readonly string[];
   readonly relations: readonly { oid: number; schema: string; name: string; kind: string }[];
   /** User functions and procedures (not pg_catalog's). */
-  readonly functions: readonly { schema: string; name: string; volatile: boolean; procedure: boolean }[];
-  /** Relations with user triggers or rules whose code may write elsewhere: oid → what runs. */
-  readonly writers: Readonly<Record<string, string>>;
+  readonly functions: readonly CatalogFunction[];
+  /** Relations with user triggers or rules whose code may write: oid → what runs (a rule, or a trigger's function). */
+  readonly writers: Readonly<Record<string, readonly { what: string; code: CatalogFunction | null }[]>>;
   /** Enabled event triggers: code that runs on DDL. */
   readonly eventTriggers: readonly string[];
   /** Column types (as `format_type` prints them) of the tables whose columns the migration changes: `oid.column`. */
   readonly columnTypes: Readonly<Record<string, string>>;
 }
+
+/** A user function or procedure, with its definition when the migration names it (or a trigger runs it). */
+export interface CatalogFunction {
+  readonly schema: string;
+  readonly name: string;
+  readonly volatile: boolean;
+  readonly procedure: boolean;
+  readonly language: string;
+  /** Part of an extension. */
+  readonly extension: boolean;
+  /** `pg_get_functiondef`, when read. */
+  readonly definition: string | null;
+}
+
+// Volatile functions of common extensions that write nothing (random values).
+const SAFE_EXTENSION_FUNCTIONS = new Set([
+  'uuid_generate_v1',
+  'uuid_generate_v1mc',
+  'uuid_generate_v4',
+  'gen_random_bytes',
+  'gen_random_uuid',
+  'gen_salt',
+]);
 
 // Built-in functions that change data (other than through SQL the guard sees).
 const WRITING_BUILTINS = new Set(['lo_unlink', 'lo_truncate', 'lo_truncate64', 'lo_put', 'lo_import']);
@@ -344,12 +367,21 @@ function expandDo(
     unresolved.push({ line, reason: `a DO block in ${language}: its code is not analysed` });
     return [];
   }
+  const { steps, problem } = plpgsqlSteps(statement.text, line, 'a DO block');
+  if (problem) {
+    unresolved.push({ line, reason: problem });
+    return [];
+  }
+  return steps;
+}
+
+/** The SQL statements of PL/pgSQL code (a DO block or a CREATE FUNCTION), in order; or why they cannot be known. */
+function plpgsqlSteps(text: string, line: number, what: string): { steps: Step[]; problem?: string } {
   let tree: unknown;
   try {
-    tree = parsePlPgSQLSync(statement.text);
+    tree = parsePlPgSQLSync(text);
   } catch {
-    unresolved.push({ line, reason: 'a DO block whose PL/pgSQL could not be analysed' });
-    return [];
+    return { steps: [], problem: `${what} whose PL/pgSQL could not be analysed` };
   }
   const steps: Step[] = [];
   let problem: string | undefined;
@@ -364,12 +396,12 @@ function expandDo(
       const literal = query === undefined ? undefined : stringLiteral(query);
       if (kind === 'PLpgSQL_stmt_open' && payload.dynquery === undefined) return undefined;
       if (literal === undefined) {
-        problem = 'a DO block runs dynamic SQL (EXECUTE of a computed string)';
+        problem = `${what} runs dynamic SQL (EXECUTE of a computed string)`;
         return false;
       }
       const parsed = tryParse(literal);
       if (!parsed) {
-        problem = 'a DO block runs dynamic SQL the guard cannot parse';
+        problem = `${what} runs dynamic SQL the guard cannot parse`;
         return false;
       }
       for (const ast of parsed) steps.push({ ast, line, text: literal });
@@ -381,7 +413,7 @@ function expandDo(
       const mode = (payload.parseMode as number | undefined) ?? 0;
       const parsed = mode === 0 ? tryParse(query) : expressionStatements(query);
       if (!parsed) {
-        problem = `a DO block has code the guard cannot parse: ${query.slice(0, 60)}`;
+        problem = `${what} has code the guard cannot parse: ${query.slice(0, 60)}`;
         return false;
       }
       for (const ast of parsed) steps.push({ ast, line, text: query });
@@ -389,12 +421,80 @@ function expandDo(
     }
     return undefined;
   });
-  if (problem) {
-    unresolved.push({ line, reason: problem });
-    return [];
-  }
-  return steps;
+  return problem ? { steps: [], problem } : { steps };
 }
+
+/**
+ * Whether a function's code may change data, and how (null: it does not — only reads and assignments). PL/pgSQL
+ * and SQL bodies are read statement by statement; code in other languages, or that runs dynamic SQL, may.
+ */
+export function functionWrites(fn: CatalogFunction, catalog: GuardCatalog | undefined): string | null {
+  const label = `${fn.schema}.${fn.name}()`;
+  if (fn.extension && SAFE_EXTENSION_FUNCTIONS.has(fn.name)) return null;
+  if (!fn.definition)
+    return `${label} is ${fn.procedure ? 'a procedure' : 'a volatile function'}: it may change any data`;
+  let steps: Node[];
+  if (fn.language === 'plpgsql') {
+    const found = plpgsqlSteps(fn.definition, 0, label);
+    if (found.problem) return found.problem;
+    steps = found.steps.map((s) => s.ast);
+  } else if (fn.language === 'sql') {
+    const create = asNode<{ options?: Node[]; sql_body?: Node }>(
+      tryParse(fn.definition)?.[0],
+      'CreateFunctionStmt',
+    );
+    if (!create) return `${label}: its definition could not be analysed`;
+    if (create.sql_body) steps = [create.sql_body];
+    else {
+      let body: string | undefined;
+      for (const option of create.options ?? []) {
+        const def = asNode<{ defname?: string; arg?: Node }>(option, 'DefElem');
+        if (def?.defname === 'as') body = stringValues(asNode<{ items?: Node[] }>(def.arg, 'List')?.items)[0];
+      }
+      const parsed = body === undefined ? undefined : tryParse(body);
+      if (!parsed) return `${label}: its body could not be analysed`;
+      steps = parsed;
+    }
+  } else return `${label} is written in ${fn.language}: its code is not analysed`;
+  let found: string | null = null;
+  walk(steps, (kind, payload) => {
+    if (found) return false;
+    if (WRITE_KINDS.has(kind) || kind === 'CallStmt' || kind === 'DoStmt') {
+      found = `${label} runs ${kind.replace('Stmt', '').toUpperCase()}: it may change any data`;
+      return false;
+    }
+    if (kind.endsWith('Stmt') && !NOT_DDL.has(kind)) {
+      found = `${label} runs ${kind.replace('Stmt', '')}: it may change any data`;
+      return false;
+    }
+    if (kind === 'SelectStmt' && payload.intoClause) {
+      found = `${label} runs SELECT INTO: it may change any data`;
+      return false;
+    }
+    if (kind === 'FuncCall') {
+      const names = stringValues(payload.funcname as Node[]);
+      const name = names.at(-1)!;
+      if (WRITING_BUILTINS.has(name)) found = `${label} calls ${name}()`;
+      const nested = catalog?.functions.find(
+        (f) =>
+          f.name === name && (names.length < 2 || f.schema === names.at(-2)) && (f.volatile || f.procedure),
+      );
+      if (nested && !(nested.extension && SAFE_EXTENSION_FUNCTIONS.has(nested.name)))
+        found = `${label} calls ${nested.schema}.${nested.name}(), which may change any data`;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+const WRITE_KINDS = new Set([
+  'InsertStmt',
+  'UpdateStmt',
+  'DeleteStmt',
+  'MergeStmt',
+  'TruncateStmt',
+  'CopyStmt',
+]);
 
 function tryParse(sql: string): Node[] | undefined {
   try {
@@ -813,8 +913,11 @@ function judgeCode(
   session: Session,
   unresolved: Unresolved[],
 ): void {
+  const fromCatalog = (rel.oid != null ? session.catalog?.writers[String(rel.oid)] : undefined) ?? [];
   const runs = [
-    rel.oid != null ? session.catalog?.writers[String(rel.oid)] : undefined,
+    ...fromCatalog
+      .filter((w) => !w.code || functionWrites(w.code, session.catalog) !== null)
+      .map((w) => w.what),
     session.code.get(rel),
   ]
     .filter(Boolean)
@@ -901,7 +1004,15 @@ function judgeCalls(ast: Node, line: number, session: Session, unresolved: Unres
         asNode<{ funcname?: Node[] }>(payload.funccall, 'FuncCall')?.funcname ??
           (payload.funccall as { funcname?: Node[] })?.funcname,
       );
-      unresolved.push({ line, reason: `CALL ${names.join('.')}: a procedure may change any data` });
+      const name = names.at(-1)!;
+      const path = names.length > 1 ? [names.at(-2)!] : session.lookupPath();
+      const procedure = session.createdFunctions.has(name)
+        ? undefined
+        : session.catalog?.functions.find((f) => f.name === name && f.procedure && path.includes(f.schema));
+      const writes = procedure
+        ? functionWrites(procedure, session.catalog)
+        : 'a procedure may change any data';
+      if (writes) unresolved.push({ line, reason: `CALL ${names.join('.')}: ${writes}` });
       return false;
     }
     if (kind !== 'FuncCall') return undefined;
@@ -924,12 +1035,13 @@ function judgeCalls(ast: Node, line: number, session: Session, unresolved: Unres
         unresolved.push({ line, reason: `${name}() changes large objects` });
       return undefined; // a built-in (or a function that is not there: the statement fails)
     }
-    const writer = candidates.find((f) => f.volatile || f.procedure);
-    if (writer)
-      unresolved.push({
-        line,
-        reason: `${writer.schema}.${name}() is a volatile function: it may change any data`,
-      });
+    for (const candidate of candidates.filter((f) => f.volatile || f.procedure)) {
+      const writes = functionWrites(candidate, session.catalog);
+      if (writes) {
+        unresolved.push({ line, reason: writes });
+        break;
+      }
+    }
     return undefined;
   });
 }

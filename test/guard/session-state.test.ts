@@ -278,10 +278,20 @@ describe.skipIf(!server)(
         );
         const { backup } = await up('SELECT wipe();');
         expect(await count('other.keep')).toBe(0);
-        expect(backup!.conservative).toEqual([
-          expect.stringMatching(/public\.wipe\(\) is a volatile function/),
-        ]);
+        expect(backup!.conservative).toEqual([expect.stringMatching(/public\.wipe\(\) runs DELETE/)]);
         expect(await rowsInBackup(backup!, ['other.keep'])).toEqual({ 'other.keep': 2 });
+      });
+
+      it('volatile functions and triggers whose code only reads or assigns are read, and need no backup', async () => {
+        await db().exec(`${SETUP} ALTER TABLE t ADD COLUMN touched timestamptz;
+          CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS
+            'BEGIN NEW.touched := clock_timestamp(); RETURN NEW; END';
+          CREATE TRIGGER touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();
+          CREATE FUNCTION next_code() RETURNS int LANGUAGE sql AS 'SELECT count(*)::int + 1 FROM t';`);
+        process.env.PGWARDEN_PG_DUMP = '/nonexistent/pg_dump';
+        const { backup } = await up('UPDATE t SET id = id + next_code() WHERE id > 5;');
+        expect(backup).toBeNull();
+        expect((await history())[0]!.guardSkippedReason).toBe('nothing destructive');
       });
 
       it('CALL of a procedure: every table is backed up', async () => {

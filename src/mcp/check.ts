@@ -25,13 +25,13 @@ export function registerCheck(server: McpServer, context: McpContext): string[] 
           .optional()
           .describe('a box of the checklist fails on a finding at or above this severity (default: warning)'),
       },
-      outputSchema: {
+      outputSchema: z.looseObject({
         ...reportShape,
         project: z.string(),
         sections: z.array(z.unknown()),
         steps: z.array(z.unknown()),
         done: z.boolean(),
-      },
+      }),
       annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false },
     },
     (input) =>

@@ -71,10 +71,14 @@ export function failure(error: unknown, debug = false): CallToolResult {
     if (debug) process.stderr.write(`${lib.redact(String((error as Error)?.stack ?? error))}\n`);
   }
   const text = `pgwarden: ${body.code === 'internal' ? 'internal error' : 'error'}: ${body.message}${body.hint ? `\nhint: ${body.hint}` : ''}`;
+  // No structuredContent: clients validate it against the tool's output schema, which describes the report.
+  // The error's code, message and hint follow the text as one JSON line the agent can parse.
   return redacted({
     isError: true,
-    content: [{ type: 'text' as const, text }],
-    structuredContent: { error: body },
+    content: [
+      { type: 'text' as const, text },
+      { type: 'text' as const, text: JSON.stringify({ error: body }) },
+    ],
   });
 }
 

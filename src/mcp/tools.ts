@@ -112,7 +112,7 @@ function registerLint(server: McpServer, context: McpContext): void {
             "with `sql`: read the project's migrations first, so the linter knows the tables and column types they create (findings are reported on the SQL only). Default: true when the project has a migrations folder and the database is not used",
           ),
       },
-      outputSchema: {
+      outputSchema: z.looseObject({
         ...reportShape,
         pgVersion: z.number(),
         files: z.array(z.string()),
@@ -133,7 +133,7 @@ function registerLint(server: McpServer, context: McpContext): void {
             scans: z.array(z.string()),
           }),
         ),
-      },
+      }),
       annotations: READ_ONLY,
     },
     (input) =>
@@ -180,14 +180,14 @@ function registerReview(server: McpServer, context: McpContext): void {
       description:
         "Reviews a schema as a DBA would before approving it: naming, keys and constraints (primary keys, foreign keys and their indexes, NOT NULL, checks), types (timestamptz, identity, bigint keys, no float or money for amounts), indexes (missing, duplicate, unused), normalization and growth. Reads the live database read-only, or builds the project's migrations (or DDL files) on a shadow database first.",
       inputSchema: sourceInput,
-      outputSchema: {
+      outputSchema: z.looseObject({
         ...reportShape,
         source: z.string(),
         kind: z.enum(['live', 'shadow']),
         schemas: z.array(z.string()),
         tables: z.number(),
         accepted: z.array(z.unknown()),
-      },
+      }),
       annotations: READ_ONLY,
     },
     (input) =>
@@ -258,7 +258,7 @@ function registerExplain(server: McpServer, context: McpContext): void {
           ),
         ...sourceInput,
       },
-      outputSchema: {
+      outputSchema: z.looseObject({
         ...reportShape,
         source: z.string(),
         statement: z.string().nullable(),
@@ -266,7 +266,7 @@ function registerExplain(server: McpServer, context: McpContext): void {
         planSummary: z.looseObject({}),
         hotPath: z.looseObject({}),
         plan: z.unknown(),
-      },
+      }),
       annotations: READ_ONLY,
     },
     (input) =>
@@ -338,7 +338,7 @@ function registerInspect(server: McpServer, context: McpContext): void {
           .describe('"database" (default) or "files": the schema the DDL files build on a shadow database'),
         files: sourceInput.files,
       },
-      outputSchema: {
+      outputSchema: z.looseObject({
         ...reportShape,
         source: z.string(),
         table: z.looseObject({}).optional(),
@@ -352,7 +352,7 @@ function registerInspect(server: McpServer, context: McpContext): void {
             }),
           )
           .optional(),
-      },
+      }),
       annotations: READ_ONLY,
     },
     (input) =>
@@ -427,7 +427,7 @@ function registerStatus(server: McpServer, context: McpContext): void {
             "the migrations folder, relative to the project (default: the config's, else migrations/)",
           ),
       },
-      outputSchema: {
+      outputSchema: z.looseObject({
         ...reportShape,
         database: z.string(),
         statuses: z.array(
@@ -438,7 +438,7 @@ function registerStatus(server: McpServer, context: McpContext): void {
           }),
         ),
         drift: z.unknown(),
-      },
+      }),
       annotations: READ_ONLY,
     },
     (input) =>

@@ -51,6 +51,9 @@ async function start(args: string[], options: { cwd?: string } = {}): Promise<Se
   const client = new Client({ name: 'pgwarden-test', version: '1.0.0' });
   await client.connect(transport);
   open.push(client);
+  // as real clients do: list the tools first, so the SDK validates every structured result against the tool's
+  // declared output schema (a result that does not match makes callTool throw)
+  await client.listTools();
   const seen: string[] = [];
   return {
     client,
@@ -68,8 +71,14 @@ async function start(args: string[], options: { cwd?: string } = {}): Promise<Se
 
 const text = (result: ToolResult) => result.content.map((c) => c.text ?? '').join('\n');
 const structured = <T = Record<string, unknown>>(result: ToolResult) => result.structuredContent as T;
-const errorOf = (result: ToolResult) =>
-  (result.structuredContent as { error: { code: string; message: string; hint?: string } }).error;
+/** An error result: isError, no structured content (clients would check it against the output schema), its
+ * `{ error }` as the JSON of the last text. */
+const errorOf = (result: ToolResult) => {
+  expect(result.isError).toBe(true);
+  expect(result.structuredContent).toBeUndefined();
+  const last = result.content.at(-1)?.text ?? '';
+  return (JSON.parse(last) as { error: { code: string; message: string; hint?: string } }).error;
+};
 
 /** The password of the test server: it must never appear in anything the MCP server says. */
 const password = () => decodeURIComponent(new URL(pg18Url()).password);

@@ -161,6 +161,8 @@ interface Relation {
   readonly kind: string;
   /** Columns the migration added (dropping one of them loses nothing that existed). */
   readonly added: Set<string>;
+  /** Columns renamed by the migration: current name → name before it. */
+  readonly renamed?: Map<string, string>;
 }
 
 const key = (schema: string, name: string) => `${schema}\u0000${name}`;
@@ -233,6 +235,7 @@ class Session {
         original: display(r.schema, r.name),
         kind: r.kind,
         added: new Set(),
+        renamed: new Map(),
       });
   }
 
@@ -266,7 +269,13 @@ class Session {
       if (found) return [key(schema, name), found];
       if (this.catalog || this.gone.has(key(schema, name))) return undefined;
       // a preview: what the migration does not create is taken to exist
-      const assumed: Relation = { oid: null, original: display(schema, name), kind: 'r', added: new Set() };
+      const assumed: Relation = {
+        oid: null,
+        original: display(schema, name),
+        kind: 'r',
+        added: new Set(),
+        renamed: new Map(),
+      };
       this.relations.set(key(schema, name), assumed);
       return [key(schema, name), assumed];
     }
@@ -667,7 +676,12 @@ function planStep(step: Step, session: Session, items: GuardItem[], unresolved: 
         session.put(key(schema, newname), rel);
       } else if (type === 'OBJECT_COLUMN') {
         // the column keeps its data under its new name; a column added here stays "added"
-        if (rel.added.delete(payload.subname as string)) rel.added.add(newname);
+        const old = payload.subname as string;
+        if (rel.added.delete(old)) rel.added.add(newname);
+        else if (rel.renamed) {
+          rel.renamed.set(newname, rel.renamed.get(old) ?? old);
+          rel.renamed.delete(old);
+        }
       }
       break;
     }
@@ -815,19 +829,22 @@ function planStep(step: Step, session: Session, items: GuardItem[], unresolved: 
         );
         if (!cmd) continue;
         const column = cmd.name ?? '';
+        // the column as the catalog knows it (before a rename earlier in the migration)
+        const original = rel.renamed?.get(column) ?? column;
         if (cmd.subtype === 'AT_AddColumn') {
           const def = asNode<{ colname?: string }>(cmd.def, 'ColumnDef');
           if (def?.colname) rel.added.add(def.colname);
         } else if (cmd.subtype === 'AT_DropColumn') {
           if (rel.added.delete(column) || !rel.original) continue;
           add(`DROP COLUMN ${rel.original}.${column}`, [
-            target(rel, 'column', cmd.behavior === 'DROP_CASCADE', { column }),
+            target(rel, 'column', cmd.behavior === 'DROP_CASCADE', { column: original }),
           ]);
         } else if (cmd.subtype === 'AT_AlterColumnType') {
           if (rel.added.has(column) || !rel.original) continue;
           const def = asNode<{ typeName?: Node; raw_default?: Node }>(cmd.def, 'ColumnDef');
           const to = typeRef(def?.typeName);
-          const fromText = rel.oid != null ? session.catalog?.columnTypes[`${rel.oid}.${column}`] : undefined;
+          const fromText =
+            rel.oid != null ? session.catalog?.columnTypes[`${rel.oid}.${original}`] : undefined;
           const from = fromText ? parseType(fromText) : undefined;
           const keeps =
             to &&
@@ -836,7 +853,7 @@ function planStep(step: Step, session: Session, items: GuardItem[], unresolved: 
             (changeKeepsData(from, to) || WIDENING.has(`${from.name}>${to.name}`));
           if (!keeps)
             add(`ALTER COLUMN ${rel.original}.${column} TYPE ${to?.display ?? '?'}`, [
-              target(rel, 'rewrite', false, { column }),
+              target(rel, 'rewrite', false, { column: original }),
             ]);
         }
       }

@@ -184,6 +184,16 @@ describe.skipIf(!server)(
         expect(await rowsInBackup(backup!, ['public.m'])).toEqual({ 'public.m': 12 });
       });
 
+      it('a column renamed, then dropped with CASCADE: the table and the views on that column are backed up', async () => {
+        await db().exec(`CREATE TABLE t (id int, a text); INSERT INTO t VALUES (1, 'x'), (2, 'y');
+          CREATE VIEW va AS SELECT a FROM t;`);
+        const { backup } = await up(
+          'ALTER TABLE t RENAME COLUMN a TO b;\nALTER TABLE t DROP COLUMN b CASCADE;',
+        );
+        expect([...backup!.tables].sort()).toEqual(['public.t', 'public.va']);
+        expect(await rowsInBackup(backup!, ['public.va'])).toEqual({ 'public.va': 2 });
+      });
+
       it('a table renamed onto the name of one dropped before: the one really dropped is backed up', async () => {
         await db().exec(
           'CREATE TABLE a (id int); INSERT INTO a VALUES (1); CREATE TABLE b (id int); INSERT INTO b VALUES (1), (2);',

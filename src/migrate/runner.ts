@@ -672,21 +672,25 @@ function cannotRunInTransaction(statement: SqlStatement): boolean {
 
 /**
  * How each statement of a script without a transaction runs: `control` (the script's own BEGIN, COMMIT …),
- * `inside` (within the script's own transaction block) or `own` (in autocommit: each in a transaction of its own).
+ * `inside` (within the script's own transaction block) or `own` (in autocommit: each in a transaction of its own);
+ * and `block`, the index of the statement that opened the script's transaction still open after it (null: none).
  */
-function placesOf(statements: readonly SqlStatement[]): ('control' | 'inside' | 'own')[] {
-  let open = false;
-  return statements.map((statement) => {
+function placesOf(
+  statements: readonly SqlStatement[],
+): { readonly place: 'control' | 'inside' | 'own'; readonly block: number | null }[] {
+  let block: number | null = null;
+  return statements.map((statement, i) => {
     const control = transactionControl(statement);
-    if (control === undefined) return open ? 'inside' : 'own';
-    if (control === 'TRANS_STMT_BEGIN' || control === 'TRANS_STMT_START') open = true;
+    if (control === undefined) return { place: block === null ? 'own' : 'inside', block };
+    // a BEGIN inside the block only warns; SAVEPOINT, RELEASE and ROLLBACK TO keep the block open
+    if (control === 'TRANS_STMT_BEGIN' || control === 'TRANS_STMT_START') block ??= i;
     else if (
       control === 'TRANS_STMT_COMMIT' ||
       control === 'TRANS_STMT_ROLLBACK' ||
       control === 'TRANS_STMT_PREPARE'
     )
-      open = asNode<{ chain?: boolean }>(statement.ast, 'TransactionStmt')?.chain === true;
-    return 'control';
+      block = asNode<{ chain?: boolean }>(statement.ast, 'TransactionStmt')?.chain === true ? i : null;
+    return { place: 'control', block };
   });
 }
 
@@ -825,7 +829,7 @@ async function runStepwise(run: ScriptRun): Promise<MigrationRun> {
     await saveProgress(progressAt(done), 'failed');
     for (; done < statements.length; done++) {
       const statement = statements[done]!;
-      const place = places[done]!;
+      const { place, block } = places[done]!;
       try {
         if (place === 'own') {
           if (cannotRunInTransaction(statement) || !(await inOwnTransaction(done))) await alone(done);
@@ -834,11 +838,8 @@ async function runStepwise(run: ScriptRun): Promise<MigrationRun> {
         // the script's own transaction control, or a statement inside its transaction: as written, once (a lock
         // timeout has aborted the script's transaction, so it is not retried there)
         await work.query(statement.text);
-        if (place === 'control') {
-          const control = transactionControl(statement);
-          blockStart = control === 'TRANS_STMT_BEGIN' || control === 'TRANS_STMT_START' ? done : null;
-        }
-        await saveProgress(progressAt(done + 1), 'failed', blockStart !== null || place === 'inside');
+        blockStart = block;
+        await saveProgress(progressAt(done + 1), 'failed', blockStart !== null);
       } catch (error) {
         await rollback(); // the script's own transaction, or the one its statement ran in
         // a failure inside the script's transaction undoes the statements since its BEGIN

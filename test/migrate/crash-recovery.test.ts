@@ -192,17 +192,19 @@ INSERT INTO t VALUES (1);`),
         `${NO_TX}CREATE TABLE t (id int);
 BEGIN;
 INSERT INTO t VALUES (2);
+SAVEPOINT before_gate;
 INSERT INTO t SELECT id FROM gate;
 COMMIT;
 INSERT INTO t VALUES (4);`,
       ),
     });
     await expect(migrateUp(await context(project))).rejects.toThrow(
-      /relation "gate" does not exist \(statement 4 of 6; the 1 before that transaction are applied; its transaction from line \d+ was rolled back\)/,
+      /relation "gate" does not exist \(statement 5 of 7; the 1 before that transaction are applied; its transaction from line \d+ was rolled back\)/,
     );
     const watcher = await db().connect();
     const [row] = await readHistory(watcher, HISTORY);
-    expect(row!.progress).toMatchObject({ done: 1, total: 6 });
+    expect(row!.progress).toMatchObject({ done: 1, total: 7 });
+    expect(await ids(watcher)).toEqual([]); // the script's transaction, SAVEPOINT and all, was rolled back whole
     await watcher.query('CREATE TABLE gate (id int); INSERT INTO gate VALUES (3)');
     const result = await migrateUp(await context(project), { allowDrift: true });
     expect(result.runs.map((r) => r.resumedAfter)).toEqual([1]);

@@ -125,31 +125,36 @@ export function splitSections(text: string): Sections | undefined {
   };
 }
 
+/** The statements Flyway's parser marks as not runnable in a transaction (it then runs the script without one). */
+const FLYWAY_NON_TRANSACTIONAL =
+  /^(?:CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|CREATE\s+DATABASE|DROP\s+DATABASE|CREATE\s+TABLESPACE|DROP\s+TABLESPACE|CREATE\s+SUBSCRIPTION|DROP\s+SUBSCRIPTION|ALTER\s+SYSTEM|REINDEX\s+(?:\([^)]*\)\s*)?(?:SCHEMA|DATABASE|SYSTEM)|VACUUM|DISCARD\s+ALL)\b/i;
+/** Others PostgreSQL refuses in a transaction block. */
+const ALSO_REFUSED_IN_BLOCK =
+  /^(?:REINDEX\b[\s\S]*\bCONCURRENTLY\b|ALTER\s+TABLE\b[\s\S]*\bDETACH\s+PARTITION\b[\s\S]*\bCONCURRENTLY\b|ALTER\s+DATABASE\b[\s\S]*\bSET\s+TABLESPACE\b)/i;
+
 /** What the runner's way of sending a script needs to know of it. */
 interface ScriptFacts {
   /** Top-level statements. */
   readonly statements: number;
   /** It has its own BEGIN / COMMIT / ROLLBACK … */
   readonly ownTransactionControl: boolean;
-  /** Every statement is one PostgreSQL refuses in a transaction block (Flyway then runs the script without one). */
-  readonly allNonTransactional: boolean;
+  /** Every statement is one Flyway runs without a transaction. */
+  readonly flywayNonTransactional: boolean;
+  /** Every statement is one PostgreSQL refuses in a transaction block. */
+  readonly refusedInBlock: boolean;
 }
-
-const NON_TRANSACTIONAL =
-  /^(?:CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|CREATE\s+DATABASE|DROP\s+DATABASE|CREATE\s+TABLESPACE|DROP\s+TABLESPACE|CREATE\s+SUBSCRIPTION|DROP\s+SUBSCRIPTION|ALTER\s+SYSTEM|REINDEX\s+(?:\([^)]*\)\s*)?(?:SCHEMA|DATABASE|SYSTEM)|VACUUM|DISCARD\s+ALL)\b/i;
 
 function factsOf(text: string): ScriptFacts {
   const parsed = parseSqlSync(text);
   const statements = parsed.statements;
+  const texts = statements.map((s) => s.text.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, ''));
+  const all = (test: (text: string) => boolean) =>
+    texts.length > 0 && parsed.syntaxErrors.length === 0 && texts.every(test);
   return {
     statements: statements.length + parsed.syntaxErrors.length,
     ownTransactionControl: statements.some((s) => asNode(s.ast, 'TransactionStmt') !== undefined),
-    allNonTransactional:
-      statements.length > 0 &&
-      parsed.syntaxErrors.length === 0 &&
-      statements.every((s) =>
-        NON_TRANSACTIONAL.test(s.text.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '')),
-      ),
+    flywayNonTransactional: all((t) => FLYWAY_NON_TRANSACTIONAL.test(t)),
+    refusedInBlock: all((t) => FLYWAY_NON_TRANSACTIONAL.test(t) || ALSO_REFUSED_IN_BLOCK.test(t)),
   };
 }
 
@@ -169,14 +174,17 @@ function transactionOf(
       : layout.transaction === 'runner'
         ? true
         : layout.transaction === 'detected'
-          ? !factsOf(text).allNonTransactional
+          ? !factsOf(text).flywayNonTransactional
           : false;
   if (runnerBegins) return { transaction: true, sentWhole: layout.sends === 'one-string' };
   if (layout.sends === 'statements') return { transaction: false, sentWhole: false };
   // one simple-query string without BEGIN: an implicit transaction when it holds several statements, unless it
-  // manages transactions itself (pgwarden then runs it statement by statement, honouring its BEGIN/COMMIT)
+  // manages transactions itself (pgwarden then runs it statement by statement, honouring its BEGIN/COMMIT); a
+  // single statement runs alone, which pgwarden does in a transaction of its own with the history row (the same
+  // effect) unless PostgreSQL refuses it in one (CREATE INDEX CONCURRENTLY…)
   const facts = factsOf(text);
-  return { transaction: facts.statements > 1 && !facts.ownTransactionControl, sentWhole: true };
+  if (facts.ownTransactionControl) return { transaction: false, sentWhole: true };
+  return { transaction: facts.statements > 1 || !facts.refusedInBlock, sentWhole: true };
 }
 
 function script(

@@ -78,8 +78,8 @@ describe('migration folders', () => {
     });
     const migrations = await readMigrations(dir);
     expect(migrations.map((m) => [m.version, m.layout, m.down?.text ?? null, m.up.transaction])).toEqual([
-      // one statement sent alone: no transaction block around it (golang-migrate sends no BEGIN)
-      ['1', 'golang-migrate', 'DROP TABLE a;', false],
+      // one statement sent alone: pgwarden runs it in a transaction of its own (the same effect)
+      ['1', 'golang-migrate', 'DROP TABLE a;', true],
       ['2', 'golang-migrate', null, false],
     ]);
   });

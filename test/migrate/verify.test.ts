@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { Connection } from '../../src/db/connection.js';
+import { EmbeddedServer } from '../../src/db/embedded/server.js';
 import { openTarget } from '../../src/db/target.js';
 import { verifyMigrations } from '../../src/ops/verify.js';
 import { runCli } from '../helpers/cli.js';
@@ -8,8 +9,8 @@ import { migration, migrationProject } from '../helpers/project.js';
 
 const INIT = migration('CREATE TABLE orders (id bigint PRIMARY KEY, note text);', 'DROP TABLE orders;');
 
-async function databases(): Promise<string[]> {
-  const connection = await Connection.open(pg18Url());
+async function databases(serverUrl: string): Promise<string[]> {
+  const connection = await Connection.open(serverUrl);
   try {
     return (
       await connection.query<{ datname: string }>('SELECT datname FROM pg_database ORDER BY 1')
@@ -36,8 +37,11 @@ describe('migrate verify', () => {
         'ALTER TABLE orders DROP COLUMN status;',
       ),
     });
-    const before = await databases();
-    const result = await verifyMigrations(await openTarget({ db: pg18Url() }), project.config);
+    // a server of its own: other test files create and drop databases on the shared one meanwhile
+    const server = await EmbeddedServer.start();
+    onTestFinished(() => server.stop());
+    const before = await databases(server.url);
+    const result = await verifyMigrations(await openTarget({ db: server.url }), project.config);
     expect(result.results.map((r) => [r.version, r.verdict])).toEqual([
       ['20240101000000', 'reversible'],
       ['20240102000000', 'reversible'],
@@ -48,7 +52,7 @@ describe('migrate verify', () => {
     expect(result.results[2]!.differences?.added).toEqual(['index:public.idx_orders_id_note']);
     expect(result.server).toMatch(/^PostgreSQL 18/);
     // the scratch database and its copies are gone
-    expect(await databases()).toEqual(before);
+    expect(await databases(server.url)).toEqual(before);
   });
 
   it('reports a column put back at the end apart, and a down that fails with its error', async () => {

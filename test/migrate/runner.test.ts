@@ -407,7 +407,8 @@ async function waitForLockTimeout(pattern: string, running: Promise<unknown>): P
     while (!settled && Date.now() < deadline) {
       const { rows } = await watcher.query<{ pid: number; started: string }>(
         `SELECT pid, query_start::text AS started FROM pg_stat_activity
-          WHERE query LIKE $1 AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+          WHERE query LIKE $1 AND wait_event_type = 'Lock'
+            AND pid <> pg_backend_pid() AND datname = current_database()`,
         [`%${pattern}%`],
       );
       if (!attempt) attempt = rows[0];
@@ -428,7 +429,8 @@ async function waitForQuery(pattern: string): Promise<void> {
   try {
     for (const deadline = Date.now() + 45_000; Date.now() < deadline; ) {
       const { rows } = await watcher.query(
-        `SELECT 1 FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()`,
+        `SELECT 1 FROM pg_stat_activity
+          WHERE query LIKE $1 AND pid <> pg_backend_pid() AND datname = current_database()`,
         [`%${pattern}%`],
       );
       if (rows.length > 0) return;

@@ -212,7 +212,7 @@ function readConjunct(printed: string, local: readonly string[] | null): Conjunc
       stmts?: { stmt?: { SelectStmt?: { targetList?: { ResTarget?: { val?: Node } }[] } } }[];
     };
     const targets = parsed.stmts?.[0]?.stmt?.SelectStmt?.targetList;
-    if (!targets || targets.length !== 1) return null;
+    if (targets?.length !== 1) return null;
     root = targets[0]!.ResTarget?.val;
   } catch {
     return null;

@@ -331,7 +331,7 @@ export function limitSort(model: PlanModel, limit: PlanNode): LimitSort | null {
       .map((id) => model.plan.nodes[id]!)
       .find((c) => c.parentRelationship === 'Outer');
   }
-  if (!current || current.nodeType !== 'Sort') return null;
+  if (current?.nodeType !== 'Sort') return null;
   const input = current.childIds
     .map((id) => model.plan.nodes[id]!)
     .find((c) => c.parentRelationship === 'Outer');
@@ -404,7 +404,7 @@ export function diagnoseNestedLoop(model: PlanModel, node: PlanNode): NestedLoop
     };
   }
   const scan = scanBelow(model, inner);
-  if (!scan || scan.nodeType !== 'Seq Scan') return null;
+  if (scan?.nodeType !== 'Seq Scan') return null;
   // the join key: a Join Filter conjunct `a.x = b.y` with one side a bare column of the inner relation. The model
   // reads join filters with no relation local (both sides then look foreign and the conjunct is `other`): read it
   // again from the inner relation's side, so that its column is the conjunct's column and the other side an outer one

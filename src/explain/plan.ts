@@ -58,18 +58,14 @@ import type {
   Actuals,
   Buffers,
   Estimate,
-  HashAggregateInfo,
-  HashInfo,
   IoTiming,
   Jit,
   JitTiming,
-  ParentRelationship,
   Plan,
   PlanNode,
   RowEstimate,
   SortInfo,
   Trigger,
-  WalUsage,
   WorkerStats,
 } from './plan-types.js';
 

@@ -1,6 +1,5 @@
-import type { TargetRole } from '../locks/model.js';
-import type { LockMode } from '../locks/modes.js';
-import { isLockMode } from '../locks/modes.js';
+import type { LockEntryId, TargetRole } from '../locks/model.js';
+import { LOCK_MODES, type LockMode } from '../locks/modes.js';
 import { asNode, type Node, qualify, type RangeVar, rangeVarName, stringValues } from '../sql/ast.js';
 import { changeKeepsData, SERIAL_TYPES, type TypeRef, typeRef } from '../sql/types.js';
 import type { ConstraintKind, SchemaState, TransactionRef } from './schema-state.js';
@@ -9,7 +8,7 @@ import { columnDefault, expressionVolatility, type VolatilityVerdict } from './v
 /** One thing a statement does to one relation, tied to its lock model entry. */
 export interface Operation {
   /** Lock model entry id; undefined for statements that take no lock worth modelling (SET, BEGIN). */
-  readonly entry: string | undefined;
+  readonly entry: LockEntryId | undefined;
   readonly relations: Partial<Record<TargetRole, string>>;
   /** What it does, in SQL words: `ADD COLUMN total numeric DEFAULT 0`. */
   readonly summary: string;
@@ -72,7 +71,7 @@ export function operationsOf(kind: string, ast: Node, context: Context): Operati
   const isNew = (relation: string | undefined) =>
     relation !== undefined && context.state.createdIn(relation, context.transaction);
   const op = (
-    entry: string | undefined,
+    entry: LockEntryId | undefined,
     relations: Operation['relations'],
     summary: string,
     more: Partial<Operation> = {},
@@ -279,22 +278,11 @@ export function operationsOf(kind: string, ast: Node, context: Context): Operati
         op('enum-add-value', {}, payload.oldVal ? 'ALTER TYPE … RENAME VALUE' : 'ALTER TYPE … ADD VALUE'),
       ];
     case 'LockStmt': {
-      const modes = [
-        '',
-        'AccessShareLock',
-        'RowShareLock',
-        'RowExclusiveLock',
-        'ShareUpdateExclusiveLock',
-        'ShareLock',
-        'ShareRowExclusiveLock',
-        'ExclusiveLock',
-        'AccessExclusiveLock',
-      ];
-      const mode = modes[Number(payload.mode ?? 8)];
+      // the parser numbers the modes from 1 (AccessShareLock), as lockdefs.h does; LOCK TABLE alone is the strongest
+      const mode: LockMode =
+        LOCK_MODES[Number(payload.mode ?? LOCK_MODES.length) - 1] ?? 'AccessExclusiveLock';
       return ((payload.relations as Node[] | undefined) ?? []).map((r) =>
-        op('lock-table', { table: name(asNode(r, 'RangeVar')) }, 'LOCK TABLE', {
-          lockMode: mode && isLockMode(mode) ? mode : 'AccessExclusiveLock',
-        }),
+        op('lock-table', { table: name(asNode(r, 'RangeVar')) }, 'LOCK TABLE', { lockMode: mode }),
       );
     }
     case 'InsertStmt':
@@ -318,7 +306,7 @@ export function operationsOf(kind: string, ast: Node, context: Context): Operati
 }
 
 type OpFactory = (
-  entry: string | undefined,
+  entry: LockEntryId | undefined,
   relations: Operation['relations'],
   summary: string,
   more?: Partial<Operation>,

@@ -1,10 +1,29 @@
 import type { FileLocation, Severity } from '../core/finding.js';
 import { formatBytes, formatCount } from '../core/format.js';
+import type { LockEntryId } from '../locks/model.js';
 import type { AnalyzedStatement, MigrationModel, TableFacts } from './migration-model.js';
-import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.js';
+import type { Operation } from './operations.js';
 
 const SMALL_BYTES = 100 * 1024 * 1024;
 const LARGE_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * The operations of a migration whose lock model entry is one of `entries` (every operation when none is given),
+ * in statement order, each with its statement: `for (const { analyzed, operation } of operations(model,
+ * 'create-index'))` instead of two nested loops and an entry test.
+ */
+export function* operations(
+  model: MigrationModel,
+  ...entries: LockEntryId[]
+): Generator<{ readonly analyzed: AnalyzedStatement; readonly operation: Operation }> {
+  for (const analyzed of model.statements) {
+    for (const operation of analyzed.operations) {
+      if (entries.length > 0 && (operation.entry === undefined || !entries.includes(operation.entry)))
+        continue;
+      yield { analyzed, operation };
+    }
+  }
+}
 
 export function locationOf(model: MigrationModel, analyzed: AnalyzedStatement): FileLocation {
   return { file: model.file, line: analyzed.statement.start.line, column: analyzed.statement.start.column };

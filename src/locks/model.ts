@@ -88,7 +88,8 @@ const simple = (locks: Behaviour['locks'], { scan, scans, ...more }: Options = {
 
 const onTable = (mode: LockMode, more: Options = {}) => simple([{ role: 'table', mode }], more);
 
-export const LOCK_MODEL: readonly LockModelEntry[] = [
+/** The entries, declared `as const` so that their ids form a type (LockEntryId). */
+const ENTRIES = [
   {
     id: 'add-column',
     title: 'ALTER TABLE … ADD COLUMN (no default, or a non-volatile default)',
@@ -811,24 +812,35 @@ export const LOCK_MODEL: readonly LockModelEntry[] = [
     ],
     trace: { setup: BASE, statement: 'UPDATE t SET a = a + 1 WHERE id = 7', roles: { table: 't' } },
   },
-];
+] as const satisfies readonly LockModelEntry[];
 
-const byId = new Map(LOCK_MODEL.map((entry) => [entry.id, entry]));
+/** The id of a lock model entry: `add-column`, `create-index`… A misspelt id does not compile. */
+export type LockEntryId = (typeof ENTRIES)[number]['id'];
 
-export function lockModelEntry(id: string): LockModelEntry {
+/** Every statement kind the linter models. */
+export const LOCK_MODEL: readonly (LockModelEntry & { readonly id: LockEntryId })[] = ENTRIES;
+
+const byId = new Map<string, LockModelEntry>(LOCK_MODEL.map((entry) => [entry.id, entry]));
+
+/** Whether `id` names a lock model entry (for ids read from outside the code: a trace example, a test). */
+export function isLockEntryId(id: string): id is LockEntryId {
+  return byId.has(id);
+}
+
+export function lockModelEntry(id: LockEntryId): LockModelEntry {
   const entry = byId.get(id);
   if (!entry) throw new Error(`no lock model entry "${id}"`);
   return entry;
 }
 
 /** The behaviour of a statement kind on a PostgreSQL major, or undefined when the statement does not exist there. */
-export function behaviourAt(id: string, major: number): Behaviour | undefined {
+export function behaviourAt(id: LockEntryId, major: number): Behaviour | undefined {
   let found: Behaviour | undefined;
   for (const version of lockModelEntry(id).versions) if (version.since <= major) found = version.behaviour;
   return found;
 }
 
 /** The first major where a statement kind exists. */
-export function sinceVersion(id: string): number {
+export function sinceVersion(id: LockEntryId): number {
   return lockModelEntry(id).versions[0]!.since;
 }

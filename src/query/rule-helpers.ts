@@ -2,11 +2,46 @@ import type { TableInfo } from '../catalog/model.js';
 import type { FileLocation } from '../core/finding.js';
 import { type Node, stringValues } from '../sql/ast.js';
 import { quoteIdent } from '../sql/quote.js';
+import { type Comparison, comparisonsIn } from './comparisons.js';
 import { type ColumnRefNode, columnRefsIn } from './expressions.js';
-import type { QueryStatement } from './model.js';
+import type { QueryModel, QueryStatement } from './model.js';
 import type { QuerySchema } from './schema.js';
 import type { ColumnBinding, RelationRef, Scope } from './scope.js';
 import type { Edit } from './text.js';
+
+/** Every scope (the statement, its subqueries, CTEs and set-operation branches) of every statement, in order. */
+export function* scopes(
+  model: QueryModel,
+): Generator<{ readonly statement: QueryStatement; readonly scope: Scope }> {
+  for (const statement of model.statements) {
+    for (const scope of statement.names.scopes) yield { statement, scope };
+  }
+}
+
+/** Every comparison (`=`, IN, BETWEEN, LIKE…) in the predicates (WHERE, ON, HAVING) of every scope. */
+export function* comparisons(model: QueryModel): Generator<{
+  readonly statement: QueryStatement;
+  readonly scope: Scope;
+  readonly comparison: Comparison;
+}> {
+  for (const { statement, scope } of scopes(model)) {
+    for (const predicate of scope.predicates) {
+      for (const comparison of comparisonsIn(predicate)) yield { statement, scope, comparison };
+    }
+  }
+}
+
+/** Every side of every comparison: the compared expression, and what it is compared with from that side. */
+export function* comparisonSides(model: QueryModel): Generator<{
+  readonly statement: QueryStatement;
+  readonly scope: Scope;
+  readonly comparison: Comparison;
+  readonly side: Comparison['sides'][number];
+}> {
+  for (const { statement, scope, comparison } of comparisons(model)) {
+    for (const side of comparison.sides) yield { statement, scope, comparison, side };
+  }
+}
 
 /** A relation for messages: `public.users`, else its name as written. */
 export function relationLabel(relation: RelationRef): string {

@@ -16,7 +16,8 @@ const servers: { major: number; url: () => string }[] = [
 ];
 
 const traced = LOCK_MODEL.filter(
-  (entry): entry is LockModelEntry & { trace: NonNullable<LockModelEntry['trace']> } => Boolean(entry.trace),
+  (entry): entry is (typeof LOCK_MODEL)[number] & { trace: NonNullable<LockModelEntry['trace']> } =>
+    Boolean(entry.trace),
 );
 
 describe.each(servers)('lock model on PostgreSQL $major', ({ major, url }) => {

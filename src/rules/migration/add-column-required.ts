@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/add-column-required',
@@ -19,24 +19,21 @@ export default defineRule<MigrationModel>({
     },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const table = operation.relations.table;
-        if (
-          !operation.entry?.startsWith('add-column') ||
-          operation.newTable ||
-          !table ||
-          model.createdHere(table)
-        )
-          continue;
-        if (!operation.notNull || operation.hasDefault) continue;
-        if (model.fromDatabase && model.table(table)?.rows === 0) continue;
-        report({
-          message: `ADD COLUMN ${operation.column} NOT NULL without a default fails on ${display(table)} as soon as it has rows`,
-          location: locationOf(model, analyzed),
-          fix: `ALTER TABLE ${table} ADD COLUMN ${operation.column} <type> NOT NULL DEFAULT <constant>;`,
-        });
-      }
+    for (const { analyzed, operation } of operations(
+      model,
+      'add-column',
+      'add-column-rewrite',
+      'add-column-virtual',
+    )) {
+      const table = operation.relations.table;
+      if (operation.newTable || !table || model.createdHere(table)) continue;
+      if (!operation.notNull || operation.hasDefault) continue;
+      if (model.fromDatabase && model.table(table)?.rows === 0) continue;
+      report({
+        message: `ADD COLUMN ${operation.column} NOT NULL without a default fails on ${display(table)} as soon as it has rows`,
+        location: locationOf(model, analyzed),
+        fix: `ALTER TABLE ${table} ADD COLUMN ${operation.column} <type> NOT NULL DEFAULT <constant>;`,
+      });
     }
   },
 });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/add-column-rewrite',
@@ -19,33 +19,29 @@ export default defineRule<MigrationModel>({
     },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const table = operation.relations.table;
-        if (operation.newTable || !table || model.createdHere(table)) continue;
-        const legacyDefault =
-          operation.entry === 'add-column' && model.pgVersion < 11 && operation.hasDefault;
-        if (operation.entry !== 'add-column-rewrite' && !legacyDefault) continue;
-        const column = operation.column ?? 'the column';
-        let cause: string;
-        if (legacyDefault) cause = `a default (before PostgreSQL 11 every non-null default rewrites)`;
-        else if (operation.generated === 'identity') cause = 'an identity column';
-        else if (operation.generated === 'serial')
-          cause = 'a serial column (its nextval() default is volatile)';
-        else if (operation.generated === 'stored') cause = 'a STORED generated column';
-        else if (operation.volatility?.volatileCalls.length)
-          cause = `a volatile default (${operation.volatility.volatileCalls.join(', ')})`;
-        else
-          cause = `a default calling ${operation.volatility?.assumed.join(', ')}, whose volatility pgwarden cannot check without --db (assumed volatile)`;
-        const virtual =
-          operation.generated === 'stored' && model.pgVersion >= 18 ? ' or make it VIRTUAL' : '';
-        report({
-          message: `ADD COLUMN ${column} with ${cause} rewrites ${display(table)}${sizeText(model.table(table))} under an ACCESS EXCLUSIVE lock`,
-          location: locationOf(model, analyzed),
-          severity: sizedSeverity(model, table, 'error'),
-          fix: `-- add ${column} without the default${virtual}, set the default, then backfill in batches:\nALTER TABLE ${table} ADD COLUMN ${column} <type>;\nALTER TABLE ${table} ALTER COLUMN ${column} SET DEFAULT <expression>;\n-- UPDATE ${table} SET ${column} = <expression> WHERE <batch> AND ${column} IS NULL;  (repeat, outside this transaction)`,
-        });
-      }
+    for (const { analyzed, operation } of operations(model, 'add-column', 'add-column-rewrite')) {
+      const table = operation.relations.table;
+      if (operation.newTable || !table || model.createdHere(table)) continue;
+      const legacyDefault = operation.entry === 'add-column' && model.pgVersion < 11 && operation.hasDefault;
+      if (operation.entry !== 'add-column-rewrite' && !legacyDefault) continue;
+      const column = operation.column ?? 'the column';
+      let cause: string;
+      if (legacyDefault) cause = `a default (before PostgreSQL 11 every non-null default rewrites)`;
+      else if (operation.generated === 'identity') cause = 'an identity column';
+      else if (operation.generated === 'serial')
+        cause = 'a serial column (its nextval() default is volatile)';
+      else if (operation.generated === 'stored') cause = 'a STORED generated column';
+      else if (operation.volatility?.volatileCalls.length)
+        cause = `a volatile default (${operation.volatility.volatileCalls.join(', ')})`;
+      else
+        cause = `a default calling ${operation.volatility?.assumed.join(', ')}, whose volatility pgwarden cannot check without --db (assumed volatile)`;
+      const virtual = operation.generated === 'stored' && model.pgVersion >= 18 ? ' or make it VIRTUAL' : '';
+      report({
+        message: `ADD COLUMN ${column} with ${cause} rewrites ${display(table)}${sizeText(model.table(table))} under an ACCESS EXCLUSIVE lock`,
+        location: locationOf(model, analyzed),
+        severity: sizedSeverity(model, table, 'error'),
+        fix: `-- add ${column} without the default${virtual}, set the default, then backfill in batches:\nALTER TABLE ${table} ADD COLUMN ${column} <type>;\nALTER TABLE ${table} ALTER COLUMN ${column} SET DEFAULT <expression>;\n-- UPDATE ${table} SET ${column} = <expression> WHERE <batch> AND ${column} IS NULL;  (repeat, outside this transaction)`,
+      });
     }
   },
 });

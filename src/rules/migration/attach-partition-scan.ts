@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, sizedSeverity } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations, sizedSeverity } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/attach-partition-scan',
@@ -19,23 +19,15 @@ export default defineRule<MigrationModel>({
     },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const partition = operation.relations.partition;
-        if (
-          operation.entry !== 'attach-partition' ||
-          !partition ||
-          model.createdHere(partition) ||
-          operation.provenBound
-        )
-          continue;
-        report({
-          message: `ATTACH PARTITION scans ${display(partition)} under an ACCESS EXCLUSIVE lock unless a valid CHECK constraint on it implies the partition bound`,
-          location: locationOf(model, analyzed),
-          severity: sizedSeverity(model, partition, 'warning'),
-          fix: `ALTER TABLE ${partition} ADD CONSTRAINT chk_${partition.split('.')[1]}_bound CHECK (<partition bound as a condition>) NOT VALID;\nALTER TABLE ${partition} VALIDATE CONSTRAINT chk_${partition.split('.')[1]}_bound;\n${analyzed.statement.text};\nALTER TABLE ${partition} DROP CONSTRAINT chk_${partition.split('.')[1]}_bound;`,
-        });
-      }
+    for (const { analyzed, operation } of operations(model, 'attach-partition')) {
+      const partition = operation.relations.partition;
+      if (!partition || model.createdHere(partition) || operation.provenBound) continue;
+      report({
+        message: `ATTACH PARTITION scans ${display(partition)} under an ACCESS EXCLUSIVE lock unless a valid CHECK constraint on it implies the partition bound`,
+        location: locationOf(model, analyzed),
+        severity: sizedSeverity(model, partition, 'warning'),
+        fix: `ALTER TABLE ${partition} ADD CONSTRAINT chk_${partition.split('.')[1]}_bound CHECK (<partition bound as a condition>) NOT VALID;\nALTER TABLE ${partition} VALIDATE CONSTRAINT chk_${partition.split('.')[1]}_bound;\n${analyzed.statement.text};\nALTER TABLE ${partition} DROP CONSTRAINT chk_${partition.split('.')[1]}_bound;`,
+      });
     }
   },
 });

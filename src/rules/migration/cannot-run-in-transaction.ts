@@ -1,15 +1,15 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { locationOf } from '../../lint/rule-helpers.js';
-import { behaviourAt } from '../../locks/model.js';
+import { locationOf, operations } from '../../lint/rule-helpers.js';
+import { behaviourAt, type LockEntryId } from '../../locks/model.js';
 
-const ENTRIES = new Set([
+const ENTRIES: readonly LockEntryId[] = [
   'create-index-concurrently',
   'drop-index-concurrently',
   'reindex-concurrently',
   'detach-partition-concurrently',
   'vacuum',
-]);
+];
 
 export default defineRule<MigrationModel>({
   id: 'migration/cannot-run-in-transaction',
@@ -28,20 +28,17 @@ export default defineRule<MigrationModel>({
     },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
+    for (const { analyzed, operation } of operations(model, ...ENTRIES)) {
       if (!analyzed.inTransactionBlock || analyzed.embeddedIn === 'function') continue;
-      for (const operation of analyzed.operations) {
-        if (!operation.entry || !ENTRIES.has(operation.entry)) continue;
-        if (behaviourAt(operation.entry, model.pgVersion)?.transactionBlock !== false) continue;
-        const where = model.runnerTransaction
-          ? "the migration runner's transaction"
-          : 'a transaction block (BEGIN … COMMIT)';
-        report({
-          message: `${operation.summary} cannot run inside ${where}: PostgreSQL rejects it`,
-          location: locationOf(model, analyzed),
-          fix: `-- pgwarden:no-transaction\n${analyzed.statement.text};`,
-        });
-      }
+      if (behaviourAt(operation.entry!, model.pgVersion)?.transactionBlock !== false) continue;
+      const where = model.runnerTransaction
+        ? "the migration runner's transaction"
+        : 'a transaction block (BEGIN … COMMIT)';
+      report({
+        message: `${operation.summary} cannot run inside ${where}: PostgreSQL rejects it`,
+        location: locationOf(model, analyzed),
+        fix: `-- pgwarden:no-transaction\n${analyzed.statement.text};`,
+      });
     }
   },
 });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/change-column-type',
@@ -19,31 +19,29 @@ export default defineRule<MigrationModel>({
     },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const change = operation.typeChange;
-        const table = operation.relations.table;
-        if (!change || operation.newTable || !table || model.createdHere(table) || change.keepsData === true)
-          continue;
-        const column = operation.column ?? 'the column';
-        const facts = sizeText(model.table(table));
-        if (change.keepsData === undefined) {
-          report({
-            message: `ALTER COLUMN ${column} TYPE ${change.to.display} rewrites ${display(table)}${facts} unless the old type is binary coercible to it; pgwarden does not know the old type (lint with --db)`,
-            location: locationOf(model, analyzed),
-            severity: sizedSeverity(model, table, 'warning'),
-            fix: null,
-          });
-          continue;
-        }
-        const from = change.from ? `${change.from.display} → ` : '';
+    for (const { analyzed, operation } of operations(model)) {
+      const change = operation.typeChange;
+      const table = operation.relations.table;
+      if (!change || operation.newTable || !table || model.createdHere(table) || change.keepsData === true)
+        continue;
+      const column = operation.column ?? 'the column';
+      const facts = sizeText(model.table(table));
+      if (change.keepsData === undefined) {
         report({
-          message: `ALTER COLUMN ${column} TYPE ${from}${change.to.display}${change.using ? ' USING …' : ''} rewrites ${display(table)}${facts} and its indexes under an ACCESS EXCLUSIVE lock`,
+          message: `ALTER COLUMN ${column} TYPE ${change.to.display} rewrites ${display(table)}${facts} unless the old type is binary coercible to it; pgwarden does not know the old type (lint with --db)`,
           location: locationOf(model, analyzed),
-          severity: sizedSeverity(model, table, 'error'),
-          fix: `-- expand and contract instead of rewriting in place:\nALTER TABLE ${table} ADD COLUMN ${column}_new ${change.to.display};\n-- keep it in sync (trigger or application), backfill in batches, switch reads, then:\n-- ALTER TABLE ${table} DROP COLUMN ${column}; ALTER TABLE ${table} RENAME COLUMN ${column}_new TO ${column};`,
+          severity: sizedSeverity(model, table, 'warning'),
+          fix: null,
         });
+        continue;
       }
+      const from = change.from ? `${change.from.display} → ` : '';
+      report({
+        message: `ALTER COLUMN ${column} TYPE ${from}${change.to.display}${change.using ? ' USING …' : ''} rewrites ${display(table)}${facts} and its indexes under an ACCESS EXCLUSIVE lock`,
+        location: locationOf(model, analyzed),
+        severity: sizedSeverity(model, table, 'error'),
+        fix: `-- expand and contract instead of rewriting in place:\nALTER TABLE ${table} ADD COLUMN ${column}_new ${change.to.display};\n-- keep it in sync (trigger or application), backfill in batches, switch reads, then:\n-- ALTER TABLE ${table} DROP COLUMN ${column}; ALTER TABLE ${table} RENAME COLUMN ${column}_new TO ${column};`,
+      });
     }
   },
 });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/constraint-without-not-valid',
@@ -19,31 +19,28 @@ export default defineRule<MigrationModel>({
     },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const table = operation.relations.table;
-        if (operation.entry !== 'add-foreign-key' && operation.entry !== 'add-check') continue;
-        if (operation.newTable || !table || model.createdHere(table)) continue;
-        const isForeignKey = operation.entry === 'add-foreign-key';
-        const name = operation.constraintName ?? '<constraint>';
-        const blocks = isForeignKey
-          ? `blocks writes to ${display(table)} and ${display(operation.relations['referenced table'])}`
-          : `blocks reads and writes of ${display(table)}`;
-        const text = analyzed.statement.text.replace(/\s*;?\s*$/, '');
-        const scans = `scans ${display(table)}${sizeText(model.table(table))} and ${blocks} while it does`;
-        // declared with the column it adds (which cannot take NOT VALID): the column's DEFAULT is the cause
-        const withColumn = operation.column !== undefined && isForeignKey;
-        report({
-          message: withColumn
-            ? `FOREIGN KEY on the new column ${operation.column}, which has a DEFAULT: PostgreSQL checks every row, so it ${scans}`
-            : `ADD ${isForeignKey ? 'FOREIGN KEY' : 'CHECK'} ${name} without NOT VALID ${scans}`,
-          location: locationOf(model, analyzed),
-          severity: sizedSeverity(model, table, 'error'),
-          fix: withColumn
-            ? `-- declare the column without a DEFAULT (its existing rows are then NULL and PostgreSQL skips the check), or add the column, then ADD CONSTRAINT … FOREIGN KEY (${operation.column}) … NOT VALID, and VALIDATE it in a later migration`
-            : `${text} NOT VALID;\n-- next migration (reads and writes go on):\nALTER TABLE ${table} VALIDATE CONSTRAINT ${name};`,
-        });
-      }
+    for (const { analyzed, operation } of operations(model, 'add-foreign-key', 'add-check')) {
+      const table = operation.relations.table;
+      if (operation.newTable || !table || model.createdHere(table)) continue;
+      const isForeignKey = operation.entry === 'add-foreign-key';
+      const name = operation.constraintName ?? '<constraint>';
+      const blocks = isForeignKey
+        ? `blocks writes to ${display(table)} and ${display(operation.relations['referenced table'])}`
+        : `blocks reads and writes of ${display(table)}`;
+      const text = analyzed.statement.text.replace(/\s*;?\s*$/, '');
+      const scans = `scans ${display(table)}${sizeText(model.table(table))} and ${blocks} while it does`;
+      // declared with the column it adds (which cannot take NOT VALID): the column's DEFAULT is the cause
+      const withColumn = operation.column !== undefined && isForeignKey;
+      report({
+        message: withColumn
+          ? `FOREIGN KEY on the new column ${operation.column}, which has a DEFAULT: PostgreSQL checks every row, so it ${scans}`
+          : `ADD ${isForeignKey ? 'FOREIGN KEY' : 'CHECK'} ${name} without NOT VALID ${scans}`,
+        location: locationOf(model, analyzed),
+        severity: sizedSeverity(model, table, 'error'),
+        fix: withColumn
+          ? `-- declare the column without a DEFAULT (its existing rows are then NULL and PostgreSQL skips the check), or add the column, then ADD CONSTRAINT … FOREIGN KEY (${operation.column}) … NOT VALID, and VALIDATE it in a later migration`
+          : `${text} NOT VALID;\n-- next migration (reads and writes go on):\nALTER TABLE ${table} VALIDATE CONSTRAINT ${name};`,
+      });
     }
   },
 });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/drop-column',
@@ -16,16 +16,14 @@ export default defineRule<MigrationModel>({
     examples: { bad: 'ALTER TABLE users DROP COLUMN legacy_flag;' },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const table = operation.relations.table;
-        if (operation.entry !== 'drop-column' || !table || model.createdHere(table)) continue;
-        report({
-          message: `DROP COLUMN ${operation.column} destroys its data in ${display(table)}; code that still uses it breaks`,
-          location: locationOf(model, analyzed),
-          fix: `-- stop using ${operation.column} in the application first; back up (SELECT <key>, ${operation.column} FROM ${table}) and drop it in a later release`,
-        });
-      }
+    for (const { analyzed, operation } of operations(model, 'drop-column')) {
+      const table = operation.relations.table;
+      if (!table || model.createdHere(table)) continue;
+      report({
+        message: `DROP COLUMN ${operation.column} destroys its data in ${display(table)}; code that still uses it breaks`,
+        location: locationOf(model, analyzed),
+        fix: `-- stop using ${operation.column} in the application first; back up (SELECT <key>, ${operation.column} FROM ${table}) and drop it in a later release`,
+      });
     }
   },
 });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/drop-not-null',
@@ -16,16 +16,14 @@ export default defineRule<MigrationModel>({
     examples: { bad: 'ALTER TABLE orders ALTER COLUMN user_id DROP NOT NULL;' },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const table = operation.relations.table;
-        if (operation.entry !== 'drop-not-null' || !table || model.createdHere(table)) continue;
-        report({
-          message: `DROP NOT NULL lets NULL into ${display(table)}.${operation.column}, which readers assume never happens`,
-          location: locationOf(model, analyzed),
-          fix: null,
-        });
-      }
+    for (const { analyzed, operation } of operations(model, 'drop-not-null')) {
+      const table = operation.relations.table;
+      if (!table || model.createdHere(table)) continue;
+      report({
+        message: `DROP NOT NULL lets NULL into ${display(table)}.${operation.column}, which readers assume never happens`,
+        location: locationOf(model, analyzed),
+        fix: null,
+      });
     }
   },
 });

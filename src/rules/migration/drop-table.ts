@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, sizeText } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations, sizeText } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/drop-table',
@@ -16,16 +16,14 @@ export default defineRule<MigrationModel>({
     examples: { bad: 'DROP TABLE legacy_orders;' },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const table = operation.relations.table;
-        if (operation.entry !== 'drop-table' || !table || model.createdHere(table)) continue;
-        report({
-          message: `DROP TABLE ${display(table)}${sizeText(model.table(table))} destroys its data${operation.cascade ? ' and, with CASCADE, everything that depends on it' : ''}`,
-          location: locationOf(model, analyzed),
-          fix: `-- back it up first (pgwarden migrate does: pg_dump --table=${table} -Fc), then drop it in its own migration`,
-        });
-      }
+    for (const { analyzed, operation } of operations(model, 'drop-table')) {
+      const table = operation.relations.table;
+      if (!table || model.createdHere(table)) continue;
+      report({
+        message: `DROP TABLE ${display(table)}${sizeText(model.table(table))} destroys its data${operation.cascade ? ' and, with CASCADE, everything that depends on it' : ''}`,
+        location: locationOf(model, analyzed),
+        fix: `-- back it up first (pgwarden migrate does: pg_dump --table=${table} -Fc), then drop it in its own migration`,
+      });
     }
   },
 });

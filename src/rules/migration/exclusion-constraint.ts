@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/exclusion-constraint',
@@ -18,18 +18,15 @@ export default defineRule<MigrationModel>({
     },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const table = operation.relations.table;
-        if (operation.entry !== 'add-exclusion' || operation.newTable || !table || model.createdHere(table))
-          continue;
-        report({
-          message: `ADD EXCLUDE builds an index under an ACCESS EXCLUSIVE lock on ${display(table)}${sizeText(model.table(table))}, and cannot be added NOT VALID`,
-          location: locationOf(model, analyzed),
-          severity: sizedSeverity(model, table, 'warning'),
-          fix: `SET lock_timeout = '2s';  -- and run it when ${display(table)} is quiet\n${analyzed.statement.text};`,
-        });
-      }
+    for (const { analyzed, operation } of operations(model, 'add-exclusion')) {
+      const table = operation.relations.table;
+      if (operation.newTable || !table || model.createdHere(table)) continue;
+      report({
+        message: `ADD EXCLUDE builds an index under an ACCESS EXCLUSIVE lock on ${display(table)}${sizeText(model.table(table))}, and cannot be added NOT VALID`,
+        location: locationOf(model, analyzed),
+        severity: sizedSeverity(model, table, 'warning'),
+        fix: `SET lock_timeout = '2s';  -- and run it when ${display(table)} is quiet\n${analyzed.statement.text};`,
+      });
     }
   },
 });

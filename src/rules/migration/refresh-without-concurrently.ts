@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, sizedSeverity } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations, sizedSeverity } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/refresh-without-concurrently',
@@ -19,17 +19,15 @@ export default defineRule<MigrationModel>({
     },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const view = operation.relations.table;
-        if (operation.entry !== 'refresh-materialized-view' || !view || model.createdHere(view)) continue;
-        report({
-          message: `REFRESH MATERIALIZED VIEW blocks every read of ${display(view)} until the refresh is done`,
-          location: locationOf(model, analyzed),
-          severity: sizedSeverity(model, view, 'warning'),
-          fix: `-- needs a unique index on ${display(view)}:\n${analyzed.statement.text.replace(/MATERIALIZED\s+VIEW/i, 'MATERIALIZED VIEW CONCURRENTLY')};`,
-        });
-      }
+    for (const { analyzed, operation } of operations(model, 'refresh-materialized-view')) {
+      const view = operation.relations.table;
+      if (!view || model.createdHere(view)) continue;
+      report({
+        message: `REFRESH MATERIALIZED VIEW blocks every read of ${display(view)} until the refresh is done`,
+        location: locationOf(model, analyzed),
+        severity: sizedSeverity(model, view, 'warning'),
+        fix: `-- needs a unique index on ${display(view)}:\n${analyzed.statement.text.replace(/MATERIALIZED\s+VIEW/i, 'MATERIALIZED VIEW CONCURRENTLY')};`,
+      });
     }
   },
 });

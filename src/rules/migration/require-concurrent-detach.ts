@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, NO_TRANSACTION_NOTE } from '../../lint/rule-helpers.js';
+import { display, locationOf, NO_TRANSACTION_NOTE, operations } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/require-concurrent-detach',
@@ -20,22 +20,14 @@ export default defineRule<MigrationModel>({
     },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const table = operation.relations.table;
-        if (
-          operation.entry !== 'detach-partition' ||
-          operation.newTable ||
-          !table ||
-          model.createdHere(table)
-        )
-          continue;
-        report({
-          message: `DETACH PARTITION without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on ${display(table)}: all its partitions are blocked`,
-          location: locationOf(model, analyzed),
-          fix: `${analyzed.statement.text.replace(/\s*;?\s*$/, '')} CONCURRENTLY;\n-- ${NO_TRANSACTION_NOTE}`,
-        });
-      }
+    for (const { analyzed, operation } of operations(model, 'detach-partition')) {
+      const table = operation.relations.table;
+      if (operation.newTable || !table || model.createdHere(table)) continue;
+      report({
+        message: `DETACH PARTITION without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on ${display(table)}: all its partitions are blocked`,
+        location: locationOf(model, analyzed),
+        fix: `${analyzed.statement.text.replace(/\s*;?\s*$/, '')} CONCURRENTLY;\n-- ${NO_TRANSACTION_NOTE}`,
+      });
     }
   },
 });

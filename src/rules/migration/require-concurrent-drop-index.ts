@@ -4,6 +4,7 @@ import {
   display,
   locationOf,
   NO_TRANSACTION_NOTE,
+  operations,
   sizedSeverity,
   withConcurrently,
 } from '../../lint/rule-helpers.js';
@@ -25,18 +26,16 @@ export default defineRule<MigrationModel>({
     },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        if (operation.entry !== 'drop-index' || operation.newTable) continue;
-        const table = operation.relations.table;
-        if (table && model.createdHere(table)) continue;
-        report({
-          message: `DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on ${table ? display(table) : "the index's table"}: reads and writes queue behind it`,
-          location: locationOf(model, analyzed),
-          severity: sizedSeverity(model, table, 'warning'),
-          fix: `${withConcurrently(analyzed.statement.text)};\n-- ${NO_TRANSACTION_NOTE}`,
-        });
-      }
+    for (const { analyzed, operation } of operations(model, 'drop-index')) {
+      if (operation.newTable) continue;
+      const table = operation.relations.table;
+      if (table && model.createdHere(table)) continue;
+      report({
+        message: `DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on ${table ? display(table) : "the index's table"}: reads and writes queue behind it`,
+        location: locationOf(model, analyzed),
+        severity: sizedSeverity(model, table, 'warning'),
+        fix: `${withConcurrently(analyzed.statement.text)};\n-- ${NO_TRANSACTION_NOTE}`,
+      });
     }
   },
 });

@@ -4,6 +4,7 @@ import {
   display,
   locationOf,
   NO_TRANSACTION_NOTE,
+  operations,
   sizedSeverity,
   sizeText,
   withConcurrently,
@@ -26,23 +27,21 @@ export default defineRule<MigrationModel>({
     },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        if (operation.entry !== 'create-index' || operation.newTable) continue;
-        const table = operation.relations.table;
-        if (table && model.createdHere(table)) continue;
-        const facts = table ? model.table(table) : undefined;
-        const partitioned = operation.partitioned ?? facts?.partitioned ?? false;
-        const fix = partitioned
-          ? partitionedRecipe(analyzed.statement.text, table)
-          : `${withConcurrently(analyzed.statement.text)};\n-- ${NO_TRANSACTION_NOTE}`;
-        report({
-          message: `CREATE INDEX without CONCURRENTLY blocks writes to ${display(table)}${sizeText(facts)} while the index builds`,
-          location: locationOf(model, analyzed),
-          severity: sizedSeverity(model, table, 'error'),
-          fix,
-        });
-      }
+    for (const { analyzed, operation } of operations(model, 'create-index')) {
+      if (operation.newTable) continue;
+      const table = operation.relations.table;
+      if (table && model.createdHere(table)) continue;
+      const facts = table ? model.table(table) : undefined;
+      const partitioned = operation.partitioned ?? facts?.partitioned ?? false;
+      const fix = partitioned
+        ? partitionedRecipe(analyzed.statement.text, table)
+        : `${withConcurrently(analyzed.statement.text)};\n-- ${NO_TRANSACTION_NOTE}`;
+      report({
+        message: `CREATE INDEX without CONCURRENTLY blocks writes to ${display(table)}${sizeText(facts)} while the index builds`,
+        location: locationOf(model, analyzed),
+        severity: sizedSeverity(model, table, 'error'),
+        fix,
+      });
     }
   },
 });

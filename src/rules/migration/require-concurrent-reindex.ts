@@ -4,6 +4,7 @@ import {
   display,
   locationOf,
   NO_TRANSACTION_NOTE,
+  operations,
   sizedSeverity,
   withConcurrently,
 } from '../../lint/rule-helpers.js';
@@ -25,21 +26,19 @@ export default defineRule<MigrationModel>({
     },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        if (operation.entry !== 'reindex' || operation.newTable) continue;
-        const table = operation.relations.table;
-        const fix =
-          model.pgVersion >= 12
-            ? `${withConcurrently(analyzed.statement.text)};\n-- ${NO_TRANSACTION_NOTE}`
-            : '-- PostgreSQL < 12 has no REINDEX CONCURRENTLY:\nCREATE INDEX CONCURRENTLY <new_index> ON <table> (<same definition>);\nDROP INDEX CONCURRENTLY <old_index>;\nALTER INDEX <new_index> RENAME TO <old_index>;';
-        report({
-          message: `REINDEX without CONCURRENTLY blocks writes to ${table ? display(table) : 'the table'} and every query using the index while it rebuilds`,
-          location: locationOf(model, analyzed),
-          severity: sizedSeverity(model, table, 'warning'),
-          fix,
-        });
-      }
+    for (const { analyzed, operation } of operations(model, 'reindex')) {
+      if (operation.newTable) continue;
+      const table = operation.relations.table;
+      const fix =
+        model.pgVersion >= 12
+          ? `${withConcurrently(analyzed.statement.text)};\n-- ${NO_TRANSACTION_NOTE}`
+          : '-- PostgreSQL < 12 has no REINDEX CONCURRENTLY:\nCREATE INDEX CONCURRENTLY <new_index> ON <table> (<same definition>);\nDROP INDEX CONCURRENTLY <old_index>;\nALTER INDEX <new_index> RENAME TO <old_index>;';
+      report({
+        message: `REINDEX without CONCURRENTLY blocks writes to ${table ? display(table) : 'the table'} and every query using the index while it rebuilds`,
+        location: locationOf(model, analyzed),
+        severity: sizedSeverity(model, table, 'warning'),
+        fix,
+      });
     }
   },
 });

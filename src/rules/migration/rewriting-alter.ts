@@ -1,8 +1,10 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
 
-const REWRITING = new Set(['set-logged', 'set-tablespace', 'set-access-method']);
+import type { LockEntryId } from '../../locks/model.js';
+
+const REWRITING: readonly LockEntryId[] = ['set-logged', 'set-tablespace', 'set-access-method'];
 
 export default defineRule<MigrationModel>({
   id: 'migration/rewriting-alter',
@@ -18,18 +20,15 @@ export default defineRule<MigrationModel>({
     examples: { bad: 'ALTER TABLE events SET LOGGED;' },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const table = operation.relations.table;
-        if (!operation.entry || !REWRITING.has(operation.entry) || !table || model.createdHere(table))
-          continue;
-        report({
-          message: `${operation.summary} rewrites ${display(table)}${sizeText(model.table(table))} under an ACCESS EXCLUSIVE lock`,
-          location: locationOf(model, analyzed),
-          severity: sizedSeverity(model, table, 'error'),
-          fix: null,
-        });
-      }
+    for (const { analyzed, operation } of operations(model, ...REWRITING)) {
+      const table = operation.relations.table;
+      if (!table || model.createdHere(table)) continue;
+      report({
+        message: `${operation.summary} rewrites ${display(table)}${sizeText(model.table(table))} under an ACCESS EXCLUSIVE lock`,
+        location: locationOf(model, analyzed),
+        severity: sizedSeverity(model, table, 'error'),
+        fix: null,
+      });
     }
   },
 });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/set-not-null',
@@ -19,30 +19,27 @@ export default defineRule<MigrationModel>({
     },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const table = operation.relations.table;
-        if (operation.entry !== 'set-not-null' || operation.newTable || !table || model.createdHere(table))
-          continue;
-        if (operation.provenNotNull && model.pgVersion >= 12) continue;
-        const column = operation.column ?? '<column>';
-        const bare = table.startsWith('public.') ? table.slice(7) : table.replace('.', '_');
-        const check = `chk_${bare}_${column}_not_null`;
-        let fix: string;
-        if (model.pgVersion >= 18) {
-          fix = `ALTER TABLE ${table} ADD CONSTRAINT ${bare}_${column}_not_null NOT NULL ${column} NOT VALID;\n-- next migration (reads and writes go on):\nALTER TABLE ${table} VALIDATE CONSTRAINT ${bare}_${column}_not_null;`;
-        } else if (model.pgVersion >= 12) {
-          fix = `ALTER TABLE ${table} ADD CONSTRAINT ${check} CHECK (${column} IS NOT NULL) NOT VALID;\n-- next migration (reads and writes go on):\nALTER TABLE ${table} VALIDATE CONSTRAINT ${check};\nALTER TABLE ${table} ALTER COLUMN ${column} SET NOT NULL;  -- no scan: the check proves it\nALTER TABLE ${table} DROP CONSTRAINT ${check};`;
-        } else {
-          fix = `-- PostgreSQL ${model.pgVersion} always scans: run it when the table is quiet\nSET lock_timeout = '2s';\n${analyzed.statement.text};`;
-        }
-        report({
-          message: `SET NOT NULL on ${display(table)}.${column} scans the whole table${sizeText(model.table(table))} under an ACCESS EXCLUSIVE lock`,
-          location: locationOf(model, analyzed),
-          severity: sizedSeverity(model, table, 'error'),
-          fix,
-        });
+    for (const { analyzed, operation } of operations(model, 'set-not-null')) {
+      const table = operation.relations.table;
+      if (operation.newTable || !table || model.createdHere(table)) continue;
+      if (operation.provenNotNull && model.pgVersion >= 12) continue;
+      const column = operation.column ?? '<column>';
+      const bare = table.startsWith('public.') ? table.slice(7) : table.replace('.', '_');
+      const check = `chk_${bare}_${column}_not_null`;
+      let fix: string;
+      if (model.pgVersion >= 18) {
+        fix = `ALTER TABLE ${table} ADD CONSTRAINT ${bare}_${column}_not_null NOT NULL ${column} NOT VALID;\n-- next migration (reads and writes go on):\nALTER TABLE ${table} VALIDATE CONSTRAINT ${bare}_${column}_not_null;`;
+      } else if (model.pgVersion >= 12) {
+        fix = `ALTER TABLE ${table} ADD CONSTRAINT ${check} CHECK (${column} IS NOT NULL) NOT VALID;\n-- next migration (reads and writes go on):\nALTER TABLE ${table} VALIDATE CONSTRAINT ${check};\nALTER TABLE ${table} ALTER COLUMN ${column} SET NOT NULL;  -- no scan: the check proves it\nALTER TABLE ${table} DROP CONSTRAINT ${check};`;
+      } else {
+        fix = `-- PostgreSQL ${model.pgVersion} always scans: run it when the table is quiet\nSET lock_timeout = '2s';\n${analyzed.statement.text};`;
       }
+      report({
+        message: `SET NOT NULL on ${display(table)}.${column} scans the whole table${sizeText(model.table(table))} under an ACCESS EXCLUSIVE lock`,
+        location: locationOf(model, analyzed),
+        severity: sizedSeverity(model, table, 'error'),
+        fix,
+      });
     }
   },
 });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, sizeText } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations, sizeText } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/truncate',
@@ -16,18 +16,16 @@ export default defineRule<MigrationModel>({
     examples: { bad: 'TRUNCATE users CASCADE;', good: '-- after a backup:\nTRUNCATE sessions;' },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const table = operation.relations.table;
-        if (operation.entry !== 'truncate' || !table || model.createdHere(table)) continue;
-        report({
-          message: operation.cascade
-            ? `TRUNCATE ${display(table)} CASCADE also empties every table that references it`
-            : `TRUNCATE destroys every row of ${display(table)}${sizeText(model.table(table))}`,
-          location: locationOf(model, analyzed),
-          fix: `-- back up ${display(table)} first; list the tables to empty instead of CASCADE`,
-        });
-      }
+    for (const { analyzed, operation } of operations(model, 'truncate')) {
+      const table = operation.relations.table;
+      if (!table || model.createdHere(table)) continue;
+      report({
+        message: operation.cascade
+          ? `TRUNCATE ${display(table)} CASCADE also empties every table that references it`
+          : `TRUNCATE destroys every row of ${display(table)}${sizeText(model.table(table))}`,
+        location: locationOf(model, analyzed),
+        fix: `-- back up ${display(table)} first; list the tables to empty instead of CASCADE`,
+      });
     }
   },
 });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, sizeText } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations, sizeText } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/unbounded-write',
@@ -19,17 +19,14 @@ export default defineRule<MigrationModel>({
     },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const table = operation.relations.table;
-        if (operation.entry !== 'write' || !operation.unbounded || !table || model.createdHere(table))
-          continue;
-        report({
-          message: `${operation.summary} without WHERE changes every row of ${display(table)}${sizeText(model.table(table))}`,
-          location: locationOf(model, analyzed),
-          fix: `-- add the WHERE clause you mean, or work in batches: ${operation.summary} … WHERE id BETWEEN <from> AND <to>`,
-        });
-      }
+    for (const { analyzed, operation } of operations(model, 'write')) {
+      const table = operation.relations.table;
+      if (!operation.unbounded || !table || model.createdHere(table)) continue;
+      report({
+        message: `${operation.summary} without WHERE changes every row of ${display(table)}${sizeText(model.table(table))}`,
+        location: locationOf(model, analyzed),
+        fix: `-- add the WHERE clause you mean, or work in batches: ${operation.summary} … WHERE id BETWEEN <from> AND <to>`,
+      });
     }
   },
 });

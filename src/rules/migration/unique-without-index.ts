@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/unique-without-index',
@@ -19,25 +19,21 @@ export default defineRule<MigrationModel>({
     },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const table = operation.relations.table;
-        if (operation.entry !== 'add-unique' || operation.newTable || !table || model.createdHere(table))
-          continue;
-        const kind = operation.constraintKind === 'primary key' ? 'PRIMARY KEY' : 'UNIQUE';
-        const name =
-          operation.constraintName ?? `${table.split('.')[1]}_${kind === 'UNIQUE' ? 'key' : 'pkey'}`;
-        const columns =
-          /\(([^()]*)\)/.exec(
-            analyzed.statement.text.slice(analyzed.statement.text.toUpperCase().indexOf(kind)),
-          )?.[1] ?? '<columns>';
-        report({
-          message: `ADD ${kind} builds its index under an ACCESS EXCLUSIVE lock on ${display(table)}${sizeText(model.table(table))}: no reads or writes until it is built`,
-          location: locationOf(model, analyzed),
-          severity: sizedSeverity(model, table, 'error'),
-          fix: `-- pgwarden:no-transaction (own migration)\nCREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${table} (${columns});\n-- next migration:\nALTER TABLE ${table} ADD CONSTRAINT ${name} ${kind} USING INDEX ${name};`,
-        });
-      }
+    for (const { analyzed, operation } of operations(model, 'add-unique')) {
+      const table = operation.relations.table;
+      if (operation.newTable || !table || model.createdHere(table)) continue;
+      const kind = operation.constraintKind === 'primary key' ? 'PRIMARY KEY' : 'UNIQUE';
+      const name = operation.constraintName ?? `${table.split('.')[1]}_${kind === 'UNIQUE' ? 'key' : 'pkey'}`;
+      const columns =
+        /\(([^()]*)\)/.exec(
+          analyzed.statement.text.slice(analyzed.statement.text.toUpperCase().indexOf(kind)),
+        )?.[1] ?? '<columns>';
+      report({
+        message: `ADD ${kind} builds its index under an ACCESS EXCLUSIVE lock on ${display(table)}${sizeText(model.table(table))}: no reads or writes until it is built`,
+        location: locationOf(model, analyzed),
+        severity: sizedSeverity(model, table, 'error'),
+        fix: `-- pgwarden:no-transaction (own migration)\nCREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${table} (${columns});\n-- next migration:\nALTER TABLE ${table} ADD CONSTRAINT ${name} ${kind} USING INDEX ${name};`,
+      });
     }
   },
 });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/vacuum-full',
@@ -19,17 +19,15 @@ export default defineRule<MigrationModel>({
     },
   },
   check({ model, report }) {
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const table = operation.relations.table;
-        if (operation.entry !== 'vacuum-full' || (table && model.createdHere(table))) continue;
-        report({
-          message: `${operation.summary} rewrites ${table ? display(table) : 'every table'}${table ? sizeText(model.table(table)) : ''} under an ACCESS EXCLUSIVE lock`,
-          location: locationOf(model, analyzed),
-          severity: sizedSeverity(model, table, 'error'),
-          fix: '-- rebuild online instead (pg_repack or pg_squeeze), outside the migration',
-        });
-      }
+    for (const { analyzed, operation } of operations(model, 'vacuum-full')) {
+      const table = operation.relations.table;
+      if (table && model.createdHere(table)) continue;
+      report({
+        message: `${operation.summary} rewrites ${table ? display(table) : 'every table'}${table ? sizeText(model.table(table)) : ''} under an ACCESS EXCLUSIVE lock`,
+        location: locationOf(model, analyzed),
+        severity: sizedSeverity(model, table, 'error'),
+        fix: '-- rebuild online instead (pg_repack or pg_squeeze), outside the migration',
+      });
     }
   },
 });

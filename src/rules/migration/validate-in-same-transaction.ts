@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/validate-in-same-transaction',
@@ -20,30 +20,28 @@ export default defineRule<MigrationModel>({
   },
   check({ model, report }) {
     const added = new Map<string, number>();
-    for (const analyzed of model.statements) {
-      for (const operation of analyzed.operations) {
-        const table = operation.relations.table;
-        if (!table || !operation.constraintName) continue;
-        const key = `${table}/${operation.constraintName}`;
-        if (
-          operation.notValid &&
-          (operation.entry === 'add-check-not-valid' ||
-            operation.entry === 'add-foreign-key-not-valid' ||
-            operation.entry === 'add-not-null-constraint-not-valid')
-        ) {
-          added.set(key, analyzed.transaction.index);
-        }
-        if (
-          (operation.entry === 'validate-constraint' || operation.entry === 'validate-foreign-key') &&
-          added.get(key) === analyzed.transaction.index &&
-          !model.createdHere(table)
-        ) {
-          report({
-            message: `VALIDATE CONSTRAINT ${operation.constraintName} runs in the transaction that added it: the ADD's lock on ${display(table)} is held through the whole validation scan`,
-            location: locationOf(model, analyzed),
-            fix: `-- move to the next migration:\n${analyzed.statement.text};`,
-          });
-        }
+    for (const { analyzed, operation } of operations(model)) {
+      const table = operation.relations.table;
+      if (!table || !operation.constraintName) continue;
+      const key = `${table}/${operation.constraintName}`;
+      if (
+        operation.notValid &&
+        (operation.entry === 'add-check-not-valid' ||
+          operation.entry === 'add-foreign-key-not-valid' ||
+          operation.entry === 'add-not-null-constraint-not-valid')
+      ) {
+        added.set(key, analyzed.transaction.index);
+      }
+      if (
+        (operation.entry === 'validate-constraint' || operation.entry === 'validate-foreign-key') &&
+        added.get(key) === analyzed.transaction.index &&
+        !model.createdHere(table)
+      ) {
+        report({
+          message: `VALIDATE CONSTRAINT ${operation.constraintName} runs in the transaction that added it: the ADD's lock on ${display(table)} is held through the whole validation scan`,
+          location: locationOf(model, analyzed),
+          fix: `-- move to the next migration:\n${analyzed.statement.text};`,
+        });
       }
     }
   },

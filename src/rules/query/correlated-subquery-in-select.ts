@@ -15,7 +15,7 @@ import {
 } from '../../query/expressions.js';
 import { indexesLeadingWith } from '../../query/indexes.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
-import { ownColumns, relationLabel, within } from '../../query/rule-helpers.js';
+import { ownColumns, relationLabel, scopes, within } from '../../query/rule-helpers.js';
 import type { ColumnBinding, Scope } from '../../query/scope.js';
 import type { Edit } from '../../query/text.js';
 import { asNode, findAll, type Node } from '../../sql/ast.js';
@@ -48,40 +48,38 @@ export default defineRule<QueryModel, { smallLimit: number }>({
       .describe('A query with a constant LIMIT up to this runs the subquery at most that often: info'),
   }),
   check({ model, options, report }) {
-    for (const statement of model.statements) {
-      for (const scope of statement.names.scopes) {
-        if (scope.kind !== 'SelectStmt' || !scope.relations.some((r) => r.kind === 'table')) continue;
-        const select = scope.node as SelectNode;
-        const limit = constantOf(select.limitCount);
-        const small = limit?.type === 'integer' && limit.value <= options.smallLimit;
-        walkExpression(select.targetList, (kind, payload) => {
-          if (kind !== 'SubLink') return;
-          const sublink = payload as SubLinkNode;
-          if (!PER_ROW.has(sublink.subLinkType ?? '')) return;
-          const inner = statement.names.scopeOf(asNode(sublink.subselect, 'SelectStmt') ?? {});
-          if (!inner) return;
-          const outer = correlations(statement, inner);
-          if (outer.length === 0) return;
-          const key = correlationKey(statement, inner, scope);
-          const indexed =
-            model.schema && key?.inner.relation.table
-              ? indexesLeadingWith(model.schema, key.inner.relation.table, key.inner.column).length > 0
-              : false;
-          const names = [...new Set(outer.map((b) => `${b.relation.name}.${b.column}`))];
-          report({
-            message: `this subquery refers to ${names.join(', ')} of the outer row, so it runs once per row of ${scope.relations
-              .filter((r) => r.kind === 'table')
-              .map(relationLabel)
-              .join(
-                ', ',
-              )}${key && model.schema ? (indexed ? ` (an index lookup on ${key.inner.column} each time)` : ` (and nothing indexes ${relationLabel(key.inner.relation)}.${key.inner.column})`) : ''}: join the values instead`,
-            location: statement.locate(sublink.location),
-            severity: indexed || small ? 'info' : undefined,
-            fix: key ? joinRewrite(statement, scope, sublink, key) : null,
-          });
-          return false;
+    for (const { statement, scope } of scopes(model)) {
+      if (scope.kind !== 'SelectStmt' || !scope.relations.some((r) => r.kind === 'table')) continue;
+      const select = scope.node as SelectNode;
+      const limit = constantOf(select.limitCount);
+      const small = limit?.type === 'integer' && limit.value <= options.smallLimit;
+      walkExpression(select.targetList, (kind, payload) => {
+        if (kind !== 'SubLink') return;
+        const sublink = payload as SubLinkNode;
+        if (!PER_ROW.has(sublink.subLinkType ?? '')) return;
+        const inner = statement.names.scopeOf(asNode(sublink.subselect, 'SelectStmt') ?? {});
+        if (!inner) return;
+        const outer = correlations(statement, inner);
+        if (outer.length === 0) return;
+        const key = correlationKey(statement, inner, scope);
+        const indexed =
+          model.schema && key?.inner.relation.table
+            ? indexesLeadingWith(model.schema, key.inner.relation.table, key.inner.column).length > 0
+            : false;
+        const names = [...new Set(outer.map((b) => `${b.relation.name}.${b.column}`))];
+        report({
+          message: `this subquery refers to ${names.join(', ')} of the outer row, so it runs once per row of ${scope.relations
+            .filter((r) => r.kind === 'table')
+            .map(relationLabel)
+            .join(
+              ', ',
+            )}${key && model.schema ? (indexed ? ` (an index lookup on ${key.inner.column} each time)` : ` (and nothing indexes ${relationLabel(key.inner.relation)}.${key.inner.column})`) : ''}: join the values instead`,
+          location: statement.locate(sublink.location),
+          severity: indexed || small ? 'info' : undefined,
+          fix: key ? joinRewrite(statement, scope, sublink, key) : null,
         });
-      }
+        return false;
+      });
     }
   },
 });

@@ -10,7 +10,7 @@ import {
   walkExpression,
 } from '../../query/expressions.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
-import { startOf } from '../../query/rule-helpers.js';
+import { scopes, startOf } from '../../query/rule-helpers.js';
 import type { Scope } from '../../query/scope.js';
 import { asNode, type Node } from '../../sql/ast.js';
 import { quoteIdent } from '../../sql/quote.js';
@@ -43,34 +43,32 @@ export default defineRule<QueryModel>({
     },
   },
   check({ model, report }) {
-    for (const statement of model.statements) {
-      for (const scope of statement.names.scopes) {
-        walkExpression(Object.values(scope.node), (kind, payload) => {
-          if (kind !== 'A_Expr') return;
-          const comparison = comparisonOf(payload as A_ExprNode);
-          if (comparison?.kind !== 'AEXPR_OP') return;
-          for (const side of comparison.sides) {
-            const exists = existenceTest(side);
-            if (exists === undefined) continue;
-            const sublink = asNode<SubLinkNode>(side.node, 'SubLink');
-            if (sublink?.subLinkType === 'EXPR_SUBLINK' && countQuery(sublink.subselect)) {
-              report({
-                message: `${statement.sql.textOf({ A_Expr: payload }) ?? 'count(*) compared with 0'} counts every matching row to learn whether there is one: use ${exists ? '' : 'NOT '}EXISTS`,
-                location: startOf(statement, { A_Expr: payload }),
-                fix: existsSubquery(statement, comparison, sublink, exists),
-              });
-            } else if (isCount(side.node)) {
-              const fix = existsStatement(statement, scope, payload, exists);
-              if (fix === undefined) continue;
-              report({
-                message: `${statement.sql.textOf({ A_Expr: payload }) ?? 'count(*) compared with 0'} counts every row to learn whether there is one: use SELECT ${exists ? '' : 'NOT '}EXISTS (…)`,
-                location: startOf(statement, { A_Expr: payload }),
-                fix,
-              });
-            }
+    for (const { statement, scope } of scopes(model)) {
+      walkExpression(Object.values(scope.node), (kind, payload) => {
+        if (kind !== 'A_Expr') return;
+        const comparison = comparisonOf(payload as A_ExprNode);
+        if (comparison?.kind !== 'AEXPR_OP') return;
+        for (const side of comparison.sides) {
+          const exists = existenceTest(side);
+          if (exists === undefined) continue;
+          const sublink = asNode<SubLinkNode>(side.node, 'SubLink');
+          if (sublink?.subLinkType === 'EXPR_SUBLINK' && countQuery(sublink.subselect)) {
+            report({
+              message: `${statement.sql.textOf({ A_Expr: payload }) ?? 'count(*) compared with 0'} counts every matching row to learn whether there is one: use ${exists ? '' : 'NOT '}EXISTS`,
+              location: startOf(statement, { A_Expr: payload }),
+              fix: existsSubquery(statement, comparison, sublink, exists),
+            });
+          } else if (isCount(side.node)) {
+            const fix = existsStatement(statement, scope, payload, exists);
+            if (fix === undefined) continue;
+            report({
+              message: `${statement.sql.textOf({ A_Expr: payload }) ?? 'count(*) compared with 0'} counts every row to learn whether there is one: use SELECT ${exists ? '' : 'NOT '}EXISTS (…)`,
+              location: startOf(statement, { A_Expr: payload }),
+              fix,
+            });
           }
-        });
-      }
+        }
+      });
     }
   },
 });

@@ -9,7 +9,7 @@ import {
 } from '../../query/expressions.js';
 import { relationSql } from '../../query/indexes.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
-import { ownColumns, relationLabel } from '../../query/rule-helpers.js';
+import { ownColumns, relationLabel, scopes } from '../../query/rule-helpers.js';
 import type { RelationRef, Scope } from '../../query/scope.js';
 import { asNode, type Node, stringValues } from '../../sql/ast.js';
 import { quoteIdent } from '../../sql/quote.js';
@@ -31,25 +31,23 @@ export default defineRule<QueryModel>({
     },
   },
   check({ model, report }) {
-    for (const statement of model.statements) {
-      for (const scope of statement.names.scopes) {
-        if (scope.kind !== 'SelectStmt') continue;
-        const select = scope.node as SelectNode;
-        const distinct = select.distinctClause;
-        // DISTINCT ON (…) lists expressions; plain DISTINCT is a list of one empty node
-        if (!distinct || distinct.some((d) => Object.keys(d).length > 0)) continue;
-        if (scope.relations.length < 2) continue;
-        const read = readRelations(statement, scope, select);
-        if (read === 'all') continue;
-        const filtering = scope.relations.filter((r) => !read.has(r) && fansOut(model, statement, scope, r));
-        if (filtering.length === 0) continue;
-        const at = statement.sql.keywordAfter(0, ['DISTINCT']);
-        report({
-          message: `DISTINCT removes the duplicates the join to ${filtering.map(relationLabel).join(', ')} creates (one row per matching row there), though no column of it is selected: filter with EXISTS instead`,
-          location: at && scope.role === 'statement' ? statement.locateOffset(at.start) : statement.location,
-          fix: semiJoin(statement, scope, select, filtering),
-        });
-      }
+    for (const { statement, scope } of scopes(model)) {
+      if (scope.kind !== 'SelectStmt') continue;
+      const select = scope.node as SelectNode;
+      const distinct = select.distinctClause;
+      // DISTINCT ON (…) lists expressions; plain DISTINCT is a list of one empty node
+      if (!distinct || distinct.some((d) => Object.keys(d).length > 0)) continue;
+      if (scope.relations.length < 2) continue;
+      const read = readRelations(statement, scope, select);
+      if (read === 'all') continue;
+      const filtering = scope.relations.filter((r) => !read.has(r) && fansOut(model, statement, scope, r));
+      if (filtering.length === 0) continue;
+      const at = statement.sql.keywordAfter(0, ['DISTINCT']);
+      report({
+        message: `DISTINCT removes the duplicates the join to ${filtering.map(relationLabel).join(', ')} creates (one row per matching row there), though no column of it is selected: filter with EXISTS instead`,
+        location: at && scope.role === 'statement' ? statement.locateOffset(at.start) : statement.location,
+        fix: semiJoin(statement, scope, select, filtering),
+      });
     }
   },
 });
@@ -126,8 +124,7 @@ function semiJoin(
       from[0],
       'JoinExpr',
     );
-    if (!join || join.jointype !== 'JOIN_INNER' || join.usingClause || join.isNatural || !join.quals)
-      return null;
+    if (join?.jointype !== 'JOIN_INNER' || join.usingClause || join.isNatural || !join.quals) return null;
     terms.push(...conjuncts(join.quals));
   } else if (from.length !== 2) return null;
   terms.push(...conjuncts(select.whereClause));

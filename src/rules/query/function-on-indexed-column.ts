@@ -1,5 +1,5 @@
 import { defineRule } from '../../core/rule.js';
-import { type Comparison, comparisonsIn } from '../../query/comparisons.js';
+import type { Comparison } from '../../query/comparisons.js';
 import {
   castTypeOf,
   columnRefsIn,
@@ -13,7 +13,7 @@ import {
 } from '../../query/expressions.js';
 import { createIndexFix, expressionIndexed, indexesLeadingWith } from '../../query/indexes.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
-import { bareExpression, ownColumns } from '../../query/rule-helpers.js';
+import { bareExpression, comparisonSides, ownColumns } from '../../query/rule-helpers.js';
 import type { QuerySchema } from '../../query/schema.js';
 import type { ColumnBinding } from '../../query/scope.js';
 import type { Edit } from '../../query/text.js';
@@ -40,39 +40,29 @@ export default defineRule<QueryModel>({
   check({ model, report }) {
     const schema = model.schema;
     if (!schema) return;
-    for (const statement of model.statements) {
-      for (const scope of statement.names.scopes) {
-        for (const predicate of scope.predicates) {
-          for (const comparison of comparisonsIn(predicate)) {
-            for (const side of comparison.sides) {
-              const kind = unwrap(side.node)?.kind;
-              if ((kind !== 'FuncCall' && kind !== 'TypeCast') || hasAggregate(side.node)) continue;
-              const columns = ownColumns(statement, side.node, scope);
-              const column = columns[0];
-              if (!column?.info || !column.relation.table) continue;
-              if (columns.some((c) => c.relation !== column.relation || c.column !== column.column)) continue;
-              // a comparison of two columns of the same row is not a search
-              if (
-                side.others.some((o) =>
-                  ownColumns(statement, o, scope).some((c) => c.relation === column.relation),
-                )
-              )
-                continue;
-              const table = column.relation.table;
-              const indexes = indexesLeadingWith(schema, table, column.column);
-              if (indexes.length === 0 || expressionIndexed(schema, table, side.node)) continue;
-              const text = statement.sql.textOf(side.node) ?? 'the expression';
-              report({
-                message: `${text} hides ${table.qualifiedName}.${column.column} from its index ${indexes[0]!.info.name}: the expression is computed for every row, no index is on it`,
-                location: statement.locate(locationOf(side.node)),
-                fix:
-                  rangeRewrite(statement, comparison, side, column) ??
-                  expressionIndex(schema, statement, side.node, column),
-              });
-            }
-          }
-        }
-      }
+    for (const { statement, scope, comparison, side } of comparisonSides(model)) {
+      const kind = unwrap(side.node)?.kind;
+      if ((kind !== 'FuncCall' && kind !== 'TypeCast') || hasAggregate(side.node)) continue;
+      const columns = ownColumns(statement, side.node, scope);
+      const column = columns[0];
+      if (!column?.info || !column.relation.table) continue;
+      if (columns.some((c) => c.relation !== column.relation || c.column !== column.column)) continue;
+      // a comparison of two columns of the same row is not a search
+      if (
+        side.others.some((o) => ownColumns(statement, o, scope).some((c) => c.relation === column.relation))
+      )
+        continue;
+      const table = column.relation.table;
+      const indexes = indexesLeadingWith(schema, table, column.column);
+      if (indexes.length === 0 || expressionIndexed(schema, table, side.node)) continue;
+      const text = statement.sql.textOf(side.node) ?? 'the expression';
+      report({
+        message: `${text} hides ${table.qualifiedName}.${column.column} from its index ${indexes[0]!.info.name}: the expression is computed for every row, no index is on it`,
+        location: statement.locate(locationOf(side.node)),
+        fix:
+          rangeRewrite(statement, comparison, side, column) ??
+          expressionIndex(schema, statement, side.node, column),
+      });
     }
   },
 });

@@ -1,9 +1,9 @@
 import type { ColumnInfo } from '../../catalog/model.js';
 import { defineRule } from '../../core/rule.js';
-import { comparisonsIn } from '../../query/comparisons.js';
 import { castTypeOf, columnRef, constantOf, type TypeCastNode } from '../../query/expressions.js';
 import { indexesLeadingWith } from '../../query/indexes.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
+import { comparisons } from '../../query/rule-helpers.js';
 import type { Edit } from '../../query/text.js';
 import { asNode, type Node } from '../../sql/ast.js';
 
@@ -52,36 +52,29 @@ export default defineRule<QueryModel>({
   check({ model, report }) {
     const schema = model.schema;
     if (!schema) return;
-    for (const statement of model.statements) {
-      for (const scope of statement.names.scopes) {
-        for (const predicate of scope.predicates) {
-          for (const comparison of comparisonsIn(predicate)) {
-            // LIKE has no index use to lose here; ANY/ALL compare with an array's elements
-            if (!['AEXPR_OP', 'AEXPR_IN', 'AEXPR_BETWEEN', 'AEXPR_NOT_BETWEEN'].includes(comparison.kind))
-              continue;
-            for (const side of comparison.sides) {
-              const ref = columnRef(side.node);
-              const binding = ref ? statement.names.column(ref) : undefined;
-              const info = binding?.info;
-              const table = binding?.relation.table;
-              if (!ref || !info || !table || info.isArray || binding.scope !== scope) continue;
-              const casts = COLUMN_CAST[info.typeName];
-              if (!casts) continue;
-              for (const value of side.others) {
-                const type = valueType(value);
-                if (!type || !casts.has(type)) continue;
-                const indexed = indexesLeadingWith(schema, table, info.name).length > 0;
-                const column = statement.sql.textOf(side.node) ?? info.name;
-                const written = statement.sql.textOf(value) ?? 'the value';
-                report({
-                  message: `${column} (${info.type}) compared with ${written} (${TYPE_NAMES[type] ?? type}): PostgreSQL casts the column to ${TYPE_NAMES[type] ?? type} for every row${indexed ? ', so its index cannot be used' : ''}`,
-                  location: statement.locate(ref.location),
-                  severity: indexed ? undefined : 'info',
-                  fix: retyped(statement, value, info),
-                });
-              }
-            }
-          }
+    for (const { statement, scope, comparison } of comparisons(model)) {
+      // LIKE has no index use to lose here; ANY/ALL compare with an array's elements
+      if (!['AEXPR_OP', 'AEXPR_IN', 'AEXPR_BETWEEN', 'AEXPR_NOT_BETWEEN'].includes(comparison.kind)) continue;
+      for (const side of comparison.sides) {
+        const ref = columnRef(side.node);
+        const binding = ref ? statement.names.column(ref) : undefined;
+        const info = binding?.info;
+        const table = binding?.relation.table;
+        if (!ref || !info || !table || info.isArray || binding.scope !== scope) continue;
+        const casts = COLUMN_CAST[info.typeName];
+        if (!casts) continue;
+        for (const value of side.others) {
+          const type = valueType(value);
+          if (!type || !casts.has(type)) continue;
+          const indexed = indexesLeadingWith(schema, table, info.name).length > 0;
+          const column = statement.sql.textOf(side.node) ?? info.name;
+          const written = statement.sql.textOf(value) ?? 'the value';
+          report({
+            message: `${column} (${info.type}) compared with ${written} (${TYPE_NAMES[type] ?? type}): PostgreSQL casts the column to ${TYPE_NAMES[type] ?? type} for every row${indexed ? ', so its index cannot be used' : ''}`,
+            location: statement.locate(ref.location),
+            severity: indexed ? undefined : 'info',
+            fix: retyped(statement, value, info),
+          });
         }
       }
     }

@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { defineRule } from '../../core/rule.js';
-import { comparisonsIn } from '../../query/comparisons.js';
 import { type A_ExprNode, constantOf, operatorOf, unwrap } from '../../query/expressions.js';
 import { createIndexFix, createIndexSql, relationSql, trigramIndexed } from '../../query/indexes.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
-import { bareExpression, ownColumns, relationLabel, rowsNote, startOf } from '../../query/rule-helpers.js';
+import {
+  bareExpression,
+  comparisons,
+  ownColumns,
+  relationLabel,
+  rowsNote,
+  startOf,
+} from '../../query/rule-helpers.js';
 import type { ColumnBinding } from '../../query/scope.js';
 import { asNode, type Node } from '../../sql/ast.js';
 
@@ -18,6 +24,7 @@ export default defineRule<QueryModel, { smallTableRows: number }>({
   summary: 'LIKE or ILIKE pattern that starts with a wildcard',
   reportsOn: 'file',
   docs: {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the text quotes application code that interpolates into SQL
     why: "A B-tree index can serve `LIKE 'abc%'` (a prefix is a range), never `LIKE '%abc'` or `'%abc%'`: with the wildcard first, every row is read and matched. ILIKE cannot use a B-tree at all. The pattern is found in a constant (`'%term%'`), a concatenation that starts with one (`'%' || $1 || '%'`), and template interpolations inside a string (`'%${q}%'`). With a schema, a column that already has a trigram index (gin_trgm_ops or gist_trgm_ops) is not reported, and on a live database a table under `smallTableRows` rows is reported as info.",
     howToFix:
       'Build a trigram index — it serves LIKE and ILIKE with wildcards anywhere (patterns of three characters or more): `CREATE EXTENSION IF NOT EXISTS pg_trgm;` then `CREATE INDEX CONCURRENTLY … USING gin (column gin_trgm_ops)`. For word search, full-text search (tsvector with a GIN index) is usually the better tool.',
@@ -36,29 +43,23 @@ export default defineRule<QueryModel, { smallTableRows: number }>({
   }),
   check({ model, options, report }) {
     const schema = model.schema;
-    for (const statement of model.statements) {
-      for (const scope of statement.names.scopes) {
-        for (const predicate of scope.predicates) {
-          for (const comparison of comparisonsIn(predicate)) {
-            if (!LIKE_KINDS.has(comparison.kind)) continue;
-            const pattern = leadingPattern(comparison.expr.rexpr);
-            if (pattern === undefined) continue;
-            const target = comparison.expr.lexpr!;
-            const column = ownColumns(statement, target, scope)[0];
-            const table = column?.relation.table;
-            if (schema && table && trigramIndexed(schema, table, target)) continue;
-            const rows = schema && table ? schema.rows(table) : null;
-            const operator = operatorOf(comparison.expr.name).includes('*') ? 'ILIKE' : 'LIKE';
-            const text = statement.sql.textOf(target) ?? 'the column';
-            report({
-              message: `${text} ${operator} '${pattern}' starts with a wildcard: no B-tree index can serve it, every row${column ? ` of ${relationLabel(column.relation)}` : ''}${rowsNote(schema, table)} is read and matched`,
-              location: startOf(statement, target),
-              severity: rows !== null && rows < options.smallTableRows ? 'info' : undefined,
-              fix: column ? trigramFix(model, statement, target, column) : null,
-            });
-          }
-        }
-      }
+    for (const { statement, scope, comparison } of comparisons(model)) {
+      if (!LIKE_KINDS.has(comparison.kind)) continue;
+      const pattern = leadingPattern(comparison.expr.rexpr);
+      if (pattern === undefined) continue;
+      const target = comparison.expr.lexpr!;
+      const column = ownColumns(statement, target, scope)[0];
+      const table = column?.relation.table;
+      if (schema && table && trigramIndexed(schema, table, target)) continue;
+      const rows = schema && table ? schema.rows(table) : null;
+      const operator = operatorOf(comparison.expr.name).includes('*') ? 'ILIKE' : 'LIKE';
+      const text = statement.sql.textOf(target) ?? 'the column';
+      report({
+        message: `${text} ${operator} '${pattern}' starts with a wildcard: no B-tree index can serve it, every row${column ? ` of ${relationLabel(column.relation)}` : ''}${rowsNote(schema, table)} is read and matched`,
+        location: startOf(statement, target),
+        severity: rows !== null && rows < options.smallTableRows ? 'info' : undefined,
+        fix: column ? trigramFix(model, statement, target, column) : null,
+      });
     }
   },
 });

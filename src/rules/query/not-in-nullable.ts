@@ -12,7 +12,7 @@ import {
   walkExpression,
 } from '../../query/expressions.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
-import { andOperand, relationLabel } from '../../query/rule-helpers.js';
+import { andOperand, relationLabel, scopes } from '../../query/rule-helpers.js';
 import type { ColumnBinding } from '../../query/scope.js';
 import type { Edit } from '../../query/text.js';
 import { asNode, type Node, stringValues } from '../../sql/ast.js';
@@ -34,38 +34,36 @@ export default defineRule<QueryModel>({
     },
   },
   check({ model, report }) {
-    for (const statement of model.statements) {
-      for (const scope of statement.names.scopes) {
-        const expressions = Object.values(scope.node);
-        walkExpression(expressions, (kind, payload) => {
-          if (kind === 'A_Expr') {
-            const expr = payload as A_ExprNode;
-            if (expr.kind !== 'AEXPR_IN' || operatorOf(expr.name) !== '<>') return;
-            const items = asNode<{ items?: Node[] }>(expr.rexpr, 'List')?.items ?? [];
-            if (!items.some((item) => constantOf(item)?.type === 'null')) return;
-            report({
-              message: 'NOT IN over a list that holds NULL is never true: the query returns no row',
-              location: statement.locate(expr.location),
-              fix: withoutNull(statement, expr, items),
-            });
-            return;
-          }
-          const sublink = notIn(kind, payload);
-          if (!sublink) return;
-          const verdict = nullability(model, statement, sublink);
-          if (verdict.nullable === false) return;
-          const subject = statement.sql.textOf(sublink.testexpr) ?? 'the value';
+    for (const { statement, scope } of scopes(model)) {
+      const expressions = Object.values(scope.node);
+      walkExpression(expressions, (kind, payload) => {
+        if (kind === 'A_Expr') {
+          const expr = payload as A_ExprNode;
+          if (expr.kind !== 'AEXPR_IN' || operatorOf(expr.name) !== '<>') return;
+          const items = asNode<{ items?: Node[] }>(expr.rexpr, 'List')?.items ?? [];
+          if (!items.some((item) => constantOf(item)?.type === 'null')) return;
           report({
-            message:
-              verdict.nullable === true
-                ? `${subject} NOT IN (SELECT ${verdict.what} …): ${verdict.why}, and one NULL makes NOT IN return no row`
-                : `${subject} NOT IN (SELECT ${verdict.what} …): if ${verdict.what} can be NULL, NOT IN returns no row at all (pass --db or --schema to know)`,
-            location: statement.locate(sublink.testexpr ? firstLocation(sublink.testexpr) : sublink.location),
-            severity: verdict.nullable === true ? undefined : 'warning',
-            fix: notExists(statement, sublink),
+            message: 'NOT IN over a list that holds NULL is never true: the query returns no row',
+            location: statement.locate(expr.location),
+            fix: withoutNull(statement, expr, items),
           });
+          return;
+        }
+        const sublink = notIn(kind, payload);
+        if (!sublink) return;
+        const verdict = nullability(model, statement, sublink);
+        if (verdict.nullable === false) return;
+        const subject = statement.sql.textOf(sublink.testexpr) ?? 'the value';
+        report({
+          message:
+            verdict.nullable === true
+              ? `${subject} NOT IN (SELECT ${verdict.what} …): ${verdict.why}, and one NULL makes NOT IN return no row`
+              : `${subject} NOT IN (SELECT ${verdict.what} …): if ${verdict.what} can be NULL, NOT IN returns no row at all (pass --db or --schema to know)`,
+          location: statement.locate(sublink.testexpr ? firstLocation(sublink.testexpr) : sublink.location),
+          severity: verdict.nullable === true ? undefined : 'warning',
+          fix: notExists(statement, sublink),
         });
-      }
+      });
     }
   },
 });
@@ -205,7 +203,7 @@ function qualifiedText(statement: QueryStatement, node: Node, shadowed: Readonly
     if (binding && shadowed.has(binding.relation.name)) return null;
     if (names.length !== 1) continue;
     const refSpan = statement.sql.span({ ColumnRef: ref });
-    if (!binding || !binding.relation.name || !refSpan) return null;
+    if (!binding?.relation.name || !refSpan) return null;
     edits.push({ span: refSpan, text: `${binding.relation.name}.${statement.sql.slice(refSpan)}` });
   }
   return statement.sql.sliceWith(span, edits);

@@ -2,7 +2,7 @@ import { defineRule } from '../../core/rule.js';
 import { conjuncts, hasAggregate, type SelectNode, walkExpression } from '../../query/expressions.js';
 import { createIndexFix, indexesLeadingWith } from '../../query/indexes.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
-import { ownColumns, relationLabel, sameColumn, startOf } from '../../query/rule-helpers.js';
+import { ownColumns, relationLabel, sameColumn, scopes, startOf } from '../../query/rule-helpers.js';
 import type { ColumnBinding, Scope } from '../../query/scope.js';
 import { asNode, type Node } from '../../sql/ast.js';
 import { quoteIdent } from '../../sql/quote.js';
@@ -25,51 +25,49 @@ export default defineRule<QueryModel>({
   },
   check({ model, report }) {
     const schema = model.schema;
-    for (const statement of model.statements) {
-      for (const scope of statement.names.scopes) {
-        for (const predicate of scope.predicates) {
-          walkExpression(predicate, (kind, payload) => {
-            if (kind !== 'BoolExpr' || payload.boolop !== 'OR_EXPR') return undefined;
-            const arms = (payload.args as Node[] | undefined) ?? [];
-            const columns = arms.map((arm) => distinct(ownColumns(statement, arm, scope)));
-            // an arm on no column of this level is an optional filter (`$1 IS NULL OR …`)
-            if (columns.some((c) => c.length === 0)) return false;
-            if (columns[0]!.some((c) => columns.every((arm) => arm.some((o) => sameColumn(o, c)))))
-              return false;
-            const all = distinct(columns.flat());
-            const relations = new Set(all.map((c) => c.relation));
-            const names = all.map((c) => (relations.size > 1 ? `${c.relation.name}.${c.column}` : c.column));
-            const node = { BoolExpr: payload } as unknown as Node;
-            const location = startOf(statement, node);
-            const table = [...relations][0]!.table;
-            if (relations.size === 1 && schema && table) {
-              const unindexed = columns.filter(
-                (arm) => !arm.some((c) => indexesLeadingWith(schema, table, c.column).length > 0),
-              );
-              if (unindexed.length === 0) return false;
-              const missing = distinct(unindexed.map((arm) => arm[0]!));
-              report({
-                message: `OR across ${names.join(', ')} of ${table.qualifiedName}: ${missing.map((c) => c.column).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no index, so no index can serve the OR and every row is read`,
-                location,
-                fix: missing
-                  .map((c) => createIndexFix(schema, table, quoteIdent(c.column), [c.column]))
-                  .join('\n'),
-              });
-              return false;
-            }
-            const across = relations.size > 1 ? ` of ${[...relations].map(relationLabel).join(' and ')}` : '';
+    for (const { statement, scope } of scopes(model)) {
+      for (const predicate of scope.predicates) {
+        walkExpression(predicate, (kind, payload) => {
+          if (kind !== 'BoolExpr' || payload.boolop !== 'OR_EXPR') return undefined;
+          const arms = (payload.args as Node[] | undefined) ?? [];
+          const columns = arms.map((arm) => distinct(ownColumns(statement, arm, scope)));
+          // an arm on no column of this level is an optional filter (`$1 IS NULL OR …`)
+          if (columns.some((c) => c.length === 0)) return false;
+          if (columns[0]!.some((c) => columns.every((arm) => arm.some((o) => sameColumn(o, c)))))
+            return false;
+          const all = distinct(columns.flat());
+          const relations = new Set(all.map((c) => c.relation));
+          const names = all.map((c) => (relations.size > 1 ? `${c.relation.name}.${c.column}` : c.column));
+          const node = { BoolExpr: payload } as unknown as Node;
+          const location = startOf(statement, node);
+          const table = [...relations][0]!.table;
+          if (relations.size === 1 && schema && table) {
+            const unindexed = columns.filter(
+              (arm) => !arm.some((c) => indexesLeadingWith(schema, table, c.column).length > 0),
+            );
+            if (unindexed.length === 0) return false;
+            const missing = distinct(unindexed.map((arm) => arm[0]!));
             report({
-              message:
-                relations.size > 1
-                  ? `OR across columns of different tables (${names.join(', ')})${across}: no index can serve it, the join is computed for every row before the OR filters it`
-                  : `OR across ${names.join(', ')}: unless each of them has an index, no index can serve the OR and every row is read (pass --db or --schema to know)`,
+              message: `OR across ${names.join(', ')} of ${table.qualifiedName}: ${missing.map((c) => c.column).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no index, so no index can serve the OR and every row is read`,
               location,
-              severity: relations.size > 1 || schema ? undefined : 'info',
-              fix: unionRewrite(statement, scope, node, arms),
+              fix: missing
+                .map((c) => createIndexFix(schema, table, quoteIdent(c.column), [c.column]))
+                .join('\n'),
             });
             return false;
+          }
+          const across = relations.size > 1 ? ` of ${[...relations].map(relationLabel).join(' and ')}` : '';
+          report({
+            message:
+              relations.size > 1
+                ? `OR across columns of different tables (${names.join(', ')})${across}: no index can serve it, the join is computed for every row before the OR filters it`
+                : `OR across ${names.join(', ')}: unless each of them has an index, no index can serve the OR and every row is read (pass --db or --schema to know)`,
+            location,
+            severity: relations.size > 1 || schema ? undefined : 'info',
+            fix: unionRewrite(statement, scope, node, arms),
           });
-        }
+          return false;
+        });
       }
     }
   },

@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import { columnRef, type SelectNode } from '../../query/expressions.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
-import { relationLabel } from '../../query/rule-helpers.js';
+import { relationLabel, scopes } from '../../query/rule-helpers.js';
 import type { RelationRef, Scope } from '../../query/scope.js';
 import { asNode, type Node, stringValues } from '../../sql/ast.js';
 import { quoteIdent } from '../../sql/quote.js';
@@ -23,27 +23,25 @@ export default defineRule<QueryModel>({
     },
   },
   check({ model, report }) {
-    for (const statement of model.statements) {
-      for (const scope of statement.names.scopes) {
-        if (scope.kind !== 'SelectStmt' || scope.sublink?.subLinkType === 'EXISTS_SUBLINK') continue;
-        for (const target of (scope.node as SelectNode).targetList ?? []) {
-          const ref = columnRef(asNode<{ val?: Node }>(target, 'ResTarget')?.val);
-          const fields = ref?.fields ?? [];
-          if (!ref || asNode(fields.at(-1), 'A_Star') === undefined) continue;
-          const qualifier = stringValues(fields).at(-1);
-          const expanded =
-            qualifier === undefined ? scope.relations : scope.relations.filter((r) => r.name === qualifier);
-          const tables = expanded.filter((r) => r.kind === 'table');
-          if (tables.length === 0) continue;
-          const written = qualifier === undefined ? '*' : `${qualifier}.*`;
-          const known = tables.filter((t) => t.table);
-          const columns = known.reduce((n, t) => n + t.table!.columns.length, 0);
-          report({
-            message: `${written} reads every column of ${tables.map(relationLabel).join(', ')}${known.length === tables.length && known.length > 0 ? ` (${columns} columns today)` : ''}: name the columns the code reads`,
-            location: statement.locate(ref.location),
-            fix: explicitColumns(statement, scope, ref.location, expanded, qualifier !== undefined),
-          });
-        }
+    for (const { statement, scope } of scopes(model)) {
+      if (scope.kind !== 'SelectStmt' || scope.sublink?.subLinkType === 'EXISTS_SUBLINK') continue;
+      for (const target of (scope.node as SelectNode).targetList ?? []) {
+        const ref = columnRef(asNode<{ val?: Node }>(target, 'ResTarget')?.val);
+        const fields = ref?.fields ?? [];
+        if (!ref || asNode(fields.at(-1), 'A_Star') === undefined) continue;
+        const qualifier = stringValues(fields).at(-1);
+        const expanded =
+          qualifier === undefined ? scope.relations : scope.relations.filter((r) => r.name === qualifier);
+        const tables = expanded.filter((r) => r.kind === 'table');
+        if (tables.length === 0) continue;
+        const written = qualifier === undefined ? '*' : `${qualifier}.*`;
+        const known = tables.filter((t) => t.table);
+        const columns = known.reduce((n, t) => n + t.table!.columns.length, 0);
+        report({
+          message: `${written} reads every column of ${tables.map(relationLabel).join(', ')}${known.length === tables.length && known.length > 0 ? ` (${columns} columns today)` : ''}: name the columns the code reads`,
+          location: statement.locate(ref.location),
+          fix: explicitColumns(statement, scope, ref.location, expanded, qualifier !== undefined),
+        });
       }
     }
   },

@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import { type A_ExprNode, constantOf, operatorOf } from '../../query/expressions.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
-import { relationLabel, rowsNote } from '../../query/rule-helpers.js';
+import { relationLabel, rowsNote, scopes } from '../../query/rule-helpers.js';
 import type { RelationRef, Scope } from '../../query/scope.js';
 import { asNode, type Node } from '../../sql/ast.js';
 import { quoteIdent } from '../../sql/quote.js';
@@ -23,23 +23,21 @@ export default defineRule<QueryModel>({
     },
   },
   check({ model, report }) {
-    for (const statement of model.statements) {
-      for (const scope of statement.names.scopes) {
-        if (scope.kind !== 'UpdateStmt' && scope.kind !== 'DeleteStmt') continue;
-        const where = scope.node.whereClause as Node | undefined;
-        if (where && !alwaysTrue(where)) continue;
-        const target = scope.relations[0];
-        if (!target) continue;
-        const verb = scope.kind === 'UpdateStmt' ? 'UPDATE' : 'DELETE';
-        const location = (target.node as { location?: number }).location;
-        const at = statement.sql.offsetOf(location);
-        const keyword = at === undefined ? undefined : statement.sql.keywordBefore(at, verb);
-        report({
-          message: `${verb} ${where ? 'with a WHERE that is always true' : 'without WHERE'} changes every row of ${relationLabel(target)}${rowsNote(model.schema, target.table)}`,
-          location: keyword ? statement.locateOffset(keyword.start) : statement.locate(location),
-          fix: byPrimaryKey(statement, scope, target, where),
-        });
-      }
+    for (const { statement, scope } of scopes(model)) {
+      if (scope.kind !== 'UpdateStmt' && scope.kind !== 'DeleteStmt') continue;
+      const where = scope.node.whereClause as Node | undefined;
+      if (where && !alwaysTrue(where)) continue;
+      const target = scope.relations[0];
+      if (!target) continue;
+      const verb = scope.kind === 'UpdateStmt' ? 'UPDATE' : 'DELETE';
+      const location = (target.node as { location?: number }).location;
+      const at = statement.sql.offsetOf(location);
+      const keyword = at === undefined ? undefined : statement.sql.keywordBefore(at, verb);
+      report({
+        message: `${verb} ${where ? 'with a WHERE that is always true' : 'without WHERE'} changes every row of ${relationLabel(target)}${rowsNote(model.schema, target.table)}`,
+        location: keyword ? statement.locateOffset(keyword.start) : statement.locate(location),
+        fix: byPrimaryKey(statement, scope, target, where),
+      });
     }
   },
 });

@@ -64,7 +64,8 @@ export default defineCases(rule, {
       explain: `${KINDS_CTE} SELECT count(*) FROM accounts a JOIN k ON k.kind <> a.name`,
       findings: [
         {
-          message: /^CTE k \(CTE Scan on k \(node \d+\)\) ran 1,000 times, once per outer row, for [\d.,]+ m?s/,
+          message:
+            /^CTE k \(CTE Scan on k \(node \d+\)\) ran 1,000 times, once per outer row, for [\d.,]+ m?s/,
           fix: /^-- join CTE k with a hash or merge join instead of rescanning it per row/,
         },
       ],

@@ -3,6 +3,7 @@ import { defineCases } from '../../helpers/rule-tester.js';
 
 export default defineCases(rule, {
   valid: [
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the case is TypeScript source with a tagged template
     { name: 'TypeScript', file: 'ok.ts', query: 'const n: number = 1;\nexport default sql`SELECT ${n}`;\n' },
     { name: 'TSX', file: 'ok.tsx', query: 'export const A = () => <div>{sql`SELECT 1`}</div>;\n' },
     { name: 'a SQL file is not code', query: 'SELECT 1;' },

@@ -47,6 +47,7 @@ export default defineCases(rule, {
       name: 'an interpolation inside the pattern of a template literal',
       file: 'search.ts',
       query:
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the case is TypeScript source that interpolates into SQL
         "export const search = (q: string) =>\n  db.query(`SELECT id FROM users WHERE email NOT LIKE '%${q}%'`);\n",
       findings: [{ line: 2, column: 40 }],
     },

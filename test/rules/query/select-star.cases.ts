@@ -62,6 +62,7 @@ export default defineCases(rule, {
       name: 'in a TypeScript tagged template: located in the code',
       file: 'users.ts',
       query:
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the case is TypeScript source with a slonik tagged template
         "import { sql } from 'slonik';\n\nexport const byId = (id: number) =>\n  sql`\n    SELECT * FROM users WHERE id = ${id}`;\n",
       findings: [{ line: 5, column: 12 }],
     },

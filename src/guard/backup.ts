@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -351,8 +351,7 @@ async function backupInTransaction(input: Parameters<typeof takeBackup>[0]): Pro
     await connection.rows<{ id: string }>('exporting the snapshot', 'SELECT pg_export_snapshot() AS id')
   )[0]!.id;
   await mkdir(input.dir, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-  const file = join(input.dir, `${input.label}-${stamp}.dump`);
+  const file = backupFileName(input.dir, input.label);
   const target = dumpConnection(input.url);
   const args = [
     '--format=custom',
@@ -418,4 +417,13 @@ async function backupInTransaction(input: Parameters<typeof takeBackup>[0]): Pro
   };
   await writeFile(`${file}.json`, `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
+}
+
+/**
+ * A new backup file's name: the label, the time to the second (for people), and a random part, because two runs
+ * of the same migration in the same second must not write, then verify, the same file.
+ */
+export function backupFileName(dir: string, label: string, now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+  return join(dir, `${label}-${stamp}-${randomBytes(4).toString('hex')}.dump`);
 }

@@ -61,9 +61,14 @@ export const configSchema = z
       .object({
         /** Where the guard keeps the backups it takes, relative to the project. */
         dir: z.string().min(1).default('.pgwarden/backups'),
+        /**
+         * The largest whole-database backup (MB) the guard takes for code it cannot see into (dynamic SQL, functions
+         * that write); above it, the migration is refused with the way to proceed.
+         */
+        wholeDatabaseMaxMb: z.number().min(0).default(1024),
       })
       .strict()
-      .default({ dir: '.pgwarden/backups' }),
+      .default({ dir: '.pgwarden/backups', wholeDatabaseMaxMb: 1024 }),
     /** Table sizes that change how serious a blocking migration is (with --db). */
     thresholds: z
       .object({

@@ -17,15 +17,6 @@ export interface GuardOutcome {
 export const EMBEDDED_NOTE = 'embedded scratch server';
 
 /**
- * How large a conservative backup (the whole database, for code the guard cannot see into) may be before the guard
- * refuses instead: PGWARDEN_GUARD_CONSERVATIVE_MAX_MB, default 1024.
- */
-export function conservativeLimitBytes(): number {
-  const mb = Number(process.env.PGWARDEN_GUARD_CONSERVATIVE_MAX_MB ?? 1024);
-  return (Number.isFinite(mb) && mb >= 0 ? mb : 1024) * 1024 * 1024;
-}
-
-/**
  * A reason given to skip the guard must say something: an empty or blank one is refused (exit 2), by the library
  * itself, whatever calls it.
  */
@@ -111,7 +102,7 @@ const SAFE_CALLS = new Set([
  * The guard for one migration: plans it statement by statement against the live catalog (read on `connection`,
  * which must be where the migration will run, before its first statement), then backs up and proves what it
  * destroys — or, for what it cannot resolve (dynamic SQL, code that may write), the whole database, refusing when
- * that exceeds {@link conservativeLimitBytes}.
+ * that exceeds `wholeDatabaseMaxBytes`.
  */
 export async function runGuard(input: GuardInput): Promise<GuardOutcome> {
   const { connection } = input;
@@ -144,6 +135,8 @@ interface GuardInput {
   /** The connection is in the migration's transaction (else the guard opens and ends one of its own). */
   readonly inTransaction: boolean;
   readonly lockTimeout?: string;
+  /** The largest whole-database backup taken for what cannot be resolved (the config's backups.wholeDatabaseMaxMb). */
+  readonly wholeDatabaseMaxBytes: number;
   readonly log?: (message: string) => void;
 }
 
@@ -164,7 +157,7 @@ async function guardInTransaction(input: GuardInput): Promise<GuardOutcome> {
   let wholeDatabase: string[] | undefined;
   if (plan.unresolved.length > 0) {
     const everything = await everyRelation(input.connection);
-    const limit = conservativeLimitBytes();
+    const limit = input.wholeDatabaseMaxBytes;
     const reasons = plan.unresolved.map((u) => `line ${u.line}: ${u.reason}`);
     const refused = plan.unresolved.filter((u) => u.refuse);
     if (refused.length > 0) {
@@ -181,7 +174,7 @@ async function guardInTransaction(input: GuardInput): Promise<GuardOutcome> {
         'guard-refused',
         `${input.label}: the guard cannot tell what this migration destroys (${reasons.join('; ')}), and a backup of the whole database (${Math.round(everything.bytes / 1024 / 1024)} MB) exceeds the limit of ${Math.round(limit / 1024 / 1024)} MB`,
         {
-          hint: 'back up yourself and run with --no-guard --reason "<why>" (kept in the history), rewrite the statement so the guard can see what it destroys, or raise PGWARDEN_GUARD_CONSERVATIVE_MAX_MB',
+          hint: 'back up yourself and run with --no-guard --reason "<why>" (kept in the history), rewrite the statement so the guard can see what it destroys, or raise backups.wholeDatabaseMaxMb in the config',
         },
       );
     }

@@ -508,6 +508,7 @@ async function runScript(
       transactional: script.transaction,
       inTransaction,
       lockTimeout: settings.lockTimeout,
+      wholeDatabaseMaxBytes: context.config.config.backups.wholeDatabaseMaxMb * 1024 * 1024,
       log,
     });
     guardNote = outcome.note;

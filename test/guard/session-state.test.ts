@@ -29,14 +29,11 @@ describe.skipIf(!server)(
     const db = useTestDatabase(() => server!);
     const saved = {
       dump: process.env.PGWARDEN_PG_DUMP,
-      limit: process.env.PGWARDEN_GUARD_CONSERVATIVE_MAX_MB,
     };
     const cleanups: (() => Promise<void>)[] = [];
     afterEach(async () => {
       if (saved.dump === undefined) delete process.env.PGWARDEN_PG_DUMP;
       else process.env.PGWARDEN_PG_DUMP = saved.dump;
-      if (saved.limit === undefined) delete process.env.PGWARDEN_GUARD_CONSERVATIVE_MAX_MB;
-      else process.env.PGWARDEN_GUARD_CONSERVATIVE_MAX_MB = saved.limit;
       for (const cleanup of cleanups.splice(0)) await cleanup();
     });
 
@@ -360,10 +357,10 @@ describe.skipIf(!server)(
 
       it('over the size limit: refused (exit 3) with the way to proceed, which then works and is recorded', async () => {
         await db().exec(SETUP);
-        process.env.PGWARDEN_GUARD_CONSERVATIVE_MAX_MB = '0';
-        const project = migrationProject({
-          '20240101000000_dyn.sql': migration("DO $$ BEGIN EXECUTE 'DROP TABLE ' || 't'; END $$;"),
-        });
+        const project = migrationProject(
+          { '20240101000000_dyn.sql': migration("DO $$ BEGIN EXECUTE 'DROP TABLE ' || 't'; END $$;") },
+          { backups: { wholeDatabaseMaxMb: 0 } },
+        );
         const refusal = await migrateUp(await context(project)).catch((e: unknown) => e);
         expect(refusal).toBeInstanceOf(PgwardenError);
         expect((refusal as PgwardenError).exitCode).toBe(3);

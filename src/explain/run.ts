@@ -5,6 +5,7 @@ import { serverVersion } from '../db/server-info.js';
 import { findAll, nodeKind } from '../sql/ast.js';
 import { loadParser, parseSqlSync } from '../sql/parser.js';
 import { quoteLiteral } from '../sql/quote.js';
+import { checkReadOnlyAst, checkReadOnlyCatalog, roleWarnings } from './read-only.js';
 
 /** How a statement may be explained: reads in a READ ONLY transaction, writes in one that is rolled back. */
 export type StatementClass = 'read' | 'write';
@@ -15,8 +16,28 @@ export interface ExplainRequest {
   readonly analyze?: boolean;
   /** Values for $1, $2 … (as text; the server casts them to the parameters' types). */
   readonly params?: readonly (string | null)[];
-  /** statement_timeout for the explained statement (ms). Default 60 s. */
+  /** statement_timeout for the explained statement (ms). Default 60 s, at most `maxTimeoutMs`. */
   readonly timeoutMs?: number;
+  /** lock_timeout for the explained statement (ms). Default 2 s, at most `maxTimeoutMs`. */
+  readonly lockTimeoutMs?: number;
+  /** The operator's limit on both timeouts (ms). Default 10 minutes. */
+  readonly maxTimeoutMs?: number;
+  /** A read-only session (the MCP server without --allow-writes): DML is refused, not rolled back. */
+  readonly readOnly?: boolean;
+  /** Told what the connected role could do beyond reading (superuser, server-file roles …). */
+  readonly warn?: (message: string) => void;
+}
+
+export const DEFAULT_MAX_TIMEOUT_MS = 10 * 60_000;
+
+/** A timeout given by the caller, within 1 ms … `max`: else a usage error that says the range. */
+export function checkTimeout(name: string, value: number | undefined, fallback: number, max: number): number {
+  if (value === undefined) return Math.min(fallback, max);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new PgwardenError('usage', `${name} ${value}: out of range (1 … ${max} ms)`, {
+      hint: `give ${name} between 1 and ${max} ms (the operator's limit)`,
+    });
+  return value;
 }
 
 export interface ExplainRun {
@@ -48,7 +69,13 @@ const EXPLAINABLE = new Set([
 /** The one statement of `sql`, classified. Several statements, or one EXPLAIN cannot run, are input errors. */
 export async function classifyStatement(
   sql: string,
-): Promise<{ kind: string; statementClass: StatementClass; parameters: number }> {
+  options: { readOnly?: boolean } = {},
+): Promise<{
+  kind: string;
+  statementClass: StatementClass;
+  parameters: number;
+  use: ReturnType<typeof checkReadOnlyAst>;
+}> {
   await loadParser();
   const parsed = parseSqlSync(sql, { file: 'query' });
   const [error] = parsed.syntaxErrors;
@@ -82,6 +109,8 @@ export async function classifyStatement(
       hint: 'EXPLAIN takes SELECT, INSERT, UPDATE, DELETE, MERGE, CREATE TABLE AS, EXECUTE and DECLARE',
     });
   }
+  // side effects beyond a write the transaction rolls back (functions, SELECT … INTO, …) are refused here
+  const use = checkReadOnlyAst(statement.kind, statement.ast, { allowWrites: options.readOnly !== true });
   // A SELECT whose CTE writes, or SELECT … INTO, changes data too.
   const writes =
     WRITES.has(kind) ||
@@ -96,7 +125,7 @@ export async function classifyStatement(
     0,
     ...findAll<{ number?: number }>(statement.ast, 'ParamRef').map((p) => p.number ?? 0),
   );
-  return { kind, statementClass: writes ? 'write' : 'read', parameters };
+  return { kind, statementClass: writes ? 'write' : 'read', parameters, use };
 }
 
 /**
@@ -105,7 +134,14 @@ export async function classifyStatement(
  * and a short lock_timeout. With `$n` parameters and no values, PostgreSQL 16+ gives a generic plan (no ANALYZE).
  */
 export async function runExplain(connection: Connection, request: ExplainRequest): Promise<ExplainRun> {
-  const { statementClass, parameters } = await classifyStatement(request.sql);
+  // read-only: DML is refused when it would run (ANALYZE); its plan alone runs nothing
+  const readOnly = request.readOnly === true && request.analyze !== false;
+  const { statementClass, parameters, use } = await classifyStatement(request.sql, { readOnly });
+  const maxTimeoutMs = request.maxTimeoutMs ?? DEFAULT_MAX_TIMEOUT_MS;
+  const timeouts = {
+    statementTimeoutMs: checkTimeout('timeout_ms', request.timeoutMs, 60_000, maxTimeoutMs),
+    lockTimeoutMs: checkTimeout('lock_timeout_ms', request.lockTimeoutMs, 2_000, maxTimeoutMs),
+  };
   const version = await serverVersion(connection);
   const params = request.params ?? [];
   let analyze = request.analyze !== false;
@@ -137,14 +173,20 @@ export async function runExplain(connection: Connection, request: ExplainRequest
     'FORMAT JSON',
   ].join(', ');
   const sql = request.sql.trim().replace(/;\s*$/, '');
+  // the extended protocol: the server itself refuses a second statement in the text
+  const extended = (c: Connection, text: string) =>
+    c.client.query<{ 'QUERY PLAN': unknown }>({ text, queryMode: 'extended' } as never);
   const work = async (c: Connection) => {
+    // what the AST cannot show (volatile or SECURITY DEFINER functions, views), in the transaction that runs it
+    await checkReadOnlyCatalog(c, use, { allowWrites: !readOnly });
+    if (request.warn) for (const warning of await roleWarnings(c)) request.warn(warning);
     let text = `EXPLAIN (${options}) ${sql}`;
     if (params.length > 0) {
-      await c.query(`PREPARE pgwarden_explained AS ${sql}`);
+      await extended(c, `PREPARE pgwarden_explained AS ${sql}`);
       text = `EXPLAIN (${options}) EXECUTE pgwarden_explained(${params.map(quoteLiteral).join(', ')})`;
     }
     try {
-      const { rows } = await c.query<{ 'QUERY PLAN': unknown }>(text);
+      const { rows } = await extended(c, text);
       return rows[0]!['QUERY PLAN'];
     } catch (error) {
       const failure = queryError(
@@ -154,7 +196,6 @@ export async function runExplain(connection: Connection, request: ExplainRequest
       throw failure;
     }
   };
-  const timeouts = { statementTimeoutMs: request.timeoutMs ?? 60_000, lockTimeoutMs: 2_000 };
   let json: unknown;
   try {
     json =

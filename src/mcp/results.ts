@@ -28,11 +28,54 @@ function redacted<T>(value: T): T {
   return JSON.parse(hideReadOnlyOption(lib.redact(JSON.stringify(value)))) as T;
 }
 
-/** A result: structured content and a text summary of it. */
+/** The largest text and structured content a result carries (characters of JSON): a huge plan stays usable. */
+export const MAX_RESULT_CHARS = 1_000_000;
+
+/**
+ * Bounds structured content: while it is too large, its largest top-level value is cut — an array to its first
+ * items, anything else (a plan) to null — and `truncated` lists what was cut.
+ */
+export function bounded(
+  structured: Record<string, unknown>,
+  max = MAX_RESULT_CHARS,
+): Record<string, unknown> {
+  let size = JSON.stringify(structured).length;
+  if (size <= max) return structured;
+  const result: Record<string, unknown> = { ...structured };
+  const truncated: string[] = [];
+  const keep = new Set(['tool', 'version', 'command', 'summary', 'source']);
+  for (let round = 0; round < 20 && size > max; round++) {
+    const [key, value] = Object.entries(result)
+      .filter(([k]) => !keep.has(k) && k !== 'truncated')
+      .map(([k, v]) => [k, v, JSON.stringify(v ?? null).length] as const)
+      .sort((a, b) => b[2] - a[2])[0] ?? [undefined, undefined];
+    if (key === undefined) break;
+    if (Array.isArray(value) && value.length > 1) {
+      result[key] = value.slice(0, Math.max(1, Math.floor(value.length / 4)));
+    } else if (Array.isArray(value)) {
+      result[key] = [];
+    } else if (typeof value === 'string') {
+      result[key] = `${value.slice(0, 1000)}…`;
+    } else {
+      result[key] = null;
+    }
+    if (!truncated.includes(key)) truncated.push(key);
+    size = JSON.stringify(result).length;
+  }
+  result.truncated = truncated;
+  return result;
+}
+
+function boundedText(text: string, max = MAX_RESULT_CHARS): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}\n… (${text.length - max} more characters cut: the result was too large)`;
+}
+
+/** A result: structured content and a text summary of it, both bounded in size. */
 export function success(structured: Record<string, unknown>, text: string): CallToolResult {
   return redacted({
-    content: [{ type: 'text' as const, text: text.trimEnd() || '(no output)' }],
-    structuredContent: structured,
+    content: [{ type: 'text' as const, text: boundedText(text.trimEnd() || '(no output)') }],
+    structuredContent: bounded(structured),
   });
 }
 

@@ -30,6 +30,15 @@ export interface McpServeOptions {
 
 export const DEFAULT_PLAN_TTL_SECONDS = 30 * 60;
 
+/** The largest message the server reads (bytes). The tools bound their inputs well below it. */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+/** The operator's limit on the timeouts an agent may ask for: PGWARDEN_MCP_MAX_TIMEOUT_MS, default 10 minutes. */
+function operatorTimeoutLimit(): number | undefined {
+  const value = Number(process.env.PGWARDEN_MCP_MAX_TIMEOUT_MS);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
 function instructions(context: McpContext): string {
   return [
     "pgwarden is a PostgreSQL DBA's toolkit. Its tools lint migrations (locks per statement, rewrites, destructive statements), review schemas, explain queries, inspect tables and report migration status.",
@@ -85,10 +94,15 @@ export async function serveStdio(options: McpServeOptions): Promise<void> {
     allowWrites,
     planTtlMs: (options.planTtl ?? DEFAULT_PLAN_TTL_SECONDS) * 1000,
     debug: options.debug === true,
+    maxTimeoutMs: operatorTimeoutLimit(),
     log,
   };
   const server = createMcpServer(context);
-  const transport = new StdioServerTransport();
+  // a message larger than this closes the transport (the SDK cannot answer a request it could not read): say so
+  const transport = new StdioServerTransport(undefined, undefined, {
+    maxBufferSize: MAX_MESSAGE_BYTES,
+  } as never);
+  server.server.onerror = (error) => log(`MCP transport: ${lib.errorMessage(error)}`);
   const closed = new Promise<void>((done) => {
     server.server.onclose = () => done();
   });

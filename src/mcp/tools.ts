@@ -8,6 +8,15 @@ import { guarded, reportJson, reportText, success } from './results.js';
 const SOURCES = ['database', 'migrations', 'files'] as const;
 type Source = (typeof SOURCES)[number];
 
+/** Bounds on what an agent sends, so one call cannot hold the server (characters). */
+export const MAX_SQL = 5_000_000;
+export const MAX_PATH = 4096;
+export const MAX_PATHS = 1000;
+/** A table name: schema.name, each at most 63 bytes, quoted, with room to spare. */
+export const MAX_IDENTIFIER = 512;
+/** The largest timeout the schema admits; the operator's limit (default 10 minutes) is checked per call. */
+export const MAX_TIMEOUT_SCHEMA_MS = 24 * 3_600_000;
+
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, openWorldHint: false } as const;
 
 const findingSchema = z.looseObject({
@@ -40,13 +49,15 @@ const sourceInput = {
       'what to work on: "database" (the --db / DATABASE_URL database, read-only; else the project\'s database on the embedded server), "migrations" (the schema the migrations folder builds, on a shadow database) or "files" (the schema DDL files build). Default: "database" when the server has a database URL, else "migrations" when the project has a migrations folder, else "database".',
     ),
   files: z
-    .array(z.string().min(1))
+    .array(z.string().min(1).max(MAX_PATH))
     .min(1)
+    .max(MAX_PATHS)
     .optional()
     .describe('DDL files or folders, relative to the project (for source "files"; implies it)'),
   migrations_dir: z
     .string()
     .min(1)
+    .max(MAX_PATH)
     .optional()
     .describe("the migrations folder, relative to the project (default: the config's, else migrations/)"),
 };
@@ -79,13 +90,15 @@ function registerLint(server: McpServer, context: McpContext): void {
         sql: z
           .string()
           .min(1)
+          .max(MAX_SQL)
           .optional()
           .describe(
             'the migration SQL to lint. It may have `-- migrate:up` / `-- migrate:down` sections (only up is linted) and `-- pgwarden:no-transaction` when it does not run in one transaction',
           ),
         paths: z
-          .array(z.string().min(1))
+          .array(z.string().min(1).max(MAX_PATH))
           .min(1)
+          .max(MAX_PATHS)
           .optional()
           .describe(
             'migration files or folders, relative to the project (any layout: pgwarden/dbmate, golang-migrate, node-pg-migrate, diesel, Prisma, Flyway, plain .sql)',
@@ -225,6 +238,7 @@ function registerExplain(server: McpServer, context: McpContext): void {
         sql: z
           .string()
           .min(1)
+          .max(MAX_SQL)
           .optional()
           .describe('the statement to explain (one statement, without EXPLAIN)'),
         plan: z
@@ -232,7 +246,8 @@ function registerExplain(server: McpServer, context: McpContext): void {
           .optional()
           .describe('a plan captured elsewhere: the output of EXPLAIN (FORMAT JSON), as JSON or as text'),
         params: z
-          .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
+          .array(z.union([z.string().max(MAX_SQL), z.number(), z.boolean(), z.null()]))
+          .max(65_535)
           .optional()
           .describe('values for $1, $2 … (without them, PostgreSQL 16+ gives a generic plan)'),
         analyze: z
@@ -243,8 +258,20 @@ function registerExplain(server: McpServer, context: McpContext): void {
           .number()
           .int()
           .min(1)
+          .max(MAX_TIMEOUT_SCHEMA_MS)
           .optional()
-          .describe('statement_timeout for the query (default 60000)'),
+          .describe(
+            "statement_timeout for the query, set on the server (default 60000; at most the operator's limit, 600000 unless PGWARDEN_MCP_MAX_TIMEOUT_MS says otherwise)",
+          ),
+        lock_timeout_ms: z
+          .number()
+          .int()
+          .min(1)
+          .max(MAX_TIMEOUT_SCHEMA_MS)
+          .optional()
+          .describe(
+            "lock_timeout for the query, set on the server (default 2000; at most the operator's limit)",
+          ),
         hypothetical: z
           .boolean()
           .optional()
@@ -252,6 +279,7 @@ function registerExplain(server: McpServer, context: McpContext): void {
         seed: z
           .string()
           .min(1)
+          .max(MAX_PATH)
           .optional()
           .describe(
             'a SQL data script, relative to the project, loaded on the shadow database (source "migrations" or "files")',
@@ -280,6 +308,11 @@ function registerExplain(server: McpServer, context: McpContext): void {
           analyze: input.analyze,
           params,
           timeoutMs: input.timeout_ms,
+          lockTimeoutMs: input.lock_timeout_ms,
+          maxTimeoutMs: context.maxTimeoutMs,
+          // without --allow-writes, DML on the database is refused (not run and rolled back); on a shadow
+          // database pgwarden created it runs and is rolled back. Side effects beyond DML are refused everywhere.
+          readOnly: !context.allowWrites && source === 'database',
           hypothetical: input.hypothetical,
           seed: input.seed === undefined ? undefined : projectPath(context, input.seed),
           env: {},
@@ -303,7 +336,10 @@ function registerExplain(server: McpServer, context: McpContext): void {
                     db: await context.databases.shadowServerUrl(),
                   });
         } catch (error) {
-          if (lib.isPgwardenError(error) && /read-only transaction/i.test(error.message)) {
+          if (
+            lib.isPgwardenError(error) &&
+            /read-only transaction|session is read-only/i.test(error.message)
+          ) {
             throw new lib.PgwardenError(
               error.code,
               `${error.message} (this MCP server is read-only: EXPLAIN ANALYZE would run the write)`,
@@ -331,7 +367,7 @@ function registerInspect(server: McpServer, context: McpContext): void {
       description:
         'One table as the catalog describes it: columns (type, nullability, default, identity, generated), constraints (primary key, foreign keys with ON DELETE/UPDATE, unique, check, validated or NOT VALID), indexes (columns, predicate, method, valid, size, scans), row estimate and sizes, partitioning, row level security and policies, triggers. Without `table`, lists the tables. Reads the database read-only, or the schema DDL files build (source "files").',
       inputSchema: {
-        table: z.string().min(1).optional().describe('the table: name or schema.name'),
+        table: z.string().min(1).max(MAX_IDENTIFIER).optional().describe('the table: name or schema.name'),
         source: z
           .enum(['database', 'files'])
           .optional()
@@ -422,6 +458,7 @@ function registerStatus(server: McpServer, context: McpContext): void {
         dir: z
           .string()
           .min(1)
+          .max(MAX_PATH)
           .optional()
           .describe(
             "the migrations folder, relative to the project (default: the config's, else migrations/)",

@@ -55,6 +55,12 @@ export interface ExplainOptions {
   readonly params?: readonly (string | null)[];
   /** statement_timeout for the explained statement (ms). Default 60 s. */
   readonly timeoutMs?: number;
+  /** lock_timeout for the explained statement (ms). Default 2 s. */
+  readonly lockTimeoutMs?: number;
+  /** The operator's limit on the timeouts (ms). Default 10 minutes. */
+  readonly maxTimeoutMs?: number;
+  /** A read-only session (the MCP server): DML is refused rather than run and rolled back. */
+  readonly readOnly?: boolean;
   /** DDL files or folders: build them on a shadow database and explain there. */
   readonly schema?: readonly string[];
   /** A migrations folder: build its up sections on a shadow database and explain there. */
@@ -209,6 +215,10 @@ export async function readExplainOn(
     analyze: options.analyze,
     params: options.params,
     timeoutMs: options.timeoutMs,
+    lockTimeoutMs: options.lockTimeoutMs,
+    maxTimeoutMs: options.maxTimeoutMs,
+    readOnly: options.readOnly,
+    warn: options.log,
   });
   const plan = parsePlan(run.json, { serverVersion: run.serverVersion });
   return readAnalysis(run.json, plan, options, connection, sql, run);
@@ -266,7 +276,7 @@ export async function explainQuery(options: ExplainOptions): Promise<Report<Expl
   } else {
     sql = options.sql ?? readTextFile(options.file!, 'SQL');
     // a syntax error, several statements or one EXPLAIN cannot take: said before any database starts
-    await classifyStatement(sql);
+    await classifyStatement(sql, { readOnly: options.readOnly === true && options.analyze !== false });
   }
 
   const source = (await projectSchemaSource({

@@ -1,0 +1,288 @@
+/**
+ * The read-only promise, proven on the PostgreSQL 15 service: the bypass corpus (test/fixtures/mcp/bypass.sql)
+ * through the MCP server's SQL and identifier tools, as a superuser and as a normal role, and through the CLI's
+ * explain (library runExplain, DML rolled back); after each payload nothing on the server may have changed. The
+ * false-rejection corpus (test/fixtures/mcp/valid-reads.sql) must be refused at most 1%. Both print their figures.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Connection } from '../../src/db/connection.js';
+import { runExplain } from '../../src/explain/run.js';
+import { cliPath } from '../helpers/cli.js';
+import { pg15ServiceUrl, useTestDatabase } from '../helpers/db.js';
+import { migrationProject } from '../helpers/project.js';
+import { sharedTempDir } from '../helpers/tmp.js';
+
+const fixtures = join(import.meta.dirname, '../fixtures/mcp');
+const serverUrl = pg15ServiceUrl();
+
+interface Payload {
+  readonly family: string;
+  readonly name: string;
+  readonly text: string;
+}
+
+function readCorpus(): Payload[] {
+  const payloads: Payload[] = [];
+  let current: { family: string; name: string; lines: string[] } | undefined;
+  for (const line of readFileSync(join(fixtures, 'bypass.sql'), 'utf8').split('\n')) {
+    const header = /^-- @ ([a-z]+): (.*)$/.exec(line);
+    if (header) {
+      if (current) payloads.push({ ...current, text: current.lines.join('\n').trim() });
+      current = { family: header[1]!, name: header[2]!, lines: [] };
+    } else if (current) current.lines.push(line);
+  }
+  if (current) payloads.push({ ...current, text: current.lines.join('\n').trim() });
+  return payloads;
+}
+
+const validReads = () =>
+  readFileSync(join(fixtures, 'valid-reads.sql'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('--'));
+
+const FILES = [
+  '/tmp/pgwarden-bypass-lo-export',
+  '/tmp/pgwarden-bypass-copy-program',
+  '/tmp/pgwarden-bypass-copy-file',
+];
+
+function bypassSchema(url: string): string {
+  const dblink = (sql: string) => `PERFORM dblink_exec('${url}', '${sql}')`;
+  return `
+CREATE EXTENSION IF NOT EXISTS dblink;
+CREATE TABLE bp_t (id serial PRIMARY KEY, v text);
+INSERT INTO bp_t (v) VALUES ('a'), ('b');
+CREATE TABLE bp_log (at timestamptz DEFAULT now());
+CREATE SEQUENCE bp_seq;
+SELECT nextval('bp_seq');
+CREATE FUNCTION bp_write() RETURNS int LANGUAGE sql VOLATILE AS $$ INSERT INTO bp_log DEFAULT VALUES RETURNING 1 $$;
+CREATE FUNCTION bp_definer() RETURNS int LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
+BEGIN ${dblink('INSERT INTO bp_log DEFAULT VALUES')}; RETURN 1; END $$;
+CREATE FUNCTION bp_liar() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN ${dblink('INSERT INTO bp_log DEFAULT VALUES')}; RETURN 1; END $$;
+CREATE PROCEDURE bp_proc() LANGUAGE sql AS $$ INSERT INTO bp_log DEFAULT VALUES $$;
+CREATE VIEW bp_view AS SELECT bp_write() AS w;
+CREATE FUNCTION bp_op(int, int) RETURNS int LANGUAGE sql VOLATILE AS $$ INSERT INTO bp_log DEFAULT VALUES RETURNING $1 $$;
+CREATE OPERATOR ### (LEFTARG = int, RIGHTARG = int, FUNCTION = bp_op);
+`;
+}
+
+const FINGERPRINT = `SELECT
+  (SELECT md5(string_agg(oid::text || relname || relkind::text, ',' ORDER BY oid)) FROM pg_class) AS classes,
+  (SELECT md5(string_agg(oid::text || proname, ',' ORDER BY oid)) FROM pg_proc) AS procs,
+  (SELECT md5(string_agg(rolname || rolsuper::text, ',' ORDER BY rolname)) FROM pg_roles) AS roles,
+  (SELECT md5(coalesce(string_agg(id::text || coalesce(v, ''), ',' ORDER BY id), '')) FROM bp_t) AS data,
+  (SELECT count(*) FROM bp_log) AS log,
+  (SELECT last_value::text || is_called::text FROM bp_seq) AS seq,
+  (SELECT count(*) FROM pg_largeobject_metadata) AS large_objects,
+  pg_conf_load_time()::text AS conf_loaded,
+  (SELECT coalesce(stats_reset::text, '') FROM pg_stat_database WHERE datname = current_database()) AS stats_reset,
+  (SELECT coalesce(stats_reset::text, '') FROM pg_stat_bgwriter) AS bgwriter_reset,
+  (SELECT count(*) FROM pg_replication_slots) AS slots,
+  (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory') AS advisory_locks,
+  (SELECT count(*) FROM pg_collation) AS collations,
+  (SELECT count(*) FROM pg_prepared_xacts) AS prepared,
+  (SELECT md5(string_agg(name || setting, ',' ORDER BY name)) FROM pg_settings WHERE context <> 'user') AS settings`;
+
+interface Watch {
+  /** What changed since the last look: empty when nothing did. */
+  check(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Watches the server: the fingerprint, a sentinel backend that must stay alive and hear no notification, files. */
+async function watch(url: string): Promise<Watch> {
+  const admin = await Connection.open(url, { applicationName: 'bp-admin' });
+  const sentinel = await Connection.open(url, { applicationName: 'bp-sentinel' });
+  const notified: string[] = [];
+  sentinel.client.on('notification', (n) => notified.push(n.channel));
+  sentinel.client.on('error', () => {});
+  await sentinel.query('LISTEN bp_channel');
+  const look = async () => (await admin.query(FINGERPRINT)).rows[0] as Record<string, unknown>;
+  let before = await look();
+  return {
+    async check() {
+      const changes: string[] = [];
+      const after = await look();
+      for (const [key, value] of Object.entries(after))
+        if (String(value) !== String(before[key])) changes.push(`${key}: ${before[key]} → ${value}`);
+      before = after;
+      const alive = await sentinel
+        .query('SELECT 1')
+        .then(() => true)
+        .catch(() => false);
+      if (!alive) changes.push('the sentinel backend was terminated or cancelled');
+      if (notified.length > 0) changes.push(`notifications: ${notified.splice(0).join(', ')}`);
+      for (const file of FILES)
+        if (existsSync(file)) {
+          changes.push(`file written: ${file}`);
+          rmSync(file, { force: true });
+        }
+      return changes;
+    },
+    async close() {
+      await sentinel.close().catch(() => {});
+      await admin.close();
+    },
+  };
+}
+
+const open: Client[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close()));
+});
+
+async function mcpClient(url: string, project: string): Promise<Client> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  delete env.DATABASE_URL;
+  env.PGWARDEN_CACHE_DIR = sharedTempDir('pgwarden-mcp-cache');
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [cliPath, 'mcp', '--db', url, '--project', project, '--quiet'],
+    env,
+    stderr: 'ignore',
+  });
+  const client = new Client({ name: 'pgwarden-bypass', version: '1.0.0' });
+  await client.connect(transport);
+  open.push(client);
+  await client.listTools();
+  return client;
+}
+
+describe.skipIf(!serverUrl)('read-only, proven (PostgreSQL 15 service)', () => {
+  const db = useTestDatabase(() => serverUrl!);
+
+  it('the bypass corpus escapes nothing: MCP as superuser and as a normal role, and the CLI explain', async () => {
+    const payloads = readCorpus();
+    expect(payloads.length).toBeGreaterThanOrEqual(60);
+    await db().exec(bypassSchema(db().url));
+    const role = `bp_agent_${Math.random().toString(36).slice(2, 8)}`;
+    await db().exec(
+      `CREATE ROLE ${role} LOGIN; GRANT USAGE ON SCHEMA public TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}; GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`,
+    );
+    const roleUrl = new URL(db().url);
+    roleUrl.username = role;
+    roleUrl.password = '';
+    const project = migrationProject({}).dir;
+    const watcher = await watch(db().url);
+    // control: the watcher sees a write, a notification and a lost backend when they do happen
+    const control = await Connection.open(db().url, { applicationName: 'bp-control' });
+    await control.query(`SELECT bp_write(), pg_notify('bp_channel', 'control')`);
+    await control.close();
+    await new Promise((done) => setTimeout(done, 100));
+    const seen = await watcher.check();
+    expect(seen.some((c) => c.startsWith('log:'))).toBe(true);
+    expect(seen.some((c) => c.startsWith('notifications:'))).toBe(true);
+    const escapes: string[] = [];
+    let runs = 0;
+    let refused = 0;
+    try {
+      for (const [who, url] of [
+        ['superuser', db().url],
+        [role, roleUrl.toString()],
+      ] as const) {
+        const client = await mcpClient(url, project);
+        for (const payload of payloads) {
+          const text = payload.text.replaceAll('{{DB}}', db().url);
+          const result = (await client.callTool(
+            payload.family === 'ident'
+              ? { name: 'inspect_table', arguments: { table: text } }
+              : { name: 'explain_query', arguments: { sql: text, timeout_ms: 1000 } },
+            undefined,
+            { timeout: 60_000 },
+          )) as { isError?: boolean };
+          runs++;
+          if (result.isError) refused++;
+          const changes = await watcher.check();
+          if (changes.length > 0)
+            escapes.push(`MCP as ${who}: ${payload.family}: ${payload.name}: ${changes.join('; ')}`);
+        }
+        await client.close();
+      }
+      // the CLI's explain: DML is run and rolled back there, everything else is refused as in MCP
+      const cli = await Connection.open(db().url, { applicationName: 'bp-cli' });
+      try {
+        for (const payload of payloads.filter((p) => p.family !== 'ident')) {
+          const sql = payload.text.replaceAll('{{DB}}', db().url);
+          await runExplain(cli, { sql, timeoutMs: 1000 }).then(
+            () => {},
+            () => {
+              refused++;
+            },
+          );
+          runs++;
+          // (a rolled-back INSERT still draws from bp_t's serial sequence, documented; the fingerprint omits it)
+          const changes = await watcher.check();
+          if (changes.length > 0)
+            escapes.push(`CLI explain: ${payload.family}: ${payload.name}: ${changes.join('; ')}`);
+        }
+      } finally {
+        await cli.close();
+      }
+    } finally {
+      await watcher.close();
+      await db()
+        .exec(`DROP OWNED BY ${role}; DROP ROLE ${role}`)
+        .catch(() => {});
+    }
+    console.log(
+      `bypass corpus: ${payloads.length} payloads, ${runs} runs (MCP as superuser and as ${role}, CLI explain), ${refused} refused or failed, ${escapes.length} escapes`,
+    );
+    for (const found of escapes) console.log(`  ESCAPE ${found}`);
+    expect(escapes).toEqual([]);
+  }, 600_000);
+
+  it('the false-rejection corpus: at most 1% of valid reads refused', async () => {
+    await db().exec(`
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE TABLE rd_customers (id bigint PRIMARY KEY, name text NOT NULL, email text, country text, created_at timestamptz DEFAULT now());
+CREATE TABLE rd_orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES rd_customers, status text, total numeric,
+  created_at timestamptz DEFAULT now(), tags text[], meta jsonb);
+CREATE TABLE rd_items (order_id bigint REFERENCES rd_orders, sku text, qty int, price numeric);
+CREATE TABLE rd_categories (id int PRIMARY KEY, parent_id int REFERENCES rd_categories, name text);
+CREATE VIEW rd_order_summary AS SELECT customer_id, count(*) AS orders, sum(total) AS total FROM rd_orders GROUP BY customer_id;
+INSERT INTO rd_customers SELECT g, 'name' || g, 'u' || g || '@a.com', (ARRAY['FR','DE','US','JP'])[1 + g % 4] FROM generate_series(1, 50) g;
+INSERT INTO rd_orders SELECT g, 1 + g % 50, (ARRAY['new','paid','shipped','cancelled'])[1 + g % 4], g * 1.5, now() - g * interval '1 hour',
+  ARRAY['vip', 'x' || g], jsonb_build_object('channel', 'web', 'items', jsonb_build_array(g)) FROM generate_series(1, 200) g;
+INSERT INTO rd_items SELECT 1 + g % 200, 'sku' || g % 20, 1 + g % 9, g % 30 FROM generate_series(1, 600) g;
+INSERT INTO rd_categories VALUES (1, NULL, 'root'), (2, 1, 'a'), (3, 1, 'b'), (4, 2, 'c');
+ANALYZE;`);
+    const queries = validReads();
+    expect(queries.length).toBeGreaterThanOrEqual(500);
+    const connection = await Connection.open(db().url);
+    const refusedQueries: string[] = [];
+    const failed: string[] = [];
+    try {
+      for (const sql of queries) {
+        try {
+          await runExplain(connection, {
+            sql,
+            readOnly: true,
+            analyze: true,
+            timeoutMs: 5000,
+            params: sql.includes('$1') ? ['1'] : [],
+          });
+        } catch (error) {
+          const message = (error as Error).message;
+          if (message.startsWith('refused')) refusedQueries.push(`${sql}\n    ${message}`);
+          else failed.push(`${sql}\n    ${message}`);
+        }
+      }
+    } finally {
+      await connection.close();
+    }
+    const rate = (refusedQueries.length / queries.length) * 100;
+    console.log(
+      `false-rejection corpus: ${queries.length} valid reads, ${refusedQueries.length} refused (${rate.toFixed(2)}%), ${failed.length} failed otherwise`,
+    );
+    for (const q of refusedQueries) console.log(`  REFUSED ${q}`);
+    for (const q of failed) console.log(`  FAILED ${q}`);
+    expect(rate).toBeLessThanOrEqual(1);
+    expect(failed).toEqual([]);
+  }, 600_000);
+});

@@ -174,8 +174,13 @@ export async function runExplain(connection: Connection, request: ExplainRequest
   ].join(', ');
   const sql = request.sql.trim().replace(/;\s*$/, '');
   // the extended protocol: the server itself refuses a second statement in the text
+  // (a generic plan keeps its $n unbound, which the extended protocol refuses: it goes as a simple query, the
+  // parser having already found exactly one statement)
   const extended = (c: Connection, text: string) =>
-    c.client.query<{ 'QUERY PLAN': unknown }>({ text, queryMode: 'extended' } as never);
+    c.client.query<{ 'QUERY PLAN': unknown }>({
+      text,
+      ...(generic ? {} : { queryMode: 'extended' }),
+    } as never);
   const work = async (c: Connection) => {
     // what the AST cannot show (volatile or SECURITY DEFINER functions, views), in the transaction that runs it
     await checkReadOnlyCatalog(c, use, { allowWrites: !readOnly });

@@ -20,7 +20,7 @@ export interface ExplainRequest {
   readonly timeoutMs?: number;
   /** lock_timeout for the explained statement (ms). Default 2 s, at most `maxTimeoutMs`. */
   readonly lockTimeoutMs?: number;
-  /** The operator's limit on both timeouts (ms). Default 10 minutes. */
+  /** The operator's limit on both timeouts (ms). Default PostgreSQL's largest, 2,147,483,647 (the MCP server: 10 minutes). */
   readonly maxTimeoutMs?: number;
   /** A read-only session (the MCP server without --allow-writes): DML is refused, not rolled back. */
   readonly readOnly?: boolean;
@@ -28,7 +28,7 @@ export interface ExplainRequest {
   readonly warn?: (message: string) => void;
 }
 
-export const DEFAULT_MAX_TIMEOUT_MS = 10 * 60_000;
+export const DEFAULT_MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** A timeout given by the caller, within 1 ms … `max`: else a usage error that says the range. */
 export function checkTimeout(name: string, value: number | undefined, fallback: number, max: number): number {

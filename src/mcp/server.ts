@@ -34,9 +34,9 @@ export const DEFAULT_PLAN_TTL_SECONDS = 30 * 60;
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /** The operator's limit on the timeouts an agent may ask for: PGWARDEN_MCP_MAX_TIMEOUT_MS, default 10 minutes. */
-function operatorTimeoutLimit(): number | undefined {
+function operatorTimeoutLimit(): number {
   const value = Number(process.env.PGWARDEN_MCP_MAX_TIMEOUT_MS);
-  return Number.isInteger(value) && value > 0 ? value : undefined;
+  return Number.isInteger(value) && value > 0 && value <= 2_147_483_647 ? value : 10 * 60_000;
 }
 
 function instructions(context: McpContext): string {

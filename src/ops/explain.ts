@@ -57,7 +57,7 @@ export interface ExplainOptions {
   readonly timeoutMs?: number;
   /** lock_timeout for the explained statement (ms). Default 2 s. */
   readonly lockTimeoutMs?: number;
-  /** The operator's limit on the timeouts (ms). Default 10 minutes. */
+  /** The operator's limit on the timeouts (ms). Default PostgreSQL's largest. */
   readonly maxTimeoutMs?: number;
   /** A read-only session (the MCP server): DML is refused rather than run and rolled back. */
   readonly readOnly?: boolean;

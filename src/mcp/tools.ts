@@ -301,6 +301,12 @@ function registerExplain(server: McpServer, context: McpContext): void {
       guarded(async () => {
         const source = await chooseSource(context, input);
         const params = input.params?.map((v) => (v === null ? null : String(v)));
+        // what the connected role could do beyond reading is told to the agent too, not only to the log
+        const warnings: string[] = [];
+        const log = (message: string) => {
+          if (message.startsWith('the role ') && !warnings.includes(message)) warnings.push(message);
+          context.log(message);
+        };
         const common = {
           config: context.config,
           ...(input.sql !== undefined ? { sql: input.sql } : {}),
@@ -317,7 +323,7 @@ function registerExplain(server: McpServer, context: McpContext): void {
           seed: input.seed === undefined ? undefined : projectPath(context, input.seed),
           env: {},
           embedded: { log: context.log },
-          log: context.log,
+          log,
         };
         let report: Awaited<ReturnType<typeof lib.explainQuery>>;
         try {
@@ -354,7 +360,11 @@ function registerExplain(server: McpServer, context: McpContext): void {
         const text = reportText(report, context.projectDir, (colors) =>
           lib.renderExplainData(report, colors, { width: 110 }),
         );
-        return success(reportJson(report), text);
+        const notes = warnings.map((w) => `warning: ${w}`).join('\n');
+        return success(
+          { ...reportJson(report), ...(warnings.length > 0 ? { roleWarnings: warnings } : {}) },
+          notes ? `${notes}\n\n${text}` : text,
+        );
       }, context.debug),
   );
 }

@@ -218,7 +218,8 @@ export async function readExplainOn(
     lockTimeoutMs: options.lockTimeoutMs,
     maxTimeoutMs: options.maxTimeoutMs,
     readOnly: options.readOnly,
-    warn: options.log,
+    // the role's powers beyond reading matter where the session promises to be read-only (the MCP server)
+    warn: options.readOnly ? options.log : undefined,
   });
   const plan = parsePlan(run.json, { serverVersion: run.serverVersion });
   return readAnalysis(run.json, plan, options, connection, sql, run);

@@ -90,6 +90,12 @@ describe('pgwarden mcp: confined and bounded', () => {
     expect(lock.code).toBe('usage');
     const sleep = errorOf(await call('explain_query', { sql: 'SELECT pg_sleep(5)', timeout_ms: 200 }));
     expect(sleep.code).toBe('timeout');
+    // connected as a superuser: the agent is told the role could escape, and which role to use instead
+    const warned = await call('explain_query', { sql: 'SELECT 1' });
+    expect(warned.isError).toBeFalsy();
+    expect(warned.content[0]?.text).toMatch(
+      /could escape a read-only session \(SUPERUSER[\s\S]*pg_read_all_data/,
+    );
     const table = await call('inspect_table', { table: 't' });
     expect(table.isError).toBeFalsy();
   }, 300_000);

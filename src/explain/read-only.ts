@@ -203,6 +203,8 @@ export interface ReadOnlyUse {
   readonly operators: ReadonlySet<string>;
   /** Relations named (as written: `schema.name` or `name`). */
   readonly relations: ReadonlySet<string>;
+  /** Column names, which may call a function on a row (`t.f` is `f(t)`). */
+  readonly attributes: ReadonlySet<string>;
 }
 
 function names(list: unknown): string[] {
@@ -241,6 +243,7 @@ export function checkReadOnlyAst(kind: string, ast: unknown, options: { allowWri
   const functions = new Set<string>();
   const operators = new Set<string>();
   const relations = new Set<string>();
+  const attributes = new Set<string>();
   walk(ast, (nodeKindName, payload) => {
     switch (nodeKindName) {
       case 'IntoClause':
@@ -265,6 +268,11 @@ export function checkReadOnlyAst(kind: string, ast: unknown, options: { allowWri
         functions.add(parts.map((p) => p.toLowerCase()).join('.'));
         break;
       }
+      case 'ColumnRef': {
+        const last = names(payload.fields).at(-1);
+        if (last !== undefined) attributes.add(last);
+        break;
+      }
       case 'A_Expr': {
         const parts = names(payload.name);
         if (parts.length > 0) operators.add(parts.at(-1)!);
@@ -281,7 +289,7 @@ export function checkReadOnlyAst(kind: string, ast: unknown, options: { allowWri
         break;
     }
   });
-  return { functions, operators, relations };
+  return { functions, operators, relations, attributes };
 }
 
 interface ProcRow {
@@ -332,6 +340,16 @@ export async function checkReadOnlyCatalog(
   depth = 0,
 ): Promise<void> {
   const bare = [...use.functions].map((f) => f.split('.').at(-1)!);
+  if (use.attributes.size > 0) {
+    // `t.f` calls f(t) when a function f takes t's row type: such functions are checked like any call
+    const { rows } = await connection.query<{ name: string }>(
+      `SELECT DISTINCT p.proname AS name FROM pg_proc p JOIN pg_type t ON t.oid = p.proargtypes[0]
+        WHERE p.proname = ANY($1::text[]) AND p.pronargs = 1 AND t.typtype = 'c'
+          AND p.pronamespace <> 'pg_catalog'::regnamespace`,
+      [[...use.attributes]],
+    );
+    for (const row of rows) if (!bare.includes(row.name)) bare.push(row.name);
+  }
   if (bare.length > 0) {
     const { rows } = await connection.query<ProcRow>(
       `SELECT p.proname AS name, n.nspname AS schema, p.provolatile AS volatile, p.prosecdef AS secdef,

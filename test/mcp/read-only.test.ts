@@ -66,6 +66,7 @@ CREATE FUNCTION bp_liar() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN ${dblink('INSERT INTO bp_log DEFAULT VALUES')}; RETURN 1; END $$;
 CREATE PROCEDURE bp_proc() LANGUAGE sql AS $$ INSERT INTO bp_log DEFAULT VALUES $$;
 CREATE VIEW bp_view AS SELECT bp_write() AS w;
+CREATE FUNCTION bp_attr(bp_t) RETURNS int LANGUAGE sql VOLATILE AS $$ INSERT INTO bp_log DEFAULT VALUES RETURNING 1 $$;
 CREATE FUNCTION bp_op(int, int) RETURNS int LANGUAGE sql VOLATILE AS $$ INSERT INTO bp_log DEFAULT VALUES RETURNING $1 $$;
 CREATE OPERATOR ### (LEFTARG = int, RIGHTARG = int, FUNCTION = bp_op);
 `;
@@ -198,6 +199,15 @@ describe.skipIf(!serverUrl)('read-only, proven (PostgreSQL 15 service)', () => {
           )) as { isError?: boolean };
           runs++;
           if (result.isError) refused++;
+          if (payload.family !== 'ident') {
+            // the linter reads the catalog of the database and must never run what it lints
+            await client.callTool(
+              { name: 'lint_migration', arguments: { sql: text, use_database: true } },
+              undefined,
+              { timeout: 60_000 },
+            );
+            runs++;
+          }
           const changes = await watcher.check();
           if (changes.length > 0)
             escapes.push(`MCP as ${who}: ${payload.family}: ${payload.name}: ${changes.join('; ')}`);
@@ -231,7 +241,7 @@ describe.skipIf(!serverUrl)('read-only, proven (PostgreSQL 15 service)', () => {
         .catch(() => {});
     }
     console.log(
-      `bypass corpus: ${payloads.length} payloads, ${runs} runs (MCP as superuser and as ${role}, CLI explain), ${refused} refused or failed, ${escapes.length} escapes`,
+      `bypass corpus: ${payloads.length} payloads, ${runs} runs (MCP explain_query, lint_migration and inspect_table as superuser and as ${role}, CLI explain), ${refused} refused or failed, ${escapes.length} escapes`,
     );
     for (const found of escapes) console.log(`  ESCAPE ${found}`);
     expect(escapes).toEqual([]);

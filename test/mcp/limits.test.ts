@@ -84,6 +84,9 @@ describe('pgwarden mcp: confined and bounded', () => {
     const huge = await call('inspect_table', { table: 'x'.repeat(2_000_000) });
     expect(huge.isError).toBe(true);
     expect(Date.now() - started).toBeLessThan(20_000);
+    // a 12 MB message (over the SDK's default 10 MB read buffer, which closed the server silently) is an error
+    const big = await call('explain_query', { sql: `SELECT '${'y'.repeat(12_000_000)}'` });
+    expect(big.isError).toBe(true);
     const timeout = errorOf(await call('explain_query', { sql: 'SELECT 1', timeout_ms: 86_400_000 }));
     expect(timeout).toMatchObject({ code: 'usage', message: expect.stringMatching(/out of range/) });
     const lock = errorOf(await call('explain_query', { sql: 'SELECT 1', lock_timeout_ms: 700_000 }));

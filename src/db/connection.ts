@@ -97,6 +97,22 @@ export class Connection {
     }
   }
 
+  /**
+   * One statement over the extended protocol (parse, bind, execute): the server itself refuses a text holding a
+   * second statement, whatever a parser on this side made of it.
+   */
+  async queryOneStatement<R extends pg.QueryResultRow = Record<string, unknown>>(
+    sql: string,
+  ): Promise<pg.QueryResult<R>> {
+    this.#running++;
+    try {
+      // queryMode is node-postgres's switch to the extended protocol without parameters (not in its types)
+      return await this.client.query<R>({ text: sql, queryMode: 'extended' } as pg.QueryConfig);
+    } finally {
+      this.#running--;
+    }
+  }
+
   /** Rows of a query, with failures turned into clear errors naming `what` was being read. */
   async rows<R extends pg.QueryResultRow = Record<string, unknown>>(
     what: string,

@@ -177,10 +177,7 @@ export async function runExplain(connection: Connection, request: ExplainRequest
   // (a generic plan keeps its $n unbound, which the extended protocol refuses: it goes as a simple query, the
   // parser having already found exactly one statement)
   const extended = (c: Connection, text: string) =>
-    c.client.query<{ 'QUERY PLAN': unknown }>({
-      text,
-      ...(generic ? {} : { queryMode: 'extended' }),
-    } as never);
+    generic ? c.query<{ 'QUERY PLAN': unknown }>(text) : c.queryOneStatement<{ 'QUERY PLAN': unknown }>(text);
   const work = async (c: Connection) => {
     // what the AST cannot show (volatile or SECURITY DEFINER functions, views), in the transaction that runs it
     await checkReadOnlyCatalog(c, use, { allowWrites: !readOnly });

@@ -73,6 +73,42 @@ function downLine(migration: Migration): number {
   return index < 0 ? 1 : migration.down.text.slice(0, index).split('\n').length;
 }
 
+/**
+ * Down, then up again, on `connection`, after up left the schema at `afterUp`: the verdict of one migration. In a
+ * transaction (the caller rolls it back) a failing up-again is undone to a savepoint; outside one (a copy of the
+ * database, for what cannot run in a transaction) nothing needs undoing.
+ */
+async function roundTrip(
+  connection: Connection,
+  statements: { readonly down: readonly SqlStatement[]; readonly up: readonly SqlStatement[] },
+  fingerprints: { readonly before: SchemaFingerprint; readonly afterUp: SchemaFingerprint },
+  inTransaction: boolean,
+): Promise<Pick<ReversibilityResult, 'verdict' | 'differences' | 'error'>> {
+  const { before, afterUp } = fingerprints;
+  try {
+    await runAll(connection, statements.down, inTransaction ? { before: 'BEGIN' } : {});
+    const afterDown = await detailedIfDifferent(connection, await print(connection, false), before);
+    let afterUpAgain: SchemaFingerprint | null = null;
+    let upAgainError: string | null = null;
+    try {
+      await runAll(connection, statements.up, inTransaction ? { before: 'SAVEPOINT pgwarden_up_again' } : {});
+      afterUpAgain = await detailedIfDifferent(connection, await print(connection, false), afterUp);
+    } catch (error) {
+      upAgainError = (error as Error).message;
+      if (inTransaction) await connection.query('ROLLBACK TO SAVEPOINT pgwarden_up_again');
+    }
+    const verdict = verdictOf(afterDown, before, afterUpAgain, afterUp);
+    return {
+      ...(upAgainError && verdict.verdict === 'reversible'
+        ? { verdict: 'not repeatable' as const, differences: null }
+        : verdict),
+      error: upAgainError ? `up again: ${upAgainError}` : null,
+    };
+  } catch (error) {
+    return { verdict: 'down failed', differences: null, error: (error as Error).message };
+  }
+}
+
 function verdictOf(
   afterDown: SchemaFingerprint,
   before: SchemaFingerprint,
@@ -189,34 +225,8 @@ export async function verifyMigrations(
       if (migration.up.transaction && migration.down.transaction) {
         // transactional DDL: test down and up again, then roll both back to the state up produced
         try {
-          await runAll(connection, down, { before: 'BEGIN' });
-          const afterDown = await detailedIfDifferent(connection, await print(connection, false), before);
-          let afterUpAgain: SchemaFingerprint | null = null;
-          let upAgainError: string | null = null;
-          try {
-            await runAll(connection, up, { before: 'SAVEPOINT pgwarden_up_again' });
-            afterUpAgain = await detailedIfDifferent(connection, await print(connection, false), afterUp);
-          } catch (error) {
-            upAgainError = (error as Error).message;
-            await connection.query('ROLLBACK TO SAVEPOINT pgwarden_up_again');
-          }
-          const verdict = verdictOf(afterDown, before, afterUpAgain, afterUp);
-          results.push({
-            ...base,
-            ...(upAgainError && verdict.verdict === 'reversible'
-              ? { verdict: 'not repeatable' as const, differences: null }
-              : verdict),
-            error: upAgainError ? `up again: ${upAgainError}` : null,
-            ms: performance.now() - t0,
-          });
-        } catch (error) {
-          results.push({
-            ...base,
-            verdict: 'down failed',
-            differences: null,
-            error: (error as Error).message,
-            ms: performance.now() - t0,
-          });
+          const outcome = await roundTrip(connection, { down, up }, { before, afterUp }, true);
+          results.push({ ...base, ...outcome, ms: performance.now() - t0 });
         } finally {
           await connection.query('ROLLBACK').catch(() => {});
         }
@@ -225,44 +235,8 @@ export async function verifyMigrations(
         await scratch.closeConnections();
         const copy = await copyDatabase(target, scratch);
         try {
-          const copyConnection = await copy.connect();
-          try {
-            await runAll(copyConnection, down);
-            const afterDown = await detailedIfDifferent(
-              copyConnection,
-              await print(copyConnection, false),
-              before,
-            );
-            let afterUpAgain: SchemaFingerprint | null = null;
-            let upAgainError: string | null = null;
-            try {
-              await runAll(copyConnection, up);
-              afterUpAgain = await detailedIfDifferent(
-                copyConnection,
-                await print(copyConnection, false),
-                afterUp,
-              );
-            } catch (error) {
-              upAgainError = (error as Error).message;
-            }
-            const verdict = verdictOf(afterDown, before, afterUpAgain, afterUp);
-            results.push({
-              ...base,
-              ...(upAgainError && verdict.verdict === 'reversible'
-                ? { verdict: 'not repeatable' as const, differences: null }
-                : verdict),
-              error: upAgainError ? `up again: ${upAgainError}` : null,
-              ms: performance.now() - t0,
-            });
-          } catch (error) {
-            results.push({
-              ...base,
-              verdict: 'down failed',
-              differences: null,
-              error: (error as Error).message,
-              ms: performance.now() - t0,
-            });
-          }
+          const outcome = await roundTrip(await copy.connect(), { down, up }, { before, afterUp }, false);
+          results.push({ ...base, ...outcome, ms: performance.now() - t0 });
         } finally {
           await copy.drop();
         }

@@ -298,7 +298,14 @@ function renderResults(records: RunRecord[]): string {
     '',
     sections.join('\n\n'),
     '',
+    ...handWritten(),
   ].join('\n');
+}
+
+/** Sections measured by hand (the test suite's time), kept in their own files and carried into every RESULTS.md. */
+function handWritten(): string[] {
+  const file = join(BENCH_DIR, 'test-suite.md');
+  return existsSync(file) ? [readFileSync(file, 'utf8').trimEnd(), ''] : [];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,7 +1,17 @@
 import type { z } from 'zod';
 import type { Impact, Location, ObjectKind, Severity } from './finding.js';
 
-export const RULE_CATEGORIES = ['sql', 'migration', 'schema', 'query', 'plan', 'health', 'security'] as const;
+export const RULE_CATEGORIES = [
+  'sql',
+  'migration',
+  'schema',
+  'query',
+  'plan',
+  'health',
+  'security',
+  'log',
+  'advise',
+] as const;
 export type RuleCategory = (typeof RULE_CATEGORIES)[number];
 
 /** What a rule reads. The source layer builds each model once; every rule of that kind reads it. */
@@ -15,6 +25,10 @@ export const MODEL_KINDS = [
   'catalog',
   'query',
   'plan',
+  'health',
+  'security',
+  'log',
+  'workload',
 ] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 

@@ -23,6 +23,17 @@ export const PG15_SERVICE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 /** The majors other than 18 and 15 that the tests cover on every supported server, embedded. */
 export const EMBEDDED_MAJORS = [13, 14, 16, 17] as const;
 
+/**
+ * The other majors this run starts: all of them, unless PGWARDEN_TEST_EMBEDDED_MAJORS lists fewer (a comma list,
+ * empty for none) to run a few test files quickly. CI ignores it: there every major runs.
+ */
+function embeddedMajors(): readonly number[] {
+  const listed = process.env.PGWARDEN_TEST_EMBEDDED_MAJORS;
+  if (listed === undefined || inCi()) return EMBEDDED_MAJORS;
+  const wanted = new Set(listed.split(',').map((major) => Number(major.trim())));
+  return EMBEDDED_MAJORS.filter((major) => wanted.has(major));
+}
+
 const PG15_TESTS =
   'the tests on PostgreSQL 15 (the JIT plan rule, the crash tests; 15 in the explain, snapshot, lock-model and fingerprint tests)';
 const GUARD_TESTS = "the guard's tests";
@@ -97,7 +108,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const pg15Target = process.env.PGWARDEN_TEST_PG15_URL?.trim() || PG15_SERVICE_URL;
     const [pg18, others, pg15, tools] = await Promise.all([
       start(18),
-      Promise.all(EMBEDDED_MAJORS.map((major) => start(major))),
+      Promise.all(embeddedMajors().map((major) => start(major))),
       probe(pg15Target),
       backupToolsMajor(),
     ]);

@@ -48,7 +48,7 @@ import {
 import { acquireMigrationLock } from './lock.js';
 import { type MigrationStatus, migrationStatuses } from './plan.js';
 import { type BlockingSession, blockingSessions } from './preflight.js';
-import { checkDrift, recordServerFingerprint } from './server-fingerprint.js';
+import { checkDrift, clearFingerprintSql, recordServerFingerprint } from './server-fingerprint.js';
 import { stateForMigrations } from './state.js';
 
 export interface RunnerContext {
@@ -311,6 +311,29 @@ async function recordFingerprint(work: Connection, history: HistoryTable, versio
 }
 
 /**
+ * After a run that failed part-way (its migrations before the failure committed, and cleared the fingerprint):
+ * the fingerprint of the schema as the run left it, on the newest history row, so that drift is still told before
+ * the next run. Best effort: the run's own error is what the user must see.
+ */
+async function restoreFingerprint(session: Session): Promise<void> {
+  const table = qualifiedHistory(session.history);
+  try {
+    const [newest] = await session.work.rows<{ version: string }>(
+      'reading the migration history',
+      `SELECT version FROM ${table}
+        WHERE NOT EXISTS (SELECT FROM ${table} WHERE schema_objects IS NOT NULL)
+        ORDER BY applied_at DESC, version DESC LIMIT 1`,
+    );
+    if (!newest) return;
+    await session.work.transaction((work) => recordFingerprint(work, session.history, newest.version), {
+      statementTimeoutMs: 0,
+    });
+  } catch (error) {
+    session.log(`could not record the schema's fingerprint after the failure: ${(error as Error).message}`);
+  }
+}
+
+/**
  * How the live schema differs from the fingerprint the last migration recorded (null: it does not, or there is
  * none). The server compares the totals, and names the objects only when they differ. A fingerprint recorded by an
  * older pgwarden (hashed in JavaScript) is compared the old way, once: `upgrade` then records it again in the
@@ -468,7 +491,10 @@ interface ScriptRun {
   readonly started: number;
   /** The history row's fields (the backup is added once taken). */
   readonly record: MigrationRecord;
-  /** The history row the schema's fingerprint is recorded on, with the migration (null: no row is left). */
+  /**
+   * The history row the schema's fingerprint is recorded on, with the migration: the run's last one only (null:
+   * not this migration, which clears it instead; or no row is left).
+   */
   readonly fingerprintAt: string | null;
   /** The guard has something to back up before the statements from line `fromLine` on. */
   readonly guardNeeded: (fromLine?: number) => boolean;
@@ -605,9 +631,14 @@ async function runTransactional(run: ScriptRun): Promise<MigrationRun> {
     try {
       if (direction === 'up') await recordApplied(work, history, { ...run.record, backup }, sinceStart);
       else await forget(work, history, migration.version);
-      // the schema's fingerprint commits with the migration: no crash leaves one without the other
-      if (run.fingerprintAt) await recordFingerprint(work, history, run.fingerprintAt);
-      await work.query('COMMIT');
+      // the schema's fingerprint commits with the run's last migration (the ones before clear it): no crash leaves
+      // a fingerprint that disagrees with the migrations recorded
+      if (run.fingerprintAt) {
+        await recordFingerprint(work, history, run.fingerprintAt);
+        await work.query('COMMIT');
+      } else {
+        await work.query(`${clearFingerprintSql(qualifiedHistory(history))};\nCOMMIT`);
+      }
     } catch (error) {
       // a failure of the history row or of the COMMIT (a deferred constraint) is the last statement's
       throw new StatementError(last, null, error);
@@ -763,10 +794,15 @@ async function runStepwise(run: ScriptRun): Promise<MigrationRun> {
       if (direction === 'down' && status === 'applied') {
         await forget(work, history, migration.version);
         if (run.fingerprintAt) await recordFingerprint(work, history, run.fingerprintAt);
+        else await work.query(clearFingerprintSql(qualifiedHistory(history)));
       } else {
         const ms = Math.round(performance.now() - run.started);
         await recordProgress(work, history, { ...run.record, backup }, progress, status, ms);
-        if (schema) await recordFingerprint(work, history, migration.version);
+        // part-way, the fingerprint follows every statement (a crash leaves the migration failed, to resume); once
+        // applied, it stays only when this is the run's last migration
+        if (status === 'applied' && !run.fingerprintAt)
+          await work.query(clearFingerprintSql(qualifiedHistory(history)));
+        else if (schema) await recordFingerprint(work, history, migration.version);
       }
     } catch (error) {
       if (!open) await rollback();
@@ -1124,9 +1160,24 @@ export async function migrateUp(context: RunnerContext, options: UpOptions = {})
     }
     if (!session.historyExists) await ensureHistoryTable(session.work, session.history);
     const runs: MigrationRun[] = [];
-    for (const [i, status] of pending.entries()) {
-      session.log(`applying ${status.version}_${status.name}`);
-      runs.push(await runScript(session, context, status.migration!, 'up', models[i]!, status.version));
+    try {
+      for (const [i, status] of pending.entries()) {
+        session.log(`applying ${status.version}_${status.name}`);
+        const last = i === pending.length - 1;
+        runs.push(
+          await runScript(
+            session,
+            context,
+            status.migration!,
+            'up',
+            models[i]!,
+            last ? status.version : null,
+          ),
+        );
+      }
+    } catch (error) {
+      if (runs.length > 0 || !pending[0]!.migration!.up.transaction) await restoreFingerprint(session);
+      throw error;
     }
     const after = migrationStatuses(
       session.migrations,
@@ -1201,12 +1252,25 @@ export async function migrateDown(context: RunnerContext, options: DownOptions =
     const runs: MigrationRun[] = [];
     // the schema's fingerprint moves, with each rollback, to the newest row that stays
     const remaining = session.rows.map((r) => r.version);
-    for (const [i, status] of targets.entries()) {
-      session.log(`rolling back ${status.version}_${status.name}`);
-      remaining.splice(remaining.indexOf(status.version), 1);
-      runs.push(
-        await runScript(session, context, status.migration!, 'down', models[i]!, remaining.at(-1) ?? null),
-      );
+    try {
+      for (const [i, status] of targets.entries()) {
+        session.log(`rolling back ${status.version}_${status.name}`);
+        remaining.splice(remaining.indexOf(status.version), 1);
+        const last = i === targets.length - 1;
+        runs.push(
+          await runScript(
+            session,
+            context,
+            status.migration!,
+            'down',
+            models[i]!,
+            last ? (remaining.at(-1) ?? null) : null,
+          ),
+        );
+      }
+    } catch (error) {
+      if (runs.length > 0 || !targets[0]!.migration!.down!.transaction) await restoreFingerprint(session);
+      throw error;
     }
     const rows = await readHistory(session.work, session.history, { objects: false });
     return {

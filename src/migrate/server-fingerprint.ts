@@ -263,7 +263,7 @@ SELECT (SELECT same FROM same) AS same, (SELECT legacy FROM legacy) AS legacy,
 
 /**
  * Records the live schema's fingerprint on one history row, computed and written by the server in one statement;
- * the per-object map is kept on that row only (the other rows' maps are cleared).
+ * the fingerprint is kept on that row only (the other rows' are cleared: one row says what the schema is).
  */
 export async function recordServerFingerprint(
   connection: Connection,
@@ -275,10 +275,21 @@ export async function recordServerFingerprint(
     `WITH ${objectsSql('$1::text[]')},
 fp AS (SELECT ${TOTAL} AS hash, coalesce(jsonb_object_agg(key, hash), '{}') AS objects FROM objects)
 UPDATE ${row.table} AS h
-   SET schema_fingerprint = CASE WHEN h.version = $2 THEN fp.hash ELSE h.schema_fingerprint END,
+   SET schema_fingerprint = CASE WHEN h.version = $2 THEN fp.hash END,
        schema_objects = CASE WHEN h.version = $2 THEN fp.objects END
   FROM fp
- WHERE h.version = $2 OR h.schema_objects IS NOT NULL`,
+ WHERE h.version = $2 OR h.schema_fingerprint IS NOT NULL OR h.schema_objects IS NOT NULL`,
     [excludeSchemas, row.version],
   );
+}
+
+/**
+ * Forgets the recorded fingerprint (no parameters: it can share a round trip with the COMMIT). A run of several
+ * migrations records the schema's fingerprint with its last one only (computing it costs a pass over the whole
+ * catalog); the ones before clear it in their own transactions, so that a run cut short leaves no fingerprint that
+ * would make its own migrations look like drift: the next run that finishes records one again.
+ */
+export function clearFingerprintSql(table: string): string {
+  return `UPDATE ${table} SET schema_fingerprint = NULL, schema_objects = NULL
+ WHERE schema_fingerprint IS NOT NULL OR schema_objects IS NOT NULL`;
 }

@@ -113,6 +113,38 @@ describe('migrate up', () => {
     expect((await migrateUp(await runner(project), { allowDrift: true })).runs).toHaveLength(1);
   });
 
+  it('records the fingerprint once per run, with its last migration, and keeps it after a run that fails', async () => {
+    const project = migrationProject({
+      '20240101000000_init.sql': INIT,
+      '20240102000000_b.sql': migration('CREATE TABLE b (id int);', 'DROP TABLE b;'),
+      '20240103000000_c.sql': migration('CREATE TABLE c (id int);', 'DROP TABLE c;'),
+    });
+    await migrateUp(await runner(project));
+    const connection = await db().connect();
+    const fingerprinted = async () =>
+      (await readHistory(connection, HISTORY)).filter((r) => r.schemaFingerprint).map((r) => r.version);
+    // computing a fingerprint is a pass over the whole catalog: once per run, not once per migration
+    expect(await fingerprinted()).toEqual(['20240103000000']);
+
+    // a run that fails at its third migration: the two before it committed, and the fingerprint follows them
+    project.write('20240104000000_d.sql', migration('CREATE TABLE d (id int);', 'DROP TABLE d;'));
+    project.write('20240105000000_e.sql', migration('CREATE TABLE e (id int);', 'DROP TABLE e;'));
+    project.write('20240106000000_f.sql', migration('CREATE TABLE f (id no_such_type);', 'DROP TABLE f;'));
+    await expect(migrateUp(await runner(project))).rejects.toThrow(/no_such_type/);
+    expect(await fingerprinted()).toEqual(['20240105000000']);
+    expect((await migrateStatus(await runner(project))).drift).toBeNull();
+    await db().exec('CREATE INDEX sneaky ON orders (note)');
+    expect((await migrateStatus(await runner(project))).drift?.added).toEqual(['index:public.sneaky']);
+    await db().exec('DROP INDEX sneaky');
+
+    // rolling back several: the fingerprint moves to the newest row that stays, once
+    project.write('20240106000000_f.sql', migration('CREATE TABLE f (id int);', 'DROP TABLE f;'));
+    await migrateUp(await runner(project));
+    await migrateDown(await runner(project, 'test'), { steps: 3 });
+    expect(await fingerprinted()).toEqual(['20240103000000']);
+    expect((await migrateStatus(await runner(project))).drift).toBeNull();
+  });
+
   it('keeps a fingerprint recorded the old way (in JavaScript) working, and records it anew', async () => {
     const project = migrationProject({ '20240101000000_init.sql': INIT });
     await migrateUp(await runner(project));

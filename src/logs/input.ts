@@ -1,0 +1,236 @@
+import { createReadStream } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { PgwardenError } from '../core/errors.js';
+import { readCsvLog } from './csvlog.js';
+import type { LogEntry, LogFormat } from './entry.js';
+import { jsonEntry } from './jsonlog.js';
+import { StderrParser } from './stderr.js';
+
+/** One log file to read (or standard input, `-`), with its format once known. */
+export interface LogFile {
+  readonly path: string;
+  readonly format: LogFormat | null;
+}
+
+export interface ReadOptions {
+  /** The format of every file; default: from the name (.csv, .json), else from the first bytes. */
+  readonly format?: LogFormat;
+  /** stderr logs: the server's log_line_prefix; default: detected from the first lines. */
+  readonly prefix?: string;
+  /** Standard input, for `-`. */
+  readonly stdin?: Readable;
+}
+
+export interface FileRead {
+  readonly path: string;
+  readonly format: LogFormat;
+  readonly bytes: number;
+  readonly compressed: boolean;
+  /** The prefix a stderr log was read with. */
+  readonly prefix: string | null;
+  /** Lines (or records) that were not log messages pgwarden could read. */
+  readonly unreadable: number;
+}
+
+const LOG_NAME = /\.(log|csv|json|txt)(\.gz|\.zst)?$|^postgresql.*(\.gz)?$/;
+
+function formatFromName(path: string): LogFormat | null {
+  const name = basename(path).replace(/\.(gz|zst)$/, '');
+  if (name.endsWith('.csv')) return 'csvlog';
+  if (name.endsWith('.json')) return 'jsonlog';
+  return null;
+}
+
+/**
+ * The files behind the arguments: a file, `-`, or a folder's log files (by name, in order). When a folder holds
+ * the same log in several formats (log_destination = 'stderr,csvlog,jsonlog'), one format is read, jsonlog first,
+ * then csvlog: reading all of them would count every event two or three times.
+ */
+export async function listLogFiles(
+  paths: readonly string[],
+  format?: LogFormat,
+): Promise<{ files: LogFile[]; skipped: string[] }> {
+  const files: LogFile[] = [];
+  const skipped: string[] = [];
+  for (const path of paths) {
+    if (path === '-') {
+      files.push({ path, format: format ?? null });
+      continue;
+    }
+    const info = await stat(path).catch(() => undefined);
+    if (!info)
+      throw new PgwardenError('input', `${path}: no such file or folder`, {
+        hint: 'give log files, a log folder (e.g. $PGDATA/log), or - for standard input',
+      });
+    if (info.isFile()) {
+      files.push({ path, format: format ?? formatFromName(path) });
+      continue;
+    }
+    const names = (await readdir(path)).filter((n) => !n.startsWith('.') && LOG_NAME.test(n)).sort();
+    const found: LogFile[] = [];
+    for (const name of names) {
+      const full = join(path, name);
+      if ((await stat(full)).isFile()) found.push({ path: full, format: format ?? formatFromName(full) });
+    }
+    const kinds = new Set(found.map((f) => f.format ?? 'stderr'));
+    const preferred = (['jsonlog', 'csvlog', 'stderr'] as const).find((k) => kinds.has(k));
+    for (const file of found) {
+      if (kinds.size > 1 && (file.format ?? 'stderr') !== preferred) skipped.push(file.path);
+      else files.push(file);
+    }
+  }
+  if (files.length === 0)
+    throw new PgwardenError('input', `no log files in ${paths.join(', ')}`, {
+      hint: 'pgwarden reads *.log, *.csv and *.json files (gzip-compressed too) of a log folder',
+    });
+  return { files, skipped };
+}
+
+async function magic(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(buffer, 0, 4, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+const isGzip = (head: Buffer) => head[0] === 0x1f && head[1] === 0x8b;
+const isZstd = (head: Buffer) => head.length === 4 && head.readUInt32LE(0) === 0xfd2fb528;
+
+/** The file's bytes, decompressed when gzip; and how many bytes were read from disk. */
+async function openFile(
+  file: LogFile,
+  stdin: Readable | undefined,
+): Promise<{ stream: Readable; compressed: boolean; counted: () => number }> {
+  let raw: Readable;
+  let head: Buffer;
+  if (file.path === '-') {
+    raw = stdin ?? process.stdin;
+    const peek = new PassThrough();
+    raw.pipe(peek);
+    raw = peek;
+    head = Buffer.alloc(0);
+  } else {
+    head = await magic(file.path);
+    raw = createReadStream(file.path, { highWaterMark: 1 << 20 });
+  }
+  if (isZstd(head))
+    throw new PgwardenError('input', `${file.path}: zstd-compressed logs cannot be read by Node 20`, {
+      hint: `decompress it on the way in: zstd -dc ${file.path} | pgwarden logs -`,
+    });
+  let bytes = 0;
+  raw.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+  });
+  const compressed = isGzip(head) || /\.gz$/.test(file.path);
+  const stream = compressed ? raw.pipe(createGunzip()) : raw;
+  if (compressed) raw.on('error', (error) => stream.destroy(error));
+  return { stream, compressed, counted: () => bytes };
+}
+
+/** The lines of a text stream, without their line ends. */
+async function* lines(stream: Readable): AsyncGenerator<string> {
+  stream.setEncoding('utf8');
+  let rest = '';
+  for await (const chunk of stream as AsyncIterable<string>) {
+    const text = rest + chunk;
+    let start = 0;
+    let end = text.indexOf('\n');
+    while (end !== -1) {
+      yield text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+      start = end + 1;
+      end = text.indexOf('\n', start);
+    }
+    rest = text.slice(start);
+  }
+  if (rest.length > 0) yield rest;
+}
+
+/** jsonlog starts with `{`; csvlog with a timestamp then a comma; anything else is taken as stderr. */
+function sniffFormat(firstLine: string): LogFormat {
+  if (firstLine.startsWith('{')) return 'jsonlog';
+  if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Za-z0-9+:_/-]+)?,/.test(firstLine)) return 'csvlog';
+  return 'stderr';
+}
+
+function openError(path: string, error: unknown): PgwardenError {
+  if (error instanceof PgwardenError) return error;
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR')
+    return new PgwardenError('input', `${path}: not a readable gzip file (${(error as Error).message})`, {
+      hint: 'a log that is still being compressed, or a truncated one: check it with gzip -t',
+    });
+  return new PgwardenError('input', `${path}: ${(error as Error)?.message ?? String(error)}`, {
+    hint: 'give log files pgwarden can read',
+    cause: error,
+  });
+}
+
+/** Reads one file (stderr, csvlog or jsonlog; gzip or not), handing every entry to `emit` in log order. */
+export async function readLogFile(
+  file: LogFile,
+  options: ReadOptions,
+  emit: (entry: LogEntry) => void,
+): Promise<FileRead> {
+  try {
+    const { stream, compressed, counted } = await openFile(file, options.stdin);
+    let format = file.format;
+    let unreadable = 0;
+    let prefix: string | null = null;
+    if (format === 'csvlog') {
+      unreadable = (await readCsvLog(stream, emit)).unmatched;
+    } else {
+      const iterator = lines(stream);
+      const first = await iterator.next();
+      if (!first.done) {
+        format ??= sniffFormat(first.value);
+        if (format === 'csvlog') {
+          const rest = new PassThrough();
+          const csv = readCsvLog(rest, emit);
+          rest.write(`${first.value}\n`);
+          for await (const line of iterator) if (!rest.write(`${line}\n`)) await waitDrain(rest);
+          rest.end();
+          unreadable = (await csv).unmatched;
+        } else if (format === 'jsonlog') {
+          for await (const line of withFirst(first.value, iterator)) {
+            if (line.length === 0) continue;
+            const entry = jsonEntry(line);
+            if (entry) emit(entry);
+            else unreadable++;
+          }
+        } else {
+          const parser = new StderrParser(options.prefix, emit, file.path);
+          for await (const line of withFirst(first.value, iterator)) parser.push(line);
+          parser.end();
+          unreadable = parser.unmatched;
+          prefix = parser.prefixUsed;
+        }
+      }
+    }
+    return {
+      path: file.path,
+      format: format ?? 'stderr',
+      bytes: counted(),
+      compressed,
+      prefix,
+      unreadable,
+    };
+  } catch (error) {
+    throw openError(file.path, error);
+  }
+}
+
+async function* withFirst(first: string, rest: AsyncGenerator<string>): AsyncGenerator<string> {
+  yield first;
+  yield* rest;
+}
+
+function waitDrain(stream: PassThrough): Promise<void> {
+  return new Promise((resolve) => stream.once('drain', resolve));
+}

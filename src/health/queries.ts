@@ -1,0 +1,221 @@
+/**
+ * The catalog and statistics queries of `pgwarden health`, per PostgreSQL major (13–18). Each reads views any role
+ * may read; what a role without pg_read_all_stats cannot see comes back null and is reported as skipped. None takes
+ * a lock on a user relation (sizes come from pg_class.relpages, not pg_relation_size), so a table held by DDL does
+ * not stall the read.
+ */
+
+export const SETTINGS = [
+  'max_connections',
+  'superuser_reserved_connections',
+  'autovacuum',
+  'autovacuum_vacuum_threshold',
+  'autovacuum_vacuum_scale_factor',
+  'autovacuum_vacuum_max_threshold',
+  'autovacuum_analyze_threshold',
+  'autovacuum_analyze_scale_factor',
+  'autovacuum_freeze_max_age',
+  'autovacuum_multixact_freeze_max_age',
+  'autovacuum_max_workers',
+  'track_counts',
+  'track_activities',
+  'archive_mode',
+  'max_prepared_transactions',
+  'hot_standby_feedback',
+  'work_mem',
+  'log_temp_files',
+  'max_wal_size',
+  'checkpoint_timeout',
+  'idle_in_transaction_session_timeout',
+  'block_size',
+] as const;
+
+export const SERVER_SQL = `
+SELECT current_setting('server_version_num')::int AS version_num,
+       current_database() AS database,
+       current_user AS "user",
+       coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false) AS superuser,
+       pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS read_all_stats,
+       pg_is_in_recovery() AS in_recovery,
+       to_json(now()) #>> '{}' AS collected_at,
+       to_json(pg_postmaster_start_time()) #>> '{}' AS started_at,
+       extract(epoch FROM now())::float8 AS now_epoch,
+       pg_snapshot_xmax(pg_current_snapshot())::text AS next_xid,
+       (SELECT json_object_agg(name, setting) FROM pg_settings WHERE name = ANY($1::text[])) AS settings,
+       (SELECT coalesce(json_agg(extname ORDER BY extname), '[]') FROM pg_extension) AS extensions`;
+
+export const SESSIONS_SQL = `
+SELECT pid, datname AS database, usename AS "user", application_name AS application, client_addr::text AS client,
+       backend_type, state,
+       extract(epoch FROM now() - xact_start)::float8 AS xact_seconds,
+       extract(epoch FROM now() - query_start)::float8 AS query_seconds,
+       extract(epoch FROM now() - state_change)::float8 AS state_seconds,
+       wait_event_type, wait_event,
+       age(backend_xmin) AS xmin_age, age(backend_xid) AS xid_age,
+       left(query, 500) AS query,
+       CASE WHEN wait_event_type = 'Lock' THEN pg_blocking_pids(pid) ELSE '{}'::int[] END AS blocked_by
+  FROM pg_stat_activity
+ WHERE pid <> pg_backend_pid()
+ ORDER BY pid`;
+
+export const PREPARED_SQL = `
+SELECT gid, database, owner, extract(epoch FROM now() - prepared)::float8 AS age_seconds, age(transaction) AS xid_age
+  FROM pg_prepared_xacts ORDER BY prepared`;
+
+export const SLOTS_SQL = `
+SELECT slot_name AS name, slot_type AS type, database, plugin, active, temporary,
+       age(xmin) AS xmin_age, age(catalog_xmin) AS catalog_xmin_age,
+       CASE WHEN restart_lsn IS NULL THEN NULL
+            WHEN pg_is_in_recovery() THEN pg_wal_lsn_diff(pg_last_wal_receive_lsn(), restart_lsn)
+            ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn) END::float8 AS retained_bytes,
+       wal_status
+  FROM pg_replication_slots ORDER BY slot_name`;
+
+export const STANDBYS_SQL = `
+SELECT application_name AS application, client_addr::text AS client, state, age(backend_xmin) AS xmin_age,
+       extract(epoch FROM replay_lag)::float8 AS replay_lag_seconds
+  FROM pg_stat_replication ORDER BY pid`;
+
+export const DATABASES_SQL = `
+SELECT datname AS name, age(datfrozenxid) AS xid_age, mxid_age(datminmxid) AS mxid_age
+  FROM pg_database ORDER BY datname`;
+
+export const ACTIVITY_SQL = `
+SELECT d.blks_hit::float8 AS blocks_hit, d.blks_read::float8 AS blocks_read,
+       d.temp_files::float8 AS temp_files, d.temp_bytes::float8 AS temp_bytes,
+       to_json(d.stats_reset) #>> '{}' AS stats_reset,
+       (SELECT coalesce(sum(heap_blks_hit), 0)::float8 FROM pg_statio_user_tables) AS table_hit,
+       (SELECT coalesce(sum(heap_blks_read), 0)::float8 FROM pg_statio_user_tables) AS table_read,
+       (SELECT coalesce(sum(idx_blks_hit), 0)::float8 FROM pg_statio_user_indexes) AS index_hit,
+       (SELECT coalesce(sum(idx_blks_read), 0)::float8 FROM pg_statio_user_indexes) AS index_read
+  FROM pg_stat_database d WHERE d.datname = current_database()`;
+
+/** Checkpointer counters moved from pg_stat_bgwriter to pg_stat_checkpointer in PostgreSQL 17. */
+export function checkpointsSql(major: number): string {
+  return major >= 17
+    ? `SELECT num_timed::float8 AS timed, num_requested::float8 AS requested, to_json(stats_reset) #>> '{}' AS since FROM pg_stat_checkpointer`
+    : `SELECT checkpoints_timed::float8 AS timed, checkpoints_req::float8 AS requested, to_json(stats_reset) #>> '{}' AS since FROM pg_stat_bgwriter`;
+}
+
+export const ARCHIVER_SQL = `
+SELECT current_setting('archive_mode') AS mode, archived_count::float8 AS archived, failed_count::float8 AS failed,
+       last_failed_wal,
+       extract(epoch FROM now() - last_failed_time)::float8 AS last_failed_seconds,
+       extract(epoch FROM now() - last_archived_time)::float8 AS last_archived_seconds
+  FROM pg_stat_archiver`;
+
+const USER_SCHEMA = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast' AND NOT pg_is_other_temp_schema(n.oid)`;
+
+export const SEQUENCES_SQL = `
+SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name,
+       format_type(s.seqtypid, NULL) AS data_type,
+       s.seqmin::text AS min, s.seqmax::text AS max, s.seqincrement::text AS increment, s.seqcycle AS cycle,
+       CASE WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE') THEN pg_sequence_last_value(c.oid)::text END AS last_value,
+       has_sequence_privilege(c.oid, 'SELECT,USAGE') AS readable,
+       col.table_name, col.column_name, col.column_type
+  FROM pg_sequence s
+  JOIN pg_class c ON c.oid = s.seqrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN LATERAL (
+       SELECT quote_ident(tn.nspname) || '.' || quote_ident(t.relname) AS table_name, a.attname AS column_name,
+              format_type(a.atttypid, NULL) AS column_type
+         FROM pg_depend d
+         JOIN pg_class t ON t.oid = d.refobjid
+         JOIN pg_namespace tn ON tn.oid = t.relnamespace
+         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
+          AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')
+        LIMIT 1) col ON true
+ WHERE ${USER_SCHEMA}
+ ORDER BY 1`;
+
+/** n_ins_since_vacuum is 13+, like every major pgwarden supports; reloptions carry per-table autovacuum settings. */
+export const TABLES_SQL = `
+SELECT quote_ident(s.schemaname) || '.' || quote_ident(s.relname) AS name,
+       c.reltuples::float8 AS estimated_rows, s.n_live_tup::float8 AS live, s.n_dead_tup::float8 AS dead,
+       s.n_mod_since_analyze::float8 AS modified,
+       extract(epoch FROM now() - greatest(s.last_vacuum, s.last_autovacuum))::float8 AS vacuum_seconds,
+       extract(epoch FROM now() - greatest(s.last_analyze, s.last_autoanalyze))::float8 AS analyze_seconds,
+       coalesce(c.reloptions, '{}') AS reloptions,
+       c.relpages::float8 * current_setting('block_size')::int AS size_bytes,
+       age(c.relfrozenxid) AS xid_age
+  FROM pg_stat_user_tables s
+  JOIN pg_class c ON c.oid = s.relid
+ WHERE c.relkind IN ('r', 'm') AND NOT pg_is_other_temp_schema(c.relnamespace)
+ ORDER BY 1`;
+
+/**
+ * Every index of a user table, with what makes two the same. The definition (pg_get_indexdef, the costly part at
+ * 10⁵ indexes) only for those a check may name: invalid, never scanned, or sharing their signature with another.
+ */
+export const INDEXES_SQL = `
+WITH i AS (
+  SELECT i.indexrelid, i.indrelid, ci.relname AS index_name, n.nspname AS schema_name, ct.relname AS table_name,
+         tn.nspname AS table_schema, i.indisvalid, i.indisunique, i.indisprimary,
+         am.amname || ' ' || i.indkey::text || ' ' || i.indclass::text || ' ' || i.indcollation::text || ' ' ||
+           coalesce(pg_get_expr(i.indexprs, i.indrelid), '') || ' WHERE ' || coalesce(pg_get_expr(i.indpred, i.indrelid), '') AS shape,
+         s.idx_scan, ci.relpages::float8 * current_setting('block_size')::int AS size_bytes,
+         EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x')) AS backs_constraint,
+         EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conrelid = i.indrelid
+                   AND f.conkey[1] = i.indkey[0]) AS serves_fk
+    FROM pg_index i
+    JOIN pg_class ci ON ci.oid = i.indexrelid
+    JOIN pg_class ct ON ct.oid = i.indrelid
+    JOIN pg_namespace n ON n.oid = ci.relnamespace
+    JOIN pg_namespace tn ON tn.oid = ct.relnamespace
+    JOIN pg_am am ON am.oid = ci.relam
+    LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = i.indexrelid
+   WHERE ct.relkind IN ('r', 'm') AND ${USER_SCHEMA}
+), counted AS (
+  SELECT i.*, count(*) OVER (PARTITION BY indrelid, shape) AS same_shape FROM i
+)
+SELECT quote_ident(schema_name) || '.' || quote_ident(index_name) AS name,
+       quote_ident(table_schema) || '.' || quote_ident(table_name) AS "table",
+       CASE WHEN NOT indisvalid OR idx_scan = 0 OR same_shape > 1 THEN pg_get_indexdef(indexrelid) END AS definition,
+       indisvalid AS valid, indisunique AS "unique", indisprimary AS "primary", backs_constraint, serves_fk,
+       indrelid::text || ' ' || shape AS signature, idx_scan::float8 AS scans, size_bytes,
+       EXISTS (SELECT 1 FROM pg_stat_progress_create_index p WHERE p.index_relid = indexrelid) AS building
+  FROM counted
+ ORDER BY 1`;
+
+export const NOT_VALID_SQL = `
+SELECT quote_ident(k.conname) AS name, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS "table",
+       k.contype::text AS type, pg_get_constraintdef(k.oid) AS definition
+  FROM pg_constraint k
+  JOIN pg_class c ON c.oid = k.conrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE NOT k.convalidated AND ${USER_SCHEMA}
+ ORDER BY 2, 1`;
+
+export const DISABLED_TRIGGERS_SQL = `
+SELECT quote_ident(t.tgname) AS name, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS "table",
+       t.tgisinternal AS internal, k.conname AS "constraint"
+  FROM pg_trigger t
+  JOIN pg_class c ON c.oid = t.tgrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_constraint k ON k.oid = t.tgconstraint
+ WHERE t.tgenabled = 'D' AND ${USER_SCHEMA}
+ ORDER BY 2, 1`;
+
+/**
+ * pg_stat_statements of this database: the heaviest by total time and the most called. Its time columns are
+ * *_exec_time since PostgreSQL 13 (total_time before), which is every major pgwarden supports.
+ */
+export function statementsSql(schema: string): string {
+  const view = `${schema}.pg_stat_statements`;
+  const base = `SELECT queryid::text AS query_id, left(query, 1000) AS query, userid::regrole::text AS "user", calls::float8 AS calls,
+         rows::float8 AS rows, total_exec_time AS total_ms, mean_exec_time AS mean_ms
+    FROM ${view} WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+  return `
+SELECT * FROM ((${base} ORDER BY total_exec_time DESC LIMIT 50) UNION (${base} ORDER BY calls DESC LIMIT 50)) s
+ ORDER BY total_ms DESC`;
+}
+
+export function statementsTotalSql(schema: string): string {
+  return `SELECT coalesce(sum(total_exec_time), 0)::float8 AS total_ms FROM ${schema}.pg_stat_statements
+           WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+}
+
+export const EXTENSION_SCHEMA_SQL = `
+SELECT quote_ident(n.nspname) AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+ WHERE e.extname = $1`;

@@ -41,7 +41,8 @@ export type ObjectKind =
   | 'extension'
   | 'setting'
   | 'query'
-  | 'plan-node';
+  | 'plan-node'
+  | 'migration';
 
 /** A database object, named `schema.table[.column]` or by its own name for global objects. */
 export interface ObjectLocation {

@@ -25,6 +25,7 @@ export const MODEL_KINDS = [
   'catalog',
   'query',
   'plan',
+  'history',
   'health',
   'security',
   'log',

@@ -502,7 +502,7 @@ function registerStatus(server: McpServer, context: McpContext): void {
         } finally {
           await target.close();
         }
-        const report = lib.migrateReport('status', result);
+        const report = lib.migrateReport('status', result, { config: context.config.config });
         return success(reportJson(report), lib.renderMigrateData(report, createColors(false)));
       }, context.debug),
   );

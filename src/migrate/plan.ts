@@ -2,7 +2,9 @@ import type { Migration } from './files.js';
 import { compareVersions } from './files.js';
 import { type HistoryRow, migrationChecksum } from './history.js';
 
-export type MigrationState = 'applied' | 'pending' | 'changed' | 'missing' | 'failed';
+import type { MigrationState } from '../lint/history-model.js';
+
+export type { MigrationState };
 
 export interface MigrationStatus {
   readonly version: string;

@@ -1,6 +1,8 @@
 import type { AnyRule } from '../core/rule.js';
 import migrationAddColumnRequired from './migration/add-column-required.js';
 import migrationAddColumnRewrite from './migration/add-column-rewrite.js';
+import migrationAppliedFileChanged from './migration/applied-file-changed.js';
+import migrationAppliedFileMissing from './migration/applied-file-missing.js';
 import migrationAttachPartitionScan from './migration/attach-partition-scan.js';
 import migrationBackfillInTransaction from './migration/backfill-in-transaction.js';
 import migrationCannotRunInTransaction from './migration/cannot-run-in-transaction.js';
@@ -16,9 +18,11 @@ import migrationDropSchema from './migration/drop-schema.js';
 import migrationDropTable from './migration/drop-table.js';
 import migrationEnumAddValue from './migration/enum-add-value.js';
 import migrationExclusionConstraint from './migration/exclusion-constraint.js';
+import migrationFailedPartWay from './migration/failed-part-way.js';
 import migrationIrreversible from './migration/irreversible.js';
 import migrationMissingDown from './migration/missing-down.js';
 import migrationNestedTransaction from './migration/nested-transaction.js';
+import migrationOutOfOrder from './migration/out-of-order.js';
 import migrationPreferRobustStatements from './migration/prefer-robust-statements.js';
 import migrationRefreshWithoutConcurrently from './migration/refresh-without-concurrently.js';
 import migrationRenameColumn from './migration/rename-column.js';
@@ -30,6 +34,7 @@ import migrationRequireConcurrentReindex from './migration/require-concurrent-re
 import migrationRequireLockTimeout from './migration/require-lock-timeout.js';
 import migrationRequireStatementTimeout from './migration/require-statement-timeout.js';
 import migrationRewritingAlter from './migration/rewriting-alter.js';
+import migrationSchemaDrift from './migration/schema-drift.js';
 import migrationSetNotNull from './migration/set-not-null.js';
 import migrationSeveralHeavyLocks from './migration/several-heavy-locks.js';
 import migrationTraceFailure from './migration/trace-failure.js';
@@ -134,6 +139,11 @@ export const allRules: readonly AnyRule[] = Object.freeze(
     migrationIrreversible,
     migrationMissingDown,
     migrationUpFails,
+    migrationAppliedFileChanged,
+    migrationAppliedFileMissing,
+    migrationFailedPartWay,
+    migrationOutOfOrder,
+    migrationSchemaDrift,
     sqlIdentifierTooLong,
     sqlIgnoreWithoutReason,
     sqlSyntaxError,

@@ -81,6 +81,32 @@ describe('pgwarden migrate (CLI)', () => {
     expect(refused.stderr).not.toMatch(/\n\s+at /);
     const status = await runCli(['migrate', 'status', '--db', db().url], { cwd: project.dir });
     expect(status.stdout).toMatch(/20240101000000 init\s+changed/);
+    // status is a gate: the changed file is a finding, and the exit code follows --fail-on
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(/migration\/applied-file-changed/);
+    const json = await runCli(['migrate', 'status', '--db', db().url, '--format', 'json'], {
+      cwd: project.dir,
+    });
+    expect(JSON.parse(json.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual([
+      'migration/applied-file-changed',
+    ]);
+    const lenient = await runCli(['migrate', 'status', '--db', db().url, '--fail-on', 'none'], {
+      cwd: project.dir,
+    });
+    expect(lenient.code).toBe(0);
+  });
+
+  it('migrate status names drift as a finding and fails on it', async () => {
+    const project = migrationProject({
+      '20240101000000_init.sql': migration('CREATE TABLE orders (id int, note text);', 'DROP TABLE orders;'),
+    });
+    expect((await runCli(['migrate', 'up', '--db', db().url], { cwd: project.dir })).code).toBe(0);
+    const clean = await runCli(['migrate', 'status', '--db', db().url], { cwd: project.dir });
+    expect(clean.code).toBe(0);
+    await db().exec('CREATE INDEX hotfix ON orders (note)');
+    const drifted = await runCli(['migrate', 'status', '--db', db().url], { cwd: project.dir });
+    expect(drifted.code).toBe(1);
+    expect(drifted.stdout).toMatch(/\+ index:public\.hotfix.*migration\/schema-drift/s);
   });
 
   it('--lock-wait bounds the wait for another runner, which is named', async () => {

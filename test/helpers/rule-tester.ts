@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,8 @@ import type { Finding } from '../../src/core/finding.js';
 import type { AnyRule } from '../../src/core/rule.js';
 import type { Connection } from '../../src/db/connection.js';
 import { openTarget } from '../../src/db/target.js';
+import type { HistoryModel } from '../../src/lint/history-model.js';
+import { migrateStatus, migrateUp } from '../../src/migrate/runner.js';
 import { checkSql } from '../../src/ops/check-sql.js';
 import { explainReport, type PlanReading, readExplainOn } from '../../src/ops/explain.js';
 import { checkQueries } from '../../src/ops/query-check.js';
@@ -113,7 +115,18 @@ export interface PlanCase extends BaseCase {
   readonly serverUrl?: () => string | undefined;
 }
 
-export type RuleCase = SqlCase | CatalogCase | MigrationsCase | QueryCase | PlanCase;
+/**
+ * A history rule case (`migrate status`): a migrations folder applied with `migrate up` on a fresh database of the
+ * run's PostgreSQL 18 (a failing migration stops it, as it would), then the folder edited (`afterwards`: a file's new
+ * text, or null to delete it) and `byHand` run on the database, before the status is read.
+ */
+export interface HistoryCase extends BaseCase {
+  readonly applied: Readonly<Record<string, string>>;
+  readonly afterwards?: Readonly<Record<string, string | null>>;
+  readonly byHand?: string;
+}
+
+export type RuleCase = SqlCase | CatalogCase | MigrationsCase | QueryCase | PlanCase | HistoryCase;
 
 export interface RuleCases {
   readonly rule: AnyRule;
@@ -143,7 +156,7 @@ export function recordingKeyOf(testCase: RuleCase): string | null {
     if (testCase.schema === undefined) return null;
     return recordingKey({ kind: 'query', schema: testCase.schema, source: testCase.schemaSource ?? 'live' });
   }
-  if ('migrations' in testCase || 'sql' in testCase) return null;
+  if ('migrations' in testCase || 'sql' in testCase || 'applied' in testCase) return null;
   const { setup, source, schemaConfig } = testCase;
   return recordingKey({ kind: 'catalog', setup, source: source ?? 'live', schemaConfig });
 }
@@ -220,6 +233,7 @@ async function evaluate(
     );
     return found.filter((f) => f.rule === rule.id);
   }
+  if ('applied' in testCase) return evaluateHistoryCase(rule, testCase, pgVersion, settings);
   if ('migrations' in testCase) {
     const dir = mkdtempSync(join(tmpdir(), 'pgwarden-case-'));
     for (const [file, text] of Object.entries(testCase.migrations)) writeFileSync(join(dir, file), text);
@@ -439,7 +453,9 @@ function label(testCase: RuleCase): string {
           ? testCase.sql
           : 'setup' in testCase
             ? testCase.setup
-            : Object.keys(testCase.migrations).join(' '));
+            : 'applied' in testCase
+              ? Object.keys(testCase.applied).join(' ')
+              : Object.keys(testCase.migrations).join(' '));
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return `${oneLine.length > 90 ? `${oneLine.slice(0, 87)}...` : oneLine}${testCase.pgVersion ? ` [PG ${testCase.pgVersion}]` : ''}`;
 }
@@ -556,4 +572,40 @@ export function runCases(cases: RuleCases, selection: CaseSelection = 'all'): vo
 /** Registers the cases that run without a server: those that need none, and the recorded ones (no server, no setup). */
 export function replayCases(cases: RuleCases): void {
   runCases(cases, 'recorded');
+}
+
+async function evaluateHistoryCase(
+  rule: AnyRule,
+  testCase: HistoryCase,
+  pgVersion: number,
+  settings: RuleSettings,
+): Promise<Finding[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'pgwarden-case-'));
+  const folder = join(dir, 'migrations');
+  mkdirSync(folder);
+  for (const [file, text] of Object.entries(testCase.applied)) writeFileSync(join(folder, file), text);
+  const database = await createTestDatabase();
+  try {
+    const config = { config: parseConfig({}, 'case'), path: null, dir };
+    const runner = async () => ({
+      target: await openTarget({ db: database.url }),
+      config,
+      noGuardReason: 'a test',
+    });
+    await migrateUp(await runner()).catch(() => {});
+    for (const [file, text] of Object.entries(testCase.afterwards ?? {})) {
+      if (text === null) rmSync(join(folder, file));
+      else writeFileSync(join(folder, file), text);
+    }
+    if (testCase.byHand) await database.exec(testCase.byHand);
+    const result = await migrateStatus(await runner());
+    const model: HistoryModel = {
+      table: '"pgwarden"."migrations"',
+      entries: result.statuses,
+      drift: result.drift,
+    };
+    return runRules({ rules: [rule], kind: 'history', model, pgVersion, settings }).findings;
+  } finally {
+    await database.drop();
+  }
 }

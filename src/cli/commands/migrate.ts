@@ -69,7 +69,7 @@ export async function runMigrate(
         return lib.migrateStatus(runner);
     }
   });
-  const report = lib.migrateReport(action, result);
+  const report = lib.migrateReport(action, result, { config: context.config.config });
   emit(context, report, options, (colors) => lib.renderMigrateData(report, colors));
 }
 

@@ -1,8 +1,7 @@
+import type { MigrationState } from '../lint/history-model.js';
 import type { Migration } from './files.js';
 import { compareVersions } from './files.js';
 import { type HistoryRow, migrationChecksum } from './history.js';
-
-import type { MigrationState } from '../lint/history-model.js';
 
 export type { MigrationState };
 

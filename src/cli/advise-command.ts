@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import type { CommandKit } from './backup-commands.js';
+
+/** `pgwarden advise`. Only commander loads here, like the rest of main.ts. */
+export function registerAdviseCommand(program: Command, kit: CommandKit): void {
+  const { withContext, outputOptions, wholeNumber, examples } = kit;
+  outputOptions(
+    program
+      .command('advise')
+      .description(
+        'the best index set for a whole workload (pg_stat_statements or a SQL file), chosen on HypoPG what-if costs under a storage budget, counting write cost; prints the CREATE INDEX CONCURRENTLY script',
+      )
+      .option('--db <url>', `${kit.dbHelp}; read-only (HypoPG's indexes live in the session only)`)
+      .option(
+        '--workload <source>',
+        'pg_stat_statements (default), or a SQL file of queries (-- weight: N before a query weighs it)',
+        'pg_stat_statements',
+      )
+      .option('--budget <size>', 'storage the new indexes may take: 500MB, 2GB (default: no limit)')
+      .option('--max-width <n>', 'most key columns per index (default 3)', wholeNumber(1, 'columns', 32))
+      .option(
+        '--limit <n>',
+        'pg_stat_statements: the top N statements by total time (default 100)',
+        wholeNumber(1, 'statements', 10_000),
+      )
+      .option('--create-extension', 'run CREATE EXTENSION hypopg when it is available but not installed')
+      .option('--script <file>', 'also write the CREATE INDEX CONCURRENTLY script to this file'),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'pgwarden advise --db "$DATABASE_URL"                          # top 100 of pg_stat_statements',
+        'pgwarden advise --db "$DATABASE_URL" --workload queries.sql --budget 500MB',
+        'pgwarden advise --db "$DATABASE_URL" --max-width 2 --script indexes.sql',
+        'pgwarden advise --db "$DATABASE_URL" --format json > advice.json',
+      ]),
+    )
+    .action(async (options, command: Command) => {
+      await withContext(command, async (context) => {
+        const { runAdvise } = await import('./commands/advise.js');
+        await runAdvise(context, options);
+      });
+    });
+}

@@ -57,8 +57,6 @@ export function renderHealthData(report: Report<HealthData>, c: Colors): string 
   lines.push(
     `  checked       ${formatCount(h.counts.tables)} tables, ${formatCount(h.counts.indexes)} indexes, ${formatCount(h.counts.sequences)} sequences, ${formatCount(h.counts.sessions)} other sessions; pg_stat_statements ${h.statements ? `${h.statements.rows.length} queries read` : 'not available'}${h.sampleSeconds ? `; sampled over ${h.sampleSeconds.toFixed(1)} s` : ''}`,
   );
-  if (report.skipped.length > 0)
-    lines.push(c.dim(`  skipped       ${report.skipped.map((s) => `${s.rule} (${s.reason})`).join('; ')}`));
   if (report.findings.length === 0) lines.push(c.green('  no problem found'));
   return lines.join('\n');
 }

@@ -33,7 +33,7 @@ export default defineRule<HealthFacts, { maxRequestedShare: number; minCheckpoin
     const share = c.requested / total;
     if (share <= options.maxRequestedShare) return;
     report({
-      message: `${formatCount(c.requested)} of ${formatCount(total)} checkpoints (${formatPercent(share)}) were requested rather than timed${c.since ? ` since ${c.since.slice(0, 10)}` : ''}: WAL fills max_wal_size (${model.server.settings.max_wal_size ?? '?'} MB) before checkpoint_timeout (${model.server.settings.checkpoint_timeout ?? '?'} s)`,
+      message: `${formatCount(c.requested)} of ${formatCount(total)} checkpoints (${formatPercent(share)}) were requested rather than timed${c.since ? ` since ${c.since.slice(0, 10)}` : ''}: by WAL filling max_wal_size (${model.server.settings.max_wal_size ?? '?'} MB) before checkpoint_timeout (${model.server.settings.checkpoint_timeout ?? '?'} s), or by CHECKPOINT, CREATE DATABASE and base backups`,
       location: databaseLocation(model),
       evidence: { ...c, share },
     });

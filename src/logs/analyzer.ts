@@ -583,7 +583,8 @@ export class LogAnalyzer {
         minMs: s.calls > 0 ? round(s.minMs) : 0,
         maxMs: round(s.maxMs),
         meanMs: s.calls > 0 ? round(s.totalMs / s.calls) : 0,
-        p95Ms: round(s.sketch.quantile(0.95) ?? 0),
+        // the sketch's 1 % error must not put the p95 outside what was measured
+        p95Ms: round(Math.min(s.maxMs, Math.max(s.calls > 0 ? s.minMs : 0, s.sketch.quantile(0.95) ?? 0))),
         slowest: s.slowest ?? {
           text: s.shape.normalized,
           params: null,

@@ -214,3 +214,6 @@ export interface LogModel {
   readonly connections: Connections;
   readonly timeline: { readonly bucketSeconds: number; readonly buckets: readonly TimelineBucket[] };
 }
+
+/** What a report of the logs carries: the model, with only the top queries. */
+export type LogReportData = Omit<LogModel, 'queryStats'> & { readonly topQueries: readonly QueryStats[] };

@@ -1,5 +1,5 @@
 import type { LookupLoops, LoopRun } from './model.js';
-import type { QueryShape } from './queries.js';
+import { CONSTANT_PATTERN, type Lookup, type QueryShape } from './queries.js';
 
 /** Runs shorter than this are not kept: no threshold a rule may set goes below it. */
 const MIN_KEPT = 2;
@@ -27,6 +27,7 @@ interface Run {
 
 interface Aggregate {
   readonly shape: QueryShape;
+  readonly lookup: Lookup;
   readonly byLength: Map<number, { runs: number; totalMs: number }>;
   longest: LoopRun;
 }
@@ -64,7 +65,7 @@ export class LoopTracker {
     }
     this.open.set(
       info.session,
-      shape.lookup
+      shape.lookups.length > 0
         ? {
             shape,
             info,
@@ -89,7 +90,7 @@ export class LoopTracker {
   }
 
   private close(run: Run): void {
-    if (run.calls < MIN_KEPT || !run.distinct || !run.shape.lookup) return;
+    if (run.calls < MIN_KEPT || !run.distinct || run.shape.lookups.length === 0) return;
     let aggregate = this.loops.get(run.shape.fingerprint);
     const asRun: LoopRun = {
       session: run.info.session,
@@ -104,7 +105,12 @@ export class LoopTracker {
       before: run.before,
     };
     if (!aggregate) {
-      aggregate = { shape: run.shape, byLength: new Map(), longest: asRun };
+      aggregate = {
+        shape: run.shape,
+        lookup: varyingKey(run.shape.lookups, run.params),
+        byLength: new Map(),
+        longest: asRun,
+      };
       this.loops.set(run.shape.fingerprint, aggregate);
     } else if (run.calls > aggregate.longest.calls) aggregate.longest = asRun;
     const entry = aggregate.byLength.get(run.calls) ?? { runs: 0, totalMs: 0 };
@@ -118,8 +124,8 @@ export class LoopTracker {
     return [...this.loops.values()].map((a) => ({
       fingerprint: a.shape.fingerprint,
       normalized: a.shape.normalized,
-      column: a.shape.lookup!.column,
-      rewrite: a.shape.lookup!.rewrite,
+      column: a.lookup.column,
+      rewrite: a.lookup.rewrite,
       byLength: [...a.byLength.entries()]
         .sort(([x], [y]) => x - y)
         .map(([length, v]) => ({ length, runs: v.runs, totalMs: round(v.totalMs) })),
@@ -130,4 +136,28 @@ export class LoopTracker {
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
+}
+
+/** `$1 = '42', $2 = 'x'` (the DETAIL of an extended-protocol call), or a text's constants in order as $1, $2 …. */
+function paramValues(key: string): Map<number, string> {
+  const values = new Map<number, string>();
+  const logged = [...key.matchAll(/\$(\d+) = ('(?:[^']|'')*'|NULL)/g)];
+  if (logged.length > 0) {
+    for (const m of logged) values.set(Number(m[1]), m[2]!);
+    return values;
+  }
+  let n = 0;
+  for (const m of key.matchAll(new RegExp(CONSTANT_PATTERN, 'gi')))
+    if (m[0].charCodeAt(0) !== 34) values.set(++n, m[0]);
+  return values;
+}
+
+/** The key the loop varies: the first candidate whose parameter differs between two of its calls. */
+function varyingKey(lookups: readonly Lookup[], keys: readonly string[]): Lookup {
+  if (lookups.length > 1 && keys.length > 1) {
+    const [a, b] = [paramValues(keys[0]!), paramValues(keys[1]!)];
+    const varying = lookups.find((l) => a.get(l.param) !== b.get(l.param));
+    if (varying) return varying;
+  }
+  return lookups[0]!;
 }

@@ -9,15 +9,17 @@ export interface QueryShape {
   /** select, insert, update, delete, copy, ddl, transaction, other; unparsed when the parser refused it. */
   readonly kind: QueryKind;
   /**
-   * A SELECT that fetches rows by one key (`WHERE col = $n`): the shape of an N+1 lookup, with the query that
-   * fetches the rows of many keys at once (`col = ANY($n)`, the key column added to the select list) when a plain
-   * rewrite exists.
+   * A SELECT that fetches rows by key (`WHERE col = $n`): the shape of an N+1 lookup. One candidate per equality
+   * on a parameter (a loop varies one of them), each with the query that fetches the rows of many keys at once
+   * (`col = ANY($n)`, the key column added to the select list) when a plain rewrite exists. Empty otherwise.
    */
-  readonly lookup: {
-    readonly column: string;
-    readonly param: number;
-    readonly rewrite: string | null;
-  } | null;
+  readonly lookups: readonly Lookup[];
+}
+
+export interface Lookup {
+  readonly column: string;
+  readonly param: number;
+  readonly rewrite: string | null;
 }
 
 export type QueryKind =
@@ -38,7 +40,9 @@ const MAX_TEXT = 8000;
  * quoted identifiers are kept (their digits are names), `IN (?, ?, …)` becomes `IN (?)` — the fingerprint ignores
  * constants and collapses IN lists, so texts with one key have one fingerprint.
  */
-const CONSTANT = /'(?:[^']|'')*'|"(?:[^"]|"")*"|(?<![\w$])\d+(?:\.\d+)?(?:e[+-]?\d+)?(?!\w)/gi;
+/** A string constant, a quoted identifier (kept by callers) or a number. */
+export const CONSTANT_PATTERN = String.raw`'(?:[^']|'')*'|"(?:[^"]|"")*"|(?<![\w$])\d+(?:\.\d+)?(?:e[+-]?\d+)?(?!\w)`;
+const CONSTANT = new RegExp(CONSTANT_PATTERN, 'gi');
 const IN_LIST = /\bin\s*\(\s*\?(?:\s*,\s*\?)*\s*\)/gi;
 
 export function cacheKey(text: string): string {
@@ -87,14 +91,14 @@ function conjuncts(node: unknown): unknown[] {
   return [node];
 }
 
-/** `… WHERE col = $n …` on a plain SELECT: the lookup, with its many-keys rewrite when one is plain. */
-function lookupOf(normalized: string): QueryShape['lookup'] {
+/** `… WHERE col = $n …` on a plain SELECT: its key candidates, each with its many-keys rewrite when one is plain. */
+function lookupsOf(normalized: string): Lookup[] {
   const parsed = parseSqlSync(normalized);
-  if (parsed.statements.length !== 1 || parsed.syntaxErrors.length > 0) return null;
+  if (parsed.statements.length !== 1 || parsed.syntaxErrors.length > 0) return [];
   const statement = parsed.statements[0]!;
   const select = asNode<Json>(statement.ast, 'SelectStmt');
-  if (!select || (select.op !== 'SETOP_NONE' && select.op !== undefined)) return null;
-  let key: { column: string; param: number; from: number; to: number } | null = null;
+  if (!select || (select.op !== 'SETOP_NONE' && select.op !== undefined)) return [];
+  const keys: { column: string; param: number; from: number; to: number }[] = [];
   for (const condition of conjuncts(select.whereClause)) {
     const expr = asNode<{
       kind?: string;
@@ -109,15 +113,13 @@ function lookupOf(normalized: string): QueryShape['lookup'] {
     const column = columnName(expr.lexpr);
     const param = asNode<{ number?: number; location?: number }>(expr.rexpr, 'ParamRef');
     if (!column || !param?.number || expr.location === undefined || param.location === undefined) continue;
-    key = {
+    keys.push({
       column,
       param: param.number,
       from: expr.location,
       to: param.location + `$${param.number}`.length,
-    };
-    break;
+    });
   }
-  if (!key) return null;
   const targets = (select.targetList as unknown[] | undefined) ?? [];
   const plain =
     !select.groupClause &&
@@ -127,8 +129,19 @@ function lookupOf(normalized: string): QueryShape['lookup'] {
     !select.distinctClause &&
     !select.windowClause &&
     !JSON.stringify(targets).includes('"FuncCall"');
-  if (!plain) return { column: key.column, param: key.param, rewrite: null };
-  const base = statement.astOffset;
+  return keys.map((key) => ({
+    column: key.column,
+    param: key.param,
+    rewrite: plain ? rewriteFor(normalized, statement.astOffset, key, targets) : null,
+  }));
+}
+
+function rewriteFor(
+  normalized: string,
+  base: number,
+  key: { column: string; param: number; from: number; to: number },
+  targets: readonly unknown[],
+): string {
   const bytes = Buffer.from(normalized, 'utf8');
   let text = Buffer.concat([
     bytes.subarray(0, base + key.from),
@@ -139,16 +152,17 @@ function lookupOf(normalized: string): QueryShape['lookup'] {
   const selectsKey = targets.some((t) => {
     const val = asNode<{ val?: unknown }>(t, 'ResTarget')?.val;
     const ref = asNode<{ fields?: unknown[] }>(val, 'ColumnRef');
-    return ref?.fields?.some((f) => nodeKind(f as never) === 'A_Star') || columnName(val) === key!.column;
+    return ref?.fields?.some((f) => nodeKind(f as never) === 'A_Star') || columnName(val) === key.column;
   });
   if (!selectsKey && first?.location !== undefined) {
+    // the key column before the ResTarget: bytes before the edit above are unchanged
     const at = base + first.location;
     const head = Buffer.from(text, 'utf8');
     text = Buffer.concat([head.subarray(0, at), Buffer.from(`${key.column}, `), head.subarray(at)]).toString(
       'utf8',
     );
   }
-  return { column: key.column, param: key.param, rewrite: text };
+  return text;
 }
 
 function fingerprintOf(text: string): string | null {
@@ -166,7 +180,7 @@ function describe(text: string, id: string | null): QueryShape {
       fingerprint: `x${hash(key)}`,
       normalized: key.slice(0, MAX_TEXT),
       kind: 'unparsed',
-      lookup: null,
+      lookups: [],
     };
   }
   let normalized = text;
@@ -176,15 +190,15 @@ function describe(text: string, id: string | null): QueryShape {
     // the fingerprint parsed it; normalizing is a nicety
   }
   let kind: QueryKind = 'other';
-  let lookup: QueryShape['lookup'] = null;
+  let lookups: Lookup[] = [];
   try {
     const parsed = parseSqlSync(normalized);
     kind = kindOf(parsed.statements[0]?.kind);
-    if (kind === 'select') lookup = lookupOf(normalized);
+    if (kind === 'select') lookups = lookupsOf(normalized);
   } catch {
     kind = 'other';
   }
-  return { fingerprint: id, normalized: normalized.slice(0, MAX_TEXT), kind, lookup };
+  return { fingerprint: id, normalized: normalized.slice(0, MAX_TEXT), kind, lookups };
 }
 
 /**

@@ -408,7 +408,7 @@ class CandidatePool {
     query: string,
     elements: readonly Element[],
     reasons: readonly CandidateReason[],
-    extra: { include?: readonly string[]; where?: string | null } = {},
+    extra: { include?: readonly string[]; where?: string | null; whereTargets?: readonly string[] } = {},
   ): void {
     if (elements.length === 0) return;
     const include = extra.include ?? [];
@@ -423,6 +423,7 @@ class CandidatePool {
       targets: elements.map((e) => e.target),
       include,
       where,
+      whereTargets: extra.whereTargets ?? [],
       method: 'btree',
       costable: true,
       reasons,
@@ -442,6 +443,7 @@ class CandidatePool {
       targets: [gin.element],
       include: [],
       where: null,
+      whereTargets: [],
       method: 'gin',
       costable: false,
       reasons: [gin.reason],
@@ -512,7 +514,8 @@ function generate(pool: CandidatePool, query: string, usage: Usage, options: Can
       .filter((e) => e.target !== constant.target)
       .filter((e, i, all) => all.findIndex((o) => o.target === e.target) === i)
       .slice(0, maxWidth);
-    if (rest.length > 0) pool.add(usage, query, rest, ['partial'], { where: constant.sql });
+    if (rest.length > 0)
+      pool.add(usage, query, rest, ['partial'], { where: constant.sql, whereTargets: [constant.target] });
   }
 
   for (const gin of usage.gin) pool.addGin(usage, query, gin);
@@ -591,6 +594,7 @@ export function generateCandidates(
         const set = targets.get(usage.table.qualifiedName) ?? new Set<string>();
         for (const e of [...usage.equality, ...usage.joins, ...usage.ranges, ...usage.order])
           set.add(e.target);
+        for (const constant of usage.constants) set.add(constant.target);
         targets.set(usage.table.qualifiedName, set);
         generate(pool, query.id, usage, options);
       }

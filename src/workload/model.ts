@@ -64,6 +64,8 @@ export interface IndexCandidate {
   readonly include: readonly string[];
   /** A partial index's predicate, as SQL. */
   readonly where: string | null;
+  /** The targets its predicate tests: a query testing them may use the index whatever it leads with. */
+  readonly whereTargets: readonly string[];
   readonly method: 'btree' | 'gin';
   /**
    * True when HypoPG can cost it (B-tree). GIN candidates (trigram, jsonb) are listed but never cost-validated:

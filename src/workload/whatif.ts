@@ -73,10 +73,14 @@ export class WhatIf {
       await this.#connection.query("SET LOCAL plan_cache_mode = 'force_generic_plan'");
   }
 
-  /** True when the candidate could change the query's plan: on its tables, leading with what it uses. */
+  /**
+   * True when the candidate could change the query's plan: on a table it reads, leading with something it filters,
+   * joins or orders by, or (a partial index) testing in its predicate something the query tests too.
+   */
   relevant(query: string, candidate: IndexCandidate): boolean {
-    const shape = this.#shapes.get(query);
-    return shape?.targets.get(candidate.table)?.has(candidate.targets[0]!) === true;
+    const targets = this.#shapes.get(query)?.targets.get(candidate.table);
+    if (!targets) return false;
+    return targets.has(candidate.targets[0]!) || candidate.whereTargets.some((t) => targets.has(t));
   }
 
   /**

@@ -145,6 +145,7 @@ export {
   type DownOptions,
   type MigrateResult,
   type MigrationRun,
+  migrateBaseline,
   migrateDown,
   migrateRedo,
   migrateStatus,

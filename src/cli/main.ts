@@ -341,7 +341,7 @@ export function buildProgram(): Command {
         .option('--dir <folder>', 'migrations folder (default: config migrations.dir, else migrations/)'),
     );
   const migrateAction =
-    (action: 'up' | 'down' | 'status' | 'redo') =>
+    (action: 'up' | 'down' | 'status' | 'redo' | 'baseline') =>
     async (options: Record<string, unknown>, command: Command) => {
       await withContext(command, async (context) => {
         const { runMigrate } = await import('./commands/migrate.js');
@@ -396,6 +396,16 @@ export function buildProgram(): Command {
   )
     .addHelpText('after', examples(['pgwarden migrate status', 'pgwarden migrate status --format json']))
     .action(migrateAction('status'));
+  migrateOptions(
+    migrate
+      .command('baseline')
+      .description(
+        'record the migrations up to a version as applied without running them, on a database that already has their changes and no history',
+      )
+      .requiredOption('--to <version>', 'the newest migration the database already has'),
+  )
+    .addHelpText('after', examples(['pgwarden migrate baseline --to 20240101120000 --db "$DATABASE_URL"']))
+    .action(migrateAction('baseline'));
   migrateOptions(
     migrate
       .command('redo')

@@ -50,7 +50,7 @@ export function migrationStatuses(
       name: migration?.name ?? row?.name ?? '',
       state,
       file: migration?.up.file ?? null,
-      appliedAt: row?.appliedAt ?? null,
+      appliedAt: row?.appliedAt || null,
       outOfOrder: state === 'pending' && index < newestApplied,
       canRollBack: migration?.down !== null && migration?.down !== undefined,
       migration,

@@ -13,6 +13,12 @@ export function renderMigrateResult(result: MigrateResult, c: Colors): string {
       ),
     );
   }
+  if (result.adopted) {
+    const { runner, table, migrations, recorded } = result.adopted;
+    out.push(
+      `${runner}'s history (${table}): ${migrations} migration${migrations === 1 ? '' : 's'} applied by ${runner}${recorded ? `, now recorded in pgwarden's history` : ' (pgwarden records them at its first migrate up)'}`,
+    );
+  }
   if (result.drift) {
     out.push(
       c.yellow(

@@ -24,6 +24,7 @@ import {
   type SqlStatement,
   fingerprint as statementFingerprint,
 } from '../sql/parser.js';
+import { type AdoptedHistory, adoptForeignHistory, baselineRows, recordAdopted } from './adopt.js';
 import {
   compareVersions,
   type Migration,
@@ -103,8 +104,19 @@ export interface PlannedMigration {
   readonly guard: readonly Destruction[];
 }
 
+/** Another runner's history that pgwarden read (and, unless `recorded` is false, wrote into its own). */
+export interface AdoptedFrom {
+  readonly runner: string;
+  readonly table: string;
+  /** Migrations it recorded as applied. */
+  readonly migrations: number;
+  /** Written into pgwarden's history (false: only read, by status or a dry run). */
+  readonly recorded: boolean;
+}
+
 export interface MigrateResult {
   readonly database: string;
+  readonly adopted?: AdoptedFrom;
   readonly runs: readonly MigrationRun[];
   /** With --dry-run: what would run, in order. */
   readonly plan: readonly PlannedMigration[];
@@ -161,6 +173,8 @@ interface Session {
   readonly pgVersion: number;
   readonly guarded: boolean;
   readonly log: (message: string) => void;
+  /** Another runner's history, read because pgwarden had none (written into pgwarden's when the session locks). */
+  readonly adopted: AdoptedHistory | null;
   readonly release: () => Promise<void>;
 }
 
@@ -194,17 +208,28 @@ async function openSession(context: RunnerContext, needLock: boolean): Promise<S
         log,
         work,
       );
-    const { rows, exists, serverVersionNum } = await readHistoryAndServer(work, history);
+    const read = await readHistoryAndServer(work, history);
+    let { rows, exists } = read;
+    const adopted = exists ? null : await adoptForeignHistory(work, migrations);
+    if (adopted) {
+      rows = adopted.rows;
+      if (needLock) {
+        await adopt(work, history, adopted, log);
+        rows = await readHistory(work, history, { objects: false });
+        exists = true;
+      }
+    }
     return {
       work,
       lock,
       history,
       historyExists: exists,
+      adopted,
       embedded: context.target.kind === 'embedded',
       migrations,
       rows,
       statuses: migrationStatuses(migrations, rows),
-      pgVersion: context.pgVersion ?? Math.floor(serverVersionNum / 10_000),
+      pgVersion: context.pgVersion ?? Math.floor(read.serverVersionNum / 10_000),
       guarded: context.target.kind !== 'embedded' && context.noGuardReason === undefined,
       log,
       release: async () => {
@@ -220,6 +245,44 @@ async function openSession(context: RunnerContext, needLock: boolean): Promise<S
     await lock.close();
     throw error;
   }
+}
+
+/**
+ * Writes another runner's history into pgwarden's (created for it), with the schema's fingerprint on the newest
+ * adopted row, in one transaction: from here on pgwarden's history is the one that counts.
+ */
+async function adopt(
+  work: Connection,
+  history: HistoryTable,
+  adopted: AdoptedHistory,
+  log: (message: string) => void,
+): Promise<void> {
+  await work.transaction(
+    async (tx) => {
+      await ensureHistoryTable(tx, history);
+      await recordAdopted(tx, history, adopted.rows, VERSION);
+      const newest = adopted.rows.at(-1);
+      if (newest) await recordFingerprint(tx, history, newest.version);
+    },
+    { statementTimeoutMs: 0 },
+  );
+  log(
+    `adopted ${adopted.runner}'s history (${adopted.table}): ${adopted.rows.length} migration${adopted.rows.length === 1 ? '' : 's'} recorded as applied in ${qualifiedHistory(history)}`,
+  );
+}
+
+/** The adoption, as results report it. */
+function adoptionOf(session: Session): { adopted?: AdoptedFrom } {
+  return session.adopted
+    ? {
+        adopted: {
+          runner: session.adopted.runner,
+          table: session.adopted.table,
+          migrations: session.adopted.rows.length,
+          recorded: session.historyExists,
+        },
+      }
+    : {};
 }
 
 /** Parses one migration script, refusing what cannot run safely. */
@@ -1134,6 +1197,7 @@ export async function migrateUp(context: RunnerContext, options: UpOptions = {})
     if (options.dryRun) {
       return {
         database: context.target.display,
+        ...adoptionOf(session),
         runs: [],
         plan: pending.map((s, i) => ({
           version: s.version,
@@ -1151,6 +1215,7 @@ export async function migrateUp(context: RunnerContext, options: UpOptions = {})
     if (pending.length === 0) {
       return {
         database: context.target.display,
+        ...adoptionOf(session),
         runs: [],
         plan: [],
         preflight,
@@ -1185,6 +1250,7 @@ export async function migrateUp(context: RunnerContext, options: UpOptions = {})
     );
     return {
       database: context.target.display,
+      ...adoptionOf(session),
       runs,
       plan: [],
       preflight,
@@ -1292,11 +1358,64 @@ export async function migrateStatus(context: RunnerContext): Promise<MigrateResu
   try {
     return {
       database: context.target.display,
+      ...adoptionOf(session),
       runs: [],
       plan: [],
       preflight: [],
       statuses: statusLines(session.statuses),
       drift: await driftOf(session, { upgrade: false }),
+    };
+  } finally {
+    await session.release();
+  }
+}
+
+/**
+ * `pgwarden migrate baseline --to VERSION`: for a database that already has the changes of the folder's migrations
+ * up to VERSION (built by hand, restored from a dump, or by a runner whose history is gone), records them as
+ * applied without running them, with the schema's fingerprint; `migrate up` then applies only the later ones.
+ * Refused where a history exists (pgwarden's, or another runner's, which `migrate up` adopts by itself).
+ */
+export async function migrateBaseline(
+  context: RunnerContext,
+  options: { to: string },
+): Promise<MigrateResult> {
+  const session = await openSession(context, true);
+  try {
+    if (session.adopted) {
+      throw new PgwardenError(
+        'input',
+        `this database has ${session.adopted.runner}'s history (${session.adopted.table}), which pgwarden has just adopted: no baseline is needed`,
+        { hint: 'pgwarden migrate status shows what is applied' },
+      );
+    }
+    if (session.rows.length > 0) {
+      throw new PgwardenError(
+        'input',
+        `pgwarden's history (${qualifiedHistory(session.history)}) already records ${session.rows.length} migration${session.rows.length === 1 ? '' : 's'}: a baseline is only for a database without one`,
+        { hint: 'pgwarden migrate status shows what is applied' },
+      );
+    }
+    const rows = baselineRows(session.migrations, options.to);
+    await session.work.transaction(
+      async (tx) => {
+        await ensureHistoryTable(tx, session.history);
+        await recordAdopted(tx, session.history, rows, VERSION);
+        await recordFingerprint(tx, session.history, rows.at(-1)!.version);
+      },
+      { statementTimeoutMs: 0 },
+    );
+    session.log(
+      `recorded ${rows.length} migration${rows.length === 1 ? '' : 's'} as applied, up to ${options.to}`,
+    );
+    const after = await readHistory(session.work, session.history, { objects: false });
+    return {
+      database: context.target.display,
+      runs: [],
+      plan: [],
+      preflight: [],
+      statuses: statusLines(migrationStatuses(session.migrations, after)),
+      drift: null,
     };
   } finally {
     await session.release();

@@ -8,7 +8,7 @@ import { qualifiedHistory } from '../migrate/history.js';
 import type { MigrateResult } from '../migrate/runner.js';
 import { allRules } from '../rules/index.js';
 
-export type MigrateAction = 'up' | 'down' | 'redo' | 'status';
+export type MigrateAction = 'up' | 'down' | 'redo' | 'status' | 'baseline';
 
 /** A migrate result as report data (`--format json` spreads it beside the findings). */
 export type MigrateData = MigrateResult & Record<string, unknown>;

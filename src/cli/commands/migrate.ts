@@ -35,7 +35,7 @@ async function withTarget<T>(
 
 export async function runMigrate(
   context: CliContext,
-  action: 'up' | 'down' | 'status' | 'redo',
+  action: 'up' | 'down' | 'status' | 'redo' | 'baseline',
   options: MigrateCliOptions,
 ): Promise<void> {
   const { lib } = context;
@@ -65,6 +65,8 @@ export async function runMigrate(
         return lib.migrateDown(runner, { steps: options.steps, to: options.to, dryRun: options.dryRun });
       case 'redo':
         return lib.migrateRedo(runner);
+      case 'baseline':
+        return lib.migrateBaseline(runner, { to: options.to! });
       default:
         return lib.migrateStatus(runner);
     }

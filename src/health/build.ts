@@ -77,13 +77,7 @@ export function healthFactsFromReadings(first: HealthReading, later?: HealthRead
       settings,
       extensions: (server.extensions ?? []) as string[],
     },
-    connections: {
-      max: num(settings.max_connections),
-      reservedForSuperuser: num(settings.superuser_reserved_connections),
-      // pgwarden's own session is a client too
-      total: clients.length + 1,
-      byState: { ...byState, active: (byState.active ?? 0) + 1 },
-    },
+    connections: connectionsOf(clients.length + 1, num(server.backends), byState, settings),
     sessions,
     prepared,
     slots,
@@ -130,6 +124,29 @@ export function healthFactsFromReadings(first: HealthReading, later?: HealthRead
       : null,
     sampleSeconds: seconds,
     unreadable,
+  };
+}
+
+/**
+ * Client connections by state. Another role's session shows no backend type or state without pg_read_all_stats:
+ * pg_stat_database's count of backends (every role sees it) gives the total, and the difference is "not visible".
+ */
+function connectionsOf(
+  visible: number,
+  backends: number,
+  byState: Record<string, number>,
+  settings: Readonly<Record<string, string>>,
+): HealthFacts['connections'] {
+  // pgwarden's own session is a client too
+  const states: Record<string, number> = { ...byState, active: (byState.active ?? 0) + 1 };
+  delete states.unknown;
+  const total = Math.max(visible, backends);
+  if (total > visible) states['not visible'] = total - visible;
+  return {
+    max: num(settings.max_connections),
+    reservedForSuperuser: num(settings.superuser_reserved_connections),
+    total,
+    byState: states,
   };
 }
 

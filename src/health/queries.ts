@@ -41,6 +41,7 @@ SELECT current_setting('server_version_num')::int AS version_num,
        to_json(pg_postmaster_start_time()) #>> '{}' AS started_at,
        extract(epoch FROM now())::float8 AS now_epoch,
        pg_snapshot_xmax(pg_current_snapshot())::text AS next_xid,
+       (SELECT sum(numbackends) FROM pg_stat_database)::int AS backends,
        (SELECT json_object_agg(name, setting) FROM pg_settings WHERE name = ANY($1::text[])) AS settings,
        (SELECT coalesce(json_agg(extname ORDER BY extname), '[]') FROM pg_extension) AS extensions`;
 

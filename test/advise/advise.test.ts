@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoadedConfig, parseConfig } from '../../src/core/config.js';
 import type { Connection } from '../../src/db/connection.js';
@@ -11,12 +13,12 @@ import { readSchema, schemaModelFromReading } from '../../src/schema/load.js';
 import { loadParser } from '../../src/sql/parser.js';
 import { generateCandidates } from '../../src/workload/candidates.js';
 import { workloadFromSql } from '../../src/workload/file.js';
-import { candidateDefinition, type IndexCandidate } from '../../src/workload/model.js';
+import type { IndexCandidate } from '../../src/workload/model.js';
 import { selectIndexes } from '../../src/workload/select.js';
 import { constantSelectivity } from '../../src/workload/selectivity.js';
 import { WhatIf } from '../../src/workload/whatif.js';
 import { tableWrites, writeCost } from '../../src/workload/writes.js';
-import { runCli } from '../helpers/cli.js';
+import { cliPath, runCli } from '../helpers/cli.js';
 import { createTestDatabase, pg15ServiceUrl, type TestDatabase } from '../helpers/db.js';
 import { sharedTempDir } from '../helpers/tmp.js';
 import { SHOP_SCHEMA, SHOP_WORKLOAD } from './fixture.js';
@@ -286,7 +288,7 @@ describe.skipIf(!pg15)('without HypoPG', () => {
 });
 
 describe.skipIf(!pg15)('pgwarden advise (CLI)', () => {
-  it('prints the JSON envelope; a bad budget is one line and exit 2', async () => {
+  it('prints the JSON envelope; a bad budget is one line and exit 2; the MCP tool gives the same advice', async () => {
     const db = await createTestDatabase(pg15!);
     try {
       await db.exec(
@@ -313,6 +315,38 @@ describe.skipIf(!pg15)('pgwarden advise (CLI)', () => {
       const bad = await runCli(['advise', '--db', db.url, '--workload', file, '--budget', 'lots']);
       expect(bad.code).toBe(2);
       expect(bad.stderr.trim().split('\n')[0]).toMatch(/not a size: "lots"/);
+
+      // the MCP tool, on a read-only session: the same advice
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: [cliPath, 'mcp', '--db', db.url],
+        env: { ...(process.env as Record<string, string>), NO_COLOR: '1' },
+        stderr: 'pipe',
+      });
+      const client = new Client({ name: 'pgwarden-test', version: '1.0.0' });
+      await client.connect(transport);
+      try {
+        await client.listTools();
+        const result = (await client.callTool({
+          name: 'advise_indexes',
+          arguments: { sql: '-- weight: 10\nSELECT b FROM t WHERE a = 5;', budget: '10MB' },
+        })) as {
+          isError?: boolean;
+          structuredContent?: { method: string; recommendations: { definition: string }[] };
+        };
+        expect(result.isError).toBeFalsy();
+        expect(result.structuredContent!.method).toBe('what-if');
+        expect(result.structuredContent!.recommendations.map((r) => r.definition)).toEqual(
+          out.recommendations.map((r: { definition: string }) => r.definition),
+        );
+        const refused = (await client.callTool({
+          name: 'advise_indexes',
+          arguments: { workload: '/etc/passwd' },
+        })) as { isError?: boolean };
+        expect(refused.isError).toBe(true);
+      } finally {
+        await client.close();
+      }
     } finally {
       await db.drop();
     }

@@ -27,8 +27,17 @@ export default defineRule<MigrationModel>({
       list.push(analyzed);
       byTransaction.set(analyzed.transaction.index, list);
     }
+    // once per transaction, at the first statement that keeps an earlier lock waiting: the rest of the transaction
+    // is summed up in that one finding (one migration that locks ten tables is one thing to split, not nine)
     for (const statements of byTransaction.values()) {
       const held = new Map<string, { mode: string; at: AnalyzedStatement }>();
+      let first: {
+        at: AnalyzedStatement;
+        relation: string;
+        holder: { mode: string; at: AnalyzedStatement };
+        what: string;
+      } | null = null;
+      let laterStatements = 0;
       for (const analyzed of statements) {
         const heavy = analyzed.locks.filter((lock) => lock.blocksWrites);
         const slow = analyzed.scans.length > 0 || analyzed.rewrites.length > 0;
@@ -37,20 +46,34 @@ export default defineRule<MigrationModel>({
         );
         const newTables = heavy.filter((lock) => !held.has(lock.relation));
         if (others.length > 0 && (newTables.length > 0 || slow)) {
-          const [relation, first] = others[0]!;
-          const what =
-            newTables.length > 0
-              ? `locks ${newTables.map((l) => display(l.relation)).join(', ')} too`
-              : 'then scans or rewrites a table';
-          report({
-            message: `this transaction holds ${lockModeSql(first.mode as never)} on ${display(relation)} (line ${first.at.statement.start.line}) and ${what}: ${display(relation)} stays blocked meanwhile`,
-            location: locationOf(model, analyzed),
-            fix: '-- split into separate migrations: one blocking change per transaction',
-          });
+          if (first === null) {
+            const [relation, holder] = others[0]!;
+            first = {
+              at: analyzed,
+              relation,
+              holder,
+              what:
+                newTables.length > 0
+                  ? `locks ${newTables.map((l) => display(l.relation)).join(', ')} too`
+                  : 'then scans or rewrites a table',
+            };
+          } else laterStatements++;
         }
         for (const lock of heavy)
           if (!held.has(lock.relation)) held.set(lock.relation, { mode: lock.mode, at: analyzed });
       }
+      if (first === null) continue;
+      const blocked = [...held.keys()].map(display);
+      const more =
+        laterStatements > 0
+          ? `; ${laterStatements} later statement${laterStatements === 1 ? '' : 's'} of it lock${laterStatements === 1 ? 's' : ''} or rewrite${laterStatements === 1 ? 's' : ''} more, ${blocked.length} tables blocked until COMMIT (${blocked.slice(0, 6).join(', ')}${blocked.length > 6 ? ', …' : ''})`
+          : '';
+      report({
+        message: `this transaction holds ${lockModeSql(first.holder.mode as never)} on ${display(first.relation)} (line ${first.holder.at.statement.start.line}) and ${first.what}: ${display(first.relation)} stays blocked meanwhile${more}`,
+        location: locationOf(model, first.at),
+        fix: '-- split into separate migrations: one blocking change per transaction',
+        evidence: { tables: blocked, statements: laterStatements + 1 },
+      });
     }
   },
 });

@@ -18,6 +18,18 @@ export default defineCases(rule, {
   ],
   invalid: [
     {
+      sql: 'ALTER TABLE orders ADD COLUMN a int;\nALTER TABLE users ADD COLUMN b int;\nALTER TABLE products ADD COLUMN c int;\nALTER TABLE users ADD COLUMN d int;\nALTER TABLE customers ADD COLUMN e int;',
+      name: 'one finding for the whole transaction, however many tables it goes on to lock',
+      before: `${EXISTING_TABLES}\nCREATE TABLE products (id int);\nCREATE TABLE customers (id int);`,
+      findings: [
+        {
+          line: 2,
+          message:
+            /holds ACCESS EXCLUSIVE on "orders" \(line 1\) and locks "users" too: .*; 2 later statements of it lock or rewrite more, 4 tables blocked until COMMIT \("orders", "users", "products", "customers"\)/,
+        },
+      ],
+    },
+    {
       sql: 'ALTER TABLE orders ADD COLUMN a int;\nALTER TABLE users ADD COLUMN b int;',
       findings: [{ line: 2, message: /holds ACCESS EXCLUSIVE on "orders" \(line 1\) and locks "users" too/ }],
       before: EXISTING_TABLES,

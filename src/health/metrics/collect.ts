@@ -1,0 +1,129 @@
+import type { Connection } from '../../db/connection.js';
+
+type Row = Record<string, unknown>;
+
+/** What one scrape read from one database, as plain JSON (the pure builder turns it into metric families). */
+export interface MetricsReading {
+  readonly server: Row;
+  readonly connections: readonly Row[] | null;
+  readonly databases: readonly Row[] | null;
+  readonly tables: Row | null;
+  readonly topDeadTuples: readonly Row[] | null;
+  readonly checkpoints: Row | null;
+  readonly slots: readonly Row[] | null;
+  /** Reads that failed (a privilege, a timeout), by what they were for. */
+  readonly failed: readonly { readonly read: string; readonly reason: string }[];
+}
+
+const SERVER_SQL = `
+SELECT current_setting('server_version_num')::int AS version_num,
+       current_setting('server_version') AS version,
+       current_setting('max_connections')::int AS max_connections,
+       pg_is_in_recovery() AS in_recovery,
+       extract(epoch FROM pg_postmaster_start_time())::float8 AS start_time,
+       (SELECT count(*) FROM pg_settings WHERE pending_restart)::int AS pending_restart,
+       (SELECT coalesce(extract(epoch FROM max(now() - xact_start)), 0)::float8
+          FROM pg_stat_activity
+         WHERE backend_type = 'client backend' AND xact_start IS NOT NULL AND pid <> pg_backend_pid()) AS oldest_xact_seconds,
+       (SELECT count(*) FROM pg_locks WHERE NOT granted)::int AS locks_waiting`;
+
+const CONNECTIONS_SQL = `
+SELECT coalesce(datname, '') AS database, coalesce(state, 'unknown') AS state, count(*)::int AS count
+  FROM pg_stat_activity
+ WHERE backend_type = 'client backend'
+ GROUP BY 1, 2`;
+
+const DATABASES_SQL = `
+SELECT d.datname AS database,
+       age(d.datfrozenxid)::float8 AS xid_age,
+       mxid_age(d.datminmxid)::float8 AS mxid_age,
+       CASE WHEN has_database_privilege(d.oid, 'CONNECT') THEN pg_database_size(d.oid)::float8 END AS size_bytes,
+       s.xact_commit::float8, s.xact_rollback::float8, s.blks_read::float8, s.blks_hit::float8,
+       s.temp_files::float8, s.temp_bytes::float8, s.deadlocks::float8
+  FROM pg_database d
+  LEFT JOIN pg_stat_database s ON s.datid = d.oid
+ WHERE d.datallowconn
+ ORDER BY d.datname`;
+
+const TABLES_SQL = `
+SELECT current_database() AS database,
+       count(*)::int AS tables,
+       coalesce(sum(n_live_tup), 0)::float8 AS live_tuples,
+       coalesce(sum(n_dead_tup), 0)::float8 AS dead_tuples,
+       coalesce(sum(seq_scan), 0)::float8 AS seq_scans,
+       coalesce(sum(idx_scan), 0)::float8 AS idx_scans
+  FROM pg_stat_user_tables`;
+
+/** Bounded: a label per table would make one series per table, which Prometheus handles badly at 10⁴ tables. */
+const TOP_DEAD_SQL = `
+SELECT schemaname AS schema, relname AS table, n_dead_tup::float8 AS dead_tuples
+  FROM pg_stat_user_tables
+ WHERE n_dead_tup > 0
+ ORDER BY n_dead_tup DESC, schemaname, relname
+ LIMIT $1`;
+
+function checkpointsSql(versionNum: number): string {
+  return versionNum >= 170_000
+    ? 'SELECT num_timed::float8 AS timed, num_requested::float8 AS requested FROM pg_stat_checkpointer'
+    : 'SELECT checkpoints_timed::float8 AS timed, checkpoints_req::float8 AS requested FROM pg_stat_bgwriter';
+}
+
+const SLOTS_SQL = `
+SELECT slot_name AS slot, slot_type AS type, active,
+       pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn() ELSE pg_current_wal_lsn() END,
+                       restart_lsn)::float8 AS retained_bytes
+  FROM pg_replication_slots`;
+
+export interface ReadMetricsOptions {
+  /** Per-query limit (ms). */
+  readonly statementTimeoutMs: number;
+  /** Tables labelled in pgwarden_table_dead_tuples, the most dead tuples first. */
+  readonly topTables: number;
+}
+
+/**
+ * One scrape of one database: a READ ONLY transaction with a statement and lock timeout; a read the role may not
+ * make (or that times out) is rolled back to its savepoint and recorded, and the others go on.
+ */
+export async function readMetrics(
+  connection: Connection,
+  options: ReadMetricsOptions,
+): Promise<MetricsReading> {
+  return connection.readOnly(
+    async (tx) => {
+      const failed: { read: string; reason: string }[] = [];
+      const attempt = async <T>(read: string, work: () => Promise<T>): Promise<T | null> => {
+        await tx.query('SAVEPOINT pgwarden_metrics');
+        try {
+          const result = await work();
+          await tx.query('RELEASE SAVEPOINT pgwarden_metrics');
+          return result;
+        } catch (error) {
+          await tx.query('ROLLBACK TO SAVEPOINT pgwarden_metrics');
+          failed.push({ read, reason: (error as Error).message });
+          return null;
+        }
+      };
+      const [server] = await tx.rows<Row>('reading the server', SERVER_SQL);
+      const rows = (read: string, sql: string, params?: unknown[]) =>
+        attempt(read, () => tx.rows<Row>(`reading ${read}`, sql, params));
+      const connections = await rows('connections', CONNECTIONS_SQL);
+      const databases = await rows('databases', DATABASES_SQL);
+      const tables = await rows('tables', TABLES_SQL);
+      const topDeadTuples = await rows('dead tuples', TOP_DEAD_SQL, [options.topTables]);
+      const checkpoints = await rows('checkpoints', checkpointsSql(Number(server!.version_num)));
+      const slots = await rows('replication slots', SLOTS_SQL);
+      return {
+        server: server!,
+        connections,
+        databases,
+        tables: tables?.[0] ?? null,
+        topDeadTuples,
+        checkpoints: checkpoints?.[0] ?? null,
+        slots,
+        failed,
+      };
+    },
+    { statementTimeoutMs: options.statementTimeoutMs, lockTimeoutMs: 1_000, consistentSnapshot: false },
+  );
+}

@@ -54,3 +54,35 @@ export async function backupStatus(dir: string, now: Date = new Date()): Promise
     incomplete: folder.incomplete,
   };
 }
+
+/** What `check` and `health` report of a backup folder: how many whole-database backups, the newest verified one. */
+export interface BackupAge {
+  readonly dir: string;
+  readonly backups: number;
+  readonly newestVerified: {
+    readonly id: string;
+    readonly createdAt: string;
+    readonly verifiedAt: string | null;
+    readonly ageSeconds: number;
+  } | null;
+}
+
+/** The age of the newest verified whole-database backup in `dir`; null when it holds no whole-database backup. */
+export async function newestVerifiedBackup(dir: string, now: Date = new Date()): Promise<BackupAge | null> {
+  const status = await backupStatus(dir, now);
+  const backups = status.backups.filter((b) => b.kind === 'database').length;
+  if (backups === 0) return null;
+  const verified = status.newestVerified;
+  return {
+    dir: status.dir,
+    backups,
+    newestVerified: verified
+      ? {
+          id: verified.id,
+          createdAt: verified.createdAt,
+          verifiedAt: verified.verifiedAt,
+          ageSeconds: verified.ageSeconds,
+        }
+      : null,
+  };
+}

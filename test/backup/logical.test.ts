@@ -7,6 +7,7 @@ import { Connection } from '../../src/db/connection.js';
 import { withDatabase } from '../../src/db/url.js';
 import { runCli } from '../helpers/cli.js';
 import { createTestDatabase, guardServerUrl, pg18Url, type TestDatabase } from '../helpers/db.js';
+import { migration, migrationProject } from '../helpers/project.js';
 import { sharedTempDir } from '../helpers/tmp.js';
 
 // a server the machine's pg_dump can back up: the PostgreSQL 15 service, or an embedded server of pg_dump's major
@@ -418,6 +419,60 @@ describe.skipIf(!server)(
       expect(report.findings).toMatchObject([{ rule: 'backup/globals', severity: 'warning' }]);
       expect(report.findings[0].message).toMatch(/passwords were not dumped/);
       rmSync(out, { recursive: true, force: true });
+    });
+  },
+);
+
+describe.skipIf(!server)(
+  'the migration guard writes the same manifest format: list and verify read its backups',
+  () => {
+    it('lists a guard backup, verifies it to the table of contents, and catches a flipped byte', async () => {
+      const db = await createTestDatabase(server!);
+      const project = migrationProject({ '20240101000000_drop.sql': migration('DROP TABLE orders;') });
+      try {
+        await db.exec(
+          `CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 50);`,
+        );
+        const applied = await runCli(['migrate', 'up', '--db', db.url], { cwd: project.dir });
+        expect(applied.code, applied.stderr).toBe(0);
+        const listed = json(
+          (await runCli(['backup', 'list', '--format', 'json'], { cwd: project.dir })).stdout,
+        );
+        expect(listed.status.backups).toMatchObject([{ kind: 'guard', state: 'unverified' }]);
+        expect(listed.status.newestVerified).toBeNull();
+        const id = listed.status.backups[0].id;
+        const manifest = JSON.parse(readFileSync(join(project.dir, '.pgwarden/backups', id), 'utf8'));
+        expect(manifest).toMatchObject({
+          format: 'pgwarden-backup/1',
+          kind: 'guard',
+          rowCounts: { 'public.orders': 50 },
+        });
+        expect(manifest.files).toEqual([
+          { path: basename(manifest.file), sha256: manifest.sha256, bytes: manifest.bytes },
+        ]);
+
+        const verified = await runCli(['backup', 'verify', id, '--level', 'list', '--format', 'json'], {
+          cwd: project.dir,
+        });
+        expect(verified.code, verified.stderr).toBe(0);
+        const restore = await runCli(['backup', 'verify', id], { cwd: project.dir });
+        expect(restore.code).toBe(2);
+        expect(restore.stderr).toContain('--level list');
+
+        const bytes = readFileSync(manifest.file);
+        bytes[bytes.length - 10]! ^= 0xff;
+        writeFileSync(manifest.file, bytes);
+        const damaged = await runCli(['backup', 'verify', id, '--level', 'checksum', '--format', 'json'], {
+          cwd: project.dir,
+        });
+        expect(damaged.code).toBe(1);
+        expect(json(damaged.stdout).findings[0].message).toContain(
+          `${basename(manifest.file)} does not match its SHA-256`,
+        );
+      } finally {
+        await db.drop();
+        rmSync(project.dir, { recursive: true, force: true });
+      }
     });
   },
 );

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
@@ -8,6 +8,7 @@ export const PLANTED_PREFIX = '%m [%p]: [%l-1] sess=%c,db=%d,user=%u,app=%a,clie
 
 export interface PlantedLogs {
   readonly cluster: TestCluster;
+  /** A copy of the log folder (the three files), taken when the server stopped. */
   readonly dir: string;
   readonly stderr: string;
   readonly csv: string;
@@ -163,11 +164,15 @@ export async function plantLogs(): Promise<PlantedLogs> {
   await sleep(3000);
   await cluster.exec('pg_ctl', ['-D', cluster.dataDir, '-w', '-m', 'fast', 'stop']);
 
+  // a copy: the server appends to its own files when a test starts it again
+  const copy = join(cluster.workDir, 'planted-log');
+  mkdirSync(copy, { recursive: true });
   const files = readdirSync(dir);
   const pick = (ext: string) => {
     const file = files.find((f) => f.endsWith(ext));
     if (!file) throw new Error(`no ${ext} log in ${dir}: ${files.join(', ')}`);
-    return join(dir, file);
+    copyFileSync(join(dir, file), join(copy, file));
+    return join(copy, file);
   };
-  return { cluster, dir, stderr: pick('.log'), csv: pick('.csv'), json: pick('.json'), loopIds };
+  return { cluster, dir: copy, stderr: pick('.log'), csv: pick('.csv'), json: pick('.json'), loopIds };
 }

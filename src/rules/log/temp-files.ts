@@ -14,8 +14,10 @@ const options = z.object({
   memoryPerDiskByte: z
     .number()
     .min(1)
-    .default(2)
-    .describe('Memory a sort or hash needs per byte it wrote to disk, for the suggested work_mem'),
+    .default(4)
+    .describe(
+      'Memory a sort, hash or tuplestore needs per byte it wrote to disk (tuple headers and the sort array make it 3 to 4), for the suggested work_mem',
+    ),
 });
 
 export default defineRule<LogModel, z.infer<typeof options>>({
@@ -29,7 +31,7 @@ export default defineRule<LogModel, z.infer<typeof options>>({
   docs: {
     why: 'A sort, hash join or hash aggregate that needs more than work_mem writes its data to temporary files and reads it back: disk I/O in the middle of a query that could have run in memory, often several times slower. With log_temp_files = 0 the server logs every such file with the statement that wrote it; pgwarden adds them up per normalized query.',
     howToFix:
-      'Give that query more memory: `SET LOCAL work_mem` in its transaction (or per role, `ALTER ROLE … SET work_mem`). The suggested value is the largest file × `memoryPerDiskByte`, rounded up to a power of two: an in-memory sort takes more room than its run on disk. Server-wide, work_mem applies to every sort and hash of every connection at once: raise it there only with the memory to back it. A query that sorts millions of rows may need an index that returns them in order instead. Applies to every supported PostgreSQL.',
+      'Give that query more memory: `SET LOCAL work_mem` in its transaction (or per role, `ALTER ROLE … SET work_mem`). The suggested value is the largest file × `memoryPerDiskByte` (4), rounded up to a power of two: in memory each row carries a tuple header and a slot in the sort array, 3 to 4 times its bytes in the file. Server-wide, work_mem applies to every sort and hash of every connection at once: raise it there only with the memory to back it. A query that sorts millions of rows may need an index that returns them in order instead. Applies to every supported PostgreSQL.',
   },
   check({ model, options, report }) {
     for (const q of model.queryStats) {

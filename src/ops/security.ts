@@ -1,13 +1,13 @@
 import type { LoadedConfig } from '../core/config.js';
-import { type Capabilities, createRuleSet, type RuleSet, type SkippedRule } from '../core/engine.js';
+import { createRuleSet, type RuleSet, type SkippedRule } from '../core/engine.js';
 import { createReport, type Report } from '../core/report.js';
-import type { Privilege } from '../core/rule.js';
 import { VERSION } from '../core/version.js';
 import type { Connection } from '../db/connection.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
 import { openTarget } from '../db/target.js';
 import type { Colors } from '../report/index.js';
 import { allRules } from '../rules/index.js';
+import { securityCapabilities } from '../security/capabilities.js';
 import {
   type GeneratedScript,
   type GenerateOptions,
@@ -47,20 +47,6 @@ export interface SecurityData extends Record<string, unknown> {
   readonly policies: number;
 }
 
-/** What the role may do, as the rule engine understands it: a superuser has every privilege. */
-function capabilitiesOf(reading: SecurityReading): Capabilities {
-  const { superuser, readAllSettings, monitor } = reading.server;
-  const privileges = new Set<Privilege>();
-  if (superuser)
-    for (const p of ['superuser', 'pg_monitor', 'pg_read_all_stats', 'pg_read_all_settings'] as const)
-      privileges.add(p);
-  // pg_monitor includes pg_read_all_settings and pg_read_all_stats
-  if (monitor)
-    for (const p of ['pg_monitor', 'pg_read_all_stats', 'pg_read_all_settings'] as const) privileges.add(p);
-  if (readAllSettings) privileges.add('pg_read_all_settings');
-  return { privileges, extensions: new Set(reading.extensions.map((e) => e.name)) };
-}
-
 /** The security model of a database, as the config's tenancy convention reads it. */
 export async function readSecurityModel(
   connection: Connection,
@@ -75,7 +61,7 @@ export async function readSecurityModel(
 export function securityReport(model: SecurityModel, source: string, ruleSet: RuleSet): Report<SecurityData> {
   const run = ruleSet.run('security', model, {
     pgVersion: model.server.major,
-    capabilities: capabilitiesOf(model),
+    capabilities: securityCapabilities(model),
   });
   const skipped: SkippedRule[] = [...run.skipped];
   const unseen = SECURITY_SETTINGS.filter((name) => model.settings[name] === undefined);

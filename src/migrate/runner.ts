@@ -25,13 +25,7 @@ import {
   fingerprint as statementFingerprint,
 } from '../sql/parser.js';
 import { type AdoptedHistory, adoptForeignHistory, baselineRows, recordAdopted } from './adopt.js';
-import {
-  compareVersions,
-  type Migration,
-  type MigrationScript,
-  migrationsFolder,
-  readMigrations,
-} from './files.js';
+import { type Migration, type MigrationScript, migrationsFolder, readMigrations } from './files.js';
 import {
   ensureHistoryTable,
   forget,
@@ -1179,7 +1173,10 @@ export async function migrateUp(context: RunnerContext, options: UpOptions = {})
     if (options.to !== undefined) {
       if (!session.migrations.some((m) => m.version === options.to))
         throw new PgwardenError('usage', `--to ${options.to}: no migration has that version`);
-      pending = pending.filter((s) => s.migration && compareVersions(s.version, options.to!) <= 0);
+      // the runner's order (Flyway's 1.2.10 after 1.9, diesel's byte order…), not a numeric reading of versions
+      const order = new Map(session.statuses.map((s, i) => [s.version, i]));
+      const last = order.get(options.to)!;
+      pending = pending.filter((s) => s.migration && order.get(s.version)! <= last);
     }
     await parser;
     // Each migration analysed once, against the schema as the ones before it leave it (the guard's type checks).
@@ -1275,7 +1272,9 @@ export async function migrateDown(context: RunnerContext, options: DownOptions =
     if (options.to !== undefined) {
       if (!session.statuses.some((s) => s.version === options.to))
         throw new PgwardenError('usage', `--to ${options.to}: no migration has that version`);
-      targets = applied.filter((s) => compareVersions(s.version, options.to!) > 0);
+      const order = new Map(session.statuses.map((s, i) => [s.version, i]));
+      const last = order.get(options.to)!;
+      targets = applied.filter((s) => order.get(s.version)! > last);
     } else {
       targets = applied.slice(-(options.steps ?? 1));
     }

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openTarget } from '../../src/db/target.js';
 import { readHistory } from '../../src/migrate/history.js';
-import { migrateBaseline, migrateStatus, migrateUp } from '../../src/migrate/runner.js';
+import { migrateBaseline, migrateDown, migrateStatus, migrateUp } from '../../src/migrate/runner.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { migrationProject } from '../helpers/project.js';
 
@@ -179,6 +179,24 @@ describe("a history table that is not this folder's", () => {
       INSERT INTO schema_migrations VALUES ('20190101120000'), ('20190202120000');`);
     expect((await migrateStatus(await runner(p))).adopted).toBeUndefined();
     expect((await migrateUp(await runner(p))).runs.map((r) => r.version)).toEqual(['20240101000000']);
+  });
+});
+
+describe("--to follows the runner's order", () => {
+  it('diesel orders versions as bytes: --to stops where diesel would, not at a numeric reading', async () => {
+    // diesel's versions: 202509191326480000 (a sub-second suffix) sorts before 20250920000000 as bytes, after it as
+    // a number
+    const p = project({
+      '2025-09-19-132648-0000_x/up.sql': 'CREATE TABLE x (id int);',
+      '2025-09-19-132648-0000_x/down.sql': 'DROP TABLE x;',
+      '20250920000000_y/up.sql': 'CREATE TABLE y (id int);',
+      '20250920000000_y/down.sql': 'DROP TABLE y;',
+    });
+    const up = await migrateUp(await runner(p), { to: '202509191326480000' });
+    expect(up.runs.map((r) => r.version)).toEqual(['202509191326480000']);
+    expect((await migrateUp(await runner(p))).runs.map((r) => r.version)).toEqual(['20250920000000']);
+    const down = await migrateDown(await runner(p), { to: '202509191326480000' });
+    expect(down.runs.map((r) => r.version)).toEqual(['20250920000000']);
   });
 });
 

@@ -226,8 +226,9 @@ function horizonOf(
 ): HorizonHolder[] {
   const holders: HorizonHolder[] = [];
   for (const session of sessions) {
-    // a walsender's xmin is its standby's feedback, listed with the standbys
-    if (session.backendType === 'walsender') continue;
+    // a walsender's xmin is its standby's feedback, listed with the standbys; PostgreSQL leaves (auto)vacuum's own
+    // snapshot out of the horizon it computes
+    if (session.backendType === 'walsender' || session.backendType === 'autovacuum worker') continue;
     const age = Math.max(session.xminAge ?? -1, session.xidAge ?? -1);
     if (age < 0) continue;
     const client = session.backendType === 'client backend';

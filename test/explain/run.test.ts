@@ -13,6 +13,18 @@ ANALYZE;`;
 type PlanJson = [{ Plan: Record<string, unknown>; 'Execution Time'?: number }];
 
 describe('runExplain', () => {
+  it("measures planning as every later run pays it, not the new session's catalog reads", async () => {
+    await db().exec('CREATE TABLE warm (id int PRIMARY KEY, a int, b text); CREATE INDEX warm_a ON warm (a)');
+    // a fresh session: its first planning reads the catalogs (tens of buffers); the measured one must not
+    const run = await runExplain(await db().connect(), { sql: 'SELECT * FROM warm WHERE a = 1' });
+    const [top] = run.json as {
+      Planning?: { 'Shared Hit Blocks'?: number; 'Shared Read Blocks'?: number };
+    }[];
+    const planningBuffers =
+      (top!.Planning?.['Shared Hit Blocks'] ?? 0) + (top!.Planning?.['Shared Read Blocks'] ?? 0);
+    expect(planningBuffers).toBeLessThan(5);
+  });
+
   const db = useTestDatabase();
 
   it('explains a SELECT with ANALYZE and BUFFERS in a READ ONLY transaction', async () => {

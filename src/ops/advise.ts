@@ -29,7 +29,7 @@ import {
   type WorkloadQuery,
 } from '../workload/model.js';
 import { indexStatements, renderScript } from '../workload/script.js';
-import { selectIndexes } from '../workload/select.js';
+import { perQueryAdvice, selectIndexes } from '../workload/select.js';
 import { constantSelectivity } from '../workload/selectivity.js';
 import { parseSize } from '../workload/size.js';
 import { readStatementsWorkload } from '../workload/statements.js';
@@ -57,6 +57,11 @@ export interface AdviseOptions {
   readonly createExtension?: boolean;
   /** Planner cost per index entry a write maintains. Default: the server's random_page_cost. */
   readonly entryCost?: number;
+  /**
+   * `workload` (default): the greedy search over the whole workload. `per-query`: dexter's way, for comparison —
+   * each query's best single candidate when it halves the query's cost, with no budget and no write cost.
+   */
+  readonly strategy?: 'workload' | 'per-query';
   /** statement_timeout of each statement of the read-only session (ms). Default 30 s. */
   readonly timeoutMs?: number;
   readonly log?: (message: string) => void;
@@ -222,6 +227,7 @@ async function whatIfSearch(
     budgetBytes: number | null;
     writeCostOf: (c: IndexCandidate) => number;
     timeoutMs: number;
+    strategy: AdviseOptions['strategy'];
   },
 ): Promise<Search> {
   return connection.readOnly(
@@ -239,10 +245,13 @@ async function whatIfSearch(
         const refusedList = await whatIf.measure(set.candidates.filter((x) => x.costable));
         const refusedKeys = new Set(refusedList.map((r) => r.candidate.key));
         const candidates = set.candidates.filter((x) => x.costable && !refusedKeys.has(x.key));
-        const selection = await selectIndexes(whatIf, queries, candidates, {
-          budgetBytes: options.budgetBytes,
-          writeCost: options.writeCostOf,
-        });
+        const selection =
+          options.strategy === 'per-query'
+            ? { chosen: await perQueryAdvice(whatIf, queries, candidates), steps: [] }
+            : await selectIndexes(whatIf, queries, candidates, {
+                budgetBytes: options.budgetBytes,
+                writeCost: options.writeCostOf,
+              });
         const costs = new Map<string, { before: number; after: number; uses: readonly string[] }>();
         const usedBy = new Map<string, string[]>();
         for (const query of queries)
@@ -329,6 +338,7 @@ export async function adviseIndexes(options: AdviseOptions): Promise<Report<Advi
           budgetBytes,
           writeCostOf,
           timeoutMs: options.timeoutMs ?? 30_000,
+          strategy: options.strategy,
         });
       } else {
         options.log?.(

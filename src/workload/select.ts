@@ -164,18 +164,21 @@ async function greedy(
 }
 
 /**
- * Advice one query at a time, as dexter gives it: for each query, the one candidate that lowers its cost most, kept
- * when it saves at least `minSaving` (dexter's default: half) of the query's cost. The union is the advice.
+ * Advice one query at a time, as dexter gives it: for each query costing at least `minCost`, the one candidate that
+ * lowers its cost most, kept when it saves at least `minSaving` (dexter's default: half). The union is the advice.
  */
 export async function perQueryAdvice(
   oracle: CostOracle,
   queries: readonly WorkloadQuery[],
   candidates: readonly IndexCandidate[],
   minSaving = 0.5,
+  minCost = 100,
 ): Promise<IndexCandidate[]> {
   const picked = new Map<string, IndexCandidate>();
   for (const query of queries) {
+    // per execution, as dexter sees a query (its --min-cost, default 100)
     const base = await oracle.workloadCost([query], []);
+    if (base / query.weight < minCost) continue;
     let best: { candidate: IndexCandidate; cost: number } | null = null;
     for (const candidate of candidates) {
       if (!oracle.relevant(query.id, candidate)) continue;

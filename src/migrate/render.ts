@@ -40,7 +40,11 @@ export function renderMigrateResult(result: MigrateResult, c: Colors): string {
         ),
       );
     }
-    for (const statement of plan.statements) out.push(`  ${statement.replace(/\s+/g, ' ').slice(0, 160)};`);
+    // whole, as written (a cut statement would read as another statement); each ends with its semicolon
+    for (const statement of plan.statements) {
+      const text = statement.trim().replace(/;$/, '');
+      out.push(...`${text};`.split('\n').map((line) => `  ${line}`));
+    }
   }
   for (const run of result.runs) {
     const extra = [

@@ -110,4 +110,28 @@ describe('the renderers both faces call', () => {
     expect(report).toMatchObject({ command: 'migrate status', findings: [], data: result });
     expect(renderMigrateData(report, plain)).toBe(renderMigrateResult(result, plain));
   });
+
+  it('a dry run lists each statement whole, as written, never cut', () => {
+    const long = `ALTER TABLE orders ADD COLUMN note text NOT NULL DEFAULT '${'x'.repeat(200)}'`;
+    const result: MigrateResult = {
+      database: 'db',
+      runs: [],
+      plan: [
+        {
+          version: '1',
+          name: 'a',
+          direction: 'up',
+          transaction: true,
+          statements: [long, 'CREATE FUNCTION f() RETURNS int\nLANGUAGE sql AS $$ SELECT 1; $$;'],
+          guard: [],
+        },
+      ],
+      preflight: [],
+      statuses: [],
+      drift: null,
+    };
+    const text = renderMigrateResult(result, plain);
+    expect(text).toContain(`  ${long};\n`);
+    expect(text).toContain('  CREATE FUNCTION f() RETURNS int\n  LANGUAGE sql AS $$ SELECT 1; $$;\n');
+  });
 });

@@ -295,7 +295,9 @@ export function operationsOf(kind: string, ast: Node, context: Context): Operati
         }),
       ];
     case 'MergeStmt':
-      return [op('write', { table: name(payload.relation) }, 'MERGE')];
+      return [op('merge', { table: name(payload.relation) }, 'MERGE')];
+    case 'CreateFunctionStmt':
+      return payload.is_procedure === true ? [op('create-procedure', {}, 'CREATE PROCEDURE')] : [];
     case 'AlterDomainStmt':
       return payload.subtype === 'C' ? [op(undefined, {}, 'ALTER DOMAIN … ADD CONSTRAINT')] : [];
     case 'DropdbStmt':

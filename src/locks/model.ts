@@ -812,6 +812,26 @@ const ENTRIES = [
     ],
     trace: { setup: BASE, statement: 'UPDATE t SET a = a + 1 WHERE id = 7', roles: { table: 't' } },
   },
+  {
+    id: 'merge',
+    title: 'MERGE',
+    docs: `${DOCS}/sql-merge.html`,
+    versions: [
+      { since: 15, behaviour: onTable('RowExclusiveLock', { note: 'row locks on every row it changes' }) },
+    ],
+    trace: {
+      setup: BASE,
+      statement:
+        'MERGE INTO t USING (SELECT 7 AS id) AS s ON t.id = s.id WHEN MATCHED THEN UPDATE SET a = t.a + 1',
+      roles: { table: 't' },
+    },
+  },
+  {
+    id: 'create-procedure',
+    title: 'CREATE PROCEDURE',
+    docs: `${DOCS}/sql-createprocedure.html`,
+    versions: [{ since: 11, behaviour: simple([], { note: 'locks no table' }) }],
+  },
 ] as const satisfies readonly LockModelEntry[];
 
 /** The id of a lock model entry: `add-column`, `create-index`… A misspelt id does not compile. */

@@ -23,7 +23,7 @@ export default defineRule<MigrationModel>({
     for (const analyzed of model.statements) {
       if (analyzed.embeddedIn === 'function') continue;
       const blocking = analyzed.locks.find((lock) => lock.blocksWrites && lock.mode !== 'RowExclusiveLock');
-      const writes = analyzed.operations.filter((o) => o.entry === 'write');
+      const writes = analyzed.operations.filter((o) => o.entry === 'write' || o.entry === 'merge');
       if (writes.length > 0) {
         const ddl = ddlAt.get(analyzed.transaction.index);
         const table = writes[0]!.relations.table;

@@ -37,7 +37,7 @@ export default defineRule<MigrationModel>({
       const slow = analyzed.rewrites[0] ?? analyzed.scans[0];
       const change = analyzed.operations.find(
         (o) =>
-          o.entry === 'write' &&
+          (o.entry === 'write' || o.entry === 'merge') &&
           analyzed.statement.kind !== 'InsertStmt' &&
           o.relations.table !== undefined &&
           !o.newTable &&

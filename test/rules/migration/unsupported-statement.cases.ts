@@ -14,8 +14,37 @@ export default defineCases(rule, {
       pgVersion: 18,
       before: EXISTING_TABLES,
     },
+    {
+      name: 'MERGE on 15',
+      sql: 'MERGE INTO orders USING users ON orders.user_id = users.id WHEN MATCHED THEN UPDATE SET note = NULL;',
+      pgVersion: 15,
+      before: EXISTING_TABLES,
+    },
+    {
+      name: 'CREATE PROCEDURE on 11',
+      sql: 'CREATE PROCEDURE touch() LANGUAGE sql AS $$ SELECT 1 $$;',
+      pgVersion: 11,
+    },
+    {
+      name: 'CREATE FUNCTION on 10',
+      sql: 'CREATE FUNCTION one() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;',
+      pgVersion: 10,
+    },
   ],
   invalid: [
+    {
+      name: 'MERGE before 15',
+      sql: 'MERGE INTO orders USING users ON orders.user_id = users.id WHEN MATCHED THEN UPDATE SET note = NULL;',
+      pgVersion: 14,
+      before: EXISTING_TABLES,
+      findings: [{ message: 'MERGE needs PostgreSQL 15; the target is 14' }],
+    },
+    {
+      name: 'CREATE PROCEDURE before 11',
+      sql: 'CREATE PROCEDURE touch() LANGUAGE sql AS $$ SELECT 1 $$;',
+      pgVersion: 10,
+      findings: [{ message: 'CREATE PROCEDURE needs PostgreSQL 11; the target is 10' }],
+    },
     {
       sql: 'ALTER TABLE events DETACH PARTITION events_2025 CONCURRENTLY;',
       pgVersion: 13,

@@ -81,15 +81,35 @@ async function readServer(url: string): Promise<PitrServerFacts> {
   }
 }
 
+/** The PATH pgbackrest is looked up on: the caller's environment's, else the process's. */
+function searchPath(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  return { PATH: env?.PATH ?? process.env.PATH };
+}
+
 function toolFor(located: LocatedConfig, env: NodeJS.ProcessEnv | undefined): PgBackRest {
-  const environment = env ?? process.env;
   return {
-    binary: findPgBackRest(environment),
+    binary: findPgBackRest(searchPath(env)),
     configPath: located.path,
     stanza: located.stanza,
     account: accountFor(located.path),
-    env: environment,
+    env: process.env,
   };
+}
+
+function locate(options: StanzaOptions): LocatedConfig {
+  const project = options.config;
+  return locateConfig({
+    ...options,
+    ...(project
+      ? {
+          project: {
+            dir: project.dir,
+            pgbackrestConfig: project.config.pitr?.pgbackrestConfig,
+            stanza: project.config.pitr?.stanza,
+          },
+        }
+      : {}),
+  });
 }
 
 function pgwardenStanzaArgs(located: LocatedConfig): string {
@@ -187,8 +207,8 @@ async function applyReloadOnly(url: string, changes: readonly ServerChange[]): P
  */
 export async function pitrSetup(options: PitrSetupOptions): Promise<Report<PitrSetupData>> {
   const stanza = checkStanzaName(options.stanza);
-  const env = options.env ?? process.env;
-  const binary = findPgBackRest(env);
+  const env = process.env;
+  const binary = findPgBackRest(searchPath(options.env));
   const url = serverUrl(options, true)!;
   const parsed = parseDatabaseUrl(url);
   let facts = await readServer(url);
@@ -287,6 +307,9 @@ export async function pitrSetup(options: PitrSetupOptions): Promise<Report<PitrS
     nextSteps.push(`then again: pgwarden pitr setup --stanza ${shellWord(stanza)} --repo ${shellWord(repo)}`);
   } else {
     nextSteps.push(`take the first backup: pgwarden pitr backup ${pgwardenStanzaArgs(located)} --type full`);
+    nextSteps.push(
+      `let every pitr command (and MCP's backup_status) find the stanza: "pitr": { "pgbackrestConfig": ${JSON.stringify(configPath)}, "stanza": ${JSON.stringify(stanza)} } in pgwarden.config.json`,
+    );
   }
   const refusal = ready
     ? null
@@ -341,7 +364,7 @@ export interface PitrBackupData extends Record<string, unknown> {
 
 /** `pgwarden pitr backup`: a full, diff or incr backup with pgBackRest, and what it recorded. */
 export async function pitrBackup(options: PitrBackupOptions): Promise<Report<PitrBackupData>> {
-  const located = locateConfig(options);
+  const located = locate(options);
   const tool = toolFor(located, options.env);
   const type = options.type ?? 'full';
   options.log?.(`pgbackrest backup --type=${type} of stanza ${located.stanza}…`);
@@ -401,7 +424,7 @@ const MISSING_STANZA = new Set([1, 3]);
  * archiving settings and pg_stat_archiver (read-only), checked by the `pitr` rules.
  */
 export async function pitrStatus(options: PitrStatusOptions): Promise<Report<PitrStatusData>> {
-  const located = locateConfig(options);
+  const located = locate(options);
   const tool = toolFor(located, options.env);
   const ruleSet = options.ruleSet ?? createRuleSet(allRules, options.config?.config ?? {});
   const info = await readInfo(tool);
@@ -490,7 +513,7 @@ function pgCtlFor(major: number | null): string {
  * Never into a non-empty folder; the copy does not archive into the repository unless `keepArchiving`.
  */
 export async function pitrRestore(options: PitrRestoreOptions): Promise<Report<PitrRestoreData>> {
-  const located = locateConfig(options);
+  const located = locate(options);
   const target = parseTarget(options.to, options.targetType);
   const tool = toolFor(located, options.env);
   const into = resolve(options.into);

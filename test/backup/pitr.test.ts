@@ -188,8 +188,17 @@ describe.skipIf(!hasTools)('pgwarden pitr on pgBackRest, on a cluster of its own
   });
 
   it('status before the first backup: no backup is an error; archiving itself is fine', async () => {
-    const status = await runCli(['pitr', 'status', ...stanzaArgs, '--db', cluster.url, '--format', 'json']);
-    expect(status.code).toBe(1);
+    // the project config names the stanza: no --repo needed
+    const project = join(cluster.workDir, 'project');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(
+      join(project, 'pgwarden.config.json'),
+      JSON.stringify({ pitr: { pgbackrestConfig: join(repo, 'pgbackrest.conf'), stanza: 'demo' } }),
+    );
+    const status = await runCli(['pitr', 'status', '--db', cluster.url, '--format', 'json'], {
+      cwd: project,
+    });
+    expect(status.code, status.stderr).toBe(1);
     const rules = json(status).findings.map((f) => f.rule);
     expect(rules).toEqual(['health/pitr-backup-stale']);
     expect(json(status).findings[0]!.fix).toMatch(
@@ -298,7 +307,7 @@ describe.skipIf(!hasTools)('pgwarden pitr on pgBackRest, on a cluster of its own
     mkdirSync(full, { recursive: true });
     writeFileSync(join(full, 'keep.txt'), 'x');
     const nonEmpty = await runCli(['pitr', 'restore', ...stanzaArgs, '--to', 'now_point', '--into', full]);
-    expect(nonEmpty.code).toBe(2);
+    expect(nonEmpty.code, nonEmpty.stderr).toBe(2);
     expect(nonEmpty.stderr).toMatch(/is not empty: a restore never writes over files/);
     expect(readFileSync(join(full, 'keep.txt'), 'utf8')).toBe('x');
 
@@ -311,7 +320,7 @@ describe.skipIf(!hasTools)('pgwarden pitr on pgBackRest, on a cluster of its own
       '--into',
       join(cluster.workDir, 'too-early'),
     ]);
-    expect(early.code).toBe(2);
+    expect(early.code, early.stderr).toBe(2);
     expect(early.stderr).toMatch(/is before the oldest recovery point of stanza demo/);
     expect(existsSync(join(cluster.workDir, 'too-early'))).toBe(false);
   });

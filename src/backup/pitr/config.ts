@@ -81,21 +81,30 @@ export interface LocatedConfig {
 
 /**
  * The stanza config a command works with: `--pgbackrest-config FILE`, else `<repo>/pgbackrest.conf` (what setup
- * writes). Without --stanza, the file's only stanza.
+ * writes), else the project config's `pitr.pgbackrestConfig` (relative to the project). Without a stanza name, the
+ * file's only stanza.
  */
 export function locateConfig(options: {
   readonly pgbackrestConfig?: string | undefined;
   readonly repo?: string | undefined;
   readonly stanza?: string | undefined;
+  readonly project?: {
+    readonly dir: string;
+    readonly pgbackrestConfig?: string | undefined;
+    readonly stanza?: string | undefined;
+  };
 }): LocatedConfig {
+  const project = options.project;
   const path = options.pgbackrestConfig
     ? resolve(options.pgbackrestConfig)
     : options.repo
       ? join(resolve(options.repo), 'pgbackrest.conf')
-      : undefined;
+      : project?.pgbackrestConfig
+        ? resolve(project.dir, project.pgbackrestConfig)
+        : undefined;
   if (!path) {
     throw new PgwardenError('usage', 'which pgBackRest stanza? pass --repo DIR or --pgbackrest-config FILE', {
-      hint: 'the folder given to `pgwarden pitr setup --repo DIR` holds the stanza config it wrote',
+      hint: 'the folder given to `pgwarden pitr setup --repo DIR` holds the stanza config it wrote; `pitr.pgbackrestConfig` in pgwarden.config.json names it for every command',
     });
   }
   let text: string;
@@ -108,7 +117,10 @@ export function locateConfig(options: {
   }
   const sections = parseIni(text);
   const stanzas = [...sections.keys()].filter((name) => name !== 'global' && !name.includes(':'));
-  const stanza = options.stanza ?? (stanzas.length === 1 ? stanzas[0] : undefined);
+  const stanza =
+    options.stanza ??
+    (options.pgbackrestConfig || options.repo ? undefined : project?.stanza) ??
+    (stanzas.length === 1 ? stanzas[0] : undefined);
   if (stanza === undefined || !sections.has(stanza)) {
     throw new PgwardenError(
       'usage',

@@ -1,5 +1,5 @@
 import type { LogEntry } from './entry.js';
-import { LoopTracker, type SessionInfo } from './loops.js';
+import { LoopTracker } from './loops.js';
 import type {
   Counted,
   Deadlock,
@@ -316,18 +316,12 @@ export class LogAnalyzer {
     stats.sketch.add(ms);
     if (entry.pid !== null) this.lastStatementOfPid.set(entry.pid, text);
     if (session !== null)
-      this.loops.statement(
-        {
-          session,
-          user: entry.user,
-          database: entry.database,
-          application: entry.application,
-        } satisfies SessionInfo,
-        shape,
-        params ?? text,
-        ms,
-        entry.time,
-      );
+      this.loops.statement(session, shape, params ?? text, ms, entry.time, () => ({
+        session,
+        user: entry.user,
+        database: entry.database,
+        application: entry.application,
+      }));
   }
 
   private statsOf(shape: QueryShape): QueryAccumulator {

@@ -134,22 +134,58 @@ async function openFile(
   return { stream, compressed, counted: () => bytes };
 }
 
-/** The lines of a text stream, without their line ends. */
-async function* lines(stream: Readable): AsyncGenerator<string> {
+/**
+ * Calls `line` for every line of a text stream, without its line end, in log order. Lines are cut from each chunk
+ * synchronously: a promise per line would cost more than parsing it.
+ */
+async function eachLine(
+  stream: Readable,
+  first: (chunk: string) => 'lines' | 'stop',
+  line: (text: string) => void,
+): Promise<Readable | null> {
   stream.setEncoding('utf8');
   let rest = '';
-  for await (const chunk of stream as AsyncIterable<string>) {
-    const text = rest + chunk;
+  let started = false;
+  const iterator = (stream as AsyncIterable<string>)[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) break;
+    const chunk = next.value;
+    if (!started) {
+      started = true;
+      if (first(chunk) === 'stop') return remainder(chunk, iterator);
+    }
+    const text = rest.length > 0 ? rest + chunk : chunk;
     let start = 0;
     let end = text.indexOf('\n');
     while (end !== -1) {
-      yield text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+      line(text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end));
       start = end + 1;
       end = text.indexOf('\n', start);
     }
     rest = text.slice(start);
   }
-  if (rest.length > 0) yield rest;
+  if (rest.length > 0) line(rest);
+  return null;
+}
+
+/** The stream again from `chunk` on, for a reader of its own (csvlog found by sniffing). */
+function remainder(chunk: string, iterator: AsyncIterator<string>): Readable {
+  const out = new PassThrough();
+  void (async () => {
+    try {
+      out.write(chunk);
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        if (!out.write(next.value)) await new Promise((resolve) => out.once('drain', resolve));
+      }
+      out.end();
+    } catch (error) {
+      out.destroy(error as Error);
+    }
+  })();
+  return out;
 }
 
 /** jsonlog starts with `{`; csvlog with a timestamp then a comma; anything else is taken as stderr. */
@@ -186,31 +222,32 @@ export async function readLogFile(
     if (format === 'csvlog') {
       unreadable = (await readCsvLog(stream, emit)).unmatched;
     } else {
-      const iterator = lines(stream);
-      const first = await iterator.next();
-      if (!first.done) {
-        format ??= sniffFormat(first.value);
-        if (format === 'csvlog') {
-          const rest = new PassThrough();
-          const csv = readCsvLog(rest, emit);
-          rest.write(`${first.value}\n`);
-          for await (const line of iterator) if (!rest.write(`${line}\n`)) await waitDrain(rest);
-          rest.end();
-          unreadable = (await csv).unmatched;
-        } else if (format === 'jsonlog') {
-          for await (const line of withFirst(first.value, iterator)) {
-            if (line.length === 0) continue;
+      let parser: StderrParser | null = null;
+      let json = format === 'jsonlog';
+      const csv = await eachLine(
+        stream,
+        (chunk) => {
+          format ??= sniffFormat(chunk.slice(0, chunk.indexOf('\n') + 1 || chunk.length));
+          if (format === 'csvlog') return 'stop';
+          json = format === 'jsonlog';
+          if (!json) parser = new StderrParser(options.prefix, emit, file.path);
+          return 'lines';
+        },
+        (line) => {
+          if (json) {
+            if (line.length === 0) return;
             const entry = jsonEntry(line);
             if (entry) emit(entry);
             else unreadable++;
-          }
-        } else {
-          const parser = new StderrParser(options.prefix, emit, file.path);
-          for await (const line of withFirst(first.value, iterator)) parser.push(line);
-          parser.end();
-          unreadable = parser.unmatched;
-          prefix = parser.prefixUsed;
-        }
+          } else (parser as StderrParser | null)?.push(line);
+        },
+      );
+      if (csv) unreadable = (await readCsvLog(csv, emit)).unmatched;
+      const stderr = parser as StderrParser | null;
+      if (stderr) {
+        stderr.end();
+        unreadable = stderr.unmatched;
+        prefix = stderr.prefixUsed;
       }
     }
     return {
@@ -224,13 +261,4 @@ export async function readLogFile(
   } catch (error) {
     throw openError(file.path, error);
   }
-}
-
-async function* withFirst(first: string, rest: AsyncGenerator<string>): AsyncGenerator<string> {
-  yield first;
-  yield* rest;
-}
-
-function waitDrain(stream: PassThrough): Promise<void> {
-  return new Promise((resolve) => stream.once('drain', resolve));
 }

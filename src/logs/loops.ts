@@ -39,36 +39,51 @@ interface Aggregate {
  * control does not. Memory: one open run per live session, one aggregate per looping fingerprint.
  */
 export class LoopTracker {
-  private readonly open = new Map<string, Run | { readonly last: string }>();
+  private readonly open = new Map<string, Run | { last: string }>();
   private readonly loops = new Map<string, Aggregate>();
 
   constructor(private readonly maxSessions = 50_000) {}
 
-  /** A statement of `info.session`; `key` tells executions apart (its parameters, or its text when sent with literals). */
-  statement(info: SessionInfo, shape: QueryShape, key: string, ms: number, time: number | null): void {
+  /**
+   * A statement of `session`; `key` tells executions apart (its parameters, or its text when sent with literals);
+   * `info` is asked only when a run starts.
+   */
+  statement(
+    session: string,
+    shape: QueryShape,
+    key: string,
+    ms: number,
+    time: number | null,
+    info: () => SessionInfo,
+  ): void {
     if (shape.kind === 'transaction') return;
-    const current = this.open.get(info.session);
-    if (current && 'shape' in current && current.shape === shape) {
-      current.calls++;
-      current.totalMs += ms;
-      current.end = time;
-      if (key !== current.firstKey) current.distinct = true;
-      if (current.params.length < PARAMS_KEPT && !current.params.includes(key)) current.params.push(key);
+    const current = this.open.get(session);
+    if (current !== undefined && 'shape' in current) {
+      if (current.shape === shape) {
+        current.calls++;
+        current.totalMs += ms;
+        current.end = time;
+        if (key !== current.firstKey) current.distinct = true;
+        if (current.params.length < PARAMS_KEPT && !current.params.includes(key)) current.params.push(key);
+        return;
+      }
+      this.close(current);
+    } else if (current !== undefined && shape.lookups.length === 0) {
+      // the common case: a statement that is no lookup after another one
+      current.last = shape.normalized;
       return;
     }
-    if (current && 'shape' in current) this.close(current);
     const before = current ? ('shape' in current ? current.shape.normalized : current.last) : null;
-    this.open.delete(info.session);
-    if (this.open.size >= this.maxSessions) {
+    if (current === undefined && this.open.size >= this.maxSessions) {
       const oldest = this.open.keys().next().value as string;
       this.end(oldest);
     }
     this.open.set(
-      info.session,
+      session,
       shape.lookups.length > 0
         ? {
             shape,
-            info,
+            info: info(),
             before,
             firstKey: key,
             calls: 1,

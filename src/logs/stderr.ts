@@ -132,7 +132,8 @@ export class StderrParser {
           entry.application = value(raw);
           break;
         case 'host':
-          entry.host = value(raw?.replace(/\(\d+\)$/, ''));
+          // %r: host(port)
+          entry.host = value(raw?.charCodeAt(raw.length - 1) === 41 ? raw.replace(/\(\d+\)$/, '') : raw);
           break;
         case 'sqlstate':
           entry.sqlstate = value(raw);

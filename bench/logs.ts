@@ -1,0 +1,243 @@
+/**
+ * `logs`: `pgwarden logs` side by side with pgBadger (`-j 1` and `-j 2`) on generated server logs of three sizes, in
+ * stderr and in jsonlog (the same events): wall time, MB/s and peak RSS of each process, and the query count each
+ * tool found checked against what was generated (a tool that skips lines cannot pass as fast).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import {
+  distPath,
+  fmtInt,
+  fmtMiB,
+  fmtMs,
+  type GoalLine,
+  log,
+  mdTable,
+  now,
+  sharedTempDir,
+  yesNo,
+} from './lib.js';
+import { BENCH_PREFIX, generateLogs } from './logs-generate.js';
+
+const PGBADGER = '/usr/bin/pgbadger';
+const GNU_TIME = '/usr/bin/time';
+/** pgwarden's throughput must be at least this many times pgBadger's single-process one (issue 19). */
+export const LOGS_GOAL_RATIO = 5;
+/** Peak memory at the largest size within this factor of the smallest: memory does not grow with the log. */
+export const LOGS_FLAT_FACTOR = 1.25;
+
+type Format = 'stderr' | 'jsonlog';
+type Tool = 'pgwarden' | 'pgbadger-j1' | 'pgbadger-j2';
+
+export interface LogsRun {
+  readonly format: Format;
+  readonly tool: Tool;
+  readonly bytes: number;
+  readonly ms: number;
+  readonly maxRssBytes: number;
+  readonly queries: number;
+}
+
+export interface LogsSize {
+  readonly targetMiB: number;
+  readonly statements: number;
+  readonly runs: LogsRun[];
+}
+
+export interface LogsBenchResult {
+  readonly pgbadger: string | null;
+  readonly sizes: LogsSize[];
+  readonly loadBefore: number[];
+  readonly loadAfter: number[];
+}
+
+function load(): number[] {
+  return loadavg().map((l) => Math.round(l * 100) / 100);
+}
+
+/** Runs a command under GNU time: wall time measured here, peak RSS from time's %M (kB). */
+function measured(
+  command: string,
+  args: readonly string[],
+  stdoutFile: string | null,
+): Promise<{ ms: number; maxRssBytes: number; stdout: string }> {
+  const dir = sharedTempDir('logs-time');
+  const rssFile = join(dir.path, 'rss');
+  return new Promise((resolve, reject) => {
+    const start = now();
+    const child = spawn(GNU_TIME, ['-f', '%M', '-o', rssFile, command, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => {
+      if (stdoutFile !== null) stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = now() - start;
+      if (code !== 0 && !(command === process.execPath && code === 1)) {
+        reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${stderr.slice(-2000)}`));
+        return;
+      }
+      const kb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1));
+      void dir.remove();
+      resolve({ ms, maxRssBytes: kb * 1024, stdout });
+    });
+  });
+}
+
+async function runPgwarden(
+  file: string,
+  format: Format,
+): Promise<Omit<LogsRun, 'format' | 'tool' | 'bytes'>> {
+  const args = [distPath('cli/main.js'), 'logs', file, '--format', 'json', '--quiet', '--fail-on', 'none'];
+  if (format === 'stderr') args.push('--prefix', BENCH_PREFIX);
+  const { ms, maxRssBytes, stdout } = await measured(process.execPath, args, 'stdout');
+  const report = JSON.parse(stdout) as { queries: number };
+  return { ms, maxRssBytes, queries: report.queries };
+}
+
+async function runPgbadger(
+  file: string,
+  format: Format,
+  jobs: number,
+): Promise<Omit<LogsRun, 'format' | 'tool' | 'bytes'>> {
+  const out = join(sharedTempDir('logs-badger').path, 'out.json');
+  const args = ['-q', '-j', String(jobs), '-f', format, '-o', out, file];
+  if (format === 'stderr') args.unshift('--prefix', BENCH_PREFIX);
+  const { ms, maxRssBytes } = await measured(PGBADGER, args, null);
+  const report = JSON.parse(readFileSync(out, 'utf8')) as { overall_stat: { queries_number: number } };
+  return { ms, maxRssBytes, queries: report.overall_stat.queries_number };
+}
+
+function pgbadgerVersion(): string | null {
+  if (!existsSync(PGBADGER)) return null;
+  const text = readFileSync(PGBADGER, 'utf8').slice(0, 20_000);
+  return /\$VERSION = '([^']+)'/.exec(text)?.[1] ?? 'unknown';
+}
+
+/** Sizes (MiB of stderr log) from PGWARDEN_BENCH_LOG_MB, e.g. "16,32,64". */
+function sizes(): number[] {
+  const text = process.env.PGWARDEN_BENCH_LOG_MB?.trim() || '16,32,64';
+  return text
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => n > 0);
+}
+
+export async function runLogsBench(): Promise<LogsBenchResult> {
+  if (!existsSync(distPath('cli/main.js')))
+    throw new Error('bench logs: dist/ is missing: run "npm run build" first');
+  const version = pgbadgerVersion();
+  const loadBefore = load();
+  const result: LogsSize[] = [];
+  for (const mib of sizes()) {
+    const dir = sharedTempDir('logs');
+    const stderrFile = join(dir.path, 'postgresql.log');
+    const jsonFile = join(dir.path, 'postgresql.json');
+    log(`logs: generating ${mib} MiB of stderr log and the same events in jsonlog`);
+    const generated = await generateLogs(stderrFile, jsonFile, mib * 2 ** 20);
+    const runs: LogsRun[] = [];
+    for (const [format, file] of [
+      ['stderr', stderrFile],
+      ['jsonlog', jsonFile],
+    ] as const) {
+      const bytes = statSync(file).size;
+      const tools: [Tool, () => Promise<Omit<LogsRun, 'format' | 'tool' | 'bytes'>>][] = [
+        ['pgwarden', () => runPgwarden(file, format)],
+      ];
+      if (version) {
+        tools.push(['pgbadger-j1', () => runPgbadger(file, format, 1)]);
+        tools.push(['pgbadger-j2', () => runPgbadger(file, format, 2)]);
+      }
+      for (const [tool, work] of tools) {
+        log(`logs: ${tool} on ${fmtMiB(bytes)} of ${format}`);
+        const measuredRun = await work();
+        if (measuredRun.queries !== generated.statements)
+          throw new Error(
+            `bench logs: ${tool} found ${measuredRun.queries} queries in the ${format} log, ${generated.statements} were generated`,
+          );
+        runs.push({ format, tool, bytes, ...measuredRun });
+      }
+    }
+    result.push({ targetMiB: mib, statements: generated.statements, runs });
+    await dir.remove();
+  }
+  return { pgbadger: version, sizes: result, loadBefore, loadAfter: load() };
+}
+
+const mbPerS = (run: LogsRun) => run.bytes / 2 ** 20 / (run.ms / 1000);
+
+function find(size: LogsSize, format: Format, tool: Tool): LogsRun | undefined {
+  return size.runs.find((r) => r.format === format && r.tool === tool);
+}
+
+export function logsGoals(result: LogsBenchResult): GoalLine[] {
+  const goals: GoalLine[] = [];
+  const largest = result.sizes.at(-1);
+  const smallest = result.sizes[0];
+  if (!largest || !smallest) return goals;
+  for (const format of ['stderr', 'jsonlog'] as const) {
+    const ours = find(largest, format, 'pgwarden');
+    const theirs = find(largest, format, 'pgbadger-j1');
+    if (ours && theirs) {
+      const ratio = mbPerS(ours) / mbPerS(theirs);
+      goals.push({
+        benchmark: `\`pgwarden logs\` on ${fmtMiB(ours.bytes)} of ${format}`,
+        goal: `≥ ${LOGS_GOAL_RATIO}× pgBadger -j 1's MB/s`,
+        result: `${mbPerS(ours).toFixed(1)} MB/s (${ratio.toFixed(1)}×)`,
+        met: ratio >= LOGS_GOAL_RATIO,
+        peer: `pgBadger -j 1 ${mbPerS(theirs).toFixed(1)} MB/s, -j 2 ${(() => {
+          const j2 = find(largest, format, 'pgbadger-j2');
+          return j2 ? `${mbPerS(j2).toFixed(1)} MB/s` : 'n/a';
+        })()}`,
+      });
+    }
+    const small = find(smallest, format, 'pgwarden');
+    if (ours && small && largest !== smallest)
+      goals.push({
+        benchmark: `\`pgwarden logs\` peak memory, ${format}, ${fmtMiB(small.bytes)} → ${fmtMiB(ours.bytes)}`,
+        goal: `flat: ≤ ${LOGS_FLAT_FACTOR}× from the smallest to the largest log`,
+        result: `${fmtMiB(small.maxRssBytes)} → ${fmtMiB(ours.maxRssBytes)}`,
+        met: ours.maxRssBytes <= small.maxRssBytes * LOGS_FLAT_FACTOR,
+        peer: `pgBadger -j 1 ${(() => {
+          const a = find(smallest, format, 'pgbadger-j1');
+          const b = find(largest, format, 'pgbadger-j1');
+          return a && b ? `${fmtMiB(a.maxRssBytes)} → ${fmtMiB(b.maxRssBytes)}` : 'n/a';
+        })()}`,
+      });
+  }
+  return goals;
+}
+
+export function renderLogsBench(result: LogsBenchResult): string {
+  const rows = result.sizes.flatMap((size) =>
+    size.runs.map((run) => {
+      const badger = find(size, run.format, 'pgbadger-j1');
+      return [
+        `${fmtMiB(run.bytes)} ${run.format}`,
+        run.tool,
+        fmtMs(run.ms),
+        `${mbPerS(run).toFixed(1)} MB/s`,
+        fmtMiB(run.maxRssBytes),
+        fmtInt(run.queries),
+        badger && run.tool !== 'pgbadger-j1' ? `${(mbPerS(run) / mbPerS(badger)).toFixed(2)}×` : '–',
+      ];
+    }),
+  );
+  return [
+    `Generated server logs (bench/logs-generate.ts): sessions of an application (simple and extended protocol with parameters), pgbench-like statements with random constants from a few dozen shapes, N+1 loops, errors with SQLSTATEs, lock waits, temp files, checkpoints, autovacuum and connections; the same events written in stderr (log_line_prefix \`${BENCH_PREFIX}\`) and in jsonlog. Every tool runs as a fresh process, once per size and format, under GNU time (peak RSS); pgwarden as \`pgwarden logs FILE --format json\`, pgBadger ${result.pgbadger ?? '(not installed)'} as \`pgbadger -j N -f FORMAT -o out.json\`. Each tool's query count must equal the statements generated. The issue's goal is measured at 0.25, 0.5 and 1 GB; on this shared 2-core machine (load average ${result.loadBefore.join(', ')} before, ${result.loadAfter.join(', ')} after: other engineers' test suites ran at the same time) the sizes are ${result.sizes.map((s) => `${s.targetMiB} MiB`).join(', ')} of stderr (PGWARDEN_BENCH_LOG_MB sets them), so that pgBadger finishes in minutes.`,
+    '',
+    mdTable(['Log', 'Tool', 'Time', 'Throughput', 'Peak RSS', 'Queries', 'vs pgBadger -j 1'], rows),
+    '',
+    `Goals: ${logsGoals(result)
+      .map((g) => `${g.benchmark}: ${g.result} (${g.goal}) ${yesNo(g.met === true)}`)
+      .join('; ')}.`,
+  ].join('\n');
+}

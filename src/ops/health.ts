@@ -95,7 +95,16 @@ export function healthReportFromFacts(
     pgVersion: facts.server.major,
     capabilities: { privileges, extensions },
   });
-  const skipped: SkippedRule[] = [...run.skipped];
+  const unreadStatements = facts.unreadable.find((u) => u.check === 'pg_stat_statements');
+  // installed but unreadable (not in shared_preload_libraries): the server's own words say why
+  const skipped: SkippedRule[] = run.skipped.map((entry) =>
+    unreadStatements && (READ_RULES.pg_stat_statements ?? []).includes(entry.rule)
+      ? {
+          rule: entry.rule,
+          reason: `pg_stat_statements is installed but cannot be read: ${unreadStatements.reason}`,
+        }
+      : entry,
+  );
   for (const { check, reason } of facts.unreadable) {
     const rules = READ_RULES[check] ?? [];
     for (const rule of rules.filter((r) => run.ran.includes(r)))

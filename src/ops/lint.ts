@@ -92,6 +92,10 @@ export interface LintData extends Record<string, unknown> {
   readonly fix?: FixPlan;
   /** Findings accepted by the baseline. */
   readonly baselined?: number;
+  /** With --write-baseline: the file written and how many findings it accepts from now on. */
+  readonly wroteBaseline?: { readonly file: string; readonly findings: number };
+  /** With --changed-since: the files left out because they did not change since that revision. */
+  readonly unchanged?: { readonly since: string; readonly files: number };
   /** The database the facts were read from (`db`; never a password); null without one. */
   readonly database: string | null;
   /** What was read first, only for what it creates (`before`). */
@@ -216,11 +220,16 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
   if (readFirst.size > 0)
     findings = findings.filter((f) => !isFileLocation(f.location) || !readFirst.has(f.location.file));
   let statements = evidence.filter((s) => !readFirst.has(s.file));
+  let linted = [...givenFiles];
+  let unchanged: LintData['unchanged'];
   if (options.changedSince !== undefined) {
     const changed = await changedSince(options.changedSince);
     const isChanged = (file: string) => changed.has(resolve(file));
     findings = findings.filter((f) => !isFileLocation(f.location) || isChanged(f.location.file));
     statements = statements.filter((s) => isChanged(s.file));
+    const kept = linted.filter(isChanged);
+    unchanged = { since: options.changedSince, files: linted.length - kept.length };
+    linted = kept;
   }
   if (options.fix) {
     const fix = planFixes(sources, result.migrations, findings);
@@ -229,9 +238,15 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
     const after = await lint({ ...options, ruleSet, fix: false });
     return { ...after, data: { ...after.data!, fix } };
   }
-  if (options.writeBaseline !== undefined)
-    await writeBaseline(options.writeBaseline, findings, result.migrations);
   let baselined: number | undefined;
+  let wroteBaseline: LintData['wroteBaseline'];
+  if (options.writeBaseline !== undefined) {
+    await writeBaseline(options.writeBaseline, findings, result.migrations);
+    // what was just written is accepted: this run reports it as the next run with --baseline will
+    wroteBaseline = { file: options.writeBaseline, findings: findings.length };
+    baselined = findings.length;
+    findings = [];
+  }
   if (options.baseline !== undefined) {
     const applied = await applyBaseline(options.baseline, findings, result.migrations);
     findings = applied.kept;
@@ -244,10 +259,12 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
     skipped,
     data: {
       pgVersion,
-      files: [...givenFiles],
+      files: linted,
       statements: statementReports(statements, findings),
       ...(trace ? { trace } : {}),
       ...(baselined !== undefined ? { baselined } : {}),
+      ...(wroteBaseline ? { wroteBaseline } : {}),
+      ...(unchanged ? { unchanged } : {}),
       database,
       before: [...(options.before ?? [])],
     },

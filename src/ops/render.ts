@@ -37,11 +37,19 @@ export function renderLintData(
     data.before.length > 0
       ? `, after ${data.before.map(shown).join(', ')} (read first for what they create)`
       : '',
-    data.baselined ? `; ${data.baselined} finding(s) accepted by the baseline` : '',
+    data.unchanged?.files
+      ? `; ${plural(data.unchanged.files, 'file')} unchanged since ${data.unchanged.since} left out`
+      : '',
+    data.baselined && !data.wroteBaseline ? `; ${data.baselined} finding(s) accepted by the baseline` : '',
   ].join('');
   const lines = [
     `Linted ${plural(data.files.length, 'file')} (${plural(data.statements.length, 'statement')} touching tables) for PostgreSQL ${data.pgVersion}${context}`,
   ];
+  if (data.wroteBaseline) {
+    lines.push(
+      `Wrote ${shown(data.wroteBaseline.file)}: ${plural(data.wroteBaseline.findings, 'finding')} accepted; with --baseline ${shown(data.wroteBaseline.file)} later runs report only new ones`,
+    );
+  }
   for (const statement of data.statements.slice(0, LISTED_STATEMENTS)) {
     const locks =
       statement.locks

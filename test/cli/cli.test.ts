@@ -206,6 +206,19 @@ describe('pgwarden lint', () => {
     expect(JSON.parse(result.stdout).summary).toEqual({ error: 0, warning: 2, info: 0, total: 2 });
   });
 
+  it('--fix prints its diff on stdout; --write-baseline says what it wrote and exits 0', async () => {
+    const fixDir = sqlFolder({ '20240101000000_index.sql': 'CREATE INDEX orders_note ON orders (note);' });
+    const fixed = await runCli(['lint', fixDir, '--fix', '--fail-on', 'none']);
+    expect(fixed.stdout).toContain('+CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_note ON orders (note);');
+    expect(fixed.stderr).not.toContain('+CREATE INDEX');
+    const baselineDir = sqlFolder({ 'a.sql': 'DROP TABLE legacy;' });
+    const baseline = join(baselineDir, 'baseline.json');
+    const wrote = await runCli(['lint', join(baselineDir, 'a.sql'), '--write-baseline', baseline]);
+    expect(wrote.code).toBe(0);
+    expect(wrote.stdout).toMatch(/Wrote .*baseline\.json: \d+ findings? accepted; with --baseline/);
+    expect(JSON.parse(readFileSync(baseline, 'utf8')).findings.length).toBeGreaterThan(0);
+  });
+
   it('writes SARIF, GitHub annotations and markdown', async () => {
     const sarif = await runCli(['lint', dir, '--format', 'sarif']);
     expect(JSON.parse(sarif.stdout).runs[0].results).toHaveLength(3);

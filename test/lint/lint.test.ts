@@ -2,12 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createColors } from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../src/core/config.js';
 import { lint } from '../../src/ops/lint.js';
+import { renderLintData } from '../../src/ops/render.js';
 import { loadParser, parseSqlSync } from '../../src/sql/parser.js';
 import { useTestDatabase } from '../helpers/db.js';
 
+const plain = createColors(false);
 const config = { config: parseConfig({}, 'test'), path: null, dir: process.cwd() };
 
 function folder(files: Record<string, string>): string {
@@ -359,7 +362,14 @@ describe('lint --baseline and --changed-since', () => {
     const dir = folder({ 'a.sql': 'DROP TABLE legacy;\nDELETE FROM sessions;' });
     const baseline = join(dir, 'baseline.json');
     const first = await lint({ paths: [join(dir, 'a.sql')], config, writeBaseline: baseline });
-    expect(first.findings.length).toBeGreaterThan(0);
+    // what the baseline just accepted is not reported (the run passes), and the report says what was written
+    expect(first.findings).toEqual([]);
+    const written = first.data!.wroteBaseline!.findings;
+    expect(written).toBeGreaterThan(0);
+    expect(first.data!.wroteBaseline!.file).toBe(baseline);
+    expect(renderLintData(first, plain)).toMatch(
+      new RegExp(`Wrote .*baseline\\.json: ${written} findings accepted; with --baseline`),
+    );
     writeFileSync(
       join(dir, 'a.sql'),
       '-- a comment moves everything down\n\nDROP TABLE legacy;\nDELETE FROM sessions;\nTRUNCATE audit;',
@@ -368,7 +378,7 @@ describe('lint --baseline and --changed-since', () => {
     // only what the new statement brings: every remaining finding is on the TRUNCATE
     expect(second.findings.map((f) => f.rule)).toContain('migration/truncate');
     expect(new Set(second.findings.map((f) => (f.location as { line: number }).line))).toEqual(new Set([5]));
-    expect(second.data!.baselined).toBe(first.findings.length);
+    expect(second.data!.baselined).toBe(written);
     await expect(
       lint({ paths: [join(dir, 'a.sql')], config, baseline: join(dir, 'missing.json') }),
     ).rejects.toThrow(/cannot use the baseline/);
@@ -389,6 +399,12 @@ describe('lint --baseline and --changed-since', () => {
         new Set(['new.sql']),
       );
       expect(report.findings.map((f) => f.rule)).toContain('migration/drop-table');
+      // only the changed file counts as linted; the other is said to be left out
+      expect(report.data!.files).toEqual(['new.sql']);
+      expect(report.data!.unchanged).toEqual({ since: 'HEAD', files: 1 });
+      expect(renderLintData(report, plain)).toMatch(
+        /^Linted 1 file .*; 1 file unchanged since HEAD left out$/m,
+      );
       await expect(lint({ paths: ['.'], config, changedSince: 'no-such-ref' })).rejects.toThrow(
         /--changed-since no-such-ref/,
       );

@@ -28,7 +28,8 @@ export async function runLint(context: CliContext, paths: string[], options: Lin
   });
   const { fix } = report.data!;
   if (fix && options.format === 'text') {
-    process.stderr.write(fix.diff);
+    // the diff is what --fix did: output, on stdout before the report (the notes about it go to stderr)
+    process.stdout.write(fix.diff);
     context.log(
       `--fix changed ${fix.files.length} file(s)${fix.skipped.length ? `; left ${fix.skipped.length} for you:` : ''}`,
     );

@@ -52,9 +52,12 @@ export async function readSecurityModel(
   connection: Connection,
   config: LoadedConfig,
 ): Promise<{ reading: SecurityReading; model: SecurityModel }> {
-  const { column, globalTables } = config.config.schema.tenancy;
+  const { column, globalTables, mode } = config.config.schema.tenancy;
   const reading = await readSecurity(connection, { tenantColumns: [column] });
-  return { reading, model: securityModelFromReading(reading, { tenantColumn: column, globalTables }) };
+  return {
+    reading,
+    model: securityModelFromReading(reading, { tenantColumn: mode === 'off' ? null : column, globalTables }),
+  };
 }
 
 /** The audit of a model already read: the rules, what they could not see, and the report. */

@@ -6,7 +6,7 @@ export type * from './reading.js';
 /** The model `security` rules read: the reading, with the role graph and the tenant tables worked out. */
 export interface SecurityModel extends SecurityReading {
   /** The tenant convention (config `schema.tenancy`): the column, and the tables that are global. */
-  readonly tenancy: { readonly column: string; readonly globalTables: readonly string[] };
+  readonly tenancy: { readonly column: string | null; readonly globalTables: readonly string[] };
   role(name: string): RoleRow | undefined;
   /** The kind of a login role's password; undefined when pg_authid could not be read. */
   password(role: string): PasswordRow['kind'] | undefined;
@@ -26,7 +26,8 @@ export interface SecurityModel extends SecurityReading {
 }
 
 export interface SecurityModelOptions {
-  readonly tenantColumn?: string;
+  /** The tenant column (default tenant_id); null: no table is a tenant table (config tenancy mode `off`). */
+  readonly tenantColumn?: string | null;
   readonly globalTables?: readonly string[];
 }
 
@@ -35,7 +36,7 @@ export function securityModelFromReading(
   reading: SecurityReading,
   options: SecurityModelOptions = {},
 ): SecurityModel {
-  const column = options.tenantColumn ?? 'tenant_id';
+  const column = options.tenantColumn === undefined ? 'tenant_id' : options.tenantColumn;
   const globalTables = options.globalTables ?? [];
   const roles = new Map(reading.roles.map((r) => [r.name, r]));
   const passwords = reading.passwords ? new Map(reading.passwords.map((p) => [p.role, p.kind])) : null;
@@ -88,7 +89,7 @@ export function securityModelFromReading(
     patterns.some((p) => p.test(`${t.schema}.${t.name}`) || p.test(t.name));
   const tenantTables = reading.relations.flatMap((table) => {
     if (table.kind !== 'table' && table.kind !== 'partitioned table') return [];
-    const found = table.tenantColumns.find((c) => c.name === column);
+    const found = column === null ? undefined : table.tenantColumns.find((c) => c.name === column);
     return found && !isGlobal(table) ? [{ table, column: found }] : [];
   });
   const policies = new Map<string, PolicyRow[]>();

@@ -30,7 +30,7 @@ const SYSTEM_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AN
 
 /** Objects an extension created belong to it: their grants and owners are the extension's business. */
 const NOT_EXTENSION_MEMBER = (catalog: string, oid: string) =>
-  `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
+  `${oid} NOT IN (SELECT d.objid FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.deptype = 'e')`;
 
 export interface ReadSecurityOptions extends ReadOnlyOptions {
   /** Column names that mark a tenant table (default: tenant_id). */
@@ -99,18 +99,20 @@ export function readSecurity(
     );
     const relations = await c.rows<RelationRow>(
       'reading the tables, views and sequences',
+      // a NULL ACL is the default, which grants nothing to PUBLIC on relations: only explicit ACLs are exploded
       `SELECT n.nspname AS schema, c.relname AS name,
               CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table' WHEN 'v' THEN 'view'
                              WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence' ELSE 'foreign table' END AS kind,
               pg_get_userbyid(c.relowner) AS owner, c.relrowsecurity AS "rlsEnabled",
               c.relforcerowsecurity AS "rlsForced",
-              coalesce((SELECT array_agg(a.privilege_type ORDER BY a.privilege_type)
-                          FROM aclexplode(coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner))) a
-                         WHERE a.grantee = 0), '{}') AS "publicGrants",
-              coalesce((SELECT jsonb_agg(jsonb_build_object('name', t.attname, 'type', format_type(t.atttypid, t.atttypmod)) ORDER BY t.attnum)
-                          FROM pg_attribute t
-                         WHERE t.attrelid = c.oid AND t.attnum > 0 AND NOT t.attisdropped AND t.attname = ANY($1)), '[]') AS "tenantColumns"
+              CASE WHEN c.relacl IS NULL THEN '{}'
+                   ELSE coalesce((SELECT array_agg(a.privilege_type ORDER BY a.privilege_type)
+                                    FROM aclexplode(c.relacl) a WHERE a.grantee = 0), '{}') END AS "publicGrants",
+              coalesce(t.columns, '[]') AS "tenantColumns"
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN (SELECT attrelid, jsonb_agg(jsonb_build_object('name', attname, 'type', format_type(atttypid, atttypmod)) ORDER BY attnum) AS columns
+                      FROM pg_attribute WHERE attnum > 0 AND NOT attisdropped AND attname = ANY($1)
+                     GROUP BY attrelid) t ON t.attrelid = c.oid
         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND ${SYSTEM_SCHEMAS}
           AND ${NOT_EXTENSION_MEMBER('pg_class', 'c.oid')}
         ORDER BY n.nspname, c.relname`,

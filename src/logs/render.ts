@@ -18,11 +18,11 @@ function pad(text: string, width: number): string {
 export function renderLogsData(data: LogReportData | undefined, c: Colors): string {
   if (!data) return '';
   const lines: string[] = [];
-  const mb = data.files.reduce((n, f) => n + f.bytes, 0) / 1024 / 1024;
+  const bytes = data.files.reduce((n, f) => n + f.bytes, 0);
   const formats = [...new Set(data.files.map((f) => f.format))].join(', ');
   lines.push(
     c.bold(
-      `Read ${formatCount(data.files.length)} file${data.files.length === 1 ? '' : 's'} (${formats}, ${mb.toFixed(1)} MB): ${formatCount(data.entries)} entries${data.first ? `, ${data.first} to ${data.last}` : ''}`,
+      `Read ${formatCount(data.files.length)} file${data.files.length === 1 ? '' : 's'} (${formats}, ${formatBytes(bytes)}): ${formatCount(data.entries)} entries${data.first ? `, ${data.first} to ${data.last}` : ''}`,
     ),
   );
   if (data.skippedFiles.length > 0)

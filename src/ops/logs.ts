@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { LoadedConfig } from '../core/config.js';
 import { createRuleSet, type RuleSet } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
+import { formatBytes } from '../core/format.js';
 import { DEFAULT_PG_MAJOR } from '../core/pg-major.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
@@ -42,7 +43,7 @@ function boundary(name: string, text: string | undefined): number | undefined {
 }
 
 function describeFile(file: LogFileRead): string {
-  return `${file.path}: ${file.format}${file.compressed ? ' (gzip)' : ''}, ${(file.bytes / 1024 / 1024).toFixed(1)} MB${file.prefix ? `, prefix '${file.prefix}'` : ''}`;
+  return `${file.path}: ${file.format}${file.compressed ? ' (gzip)' : ''}, ${formatBytes(file.bytes)}${file.prefix ? `, prefix '${file.prefix}'` : ''}`;
 }
 
 /**

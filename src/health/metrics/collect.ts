@@ -45,22 +45,36 @@ SELECT d.datname AS database,
  WHERE d.datallowconn
  ORDER BY d.datname`;
 
+/**
+ * The target database's tables in one pass over pg_class, with the statistics functions for the columns used:
+ * pg_stat_user_tables computes every column and groups each table with its indexes, several times slower at 10⁴
+ * tables. The tables with the most dead rows come back as JSON, bounded: a label per table would make one series
+ * per table, which Prometheus handles badly at 10⁴ tables.
+ */
 const TABLES_SQL = `
+WITH t AS MATERIALIZED (
+  SELECT n.nspname AS schema, c.relname AS table,
+         pg_stat_get_live_tuples(c.oid) AS live, pg_stat_get_dead_tuples(c.oid) AS dead,
+         pg_stat_get_numscans(c.oid) AS seq
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.relkind IN ('r', 'm')
+     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
+)
 SELECT current_database() AS database,
        count(*)::int AS tables,
-       coalesce(sum(n_live_tup), 0)::float8 AS live_tuples,
-       coalesce(sum(n_dead_tup), 0)::float8 AS dead_tuples,
-       coalesce(sum(seq_scan), 0)::float8 AS seq_scans,
-       coalesce(sum(idx_scan), 0)::float8 AS idx_scans
-  FROM pg_stat_user_tables`;
-
-/** Bounded: a label per table would make one series per table, which Prometheus handles badly at 10⁴ tables. */
-const TOP_DEAD_SQL = `
-SELECT schemaname AS schema, relname AS table, n_dead_tup::float8 AS dead_tuples
-  FROM pg_stat_user_tables
- WHERE n_dead_tup > 0
- ORDER BY n_dead_tup DESC, schemaname, relname
- LIMIT $1`;
+       coalesce(sum(live), 0)::float8 AS live_tuples,
+       coalesce(sum(dead), 0)::float8 AS dead_tuples,
+       coalesce(sum(seq), 0)::float8 AS seq_scans,
+       (SELECT coalesce(sum(pg_stat_get_numscans(i.indexrelid)), 0)::float8
+          FROM pg_index i
+          JOIN pg_class ic ON ic.oid = i.indrelid
+          JOIN pg_namespace n ON n.oid = ic.relnamespace
+         WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast') AS idx_scans,
+       (SELECT coalesce(json_agg(json_build_object('schema', schema, 'table', "table", 'dead_tuples', dead)
+                                 ORDER BY dead DESC, schema, "table"), '[]')
+          FROM (SELECT * FROM t WHERE dead > 0 ORDER BY dead DESC, schema, "table" LIMIT $1) top) AS top_dead
+  FROM t`;
 
 function checkpointsSql(versionNum: number): string {
   return versionNum >= 170_000
@@ -109,8 +123,7 @@ export async function readMetrics(
         attempt(read, () => tx.rows<Row>(`reading ${read}`, sql, params));
       const connections = await rows('connections', CONNECTIONS_SQL);
       const databases = await rows('databases', DATABASES_SQL);
-      const tables = await rows('tables', TABLES_SQL);
-      const topDeadTuples = await rows('dead tuples', TOP_DEAD_SQL, [options.topTables]);
+      const tables = await rows('tables', TABLES_SQL, [options.topTables]);
       const checkpoints = await rows('checkpoints', checkpointsSql(Number(server!.version_num)));
       const slots = await rows('replication slots', SLOTS_SQL);
       return {
@@ -118,7 +131,7 @@ export async function readMetrics(
         connections,
         databases,
         tables: tables?.[0] ?? null,
-        topDeadTuples,
+        topDeadTuples: (tables?.[0]?.top_dead as Row[] | undefined) ?? null,
         checkpoints: checkpoints?.[0] ?? null,
         slots,
         failed,

@@ -5,6 +5,9 @@
  * not stall the read.
  */
 
+/** User relations: not the catalogs, TOAST, or other sessions' temporary tables. */
+const USER_SCHEMA = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast' AND NOT pg_is_other_temp_schema(n.oid)`;
+
 export const SETTINGS = [
   'max_connections',
   'superuser_reserved_connections',
@@ -85,12 +88,15 @@ export const ACTIVITY_SQL = `
 SELECT d.blks_hit::float8 AS blocks_hit, d.blks_read::float8 AS blocks_read,
        d.temp_files::float8 AS temp_files, d.temp_bytes::float8 AS temp_bytes,
        to_json(d.stats_reset) #>> '{}' AS stats_reset,
-       t.hit AS table_hit, t.read AS table_read, x.hit AS index_hit, x.read AS index_read
+       s.table_hit, s.table_read, s.index_hit, s.index_read
   FROM pg_stat_database d,
-       (SELECT coalesce(sum(heap_blks_hit), 0)::float8 AS hit, coalesce(sum(heap_blks_read), 0)::float8 AS read
-          FROM pg_statio_user_tables) t,
-       (SELECT coalesce(sum(idx_blks_hit), 0)::float8 AS hit, coalesce(sum(idx_blks_read), 0)::float8 AS read
-          FROM pg_statio_user_indexes) x
+       (SELECT coalesce(sum(hit) FILTER (WHERE relkind <> 'i'), 0)::float8 AS table_hit,
+               coalesce(sum(fetched - hit) FILTER (WHERE relkind <> 'i'), 0)::float8 AS table_read,
+               coalesce(sum(hit) FILTER (WHERE relkind = 'i'), 0)::float8 AS index_hit,
+               coalesce(sum(fetched - hit) FILTER (WHERE relkind = 'i'), 0)::float8 AS index_read
+          FROM (SELECT c.relkind, pg_stat_get_blocks_hit(c.oid) AS hit, pg_stat_get_blocks_fetched(c.oid) AS fetched
+                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE c.relkind IN ('r', 'm', 'i') AND ${USER_SCHEMA}) blocks) s
  WHERE d.datname = current_database()`;
 
 /** Checkpointer counters moved from pg_stat_bgwriter to pg_stat_checkpointer in PostgreSQL 17. */
@@ -107,32 +113,34 @@ SELECT current_setting('archive_mode') AS mode, archived_count::float8 AS archiv
        extract(epoch FROM now() - last_archived_time)::float8 AS last_archived_seconds
   FROM pg_stat_archiver`;
 
-const USER_SCHEMA = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast' AND NOT pg_is_other_temp_schema(n.oid)`;
-
+/** Sequences with the column each feeds (owned by, or identity), found for all at once by a hash join. */
 export const SEQUENCES_SQL = `
-SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name,
-       format_type(s.seqtypid, NULL) AS data_type,
-       s.seqmin::text AS min, s.seqmax::text AS max, s.seqincrement::text AS increment, s.seqcycle AS cycle,
-       CASE WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE') THEN pg_sequence_last_value(c.oid)::text END AS last_value,
-       has_sequence_privilege(c.oid, 'SELECT,USAGE') AS readable,
-       col.table_name, col.column_name, col.column_type
-  FROM pg_sequence s
-  JOIN pg_class c ON c.oid = s.seqrelid
-  JOIN pg_namespace n ON n.oid = c.relnamespace
-  LEFT JOIN LATERAL (
-       SELECT quote_ident(tn.nspname) || '.' || quote_ident(t.relname) AS table_name, a.attname AS column_name,
-              format_type(a.atttypid, NULL) AS column_type
-         FROM pg_depend d
-         JOIN pg_class t ON t.oid = d.refobjid
-         JOIN pg_namespace tn ON tn.oid = t.relnamespace
-         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
-        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass
-          AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')
-        LIMIT 1) col ON true
- WHERE ${USER_SCHEMA}
- ORDER BY 1`;
+WITH fed AS (
+  SELECT DISTINCT ON (d.objid) d.objid,
+         quote_ident(tn.nspname) || '.' || quote_ident(t.relname) AS table_name, a.attname AS column_name,
+         format_type(a.atttypid, NULL) AS column_type
+    FROM pg_depend d
+    JOIN pg_class sc ON sc.oid = d.objid AND sc.relkind = 'S'
+    JOIN pg_class t ON t.oid = d.refobjid
+    JOIN pg_namespace tn ON tn.oid = t.relnamespace
+    JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+   WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+     AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')
+), readable AS (
+  SELECT s.*, c.oid, c.relname, c.relnamespace, has_sequence_privilege(c.oid, 'SELECT,USAGE') AS readable
+    FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid
+)
+SELECT quote_ident(n.nspname) || '.' || quote_ident(r.relname) AS name,
+       format_type(r.seqtypid, NULL) AS data_type,
+       r.seqmin::text AS min, r.seqmax::text AS max, r.seqincrement::text AS increment, r.seqcycle AS cycle,
+       CASE WHEN r.readable THEN pg_sequence_last_value(r.oid)::text END AS last_value, r.readable,
+       fed.table_name, fed.column_name, fed.column_type
+  FROM readable r
+  JOIN pg_namespace n ON n.oid = r.relnamespace
+  LEFT JOIN fed ON fed.objid = r.oid
+ WHERE ${USER_SCHEMA}`;
 
-/** n_ins_since_vacuum is 13+, like every major pgwarden supports; reloptions carry per-table autovacuum settings. */
+/** Dead rows and changes since the last ANALYZE per table; reloptions carry its own autovacuum settings. */
 export const TABLES_SQL = `
 SELECT quote_ident(s.schemaname) || '.' || quote_ident(s.relname) AS name,
        c.reltuples::float8 AS estimated_rows, s.n_live_tup::float8 AS live, s.n_dead_tup::float8 AS dead,
@@ -144,8 +152,7 @@ SELECT quote_ident(s.schemaname) || '.' || quote_ident(s.relname) AS name,
        age(c.relfrozenxid) AS xid_age
   FROM pg_stat_user_tables s
   JOIN pg_class c ON c.oid = s.relid
- WHERE c.relkind IN ('r', 'm') AND NOT pg_is_other_temp_schema(c.relnamespace)
- ORDER BY 1`;
+ WHERE c.relkind IN ('r', 'm') AND NOT pg_is_other_temp_schema(c.relnamespace)`;
 
 /**
  * Every index of a user table, with what makes two the same. pg_get_indexdef costs about 0.1 ms an index (seconds at
@@ -176,7 +183,7 @@ i AS (
     LEFT JOIN building g ON g.index_relid = i.indexrelid
    WHERE ct.relkind IN ('r', 'm') AND ${USER_SCHEMA}
 ), counted AS (
-  SELECT i.*, count(*) OVER (PARTITION BY indrelid, shape) AS same_shape,
+  SELECT i.*, count(*) OVER (PARTITION BY indrelid, shape COLLATE "C") AS same_shape,
          row_number() OVER (PARTITION BY idx_scan = 0 AND NOT indisunique AND NOT backs_constraint AND NOT serves_fk
                             ORDER BY size_bytes DESC) AS size_rank,
          idx_scan = 0 AND NOT indisunique AND NOT backs_constraint AND NOT serves_fk AS unused_candidate
@@ -188,8 +195,7 @@ SELECT quote_ident(schema_name) || '.' || quote_ident(index_name) AS name,
             THEN pg_get_indexdef(indexrelid) END AS definition,
        indisvalid AS valid, indisunique AS "unique", indisprimary AS "primary", backs_constraint, serves_fk,
        indrelid::text || ' ' || shape AS signature, idx_scan::float8 AS scans, size_bytes, building
-  FROM counted
- ORDER BY 1`;
+  FROM counted`;
 
 export const NOT_VALID_SQL = `
 SELECT quote_ident(k.conname) AS name, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS "table",

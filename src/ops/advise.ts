@@ -18,7 +18,7 @@ import { allRules } from '../rules/index.js';
 import { readSchema, schemaModelFromReading } from '../schema/load.js';
 import { readTextFile } from '../sql/files.js';
 import { loadParser } from '../sql/parser.js';
-import { type AdviceModel, adviceModel, type RedundantIndex, redundantIndexes } from '../workload/advice.js';
+import { type AdviceModel, existingIndexes, type Redundancy, redundantIndexes } from '../workload/advice.js';
 import { type CandidateSet, generateCandidates } from '../workload/candidates.js';
 import { workloadFromSql } from '../workload/file.js';
 import { heuristicAdvice } from '../workload/heuristic.js';
@@ -212,6 +212,8 @@ interface Search {
   readonly refused: { definition: string; reason: string }[];
   readonly unplannable: Map<string, string>;
   readonly sizes: Map<string, number>;
+  /** What the workload's cost would gain without each chosen index (the rest of the set in place). */
+  readonly savings: Map<string, number>;
   readonly whatIf: { calls: number; hits: number; created: number };
   readonly steps: number;
 }
@@ -264,6 +266,13 @@ async function whatIfSearch(
           for (const key of uses) usedBy.set(key, [...(usedBy.get(key) ?? []), query.id]);
         }
         const sizes = new Map(set.candidates.map((x) => [x.key, whatIf.size(x)]));
+        const savings = new Map<string, number>();
+        for (const index of selection.chosen) {
+          const touched = queries.filter((q) => whatIf.relevant(q.id, index));
+          const without = selection.chosen.filter((x) => x !== index);
+          const withIt = await whatIf.workloadCost(touched, selection.chosen);
+          savings.set(index.key, (await whatIf.workloadCost(touched, without)) - withIt);
+        }
         return {
           chosen: [...selection.chosen],
           costs,
@@ -274,6 +283,7 @@ async function whatIfSearch(
           })),
           unplannable,
           sizes,
+          savings,
           whatIf: { calls: whatIf.requests, hits: whatIf.cacheHits, created: whatIf.creations },
           steps: selection.steps.length,
         };
@@ -346,8 +356,6 @@ export async function adviseIndexes(options: AdviseOptions): Promise<Report<Advi
         );
       }
       const chosen = search ? search.chosen : heuristicAdvice(workload.queries, set.candidates);
-      const advice: AdviceModel = adviceModel(schema, chosen, search ? 'what-if' : 'heuristic');
-      const redundant: RedundantIndex[] = redundantIndexes(advice);
       const scripted = indexStatements(schema.model, chosen);
       const gin = indexStatements(
         schema.model,
@@ -357,6 +365,31 @@ export async function adviseIndexes(options: AdviseOptions): Promise<Report<Advi
         const used = search?.usedBy.get(index.candidate.key);
         index.note = `${index.candidate.reasons.join(', ')}${used ? `; used by ${used.join(', ')}` : ''}`;
       }
+      const costBefore = search
+        ? workload.queries.reduce((sum, q) => sum + q.weight * (search.costs.get(q.id)?.before ?? 0), 0)
+        : null;
+      const advice: AdviceModel = {
+        method: search ? 'what-if' : 'heuristic',
+        workload: workload.description,
+        recommended: scripted.map(({ candidate, statements }) => {
+          const saving = search?.savings.get(candidate.key) ?? null;
+          return {
+            table: candidate.table,
+            definition: candidateDefinition(candidate),
+            targets: candidate.targets,
+            include: candidate.include,
+            where: candidate.where,
+            method: candidate.method,
+            statements,
+            sizeBytes: search?.sizes.get(candidate.key) ?? null,
+            usedBy: search?.usedBy.get(candidate.key) ?? [],
+            saving,
+            share: saving !== null && costBefore ? saving / costBefore : null,
+          };
+        }),
+        existing: existingIndexes(schema.model.snapshot.tables, chosen),
+      };
+      const redundant = redundantIndexes(advice);
       const data = buildData({
         target: target.display,
         workload,
@@ -393,7 +426,7 @@ function buildData(input: {
   maxWidth: number;
   scripted: ReturnType<typeof indexStatements>;
   gin: ReturnType<typeof indexStatements>;
-  redundant: readonly RedundantIndex[];
+  redundant: readonly Redundancy[];
   writes: Map<string, TableWrites>;
   writeCostOf: (c: IndexCandidate) => number;
   set: CandidateSet;
@@ -440,7 +473,7 @@ function buildData(input: {
       ? `chosen on HypoPG what-if costs: workload cost ${Math.round(costBefore ?? 0)} -> ${Math.round(costAfter ?? 0)}`
       : 'UNPROVEN: chosen without what-if costs (HypoPG is not installed)',
   ];
-  const redundantDrops = input.redundant.map((r) => ({ table: r.table, index: r.index }));
+  const redundantDrops = input.redundant.map((r) => ({ name: r.index.name, statement: r.index.drop }));
   return {
     source: input.target,
     workload: {
@@ -463,9 +496,9 @@ function buildData(input: {
       queries: candidate.queries,
     })),
     redundant: input.redundant.map((r) => ({
-      index: r.index.qualifiedName,
-      servedBy: candidateDefinition(r.servedBy),
-      statement: r.statement,
+      index: r.index.name,
+      servedBy: r.servedBy.definition,
+      statement: r.index.drop,
     })),
     queries,
     totals: {

@@ -4,7 +4,7 @@
  * DDL) and a statement_timeout. Run with psql, outside a transaction block.
  */
 import type { TableInfo } from '../catalog/model.js';
-import { buildIndexStatements, dropIndexStatement, NameRegistry, objectName } from '../schema/keys.js';
+import { buildIndexStatements, NameRegistry, objectName } from '../schema/keys.js';
 import type { SchemaModel } from '../schema/model.js';
 import type { IndexCandidate } from './model.js';
 
@@ -70,7 +70,7 @@ export function indexStatements(model: SchemaModel, candidates: readonly IndexCa
 /** The whole script: timeouts, the extensions the indexes need, each build, then the drops. */
 export function renderScript(
   indexes: readonly ScriptIndex[],
-  drops: readonly { readonly table: TableInfo; readonly index: TableInfo['indexes'][number] }[],
+  drops: readonly { readonly name: string; readonly statement: string }[],
   header: readonly string[],
   options: ScriptOptions = {},
 ): string {
@@ -88,8 +88,8 @@ export function renderScript(
     lines.push(...index.statements);
   }
   for (const drop of drops) {
-    lines.push('', `-- ${drop.index.qualifiedName} is served by a recommended index`);
-    lines.push(dropIndexStatement(drop.table, drop.index));
+    lines.push('', `-- ${drop.name} is served by a recommended index: drop it once that one is built`);
+    lines.push(drop.statement);
   }
   lines.push('RESET statement_timeout;', 'RESET lock_timeout;');
   return `${lines.join('\n')}\n`;

@@ -25,8 +25,15 @@ export interface TableWrites {
 }
 
 /**
+ * Fewer scans than this since the statistics were reset, and the table's rows written per scan say nothing yet (a
+ * table just loaded has every row inserted and no read): its statistics are not used.
+ */
+export const MIN_SCANS = 10;
+
+/**
  * The write rates of each table the workload touches. From pg_stat_user_tables: rows written per scan of the table
- * since the statistics were reset, times the workload's weight of queries reading it; from the workload: the
+ * since the statistics were reset (once it has MIN_SCANS scans), times the workload's weight of queries reading it;
+ * from the workload: the
  * weight of its INSERT, UPDATE and DELETE statements times their rows per call (1 when unknown). The larger wins.
  */
 export function tableWrites(
@@ -52,8 +59,8 @@ export function tableWrites(
       if (query.kind === 'delete') workload.deletes += rows;
     }
     if (readWeight === 0 && workload.inserts + workload.updates + workload.deletes === 0) continue;
-    const stats = table.stats;
-    const scans = stats ? Math.max(1, stats.seqScans + (stats.indexScans ?? 0)) : 1;
+    const scans = table.stats ? table.stats.seqScans + (table.stats.indexScans ?? 0) : 0;
+    const stats = scans >= MIN_SCANS ? table.stats : null;
     const fromStats = stats
       ? {
           inserts: (stats.inserts / scans) * readWeight,
@@ -67,7 +74,7 @@ export function tableWrites(
     result.set(table.qualifiedName, {
       table: table.qualifiedName,
       ...chosen,
-      hotShare: stats && stats.updates > 0 ? stats.hotUpdates / stats.updates : 0,
+      hotShare: table.stats && table.stats.updates > 0 ? table.stats.hotUpdates / table.stats.updates : 0,
       updatedColumns: [...updated].sort(),
       indexes: table.indexes.length,
       from:

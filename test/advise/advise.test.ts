@@ -98,7 +98,7 @@ describe.skipIf(!pg15)('pgwarden advise on PostgreSQL 15 with HypoPG', () => {
       "SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'idx_%'",
     );
     expect(rows[0]).toEqual({ n: 0 });
-  }, 60_000);
+  }, 120_000);
 
   it('reaches a workload cost within 5% of the best set an exhaustive search finds under the same budget', async () => {
     const workload = workloadFromSql(
@@ -165,7 +165,7 @@ SELECT * FROM orders WHERE customer_id IN (1, 2, 3);
     expect(set.candidates.length).toBeGreaterThanOrEqual(8);
     expect(subsets).toBeGreaterThan(50);
     expect(greedy).toBeLessThanOrEqual(best * 1.05);
-  }, 90_000);
+  }, 120_000);
 
   it('builds the script with psql; afterwards nothing it built is recommended again', async () => {
     const report = await adviseIndexes({ config, db: shop.url, workloadSql: SHOP_WORKLOAD, budget: '6MB' });
@@ -188,7 +188,7 @@ SELECT * FROM orders WHERE customer_id IN (1, 2, 3);
     for (const r of again.recommendations)
       expect(data.recommendations.map((d) => d.definition)).not.toContain(r.definition);
     expect(again.totals.costBefore!).toBeLessThan(data.totals.costBefore!);
-  }, 90_000);
+  }, 120_000);
 });
 
 describe.skipIf(!pg15)('write cost', () => {
@@ -221,7 +221,7 @@ UPDATE ${name} SET amount = amount + 1 WHERE id = 5;`;
     );
     await db.exec('SELECT pg_stat_force_next_flush()');
     await db.exec('SELECT 1');
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await db?.drop();
@@ -241,7 +241,7 @@ UPDATE ${name} SET amount = amount + 1 WHERE id = 5;`;
     expect(written.from).toBe('statistics');
     expect(written.updatedColumns).toEqual(['amount']);
     expect(data.writes.find((w) => w.table === 'public.ledger_read')!.inserts).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe.skipIf(!pg15)('without HypoPG', () => {
@@ -284,7 +284,52 @@ describe.skipIf(!pg15)('without HypoPG', () => {
     } finally {
       await db.drop();
     }
-  }, 60_000);
+  }, 120_000);
+});
+
+describe.skipIf(!pg15)('findings', () => {
+  it('reports each advised index with its CREATE INDEX CONCURRENTLY, and an existing index it makes redundant', async () => {
+    const db = await createTestDatabase(pg15!);
+    try {
+      await db.exec(`CREATE EXTENSION hypopg;
+CREATE TABLE events (id int PRIMARY KEY, account int NOT NULL, at int NOT NULL, kind text NOT NULL);
+INSERT INTO events SELECT g, g % 3000, g, 'k' || (g % 9) FROM generate_series(1, 60000) g;
+CREATE INDEX events_account ON events (account);
+CREATE UNIQUE INDEX events_account_at ON events (account, at DESC) WHERE kind = 'none';
+ANALYZE events;`);
+      const report = await adviseIndexes({
+        config,
+        db: db.url,
+        workloadSql: '-- weight: 100\nSELECT * FROM events WHERE account = 42 ORDER BY at DESC LIMIT 5;',
+      });
+      const data = report.data!;
+      expect(data.recommendations.map((r) => r.definition)).toEqual(['public.events (account, at DESC)']);
+      const missing = report.findings.filter((f) => f.rule === 'advise/missing-index');
+      expect(missing).toHaveLength(1);
+      expect(missing[0]!.severity).toBe('warning');
+      expect(missing[0]!.fix).toBe(data.recommendations[0]!.statements[0]);
+      const redundant = report.findings.filter((f) => f.rule === 'advise/redundant-index');
+      expect(redundant.map((f) => 'object' in f.location && f.location.object)).toEqual([
+        'public.events_account',
+      ]);
+      expect(redundant[0]!.fix).toMatch(/\nDROP INDEX CONCURRENTLY public\.events_account;$/);
+      expect(data.script).toContain('DROP INDEX CONCURRENTLY public.events_account;');
+
+      // the finding's fix runs, and afterwards neither finding comes back
+      const file = join(sharedTempDir('advise-fix'), 'fix.sql');
+      writeFileSync(file, `${redundant[0]!.fix}\n`);
+      await run('psql', ['-v', 'ON_ERROR_STOP=1', '-X', '-q', '-f', file, db.url]);
+      const after = await adviseIndexes({
+        config,
+        db: db.url,
+        workloadSql: '-- weight: 100\nSELECT * FROM events WHERE account = 42 ORDER BY at DESC LIMIT 5;',
+      });
+      expect(after.findings).toEqual([]);
+      expect(after.data!.recommendations).toEqual([]);
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
 });
 
 describe.skipIf(!pg15)('pgwarden advise (CLI)', () => {
@@ -295,6 +340,7 @@ describe.skipIf(!pg15)('pgwarden advise (CLI)', () => {
         "CREATE EXTENSION hypopg; CREATE TABLE t (id int PRIMARY KEY, a int, b text); INSERT INTO t SELECT g, g % 1000, 'x' FROM generate_series(1, 20000) g; ANALYZE t;",
       );
       const file = join(sharedTempDir('advise-cli'), 'workload.sql');
+      await resetStatistics(db);
       writeFileSync(file, '-- weight: 10\nSELECT b FROM t WHERE a = 5;\n');
       const json = await runCli(['advise', '--db', db.url, '--workload', file, '--format', 'json']);
       expect(json.code).toBe(0);
@@ -350,5 +396,5 @@ describe.skipIf(!pg15)('pgwarden advise (CLI)', () => {
     } finally {
       await db.drop();
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -151,6 +151,7 @@ export {
   migrateStatus,
   migrateUp,
   type RunnerContext,
+  StalePlanError,
   type StatusLine,
   type UpOptions,
 } from './migrate/runner.js';

@@ -357,12 +357,10 @@ function registerApply(server: McpServer, context: McpContext, store: PlanStore)
           } finally {
             await reader.close();
           }
+          // in the folder runner's order, as migrate up --to reads it
+          const last = status.statuses.findIndex((s) => s.version === plan.to);
           const pending = status.statuses
-            .filter(
-              (s) =>
-                (s.state === 'pending' || s.state === 'failed') &&
-                lib.compareVersions(s.version, plan.to) <= 0,
-            )
+            .filter((s, i) => (s.state === 'pending' || s.state === 'failed') && i <= last)
             .map((s) => s.version);
           const planned = plan.migrations.map((m) => m.version);
           if (pending.join('\n') !== planned.join('\n')) {
@@ -376,9 +374,25 @@ function registerApply(server: McpServer, context: McpContext, store: PlanStore)
           const writer = await context.databases.target(true);
           let result: lib.MigrateResult;
           try {
-            // the runner's guard is always on here: no --no-guard through the MCP server
+            // the runner's guard is always on here: no --no-guard through the MCP server; the plan is checked again
+            // under the migration lock, where nothing can change before the run
             started = true;
-            result = await lib.migrateUp({ ...runner, target: writer }, { to: plan.to });
+            result = await lib
+              .migrateUp(
+                { ...runner, target: writer },
+                { to: plan.to, expect: { versions: planned, checksums: plan.checksums } },
+              )
+              .catch((error: unknown) => {
+                if (!(error instanceof lib.StalePlanError)) throw error;
+                started = false;
+                stored.state = 'stale';
+                throw new Refusal(
+                  'plan-stale',
+                  `${error.message} (plan ${plan.planId}, checked under the migration lock)`,
+                  'nothing was applied; call plan_migrations again and show the new plan to the user',
+                  { changed: error.differences },
+                );
+              });
           } finally {
             await writer.close();
           }

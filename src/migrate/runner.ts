@@ -66,6 +66,25 @@ export interface UpOptions {
   readonly dryRun?: boolean;
   readonly allowOutOfOrder?: boolean;
   readonly allowDrift?: boolean;
+  /**
+   * An approved plan (MCP's plan → approve → apply): checked under the migration lock, after the history is read,
+   * so that nothing can change between the check and the run. The pending migrations up to `to` must be exactly
+   * `versions`, and every file of the folder must have the checksum it had when planned.
+   */
+  readonly expect?: {
+    readonly versions: readonly string[];
+    readonly checksums: Readonly<Record<string, string>>;
+  };
+}
+
+/** The database or the files are no longer what an approved plan saw: nothing was applied. */
+export class StalePlanError extends PgwardenError {
+  readonly differences: readonly string[];
+
+  constructor(message: string, differences: readonly string[]) {
+    super('input', message, { hint: 'nothing was applied; plan again and have the new plan approved' });
+    this.differences = differences;
+  }
 }
 
 export interface DownOptions {
@@ -1129,6 +1148,30 @@ async function resolveInFlight(session: Session, parser: Promise<unknown>): Prom
   return { ...session, rows, statuses: migrationStatuses(session.migrations, rows) };
 }
 
+/** Refuses to run unless the files and the pending migrations are exactly those of the approved plan. */
+function checkPlan(
+  session: Session,
+  pending: readonly MigrationStatus[],
+  expected: NonNullable<UpOptions['expect']>,
+): void {
+  const now = new Map(session.migrations.map((m) => [m.version, migrationChecksum(m)]));
+  const files: string[] = [];
+  for (const [version, checksum] of Object.entries(expected.checksums)) {
+    if (!now.has(version)) files.push(`${version} removed`);
+    else if (now.get(version) !== checksum) files.push(`${version} changed`);
+  }
+  for (const version of now.keys()) if (!(version in expected.checksums)) files.push(`${version} added`);
+  if (files.length > 0)
+    throw new StalePlanError(`the migration files changed since the plan: ${files.join(', ')}`, files);
+  const versions = pending.map((s) => s.version);
+  if (versions.join('\n') !== expected.versions.join('\n')) {
+    throw new StalePlanError(
+      `the database changed since the plan: pending now ${versions.join(', ') || 'none'}, planned ${expected.versions.join(', ') || 'none'}`,
+      [`pending ${versions.join(', ') || 'none'}`],
+    );
+  }
+}
+
 function touchedRelations(models: readonly MigrationModel[]): string[] {
   return [...new Set(models.flatMap((m) => m.statements.flatMap((s) => s.locks.map((l) => l.relation))))];
 }
@@ -1191,6 +1234,7 @@ export async function migrateUp(context: RunnerContext, options: UpOptions = {})
       context.target.kind === 'embedded' || pending.length === 0
         ? []
         : await blockingSessions(session.work, touchedRelations(models));
+    if (options.expect) checkPlan(session, pending, options.expect);
     if (options.dryRun) {
       return {
         database: context.target.display,

@@ -10,7 +10,13 @@ import { openTarget } from '../../src/db/target.js';
 import { readMigrations } from '../../src/migrate/files.js';
 import { migrationChecksum, readHistory } from '../../src/migrate/history.js';
 import { newMigration } from '../../src/migrate/new.js';
-import { migrateDown, migrateRedo, migrateStatus, migrateUp } from '../../src/migrate/runner.js';
+import {
+  migrateDown,
+  migrateRedo,
+  migrateStatus,
+  migrateUp,
+  StalePlanError,
+} from '../../src/migrate/runner.js';
 import { cliPath } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/db.js';
 import { migration, migrationProject } from '../helpers/project.js';
@@ -143,6 +149,35 @@ describe('migrate up', () => {
     await migrateDown(await runner(project, 'test'), { steps: 3 });
     expect(await fingerprinted()).toEqual(['20240103000000']);
     expect((await migrateStatus(await runner(project))).drift).toBeNull();
+  });
+
+  it('runs an approved plan only if, under the migration lock, files and pending migrations are as planned', async () => {
+    const project = migrationProject({
+      '20240101000000_init.sql': INIT,
+      '20240102000000_b.sql': migration('CREATE TABLE b (id int);', 'DROP TABLE b;'),
+    });
+    const files = await readMigrations(join(project.dir, 'migrations'));
+    const checksums = Object.fromEntries(files.map((m) => [m.version, migrationChecksum(m)]));
+    const versions = ['20240101000000', '20240102000000'];
+    // someone else applied the first one after the plan
+    await migrateUp(await runner(project), { to: '20240101000000' });
+    await expect(migrateUp(await runner(project), { expect: { versions, checksums } })).rejects.toThrow(
+      /the database changed since the plan: pending now 20240102000000, planned 20240101000000, 20240102000000/,
+    );
+    // a file edited after the plan
+    project.write('20240102000000_b.sql', migration('CREATE TABLE b (id bigint);', 'DROP TABLE b;'));
+    const error = await migrateUp(await runner(project), {
+      expect: { versions: ['20240102000000'], checksums },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StalePlanError);
+    expect((error as StalePlanError).differences).toEqual(['20240102000000 changed']);
+    expect(await exists('b')).toBe(false);
+    const now = await readMigrations(join(project.dir, 'migrations'));
+    const fresh = Object.fromEntries(now.map((m) => [m.version, migrationChecksum(m)]));
+    const ran = await migrateUp(await runner(project), {
+      expect: { versions: ['20240102000000'], checksums: fresh },
+    });
+    expect(ran.runs.map((r) => r.version)).toEqual(['20240102000000']);
   });
 
   it('keeps a fingerprint recorded the old way (in JavaScript) working, and records it anew', async () => {

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, chownSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '../../src/db/connection.js';
 import { withDatabase } from '../../src/db/url.js';
-import { clusterBinariesExist, startTestCluster, type TestCluster } from './cluster.js';
+import { clusterBinariesExist, PG_BIN, startTestCluster, type TestCluster } from './cluster.js';
 
 const run = promisify(execFile);
 
@@ -32,9 +32,12 @@ export interface SecurityCluster {
   close(): Promise<void>;
 }
 
-/** Whether the machine can start one (PostgreSQL 15's binaries and pgaudit). */
+/** Debian's pgaudit for PostgreSQL 15, as .ci/run installs it. */
+const PGAUDIT = '/usr/share/postgresql/15/extension/pgaudit.control';
+
+/** Whether the machine can start one: PostgreSQL 15's binaries and pgaudit (.ci/run installs it). */
 export function securityClusterAvailable(): boolean {
-  return clusterBinariesExist();
+  return clusterBinariesExist() && existsSync(PGAUDIT);
 }
 
 /**
@@ -45,6 +48,10 @@ export function securityClusterAvailable(): boolean {
 export async function startSecurityCluster(
   options: { readonly fsync?: boolean } = {},
 ): Promise<SecurityCluster> {
+  if (!securityClusterAvailable())
+    throw new Error(
+      `a security test cluster needs ${PG_BIN} and pgaudit (${PGAUDIT}): apt-get install postgresql-15-pgaudit (.ci/run does)`,
+    );
   // fsync makes every CREATE DATABASE wait for the disk: rule cases, which each audit one rule, may go without it
   const cluster = await startTestCluster({ settings: { ...SECURE_SETTINGS, fsync: options.fsync ?? true } });
   const owner = statSync(cluster.dataDir);

@@ -295,6 +295,24 @@ async function whatIfSearch(
   );
 }
 
+/** The queries that read or write a table of the database (not only the catalogs or functions). */
+function onTables(workload: Workload, set: CandidateSet): Workload {
+  const kept = workload.queries.filter((q) => (set.shapes.get(q.id)?.tables.size ?? 0) > 0);
+  const left = workload.queries.filter((q) => !kept.includes(q));
+  if (left.length === 0) return workload;
+  return {
+    ...workload,
+    queries: kept,
+    skipped: [
+      ...workload.skipped,
+      ...left.map((q) => ({
+        origin: q.origin,
+        reason: 'reads no table of the database (catalogs, functions)',
+      })),
+    ],
+  };
+}
+
 function budgetOf(budget: AdviseOptions['budget']): number | null {
   if (budget === undefined) return null;
   if (typeof budget === 'number') {
@@ -323,18 +341,19 @@ export async function adviseIndexes(options: AdviseOptions): Promise<Report<Advi
     const connection = await target.connect();
     try {
       const version = await serverVersion(connection);
-      const workload = await readWorkload(connection, options);
+      const read = await readWorkload(connection, options);
       const reading = await readSchema(connection, 'live', options.config.config, {
         columnStats: true,
         searchPath: true,
       });
       const model = schemaModelFromReading(reading, 'live', options.config.config);
       const schema: QuerySchema = buildQuerySchema(model, reading.searchPath ?? ['public']);
-      const set = generateCandidates(workload.queries, schema, {
+      const set = generateCandidates(read.queries, schema, {
         maxWidth,
         pgMajor: version.major,
         selectivity: constantSelectivity(model),
       });
+      const workload = onTables(read, set);
       const entryCost = options.entryCost ?? (await settingNumber(connection, 'random_page_cost', 4));
       const writes = tableWrites(schema.model.snapshot.tables, workload.queries, set.shapes);
       const writeCostOf = (c: IndexCandidate) => writeCost(c, writes.get(c.table), entryCost);

@@ -79,7 +79,6 @@ function declared(): Families {
   f.declare('pgwarden_live_tuples', 'gauge', "Estimated live rows in the target database's tables");
   f.declare('pgwarden_dead_tuples', 'gauge', "Estimated dead rows in the target database's tables");
   f.declare('pgwarden_seq_scans_total', 'counter', "Sequential scans of the target database's tables");
-  f.declare('pgwarden_index_scans_total', 'counter', "Index scans of the target database's tables");
   f.declare(
     'pgwarden_table_dead_tuples',
     'gauge',
@@ -124,7 +123,6 @@ function addReading(f: Families, target: string, r: MetricsReading): void {
     f.add('pgwarden_live_tuples', database, num(r.tables.live_tuples));
     f.add('pgwarden_dead_tuples', database, num(r.tables.dead_tuples));
     f.add('pgwarden_seq_scans_total', database, num(r.tables.seq_scans));
-    f.add('pgwarden_index_scans_total', database, num(r.tables.idx_scans));
     for (const row of r.topDeadTuples ?? [])
       f.add(
         'pgwarden_table_dead_tuples',

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { PgwardenError } from '../core/errors.js';
 import { readCsvLog } from './csvlog.js';
@@ -111,11 +111,21 @@ async function openFile(
   let raw: Readable;
   let head: Buffer;
   if (file.path === '-') {
-    raw = stdin ?? process.stdin;
-    const peek = new PassThrough();
-    raw.pipe(peek);
-    raw = peek;
-    head = Buffer.alloc(0);
+    // the first chunk says whether it is gzip; then the stream goes on from that chunk
+    const iterator = (stdin ?? process.stdin)[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+    const first = await iterator.next();
+    head = first.done ? Buffer.alloc(0) : Buffer.from(first.value);
+    raw = Readable.from(
+      (async function* () {
+        if (!first.done) yield Buffer.from(first.value);
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done) return;
+          yield Buffer.from(next.value);
+        }
+      })(),
+      { objectMode: false },
+    );
   } else {
     head = await magic(file.path);
     raw = createReadStream(file.path, { highWaterMark: 1 << 20 });

@@ -386,7 +386,7 @@ describe.skipIf(!clusterBinariesExist())('pgwarden logs on planted logs', () => 
     );
   }, 120_000);
 
-  it('reads standard input', async () => {
+  it('reads standard input: a gzip-compressed csvlog', async () => {
     const { spawn } = await import('node:child_process');
     const { cliPath } = await import('../helpers/cli.js');
     const child = spawn(process.execPath, [cliPath, 'logs', '-', '--format', 'json', '--fail-on', 'none'], {
@@ -396,10 +396,13 @@ describe.skipIf(!clusterBinariesExist())('pgwarden logs on planted logs', () => 
     child.stdout.on('data', (c) => {
       stdout += c;
     });
-    child.stdin.end(readFileSync(planted.json));
+    // a gzip-compressed csvlog, recognised from its bytes alone
+    child.stdin.end(gzipSync(readFileSync(planted.csv)));
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(0);
-    expect(JSON.parse(stdout).queries).toBe(reports.json.data!.queries);
+    const report = JSON.parse(stdout);
+    expect(report.queries).toBe(reports.csv.data!.queries);
+    expect(report.files[0]).toMatchObject({ path: '-', format: 'csvlog', compressed: true, unreadable: 0 });
   });
 
   it('MCP analyze_logs reads a log inside the project and refuses one outside it', async () => {

@@ -33,7 +33,8 @@ import {
 } from './lib.js';
 
 export const BACKUP_OVERHEAD_GOAL = 0.1;
-const ROUNDS = 3;
+/** Even, so that each command goes first as often as the other. */
+const ROUNDS = Number(process.env.PGWARDEN_BENCH_BACKUP_ROUNDS ?? 4);
 const PROCESS_TIMEOUT_MS = 30 * 60_000;
 
 export interface BackupBenchResult {
@@ -46,6 +47,9 @@ export interface BackupBenchResult {
   readonly create: { readonly samples: number[]; readonly stats: Stats; readonly bytes: number };
   readonly pgDumpRun: { readonly samples: number[]; readonly stats: Stats; readonly bytes: number };
   readonly overhead: number;
+  /** pgwarden / pg_dump within each round (the load of the shared machine changes between rounds). */
+  readonly pairedRatios: number[];
+  readonly pairedOverhead: number;
   readonly verify: { readonly ms: number; readonly restoreServer: string; readonly ok: boolean };
   readonly verifyEmbedded: { readonly ms: number; readonly restoreServer: string; readonly ok: boolean };
   readonly pgRestoreMs: number;
@@ -121,9 +125,9 @@ async function generate(url: string, megabytes: number): Promise<number> {
        jsonb_build_object('sku', 'sku-' || (g % 5000), 'qty', 1 + g % 9)
        FROM generate_series(1, ${orders}) g;
      CREATE INDEX orders_customer ON orders (customer_id);
-     CREATE INDEX orders_placed ON orders (placed_at);
-     VACUUM ANALYZE;`,
+     CREATE INDEX orders_placed ON orders (placed_at);`,
   );
+  await sql(url, 'VACUUM ANALYZE');
   return orders + 100000;
 }
 
@@ -244,6 +248,8 @@ export async function runBackupBench(options: BenchOptions): Promise<BackupBench
   const createStats = stats(create);
   const dumpStats = stats(dump);
   const overhead = createStats.median / dumpStats.median - 1;
+  const pairedRatios = create.map((ms, i) => Number((ms / dump[i]!).toFixed(3)));
+  const pairedOverhead = stats(pairedRatios).median - 1;
   return {
     server,
     pgDump,
@@ -254,13 +260,15 @@ export async function runBackupBench(options: BenchOptions): Promise<BackupBench
     create: { samples: create, stats: createStats, bytes: createBytes },
     pgDumpRun: { samples: dump, stats: dumpStats, bytes: dumpBytes },
     overhead,
+    pairedRatios,
+    pairedOverhead,
     verify,
     verifyEmbedded,
     pgRestoreMs: restore.ms,
     loadBefore,
     loadAfter,
     goal: BACKUP_OVERHEAD_GOAL,
-    met: overhead <= BACKUP_OVERHEAD_GOAL,
+    met: pairedOverhead <= BACKUP_OVERHEAD_GOAL,
   };
 }
 
@@ -269,7 +277,7 @@ export function backupGoals(result: BackupBenchResult): GoalLine[] {
     {
       benchmark: `\`pgwarden backup create\` of a ${fmtMiB(result.databaseBytes)} database`,
       goal: `overhead ≤ ${result.goal * 100}% over \`pg_dump -Fd -j 2\``,
-      result: `${(result.overhead * 100).toFixed(1)}% (median ${fmtMs(result.create.stats.median)})`,
+      result: `${(result.pairedOverhead * 100).toFixed(1)}% (median of the rounds' ratios; medians ${fmtMs(result.create.stats.median)} vs ${fmtMs(result.pgDumpRun.stats.median)})`,
       met: result.met,
       peer: `${fmtRatio(result.create.stats.median, result.pgDumpRun.stats.median)} pg_dump -Fd -j 2 (${fmtMs(result.pgDumpRun.stats.median)})`,
     },
@@ -282,7 +290,7 @@ function row(label: string, s: Stats, bytes: number): string[] {
 
 export function renderBackupBench(result: BackupBenchResult): string {
   return [
-    `A generated database of ${fmtMiB(result.databaseBytes)} (${fmtInt(result.rows)} rows in two tables, four indexes, a foreign key and a CHECK; generated in ${fmtMs(result.generateMs)}) on the PostgreSQL ${result.server} service. The issue's goal is 1 GB; the shared 2-core machine (load average ${result.loadBefore.join(', ')} before, ${result.loadAfter.join(', ')} after) runs this size a few times in minutes (\`PGWARDEN_BENCH_BACKUP_MB\` sets another). ${result.rounds} rounds, each running both commands as fresh processes (alternating which goes first); ${result.pgDump}. \`pgwarden backup create\` does the same dump of one exported snapshot, and meanwhile counts every table's rows in that snapshot, then dumps the globals and hashes every file (SHA-256) into its manifest; its time is the whole CLI process.`,
+    `A generated database of ${fmtMiB(result.databaseBytes)} (${fmtInt(result.rows)} rows in two tables, four indexes, a foreign key and a CHECK; generated in ${fmtMs(result.generateMs)}) on the PostgreSQL ${result.server} service. The issue's goal is 1 GB; the shared 2-core machine (load average ${result.loadBefore.join(', ')} before, ${result.loadAfter.join(', ')} after) runs this size a few times in minutes (\`PGWARDEN_BENCH_BACKUP_MB\` sets another). ${result.rounds} rounds, each running both commands as fresh processes (alternating which goes first; the goal is judged on each round's ratio, as the load of the shared machine changes more between rounds than within one); ${result.pgDump}. \`pgwarden backup create\` does the same dump of one exported snapshot, and meanwhile counts every table's rows in that snapshot, then dumps the globals and hashes every file (SHA-256) into its manifest; its time is the whole CLI process.`,
     '',
     mdTable(
       ['Command', 'Median', 'Min', 'Max', 'Size'],
@@ -294,7 +302,13 @@ export function renderBackupBench(result: BackupBenchResult): string {
     '',
     mdTable(
       ['Goal', 'Result', 'Met'],
-      [[`overhead ≤ ${result.goal * 100}%`, `${(result.overhead * 100).toFixed(1)}%`, yesNo(result.met)]],
+      [
+        [
+          `overhead ≤ ${result.goal * 100}% (median of the rounds' pgwarden / pg_dump ratios)`,
+          `${(result.pairedOverhead * 100).toFixed(1)}% (ratios ${result.pairedRatios.map((r) => r.toFixed(2)).join(', ')}; ratio of the medians ${fmtRatio(result.create.stats.median, result.pgDumpRun.stats.median)})`,
+          yesNo(result.met),
+        ],
+      ],
     ),
     '',
     mdTable(

@@ -117,7 +117,9 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
           {
             env: target.env,
             onLine: (line) => {
-              if (/finished item \d+ TABLE DATA |dumping contents of table /.test(line)) tablesDone++;
+              // with workers a table is done when the leader says so; alone, pg_dump only says it starts one
+              if ((jobs > 1 ? /finished item \d+ TABLE DATA / : /dumping contents of table /).test(line))
+                tablesDone++;
             },
           },
         );
@@ -126,22 +128,19 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
           rowCounts: await countRows(connection, tables),
           ...(await readStructure(connection)),
         }))();
-        const [dumped, contents] = await Promise.all([
-          dump,
-          counting.catch((error: unknown) => error),
-        ]).finally(() => clearInterval(ticker));
+        counting.catch(() => {}); // awaited below, once pg_dump has ended
+        const dumped = await dump.finally(() => clearInterval(ticker));
         if (dumped.code !== 0) {
           throw new PgwardenError('server', `pg_dump failed: ${firstError(dumped.stderr)}`, {
             hint: 'the role needs SELECT on every table (and lock_timeout may have passed); nothing was kept',
           });
         }
-        if (contents instanceof Error) throw contents;
+        const { rowCounts, constraints, indexes, largeObjects } = await counting;
         await report();
 
         const globals = await dumpGlobals(path, target, options.withPasswords === true, log);
         const dumpFiles = (await readdir(join(path, 'dump'))).map((name) => `dump/${name}`);
         const files = await describeFiles(path, [...dumpFiles, ...(globals.file ? [globals.file] : [])]);
-        const { rowCounts, constraints, indexes, largeObjects } = contents as Awaited<typeof counting>;
         const manifest: DatabaseManifest = {
           format: MANIFEST_FORMAT,
           kind: 'database',

@@ -94,7 +94,8 @@ export async function verifyBackup(options: VerifyBackupOptions): Promise<Verifi
     if (!options.restoreTarget) throw new Error('verifyBackup: a test restore needs a restoreTarget');
     const target = await options.restoreTarget();
     try {
-      const scratch = await createScratchDatabase(target);
+      // template0: what a site added to template1 would be in the scratch database twice
+      const scratch = await createScratchDatabase(target, { template: 'template0' });
       try {
         log(`restoring into a scratch database on ${target.display}`);
         const into = toolConnection(scratch.url);

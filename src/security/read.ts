@@ -12,6 +12,7 @@ import type {
   RoleRow,
   SchemaRow,
   SecurityReading,
+  ViewRow,
 } from './reading.js';
 
 /** The settings the server rules read (pg_settings shows a role only those it may see). */
@@ -128,6 +129,22 @@ export function readSecurity(
          FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         ORDER BY n.nspname, c.relname, p.polname`,
     );
+    const views = await c.rows<ViewRow>(
+      'reading the views over tables with row level security',
+      `SELECT vn.nspname AS schema, v.relname AS name,
+              CASE v.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END AS kind,
+              pg_get_userbyid(v.relowner) AS owner,
+              coalesce(v.reloptions && ARRAY['security_invoker=true', 'security_invoker=on', 'security_invoker=1', 'security_invoker=yes'], false) AS "securityInvoker",
+              jsonb_agg(DISTINCT jsonb_build_object('schema', tn.nspname, 'name', t.relname)) AS tables
+         FROM pg_class v JOIN pg_namespace vn ON vn.oid = v.relnamespace
+         JOIN pg_rewrite rw ON rw.ev_class = v.oid
+         JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.refclassid = 'pg_class'::regclass
+         JOIN pg_class t ON t.oid = d.refobjid AND t.relrowsecurity AND t.oid <> v.oid
+         JOIN pg_namespace tn ON tn.oid = t.relnamespace
+        WHERE v.relkind IN ('v', 'm') AND ${SYSTEM_SCHEMAS.replaceAll('n.nspname', 'vn.nspname')}
+        GROUP BY vn.nspname, v.relname, v.relkind, v.relowner, v.reloptions
+        ORDER BY 1, 2`,
+    );
     const functions = await c.rows<FunctionRow>(
       'reading the SECURITY DEFINER functions',
       `SELECT n.nspname AS schema, p.proname AS name, pg_get_function_identity_arguments(p.oid) AS arguments,
@@ -192,6 +209,7 @@ export function readSecurity(
       schemas,
       relations,
       policies,
+      views,
       functions,
       defaultPrivileges,
       extensions,

@@ -23,6 +23,8 @@ export interface SecurityReading {
   readonly schemas: readonly SchemaRow[];
   readonly relations: readonly RelationRow[];
   readonly policies: readonly PolicyRow[];
+  /** Views and materialized views that read tables with row level security enabled. */
+  readonly views: readonly ViewRow[];
   readonly functions: readonly FunctionRow[];
   readonly defaultPrivileges: readonly DefaultPrivilegeRow[];
   readonly extensions: readonly ExtensionRow[];
@@ -104,6 +106,17 @@ export interface PolicyRow {
   readonly roles: readonly string[];
   readonly using: string | null;
   readonly withCheck: string | null;
+}
+
+export interface ViewRow {
+  readonly schema: string;
+  readonly name: string;
+  readonly kind: 'view' | 'materialized view';
+  readonly owner: string;
+  /** PostgreSQL 15+: the view runs with the privileges of its caller. */
+  readonly securityInvoker: boolean;
+  /** The tables with row level security enabled that it reads. */
+  readonly tables: readonly { readonly schema: string; readonly name: string }[];
 }
 
 export interface FunctionRow {

@@ -52,6 +52,7 @@ const PLANTED: readonly { rule: string; object: string; sql?: string }[] = [
   { rule: 'security/permissive-true-policy', object: 'public.open_policy.everyone' },
   { rule: 'security/tenant-table-without-rls', object: 'public.orders' },
   { rule: 'security/policy-without-tenant-setting', object: 'public.notes.not_tenant' },
+  { rule: 'security/view-bypasses-rls', object: 'public.notes_view' },
   { rule: 'security/ssl-off', object: 'ssl' },
   { rule: 'security/hba-weak-auth', object: 'pg_hba.conf:' },
   { rule: 'security/log-connections-off', object: 'log_connections' },
@@ -101,6 +102,7 @@ const PLANT_OBJECTS = [
   `CREATE POLICY not_tenant ON public.notes USING (tenant_id IS NOT NULL)`,
   `ALTER TABLE public.notes ENABLE ROW LEVEL SECURITY`,
   `ALTER TABLE public.notes FORCE ROW LEVEL SECURITY`,
+  `CREATE VIEW public.notes_view AS SELECT * FROM public.notes`,
   // last: the tables above must not get its grant
   `ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC`,
 ].join(';\n');

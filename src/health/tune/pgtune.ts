@@ -222,7 +222,7 @@ export function pgtune(inputs: TuneInputs): PgTuneResult {
       plain(
         'effective_io_concurrency',
         IO_CONCURRENCY[inputs.storage],
-        `concurrent reads ${inputs.storage} storage serves well`,
+        `concurrent reads that ${inputs.storage} storage serves well`,
       ),
     );
   settings.push(

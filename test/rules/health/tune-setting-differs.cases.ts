@@ -21,6 +21,17 @@ export default defineCases(rule, {
       model: tuneModel({ settings: { ...TUNED_16GB, work_mem: '4096', max_wal_size: '1024' } }),
     },
     { name: 'no server: nothing to compare with', model: buildTuneModel(INPUTS, null) },
+    {
+      name: 'more worker slots than CPUs (the defaults on 4 CPUs)',
+      model: tuneModel({
+        inputs: { cpus: 4 },
+        settings: {
+          ...TUNED_16GB,
+          max_parallel_workers_per_gather: '2',
+          max_parallel_maintenance_workers: '2',
+        },
+      }),
+    },
   ],
   invalid: [
     {
@@ -57,6 +68,19 @@ export default defineCases(rule, {
           severity: 'warning',
           message: /^work_mem is 256MB; recommended 38836kB \(6\.8x less\)/,
         },
+      ],
+    },
+    {
+      name: 'fewer worker slots than 16 CPUs',
+      model: tuneModel({ inputs: { cpus: 16 }, settings: TUNED_16GB }),
+      findings: [
+        {
+          object: 'max_worker_processes',
+          severity: 'info',
+          message: /^max_worker_processes is 8; recommended 16/,
+        },
+        { object: 'max_parallel_workers', severity: 'info' },
+        { object: 'autovacuum_max_workers', severity: 'info' },
       ],
     },
   ],

@@ -24,6 +24,10 @@ export function registerAdviseCommand(program: Command, kit: CommandKit): void {
         wholeNumber(1, 'statements', 10_000),
       )
       .option('--create-extension', 'run CREATE EXTENSION hypopg when it is available but not installed')
+      .option(
+        '--prove',
+        'build the indexes on a scratch copy of the database (up to 1 GB; CREATEDB, no other session on it) and measure the SELECTs before and after',
+      )
       .option('--script <file>', 'also write the CREATE INDEX CONCURRENTLY script to this file'),
   )
     .addHelpText(

@@ -88,6 +88,27 @@ export function renderAdviseData(report: Report<AdviseData>, c: Colors): string 
       );
     }
   }
+  const proven = data.proven;
+  if (proven) {
+    lines.push('');
+    if (proven.notProven) lines.push(c.yellow(`--prove: not measured: ${proven.notProven}`));
+    else {
+      lines.push(
+        c.bold(`Measured on a scratch copy (copied in ${((proven.copyMs ?? 0) / 1000).toFixed(1)} s):`),
+      );
+      for (const index of proven.indexes) {
+        lines.push(
+          `  built in ${(index.buildMs / 1000).toFixed(2)} s, ${formatBytes(index.sizeBytes)}: ${index.statement}`,
+        );
+      }
+      for (const q of proven.queries) {
+        if (q.beforeMs === null) continue;
+        lines.push(
+          `  ${q.id.padEnd(4)} ${q.beforeMs.toFixed(2)} ms → ${(q.afterMs ?? 0).toFixed(2)} ms (EXPLAIN ANALYZE, median)`,
+        );
+      }
+    }
+  }
   if (data.script) lines.push('', c.bold('Script:'), data.script.trimEnd());
   return lines.join('\n');
 }

@@ -5,8 +5,9 @@
  * budget, counting what each index costs the table's writes. Without HypoPG the advice is a heuristic and says so.
  */
 import type { LoadedConfig } from '../core/config.js';
-import { createRuleSet, type RuleSet } from '../core/engine.js';
+import { createRuleSet, type RuleSet, type SkippedRule } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
+import type { Finding } from '../core/finding.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import type { Connection } from '../db/connection.js';
@@ -35,6 +36,7 @@ import { parseSize } from '../workload/size.js';
 import { readStatementsWorkload } from '../workload/statements.js';
 import { WhatIf } from '../workload/whatif.js';
 import { type TableWrites, tableWrites, writeCost } from '../workload/writes.js';
+import { type ProveResult, proveAdvice } from './advise-prove.js';
 
 export interface AdviseOptions {
   readonly config: LoadedConfig;
@@ -62,6 +64,13 @@ export interface AdviseOptions {
    * each query's best single candidate when it halves the query's cost, with no budget and no write cost.
    */
   readonly strategy?: 'workload' | 'per-query';
+  /**
+   * Build the advised indexes on a scratch copy of the database (CREATE DATABASE … TEMPLATE) and measure the
+   * workload's SELECTs before and after with EXPLAIN ANALYZE. Default false.
+   */
+  readonly prove?: boolean;
+  /** --prove copies a database only up to this size (bytes). Default 1 GB. */
+  readonly proveMaxBytes?: number;
   /** statement_timeout of each statement of the read-only session (ms). Default 30 s. */
   readonly timeoutMs?: number;
   readonly log?: (message: string) => void;
@@ -144,6 +153,8 @@ export interface AdviseData extends Record<string, unknown> {
   };
   /** The CREATE INDEX CONCURRENTLY script (with timeouts), or null when there is nothing to build. */
   readonly script: string | null;
+  /** `--prove`: the advice measured on a scratch copy (null without --prove). */
+  readonly proven: ProveResult | null;
 }
 
 const DEBIAN_HINT = (major: number) =>
@@ -339,6 +350,13 @@ export async function adviseIndexes(options: AdviseOptions): Promise<Report<Advi
   });
   try {
     const connection = await target.connect();
+    let result: {
+      data: AdviseData;
+      findings: Finding[];
+      skipped: SkippedRule[];
+      statements: string[];
+      queries: readonly WorkloadQuery[];
+    };
     try {
       const version = await serverVersion(connection);
       const read = await readWorkload(connection, options);
@@ -426,10 +444,31 @@ export async function adviseIndexes(options: AdviseOptions): Promise<Report<Advi
         started,
       });
       const { findings, skipped } = ruleSet.run('workload', advice, { pgVersion: version.major });
-      return createReport({ version: VERSION, command: 'advise', findings, skipped, data });
+      result = {
+        data,
+        findings,
+        skipped,
+        statements: scripted.flatMap((s) => s.statements),
+        queries: workload.queries,
+      };
     } finally {
       await connection.close();
     }
+    // after the session is closed: the copy needs the database without other sessions
+    const proven = options.prove
+      ? await proveAdvice(target, result.statements, result.queries, {
+          maxBytes: options.proveMaxBytes,
+          timeoutMs: options.timeoutMs,
+          log: options.log,
+        })
+      : null;
+    return createReport({
+      version: VERSION,
+      command: 'advise',
+      findings: result.findings,
+      skipped: result.skipped,
+      data: { ...result.data, proven } as AdviseData,
+    });
   } finally {
     await target.close();
   }
@@ -538,6 +577,7 @@ function buildData(input: {
       steps: search?.steps ?? 0,
       ms: Math.round(performance.now() - input.started),
     },
+    proven: null,
     script:
       recommendations.length + redundantDrops.length > 0
         ? renderScript(input.scripted, redundantDrops, scriptHeader)

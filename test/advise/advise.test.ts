@@ -6,7 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoadedConfig, parseConfig } from '../../src/core/config.js';
-import type { Connection } from '../../src/db/connection.js';
+import { Connection } from '../../src/db/connection.js';
 import { adviseIndexes } from '../../src/ops/advise.js';
 import { buildQuerySchema } from '../../src/query/schema.js';
 import { readSchema, schemaModelFromReading } from '../../src/schema/load.js';
@@ -304,6 +304,7 @@ ANALYZE events;`);
       });
       const data = report.data!;
       expect(data.recommendations.map((r) => r.definition)).toEqual(['public.events (account, at DESC)']);
+      expect(data.proven).toBeNull();
       const missing = report.findings.filter((f) => f.rule === 'advise/missing-index');
       expect(missing).toHaveLength(1);
       expect(missing[0]!.severity).toBe('warning');
@@ -326,6 +327,42 @@ ANALYZE events;`);
       });
       expect(after.findings).toEqual([]);
       expect(after.data!.recommendations).toEqual([]);
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
+
+  it('--prove builds the advice on a scratch copy and measures the queries before and after', async () => {
+    const db = await createTestDatabase(pg15!);
+    try {
+      // a session of its own, closed before the copy: CREATE DATABASE … TEMPLATE needs the database to itself
+      const setup = await Connection.open(db.url);
+      await setup.query(`CREATE EXTENSION hypopg;
+CREATE TABLE events (id int PRIMARY KEY, account int NOT NULL, at int NOT NULL);
+INSERT INTO events SELECT g, g % 3000, g FROM generate_series(1, 200000) g;
+ANALYZE events;`);
+      await setup.close();
+      const report = await adviseIndexes({
+        config,
+        db: db.url,
+        workloadSql:
+          '-- weight: 100\nSELECT * FROM events WHERE account = 42;\nSELECT * FROM events WHERE account = $1;',
+        prove: true,
+      });
+      const proven = report.data!.proven!;
+      expect(proven.notProven).toBeNull();
+      expect(proven.indexes).toHaveLength(1);
+      expect(proven.indexes[0]!.statement).toMatch(
+        /^CREATE INDEX CONCURRENTLY \S+ ON public\.events \(account\);$/,
+      );
+      expect(proven.indexes[0]!.sizeBytes).toBeGreaterThan(0);
+      const [literal, parameterized] = proven.queries;
+      expect(literal!.afterMs!).toBeLessThan(literal!.beforeMs!);
+      expect(parameterized!.note).toMatch(/parameters/);
+      // the database itself has no new index
+      const c = await db.connect();
+      const { rows } = await c.query("SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = 'events'");
+      expect(rows[0]).toEqual({ n: 1 });
     } finally {
       await db.drop();
     }

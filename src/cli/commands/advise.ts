@@ -9,6 +9,7 @@ export interface AdviseCliOptions extends OutputOptions {
   readonly maxWidth?: number;
   readonly limit?: number;
   readonly createExtension?: boolean;
+  readonly prove?: boolean;
   readonly script?: string;
 }
 
@@ -22,6 +23,7 @@ export async function runAdvise(context: CliContext, options: AdviseCliOptions):
     maxWidth: options.maxWidth,
     limit: options.limit,
     createExtension: options.createExtension === true,
+    prove: options.prove === true,
     embedded: { log: context.log },
     log: context.log,
   });

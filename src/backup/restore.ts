@@ -39,7 +39,7 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
   const log = options.log ?? (() => {});
   if (manifest.kind !== 'database') {
     throw new PgwardenError('usage', `${backup.id} is a guard backup, not a whole database`, {
-      hint: `restore what it holds with pg_restore --dbname=<database> ${dumpPathOf(backup)}`,
+      hint: `restore what it holds with pg_restore -d <database> ${dumpPathOf(backup)}`,
     });
   }
   const damaged = await checkFiles(backup.dir, manifest.files);

@@ -416,6 +416,9 @@ export interface PitrStatusData extends Record<string, unknown> {
   readonly server: PitrServerReading | null;
 }
 
+/** The pitr rules that read the server's side. */
+const SERVER_RULES = ['health/pitr-archive-failing', 'health/pitr-archive-lag', 'health/pitr-archiving-off'];
+
 /** pgBackRest's status codes that mean the stanza is not there to report on (missing stanza path or data). */
 const MISSING_STANZA = new Set([1, 3]);
 
@@ -434,11 +437,13 @@ export async function pitrStatus(options: PitrStatusOptions): Promise<Report<Pit
   if (url) {
     server = (await readServer(url)).reading;
   } else {
-    skipped.push({
-      rule: 'health/pitr-archive-*',
-      reason:
-        'no server given (--db or DATABASE_URL): pg_stat_archiver and the archiving settings were not read',
-    });
+    for (const rule of SERVER_RULES) {
+      skipped.push({
+        rule,
+        reason:
+          'no server given (--db or DATABASE_URL): pg_stat_archiver and the archiving settings were not read',
+      });
+    }
   }
   const model = pitrModelOf({
     stanza: located.stanza,

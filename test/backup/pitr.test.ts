@@ -200,10 +200,24 @@ describe.skipIf(!hasTools)('pgwarden pitr on pgBackRest, on a cluster of its own
     });
     expect(status.code, status.stderr).toBe(1);
     const rules = json(status).findings.map((f) => f.rule);
+    expect((json(status).data.skipped as unknown[]).length).toBe(0);
     expect(rules).toEqual(['health/pitr-backup-stale']);
     expect(json(status).findings[0]!.fix).toMatch(
       /^pgwarden pitr backup --stanza demo --pgbackrest-config \S+ --type full$/,
     );
+  });
+
+  it('status without a server reads the repository only, and says which rules it left out', async () => {
+    const status = await runCli(['pitr', 'status', ...stanzaArgs, '--format', 'json']);
+    expect(status.code, status.stderr).toBe(1);
+    const report = json(status);
+    expect(report.findings.map((f) => f.rule)).toEqual(['health/pitr-backup-stale']);
+    expect((report.data.skipped as { rule: string }[]).map((s) => s.rule)).toEqual([
+      'health/pitr-archive-failing',
+      'health/pitr-archive-lag',
+      'health/pitr-archiving-off',
+    ]);
+    expect(report.data.server).toBeNull();
   });
 
   let before: string;

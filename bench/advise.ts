@@ -280,9 +280,9 @@ export function renderAdviseBench(r: AdviseBenchResult): string {
     budget,
     String(f.indexes),
     fmtMiB(f.sizeBytes),
-    `${fmtInt(f.costBefore)} → ${fmtInt(f.costAfter)}`,
+    `${fmtInt(Math.round(f.costBefore))} → ${fmtInt(Math.round(f.costAfter))}`,
     pct(f.reduction),
-    fmtInt(f.writeCost),
+    fmtInt(Math.round(f.writeCost)),
     fmtInt(f.whatIfCalls),
   ];
   return [

@@ -16,7 +16,15 @@ const options = z.object({
     .min(1)
     .default(10)
     .describe('Report at most this many, most total time first'),
+  includeUtility: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Also report DDL, COPY, VACUUM and other utility statements (slow by nature, rarely tuned as queries)',
+    ),
 });
+
+const QUERY_KINDS = new Set(['select', 'insert', 'update', 'delete']);
 
 export default defineRule<LogModel, z.infer<typeof options>>({
   id: 'log/slow-query',
@@ -33,7 +41,10 @@ export default defineRule<LogModel, z.infer<typeof options>>({
   },
   check({ model, options, report }) {
     const slow = model.queryStats
-      .filter((q) => q.calls > 0 && q.p95Ms >= options.slowMs)
+      .filter(
+        (q) =>
+          q.calls > 0 && q.p95Ms >= options.slowMs && (options.includeUtility || QUERY_KINDS.has(q.kind)),
+      )
       .slice(0, options.maxFindings);
     for (const q of slow) {
       const share = model.queryMs > 0 ? q.totalMs / model.queryMs : 0;

@@ -7,6 +7,10 @@ const fast = Array.from({ length: 100 }, (_, i) => `SELECT * FROM orders WHERE i
 export default defineCases(rule, {
   valid: [
     {
+      name: 'a slow COPY and VACUUM: utility statements',
+      model: logModel(statements(0, 42, ['COPY orders FROM STDIN', 'VACUUM ANALYZE orders'], 2500, 3)),
+    },
+    {
       name: 'one slow call in a hundred: the p95 is fast',
       model: logModel([
         ...statements(0, 42, fast, 1),
@@ -15,6 +19,12 @@ export default defineCases(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a slow VACUUM, with includeUtility',
+      options: { includeUtility: true },
+      model: logModel(statements(0, 42, ['VACUUM ANALYZE orders'], 2500)),
+      findings: [{ object: 'VACUUM ANALYZE orders', message: /is slow: p95 2\.\d+ s/ }],
+    },
     {
       name: 'a report that takes 800 ms every time',
       model: logModel([

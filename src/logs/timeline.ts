@@ -1,7 +1,7 @@
 import type { TimelineBucket } from './model.js';
 
 const MAX_BUCKETS = 1440;
-const FIRST_BUCKET_MS = 60_000;
+const FIRST_BUCKET_MS = 1000;
 
 interface Bucket {
   queries: number;
@@ -15,7 +15,7 @@ interface Bucket {
 export type TimelineField = keyof Bucket;
 
 /**
- * Counts over time for the charts, in at most 1,440 buckets: a minute each until the log spans more than a day,
+ * Counts over time for the charts, in at most 1,440 buckets: a second each until the log spans more than 24 minutes,
  * then twice as wide each time it outgrows them, so its size never depends on the log's.
  */
 export class Timeline {

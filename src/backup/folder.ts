@@ -25,7 +25,7 @@ export interface BackupFolder {
   readonly dir: string;
   /** Newest first. */
   readonly backups: BackupEntry[];
-  /** Folders without a manifest: a backup that did not finish (or is being taken). */
+  /** Folders without a manifest (a backup that did not finish, or is being taken), and unreadable manifests. */
   readonly incomplete: string[];
 }
 
@@ -50,12 +50,14 @@ export async function listBackups(dir: string): Promise<BackupFolder> {
   const incomplete: string[] = [];
   for (const entry of entries) {
     const full = join(root, entry.name);
-    if (entry.isDirectory()) {
-      if (existsSync(join(full, MANIFEST_FILE)))
-        backups.push(await entryOf(join(full, MANIFEST_FILE), entry.name));
-      else incomplete.push(entry.name);
-    } else if (entry.isFile() && entry.name.endsWith('.dump.json')) {
-      backups.push(await entryOf(full, entry.name));
+    const manifest = entry.isDirectory() ? join(full, MANIFEST_FILE) : full;
+    if (entry.isDirectory() && !existsSync(manifest)) incomplete.push(entry.name);
+    else if (entry.isDirectory() || (entry.isFile() && entry.name.endsWith('.dump.json'))) {
+      // one damaged manifest must not hide the other backups (nor stop pgwarden check)
+      await entryOf(manifest, entry.name).then(
+        (backup) => backups.push(backup),
+        (error: Error) => incomplete.push(`${entry.name} (${error.message})`),
+      );
     }
   }
   backups.sort(

@@ -66,7 +66,7 @@ function renderList(data: BackupListData, c: Colors): string {
       ? `Newest verified backup: ${status.newestVerified.id}, ${formatAge(status.newestVerified.ageSeconds)} old`
       : c.yellow('No verified backup: run pgwarden backup verify <backup>'),
   );
-  for (const name of status.incomplete) lines.push(c.dim(`  ${name}: no manifest (unfinished)`));
+  for (const name of status.incomplete) lines.push(c.dim(`  not a backup (no readable manifest): ${name}`));
   return lines.join('\n');
 }
 

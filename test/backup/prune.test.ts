@@ -133,6 +133,23 @@ describe('pgwarden backup prune (grandfather-father-son)', () => {
     expect(listed.newest?.ageSeconds).toBe(10 * 3600);
   });
 
+  it('lists the other backups when one manifest is damaged, naming it; prune leaves it alone', async () => {
+    const config = { config: defaultConfig(), path: null, dir: folder() };
+    mkdirSync(join(dir, 'broken'));
+    writeFileSync(join(dir, 'broken', 'manifest.json'), '{"format": "pgwarden-backup/1", "kin');
+    mkdirSync(join(dir, 'unfinished'));
+    const status = (await backupList({ config, dir })).data!.status;
+    expect(status.backups).toHaveLength(123);
+    expect(status.incomplete).toEqual([
+      expect.stringMatching(/^broken \(.*manifest.json is not a readable manifest\)$/),
+      'unfinished',
+    ]);
+    const report = await backupPrune({ config, dir, apply: true });
+    expect(report.data!.plan.remove.map((r) => r.id)).not.toContain('broken');
+    expect(existsSync(join(dir, 'broken'))).toBe(true);
+    expect(existsSync(join(dir, 'unfinished'))).toBe(true);
+  });
+
   it('never deletes the only verified backup, even keeping nothing else', async () => {
     const config = { config: defaultConfig(), path: null, dir: folder() };
     const report = await backupPrune({ config, dir, retention: { daily: 0, weekly: 0, monthly: 0 } });

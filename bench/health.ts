@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import {
   type BenchOptions,
   distPath,
@@ -62,6 +63,9 @@ export interface HealthBenchResult {
   };
   readonly goalMs: number;
   readonly met: boolean;
+  /** The machine's load average (1, 5, 15 min) when the measured rounds began and ended: it is shared. */
+  readonly loadBefore: readonly number[];
+  readonly loadAfter: readonly number[];
 }
 
 function timedRun(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env) {
@@ -117,7 +121,15 @@ export async function runHealthBench(options: BenchOptions): Promise<HealthBench
       const run = timedRun(process.execPath, pgwardenArgs, { ...process.env, DATABASE_URL: '' });
       if (run.status !== 0 && run.status !== 1)
         throw new Error(`pgwarden health exited ${run.status}: ${run.stderr}`);
-      const report = JSON.parse(run.stdout) as {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(run.stdout);
+      } catch (error) {
+        throw new Error(
+          `pgwarden health exited ${run.status} with ${run.stdout.length} characters of output that do not parse (${(error as Error).message}); stderr: ${run.stderr.slice(0, 2000)}; stdout ends: ${run.stdout.slice(-300)}`,
+        );
+      }
+      const report = parsed as {
         findings: unknown[];
         health: { counts: { tables: number; indexes: number; sequences: number } };
       };
@@ -140,6 +152,7 @@ export async function runHealthBench(options: BenchOptions): Promise<HealthBench
     );
     pgwardenOnce();
     checkOnce();
+    const loadBefore = loadavg();
     const ours: number[] = [];
     const theirs: number[] = [];
     const perAction: number[][] = ACTIONS.map(() => []);
@@ -185,6 +198,8 @@ export async function runHealthBench(options: BenchOptions): Promise<HealthBench
       },
       goalMs: HEALTH_GOAL_MS,
       met: ourStats.median <= HEALTH_GOAL_MS,
+      loadBefore,
+      loadAfter: loadavg(),
     };
     log(
       `health: pgwarden median ${fmtMs(ourStats.median)}; check_postgres ${fmtMs(result.checkPostgres.stats.median)}`,
@@ -210,7 +225,7 @@ export function healthGoals(result: HealthBenchResult): GoalLine[] {
 export function renderHealthBench(result: HealthBenchResult): string {
   const row = (label: string, s: Stats) => [label, fmtMs(s.median), fmtMs(s.p90), fmtMs(s.min), fmtMs(s.max)];
   return [
-    `A database generated on the PostgreSQL service (${result.server}): ${fmtInt(result.tables)} tables, each \`id serial PRIMARY KEY\` and 3 secondary indexes (${fmtInt(result.indexes)} indexes, ${fmtInt(result.sequences)} sequences), created in ${fmtMs(result.generateMs)}, ${TABLES_PER_BATCH} tables per transaction. \`node dist/cli/main.js health --db URL --format json --quiet\` as a fresh process (its JSON must parse and count every table), side by side with ${result.checkPostgres.perAction.length} ${result.checkPostgresVersion} actions that cover checks pgwarden also makes, each its own process as Nagios runs them; one warm-up round, then ${result.runs} rounds, the order alternating; medians. pgwarden does more in its one run: it reads every table's dead rows against its own autovacuum threshold, every index (invalid, duplicate, unused), the xmin horizon, MultiXact age, cache, temp files, checkpoints and pg_stat_statements, for which check_postgres has no action (or only \`bloat\`, a different check). It reported ${result.pgwarden.findings} findings here.`,
+    `A database generated on the PostgreSQL service (${result.server}): ${fmtInt(result.tables)} tables, each \`id serial PRIMARY KEY\` and 3 secondary indexes (${fmtInt(result.indexes)} indexes, ${fmtInt(result.sequences)} sequences), created in ${fmtMs(result.generateMs)}, ${TABLES_PER_BATCH} tables per transaction. \`node dist/cli/main.js health --db URL --format json --quiet\` as a fresh process (its JSON must parse and count every table), side by side with ${result.checkPostgres.perAction.length} ${result.checkPostgresVersion} actions that cover checks pgwarden also makes, each its own process as Nagios runs them; one warm-up round, then ${result.runs} rounds, the order alternating; medians. pgwarden does more in its one run: it reads every table's dead rows against its own autovacuum threshold, every index (invalid, duplicate, unused), the xmin horizon, MultiXact age, cache, temp files, checkpoints and pg_stat_statements, for which check_postgres has no action (or only \`bloat\`, a different check). It reported ${result.pgwarden.findings} finding${result.pgwarden.findings === 1 ? '' : 's'} here. Load average ${(result.loadBefore ?? []).map((l) => l.toFixed(2)).join(', ')} when the rounds began, ${(result.loadAfter ?? []).map((l) => l.toFixed(2)).join(', ')} at the end (a shared 2-core machine).`,
     '',
     mdTable(
       ['Run', 'Median', 'p90', 'Min', 'Max'],

@@ -17,7 +17,22 @@ import type * as Pgwarden from '../src/index.js';
 /** The library API as built in dist/ (typed from src/, which dist/ is compiled from). */
 export type Lib = typeof Pgwarden;
 
-export const BENCH_NAMES = ['help', 'startup', 'snapshot', 'lint', 'migrate', 'explain', 'check'] as const;
+export const BENCH_NAMES = [
+  'help',
+  'startup',
+  'snapshot',
+  'lint',
+  'migrate',
+  'explain',
+  'check',
+  'backup',
+  'pitr',
+  'metrics',
+  'health',
+  'advise',
+  'security',
+  'logs',
+] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 /** Every temporary folder of a run starts with this, so leftovers and stray servers are easy to find. */

@@ -6,8 +6,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type AdviseBenchResult, adviseGoals, renderAdviseBench, runAdviseBench } from './advise.js';
+import { type BackupBenchResult, backupGoals, renderBackupBench, runBackupBench } from './backup.js';
 import { type CheckBenchResult, checkGoals, renderCheckBench, runCheckBench } from './check.js';
 import { type ExplainResult, explainGoals, renderExplain, runExplain } from './explain.js';
+import { type HealthBenchResult, healthGoals, renderHealthBench, runHealthBench } from './health.js';
 import { type HelpResult, helpGoals, renderHelp, runHelp } from './help.js';
 import {
   BENCH_DIR,
@@ -33,8 +36,17 @@ import {
   yesNo,
 } from './lib.js';
 import { type LintResult, lintGoals, renderLint, runLint } from './lint.js';
+import { type LogsBenchResult, logsGoals, renderLogsBench, runLogsBench } from './logs.js';
+import { type MetricsBenchResult, metricsGoals, renderMetricsBench, runMetricsBench } from './metrics.js';
 import { type MigrateResult, migrateGoals, renderMigrate, runMigrate } from './migrate.js';
+import { type PitrBenchResult, pitrGoals, renderPitrBench, runPitrBench } from './pitr.js';
 import { schemalintFailed, schemalintVersionLabel } from './review.js';
+import {
+  renderSecurityBench,
+  runSecurityBench,
+  type SecurityBenchResult,
+  securityGoals,
+} from './security.js';
 import { renderSnapshot, runSnapshot, type SnapshotResult, snapshotGoals } from './snapshot.js';
 import { renderStartup, runStartup, type StartupResult, startupGoals } from './startup.js';
 
@@ -58,6 +70,13 @@ interface RunRecord {
   readonly migrate?: MigrateResult;
   readonly explain?: ExplainResult;
   readonly check?: CheckBenchResult;
+  readonly backup?: BackupBenchResult;
+  readonly pitr?: PitrBenchResult;
+  readonly metrics?: MetricsBenchResult;
+  readonly health?: HealthBenchResult;
+  readonly advise?: AdviseBenchResult;
+  readonly security?: SecurityBenchResult;
+  readonly logs?: LogsBenchResult;
   readonly errors: Partial<Record<BenchName, string>>;
   /** PostgreSQL processes of this run still alive at its end (stopped by the harness, and reported). */
   readonly strays: ProcessInfo[];
@@ -67,7 +86,7 @@ const USAGE = `usage: npm run bench -- [${BENCH_NAMES.join('|')}|all ...] [optio
 
   --help-runs=N   help: measured runs of each command (default ${DEFAULT_OPTIONS.helpRuns})
   --reps=N        startup: measured repetitions (default ${DEFAULT_OPTIONS.startupReps})
-  --tables=N      snapshot: generated tables (default ${DEFAULT_OPTIONS.tables})
+  --tables=N      snapshot, health, security: generated tables (default ${DEFAULT_OPTIONS.tables})
   --runs=N        snapshot: measured rounds per server: snapshot, pg_dump, pgwarden schema, schemalint (default ${DEFAULT_OPTIONS.snapshotRuns})
   --schemalint-timeout=MIN  snapshot: stop a schemalint run after MIN minutes, report it unfinished (default ${DEFAULT_OPTIONS.schemalintMinutes})
   --pg15-url=URL  snapshot: the PostgreSQL service (default $PGWARDEN_BENCH_PG15_URL, else ${DEFAULT_OPTIONS.pg15Url})
@@ -181,6 +200,17 @@ const TITLES: Record<BenchName, string> = {
   migrate:
     '`migrate`: `migrate up` of 1,000 migrations side by side with dbmate and node-pg-migrate; `migrate verify`',
   check: '`check`: `pgwarden check examples/shop`, the README main command',
+  backup:
+    '`backup`: `pgwarden backup create` side by side with `pg_dump -Fd -j 2`; `backup verify --level restore`',
+  pitr: '`pitr`: `pgwarden pitr backup` and `pitr restore` side by side with the pgBackRest commands they run',
+  metrics:
+    "`metrics`: the Prometheus exporter's scrape on a database of many tables, side by side with postgres_exporter; `pgwarden tune`",
+  health: '`health`: `pgwarden health` on a database of many tables, side by side with check_postgres',
+  advise:
+    '`advise`: `pgwarden advise` on a 100-query workload, side by side with per-query (dexter-style) advice',
+  security:
+    '`security`: `pgwarden security` on a database of many tables and roles, side by side with the equivalent queries',
+  logs: '`logs`: `pgwarden logs` on generated server logs (stderr and jsonlog), side by side with pgBadger -j 1 and -j 2',
 };
 
 function renderResults(records: RunRecord[]): string {
@@ -201,7 +231,35 @@ function renderResults(records: RunRecord[]): string {
     const origin = `*Measured ${fmtDate(record.startedAt)} with \`${record.command}\` (code ${record.code}).*`;
     const error = record.errors[name];
     let body: string;
-    if (name === 'check' && record.check) {
+    if (name === 'advise' && record.advise) {
+      body = renderAdviseBench(record.advise);
+      goals.push(...adviseGoals(record.advise));
+    } else if (name === 'logs' && record.logs) {
+      body = renderLogsBench(record.logs);
+      goals.push(...logsGoals(record.logs));
+      if (record.logs.pgbadger) versions.set('pgBadger', `${record.logs.pgbadger} (Debian pgbadger)`);
+    } else if (name === 'security' && record.security) {
+      body = renderSecurityBench(record.security);
+      goals.push(...securityGoals(record.security));
+    } else if (name === 'health' && record.health) {
+      body = renderHealthBench(record.health);
+      goals.push(...healthGoals(record.health));
+      versions.set('check_postgres', record.health.checkPostgresVersion);
+    } else if (name === 'metrics' && record.metrics) {
+      body = renderMetricsBench(record.metrics);
+      goals.push(...metricsGoals(record.metrics));
+      if (record.metrics.peer?.version)
+        versions.set(
+          'postgres_exporter',
+          `${record.metrics.peer.version} (Debian prometheus-postgres-exporter)`,
+        );
+    } else if (name === 'pitr' && record.pitr) {
+      body = renderPitrBench(record.pitr);
+      goals.push(...pitrGoals(record.pitr));
+    } else if (name === 'backup' && record.backup) {
+      body = renderBackupBench(record.backup);
+      goals.push(...backupGoals(record.backup));
+    } else if (name === 'check' && record.check) {
       body = renderCheckBench(record.check);
       goals.push(...checkGoals(record.check));
     } else if (name === 'help' && record.help) {
@@ -346,6 +404,13 @@ async function main(): Promise<number> {
     migrate?: MigrateResult;
     explain?: ExplainResult;
     check?: CheckBenchResult;
+    backup?: BackupBenchResult;
+    pitr?: PitrBenchResult;
+    metrics?: MetricsBenchResult;
+    health?: HealthBenchResult;
+    advise?: AdviseBenchResult;
+    security?: SecurityBenchResult;
+    logs?: LogsBenchResult;
   } = {};
   const errors: Partial<Record<BenchName, string>> = {};
   log(`running ${names.join(', ')}`);
@@ -358,6 +423,13 @@ async function main(): Promise<number> {
       if (name === 'migrate') results.migrate = await runMigrate(options);
       if (name === 'explain') results.explain = await runExplain(options);
       if (name === 'check') results.check = await runCheckBench();
+      if (name === 'backup') results.backup = await runBackupBench(options);
+      if (name === 'pitr') results.pitr = await runPitrBench();
+      if (name === 'metrics') results.metrics = await runMetricsBench(options);
+      if (name === 'health') results.health = await runHealthBench(options);
+      if (name === 'advise') results.advise = await runAdviseBench(options);
+      if (name === 'security') results.security = await runSecurityBench(options);
+      if (name === 'logs') results.logs = await runLogsBench();
     } catch (error) {
       errors[name] = (error as Error).message;
       log(`${name} failed: ${(error as Error).stack ?? error}`);

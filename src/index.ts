@@ -2,6 +2,15 @@
  * pgwarden's library API. The CLI, the MCP server and the dashboard use only what this module exports.
  */
 
+export type { BackupProgress } from './backup/create.js';
+export type { DatabaseManifest, VerificationRecord, VerifyLevel } from './backup/manifest.js';
+export {
+  type BackupAge,
+  type BackupStatus,
+  type BackupSummary,
+  backupStatus,
+  newestVerifiedBackup,
+} from './backup/status.js';
 export {
   diffFingerprints,
   fingerprintSchema,
@@ -114,6 +123,23 @@ export { type RenderPlanOptions, renderPlan } from './explain/render.js';
 export { type ExplainRequest, type ExplainRun, runExplain } from './explain/run.js';
 export { type BackupManifest, takeBackup } from './guard/backup.js';
 export { type Destruction, destructions } from './guard/destructive.js';
+export { healthFactsFromReadings } from './health/build.js';
+export { type HealthReading, type ReadHealthOptions, readHealth } from './health/collect.js';
+export { parseSampleDuration } from './health/duration.js';
+export type { HealthFacts, HorizonHolder, Session } from './health/model.js';
+export { type NagiosStatus, nagiosStatus, nagiosUnknown } from './health/nagios.js';
+export { type PrometheusOptions, renderHealthPrometheus } from './health/prometheus.js';
+export { renderHealthData } from './health/render.js';
+export { type HealthSummary, healthSummary } from './health/summary.js';
+export type { SettingChange, TuneModel } from './health/tune/model.js';
+export { pgtune, type TunedSetting, type TuneInputs } from './health/tune/pgtune.js';
+export {
+  renderTuneConf,
+  renderTuneSql,
+  renderTuneText,
+  type ScriptChange,
+  type TuneData,
+} from './health/tune/render.js';
 export { columnsFromSql } from './lint/columns.js';
 export { schemaStateFromDatabase } from './lint/database-facts.js';
 export { type ObservedStatement, traceConcurrently, traceInTransaction } from './lint/lock-trace.js';
@@ -130,6 +156,11 @@ export {
   type TargetRole,
 } from './locks/model.js';
 export { blocksReads, blocksWrites, LOCK_MODES, type LockMode, lockModeSql } from './locks/modes.js';
+export { LOG_FORMATS, type LogEntry, type LogFormat } from './logs/entry.js';
+export { renderLogsHtml } from './logs/html.js';
+export type { LogModel, LogReportData, LookupLoops, QueryStats } from './logs/model.js';
+export { type ReadLogsOptions, readLogs } from './logs/read.js';
+export { renderLogsData } from './logs/render.js';
 export {
   compareVersions,
   type Migration,
@@ -155,9 +186,40 @@ export {
   type StatusLine,
   type UpOptions,
 } from './migrate/runner.js';
+export {
+  type AdviseData,
+  type AdvisedIndex,
+  type AdvisedQuery,
+  type AdviseOptions,
+  adviseIndexes,
+} from './ops/advise.js';
+export { renderAdviseData } from './ops/advise-render.js';
+export {
+  type BackupCreateData,
+  type BackupListData,
+  type BackupPruneData,
+  type BackupRestoreData,
+  type BackupVerifyData,
+  backupCreate,
+  backupDir,
+  backupList,
+  backupPrune,
+  backupRestore,
+  backupVerify,
+} from './ops/backup.js';
+export { formatAge, renderBackupData } from './ops/backup-render.js';
 export { type CheckSqlOptions, type CheckSqlResult, checkSql, type ScriptSource } from './ops/check-sql.js';
 export { type ExplainData, type ExplainOptions, explainQuery } from './ops/explain.js';
 export { type FixPlan, planFixes } from './ops/fix.js';
+export {
+  type CheckHealthOptions,
+  checkHealth,
+  type HealthData,
+  type HealthReportOptions,
+  healthReport,
+  healthReportFromFacts,
+  readHealthFacts,
+} from './ops/health.js';
 export { type InspectData, type InspectOptions, inspect } from './ops/inspect.js';
 export {
   type LintData,
@@ -167,7 +229,36 @@ export {
   type StatementReport,
   scriptOf,
 } from './ops/lint.js';
+export { analyzeLogs, type LogsData, type LogsOptions } from './ops/logs.js';
+export {
+  type MetricsOptions,
+  type MetricsServer,
+  type MetricsTarget,
+  metricsTargets,
+  startMetricsServer,
+} from './ops/metrics.js';
 export { type MigrateAction, type MigrateData, migrateReport } from './ops/migrate.js';
+export {
+  type PitrBackupData,
+  type PitrBackupOptions,
+  type PitrRestoreData,
+  type PitrRestoreOptions,
+  type PitrSetupData,
+  type PitrSetupOptions,
+  type PitrStatusData,
+  type PitrStatusOptions,
+  pitrBackup,
+  pitrRestore,
+  pitrSetup,
+  pitrSetupRefusal,
+  pitrStatus,
+} from './ops/pitr.js';
+export {
+  renderPitrBackupData,
+  renderPitrRestoreData,
+  renderPitrSetupData,
+  renderPitrStatusData,
+} from './ops/pitr-render.js';
 export { type CheckQueriesOptions, type CheckQueriesResult, checkQueries } from './ops/query-check.js';
 export {
   type QueryReviewData,
@@ -185,7 +276,18 @@ export {
   renderVerifyData,
 } from './ops/render.js';
 export { type ReviewData, type ReviewOptions, reviewRules, reviewSchema } from './ops/schema-review.js';
+export {
+  auditSecurity,
+  generateSecurityScript,
+  readSecurityModel,
+  renderSecurityData,
+  type SecurityAuditOptions,
+  type SecurityData,
+  type SecurityGenerateData,
+  securityReport,
+} from './ops/security.js';
 export { traceMigrations } from './ops/trace.js';
+export { type TuneOptions, tune } from './ops/tune.js';
 export { type VerifyData, verifyMigrations, verifyReport } from './ops/verify.js';
 export { type CodeExtraction, extractSql, type SqlFragment } from './query/extract.js';
 export type { QueryModel, QueryOrigin, QueryStatement } from './query/model.js';
@@ -207,5 +309,15 @@ export { columnsFromCatalog } from './schema/columns.js';
 export { type AcceptedFinding, applySchemaExceptions } from './schema/ignores.js';
 export type { ColumnStats, KeywordCategory, SchemaConventions, SchemaModel } from './schema/model.js';
 export { loadColumnStats, loadKeywords } from './schema/stats.js';
+export {
+  GENERATORS as SECURITY_GENERATORS,
+  type GeneratedScript,
+  type GenerateOptions,
+  type GeneratorKind,
+  generateSecurity,
+} from './security/generate.js';
+export { type SecurityModel, securityModelFromReading } from './security/model.js';
+export { readSecurity } from './security/read.js';
+export type { SecurityReading } from './security/reading.js';
 export { collectSqlFiles, decodeSql, readSqlSources, type SqlSource } from './sql/files.js';
 export * from './sql/index.js';

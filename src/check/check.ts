@@ -7,6 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { type BackupAge, newestVerifiedBackup } from '../backup/status.js';
 import { type LoadedConfig, loadConfig } from '../core/config.js';
 import { createRuleSet, type RuleSet, type SkippedRule } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
@@ -112,6 +113,8 @@ export interface CheckData extends Record<string, unknown> {
   readonly totalMs: number;
   /** True when every box is ✔ or not applicable. */
   readonly done: boolean;
+  /** The backup folder's newest verified backup (pgwarden backup verify); null without whole-database backups. */
+  readonly backups: BackupAge | null;
 }
 
 function existingDir(path: string): boolean {
@@ -380,6 +383,7 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
       steps,
       totalMs: performance.now() - started,
       done,
+      backups: await newestVerifiedBackup(resolve(config.dir, config.config.backups.dir)),
     },
   };
 }

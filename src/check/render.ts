@@ -2,6 +2,7 @@
 import { createColors } from 'picocolors';
 import type { Finding } from '../core/finding.js';
 import type { Report } from '../core/report.js';
+import { formatAge } from '../ops/backup-render.js';
 import { formatImpact } from '../report/impact.js';
 import { locationLabel } from '../report/location.js';
 import type { CheckData } from './check.js';
@@ -75,6 +76,17 @@ export function renderCheckText(report: Report<CheckData>, color: boolean): stri
       out.push(`  ${severity[f.severity]} ${locationLabel(f.location)}: ${f.message}  ${c.dim(f.rule)}`);
     }
     out.push('');
+  }
+  if (data.backups) {
+    const newest = data.backups.newestVerified;
+    out.push(
+      newest
+        ? `Backups: the newest verified backup is ${formatAge(newest.ageSeconds)} old (${newest.id})`
+        : c.yellow(
+            `Backups: none of the ${data.backups.backups} in ${data.backups.dir} is verified (pgwarden backup verify)`,
+          ),
+      '',
+    );
   }
   out.push(c.dim('Steps:'));
   for (const step of data.steps) {

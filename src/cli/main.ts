@@ -3,7 +3,11 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { FAIL_ON_LEVELS } from '../core/finding.js';
 import { VERSION } from '../core/version.js';
 import { FORMATS } from '../report/formats.js';
+import { registerAdviseCommand } from './advise-command.js';
+import { registerBackupCommands } from './backup-commands.js';
 import type { CliContext, GlobalOptions } from './context.js';
+import { registerLogsCommand } from './logs-command.js';
+import { registerPitrCommands } from './pitr-commands.js';
 
 // Only commander and a few constants load here: `pgwarden --help` must not load the SQL parser or start a database.
 
@@ -186,6 +190,117 @@ export function buildProgram(): Command {
 
   outputOptions(
     program
+      .command('health')
+      .description(
+        'check a running server as a DBA would: connections, idle transactions, lock trees, who holds back the xmin horizon, wraparound, sequences, vacuum, indexes, cache, checkpoints, slots, archiving, top queries',
+      )
+      .option('--db <url>', `${DB_HELP}; read-only`)
+      .option(
+        '--sample <duration>',
+        'read twice this far apart (e.g. 60s) for rates: days until XID, MultiXact and sequence exhaustion',
+      )
+      .option('--nagios', 'print one Nagios status line and exit 0 ok, 1 warning, 2 critical, 3 unknown'),
+    [...FORMATS, 'prometheus'],
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'pgwarden health --db "$DATABASE_URL"',
+        'pgwarden health --db "$DATABASE_URL" --sample 60s --format json',
+        'pgwarden health --db "$DATABASE_URL" --format prometheus > /var/lib/node_exporter/pgwarden.prom',
+        'pgwarden health --db "$DATABASE_URL" --nagios',
+      ]),
+    )
+    .action(async (options, command: Command) => {
+      await withContext(command, async (context) => {
+        const { runHealth } = await import('./commands/health.js');
+        await runHealth(context, options);
+      });
+    });
+
+  program
+    .command('tune')
+    .description(
+      "postgresql.conf for the server's hardware and workload (PGTune's formulas), compared with the live settings: each change with its reason, reload or restart, and the workload's evidence (temp files, checkpoints, idle connections)",
+    )
+    .option(
+      '--db <url>',
+      `${DB_HELP}; read-only. Without a database and with --ram: no server, PGTune's list`,
+    )
+    .option(
+      '--ram <size>',
+      "the server's RAM, e.g. 16GB (default: this machine's, when the server runs here)",
+    )
+    .option('--cpus <n>', "the server's CPU cores (default: this machine's, when the server runs here)")
+    .option('--storage <kind>', 'ssd, hdd, san or nvme (default ssd)')
+    .option('--workload <kind>', 'web, oltp, dw, desktop or mixed (default web)')
+    .option('--connections <n>', "the max_connections to plan for (default: the server's)")
+    .option('--pg-version <major>', 'PostgreSQL major, 10 to 18 (default: the server, else 18)')
+    .option(
+      '--os <kind>',
+      "linux, windows or mac (default: this machine's when the server runs here, else linux)",
+    )
+    .option(
+      '--db-size <size>',
+      'the data against RAM: less, mid or greater (default: measured on the server, else mid)',
+    )
+    .addOption(
+      new Option(
+        '--format <format>',
+        'output format (sql: an ALTER SYSTEM script; conf: a postgresql.conf snippet)',
+      )
+        .choices(['text', 'json', 'sql', 'conf', 'markdown'])
+        .default('text'),
+    )
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        'exit with 1 when a finding reaches this severity (default: config, else error)',
+      ).choices(FAIL_ON_LEVELS),
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'pgwarden tune --db "$DATABASE_URL" --workload oltp',
+        'pgwarden tune --db "$DATABASE_URL" --ram 64GB --cpus 16 --storage nvme --format sql > tune.sql',
+        "pgwarden tune --ram 16GB --cpus 8 --workload web --format conf   # no server: PGTune's list",
+      ]),
+    )
+    .action(async (options, command: Command) => {
+      await withContext(command, async (context) => {
+        const { runTune } = await import('./commands/tune.js');
+        await runTune(context, options);
+      });
+    });
+
+  program
+    .command('metrics')
+    .description(
+      'a Prometheus exporter: serves /metrics (connections by state, transaction ID age, database sizes, dead tuples, cache hit, checkpoints, replication slots …) for one or more databases, read-only, each scrape bounded and cached',
+    )
+    .option(
+      '--db <url>',
+      "a database to export (repeatable; default: the config's metrics.databases, else DATABASE_URL)",
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option('--listen <host:port>', "where to serve (default: the config's metrics.listen, 127.0.0.1:9187)")
+    .addHelpText(
+      'after',
+      examples([
+        'pgwarden metrics --db "$DATABASE_URL"',
+        'pgwarden metrics --db postgres://monitor@db1/orders --db postgres://monitor@db2/billing --listen 0.0.0.0:9187',
+        'curl -s http://127.0.0.1:9187/metrics | grep pgwarden_up',
+      ]),
+    )
+    .action(async (options, command: Command) => {
+      await withContext(command, async (context) => {
+        const { runMetrics } = await import('./commands/metrics.js');
+        await runMetrics(context, options);
+      });
+    });
+
+  outputOptions(
+    program
       .command('lint')
       .description(
         'check migrations and SQL files: locks, rewrites and scans per statement on the target version, destructive and risky statements, types',
@@ -316,6 +431,69 @@ export function buildProgram(): Command {
       await withContext(command, async (context) => {
         const { runExplain } = await import('./commands/explain.js');
         await runExplain(context, sql, options);
+      });
+    });
+
+  const security = outputOptions(
+    program
+      .command('security')
+      .description(
+        'a least-privilege audit: roles, memberships, grants, SECURITY DEFINER functions, row level security, pg_hba.conf and server settings; read-only, as any role (says what it could not see)',
+      )
+      .option('--db <url>', `${DB_HELP}; read-only`),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'pgwarden security --db "$DATABASE_URL"',
+        'pgwarden security --db "$DATABASE_URL" --format json > security.json',
+        'pgwarden security generate readonly-role --role reporting --schema public',
+        'pgwarden security generate tenant-isolation --table invoices --column tenant_id',
+      ]),
+    )
+    .action(async (options, command: Command) => {
+      await withContext(command, async (context) => {
+        const { runSecurity } = await import('./commands/security.js');
+        await runSecurity(context, options);
+      });
+    });
+  const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+  security
+    .command('generate')
+    .description(
+      'write an idempotent SQL script (or its down script) for a read-only role, an application role with DML only, or tenant isolation with row level security',
+    )
+    .argument('<kind>', 'readonly-role, app-role or tenant-isolation')
+    .option('--role <name>', 'the role to create (readonly-role, app-role)')
+    .option(
+      '--schema <name>',
+      'a schema the role works in, or of the tables (repeatable; default public)',
+      repeatable,
+    )
+    .option('--database <name>', 'the database to grant CONNECT on (default: the one the script runs in)')
+    .option('--owner <role>', 'the role that creates the tables: default privileges are set for it')
+    .option('--login', 'create the role with LOGIN (set its password with \\password)')
+    .option('--table <name>', 'tenant-isolation: a table, or schema.table (repeatable)', repeatable)
+    .option('--column <name>', 'tenant-isolation: the tenant column (default tenant_id)')
+    .option('--setting <name>', 'tenant-isolation: the setting that holds the tenant (default app.tenant_id)')
+    .option('--policy <name>', 'tenant-isolation: the policy name (default tenant_isolation)')
+    .option('--down', 'print the down script, which removes what the script creates')
+    .addOption(new Option('--format <format>', 'output format').choices(['sql', 'json']).default('sql'))
+    .addHelpText(
+      'after',
+      examples([
+        'pgwarden security generate readonly-role --role reporting --schema public --owner app_owner',
+        'pgwarden security generate app-role --role app --schema app --owner app_owner --login',
+        'pgwarden security generate tenant-isolation --table invoices --table orders --setting app.tenant_id',
+        'pgwarden security generate readonly-role --role reporting --down',
+      ]),
+    )
+    .action(async (kind: string, options, command: Command) => {
+      await withContext(command, async (context) => {
+        const { runSecurityGenerate } = await import('./commands/security.js');
+        // `security` has a --format of its own, which takes the option wherever it is written
+        const format = command.parent?.opts().format === 'json' ? 'json' : options.format;
+        await runSecurityGenerate(context, kind, { ...options, format });
       });
     });
 
@@ -452,6 +630,11 @@ export function buildProgram(): Command {
         await runMigrateNew(context, name, options);
       });
     });
+
+  registerBackupCommands(program, { withContext, outputOptions, wholeNumber, examples, dbHelp: DB_HELP });
+  registerPitrCommands(program, { withContext, outputOptions, wholeNumber, examples, dbHelp: DB_HELP });
+  registerAdviseCommand(program, { withContext, outputOptions, wholeNumber, examples, dbHelp: DB_HELP });
+  registerLogsCommand(program, { withContext, outputOptions, wholeNumber, examples });
 
   program
     .command('mcp')

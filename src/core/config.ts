@@ -59,16 +59,36 @@ export const configSchema = z
       }),
     backups: z
       .object({
-        /** Where the guard keeps the backups it takes, relative to the project. */
+        /** Where the guard and `pgwarden backup` keep backups, relative to the project. */
         dir: z.string().min(1).default('.pgwarden/backups'),
         /**
          * The largest whole-database backup (MB) the guard takes for code it cannot see into (dynamic SQL, functions
          * that write); above it, the migration is refused with the way to proceed.
          */
         wholeDatabaseMaxMb: z.number().min(0).default(1024),
+        /** What `pgwarden backup prune` keeps: the newest backup of each of the newest N days, weeks, months. */
+        keepDaily: z.number().int().min(0).default(7),
+        keepWeekly: z.number().int().min(0).default(4),
+        keepMonthly: z.number().int().min(0).default(6),
       })
       .strict()
-      .default({ dir: '.pgwarden/backups', wholeDatabaseMaxMb: 1024 }),
+      .default({
+        dir: '.pgwarden/backups',
+        wholeDatabaseMaxMb: 1024,
+        keepDaily: 7,
+        keepWeekly: 4,
+        keepMonthly: 6,
+      }),
+    /** `pgwarden pitr`: the pgBackRest stanza, so that backup, status, restore and MCP's backup_status find it. */
+    pitr: z
+      .object({
+        /** The stanza config `pgwarden pitr setup` wrote (`<repo>/pgbackrest.conf`), relative to the project. */
+        pgbackrestConfig: z.string().min(1).optional(),
+        /** The stanza, when the file describes more than one. */
+        stanza: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
     /** Table sizes that change how serious a blocking migration is (with --db). */
     thresholds: z
       .object({
@@ -120,6 +140,23 @@ export const configSchema = z
         tenancy: { column: 'tenant_id', mode: 'auto', globalTables: [] },
         softDeleteColumn: 'deleted_at',
       }),
+    /** `pgwarden metrics`: the Prometheus exporter. */
+    metrics: z
+      .object({
+        /** host:port it listens on. */
+        listen: z.string().min(1).default('127.0.0.1:9187'),
+        /**
+         * The databases it exports, by the name their metrics carry (label `target`): a URL, or `$VARIABLE` for a
+         * URL kept in the environment (so no password sits in the file).
+         */
+        databases: z.record(z.string().regex(/^[A-Za-z0-9_.-]{1,63}$/), z.string().min(1)).default({}),
+        /** A scrape's result is served again for this long (s): scrapes never pile up on the databases. */
+        cacheSeconds: z.number().min(0).max(300).default(5),
+        /** The longest a scrape waits for a database (s); its queries get the same statement_timeout. */
+        scrapeTimeoutSeconds: z.number().min(1).max(300).default(10),
+      })
+      .strict()
+      .default({ listen: '127.0.0.1:9187', databases: {}, cacheSeconds: 5, scrapeTimeoutSeconds: 10 }),
     /** `pgwarden check`: where the project's queries and seed data are. */
     check: z
       .object({

@@ -30,6 +30,8 @@ export const MODEL_KINDS = [
   'security',
   'log',
   'workload',
+  'pitr',
+  'tune',
 ] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 

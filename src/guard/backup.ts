@@ -1,11 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { parseSync } from 'libpg-query';
+import { sha256File as fileSha256, MANIFEST_FORMAT, type ManifestBase } from '../backup/manifest.js';
+import { toolConnection } from '../backup/tools.js';
 import { PgwardenError } from '../core/errors.js';
 import { redactUrl } from '../core/redact.js';
 import type { Connection } from '../db/connection.js';
@@ -67,12 +68,6 @@ export async function guardReadiness(
   }
 }
 
-async function fileSha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 function quoteIdent(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
@@ -81,24 +76,8 @@ function qualified(relation: { schema: string; relname: string }): string {
   return `${quoteIdent(relation.schema)}.${quoteIdent(relation.relname)}`;
 }
 
-/**
- * How pg_dump reaches the database without its password on the command line (where `ps` shows it): the URL
- * without the password (in its user part or a `password` parameter), and PGPASSWORD in the environment.
- */
-export function dumpConnection(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
-  const parsed = new URL(url);
-  let password = parsed.password ? decodeURIComponent(parsed.password) : '';
-  parsed.password = '';
-  const param = parsed.searchParams.get('password');
-  if (param !== null) {
-    password ||= param;
-    parsed.searchParams.delete('password');
-  }
-  return {
-    dbname: parsed.toString(),
-    env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) },
-  };
-}
+/** How pg_dump reaches the database without its password on the command line (see backup/tools.ts). */
+export const dumpConnection = toolConnection;
 
 /** The row counts a restore of the dump yields, read from pg_restore's script of the whole file (every row). */
 async function restoredCounts(
@@ -179,23 +158,20 @@ async function selection(
   ];
 }
 
-/** What the guard recorded of a backup: what it holds, the proof it restores, and where it is. */
-export interface BackupManifest {
+/**
+ * What the guard recorded of a backup: what it holds, the proof it restores, and where it is. The manifest format
+ * is the one of every pgwarden backup (backup/manifest.ts), with the guard's own fields.
+ */
+export interface BackupManifest extends ManifestBase {
+  readonly kind: 'guard';
   /** The dump (custom format); null when there was nothing to dump (every table reached was proven empty). */
   readonly file: string | null;
   /** This manifest, written beside the dump. */
   readonly manifest: string | null;
   readonly sha256: string | null;
-  readonly bytes: number;
-  readonly createdAt: string;
-  readonly database: string;
-  readonly serverVersion: string;
-  readonly pgDumpVersion: string | null;
   /** Every relation the destructive statements reach, as named before the migration. */
   readonly tables: readonly string[];
   readonly schemas: readonly string[];
-  /** Row counts under the guard's lock, in the snapshot pg_dump read. */
-  readonly rowCounts: Readonly<Record<string, number>>;
   /** Tables proven empty under the lock (not dumped when nothing else needed a dump). */
   readonly empty: readonly string[];
   /** With no dump: the definitions of the views reached, and the sequences' last values. */
@@ -249,6 +225,7 @@ export async function takeBackup(input: {
 }
 
 async function backupInTransaction(input: Parameters<typeof takeBackup>[0]): Promise<BackupManifest> {
+  const started = Date.now();
   const { connection, relations } = input;
   const server = (
     await connection.rows<{ num: string; text: string }>(
@@ -313,6 +290,8 @@ async function backupInTransaction(input: Parameters<typeof takeBackup>[0]): Pro
         (r.kind !== 'v' && r.kind !== 'p' && !empty.includes(r.name)) || (r.kind === 'm' && !r.populated),
     );
   const base = {
+    format: MANIFEST_FORMAT,
+    kind: 'guard' as const,
     createdAt: new Date().toISOString(),
     database: redactUrl(input.url),
     serverVersion: server.text,
@@ -336,9 +315,11 @@ async function backupInTransaction(input: Parameters<typeof takeBackup>[0]): Pro
     }
     return {
       ...base,
+      durationMs: Date.now() - started,
       file: null,
       manifest: null,
       sha256: null,
+      files: [],
       bytes: 0,
       pgDumpVersion: null,
       definitions,
@@ -397,12 +378,15 @@ async function backupInTransaction(input: Parameters<typeof takeBackup>[0]): Pro
   }
   if ((await fileSha256(file)) !== sha256)
     throw new PgwardenError('guard-refused', `the backup ${file} changed while it was verified`);
+  const bytes = (await stat(file)).size;
   const manifest: BackupManifest = {
     ...base,
+    durationMs: Date.now() - started,
     file,
     manifest: `${file}.json`,
     sha256,
-    bytes: (await stat(file)).size,
+    files: [{ path: basename(file), sha256, bytes }],
+    bytes,
     pgDumpVersion: tools.pgDump,
     definitions: {},
     verified: {

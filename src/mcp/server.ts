@@ -7,13 +7,19 @@ import { resolve } from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import * as lib from '../index.js';
+import { registerAdvise } from './advise.js';
+import { registerBackupTools } from './backup.js';
 import { registerCheck } from './check.js';
 import type { McpContext } from './context.js';
 import { Databases, hideReadOnlyOption } from './databases.js';
+import { registerHealth } from './health.js';
+import { registerLogTools } from './logs.js';
 import { registerPlanTools } from './plans.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
+import { registerSecurity } from './security.js';
 import { registerReadTools } from './tools.js';
+import { registerTune } from './tune.js';
 
 export interface McpServeOptions {
   /** The project folder: migrations and config are found there (default: the working directory). */
@@ -58,6 +64,12 @@ export function createMcpServer(context: McpContext): McpServer {
     ...registerReadTools(server, context),
     ...registerPlanTools(server, context),
     ...registerCheck(server, context),
+    ...registerLogTools(server, context),
+    ...registerHealth(server, context),
+    ...registerBackupTools(server, context),
+    ...registerTune(server, context),
+    ...registerAdvise(server, context),
+    ...registerSecurity(server, context),
   ]);
   registerPrompts(server, tools);
   registerResources(server);

@@ -13,6 +13,7 @@ const MODEL_TEXT: Record<string, string> = {
   columns: "column declarations: in migrations and DDL files, and in a database's catalog",
   catalog: 'a catalog snapshot (live, shadow or scratch database)',
   plan: 'a query plan (EXPLAIN, FORMAT JSON), with the facts `--db` reads about the tables it scans',
+  pitr: "a pgBackRest stanza (`info --output=json`) and, with `--db`, the server's archiving settings and pg_stat_archiver",
 };
 
 interface OptionDoc {

@@ -1,4 +1,45 @@
 import type { AnyRule } from '../core/rule.js';
+import adviseMissingIndex from './advise/missing-index.js';
+import adviseRedundantIndex from './advise/redundant-index.js';
+import healthAnalyzeLag from './health/analyze-lag.js';
+import healthArchiverFailing from './health/archiver-failing.js';
+import healthBlockedSessions from './health/blocked-sessions.js';
+import healthCacheHitRatio from './health/cache-hit-ratio.js';
+import healthCheckpointsRequested from './health/checkpoints-requested.js';
+import healthConnections from './health/connections.js';
+import healthDisabledTrigger from './health/disabled-trigger.js';
+import healthDuplicateIndex from './health/duplicate-index.js';
+import healthIdleInTransaction from './health/idle-in-transaction.js';
+import healthInactiveReplicationSlot from './health/inactive-replication-slot.js';
+import healthInvalidIndex from './health/invalid-index.js';
+import healthLongRunningQuery from './health/long-running-query.js';
+import healthMultixactWraparound from './health/multixact-wraparound.js';
+import healthNPlusOne from './health/n-plus-one.js';
+import healthNotValidConstraint from './health/not-valid-constraint.js';
+import healthPitrArchiveFailing from './health/pitr-archive-failing.js';
+import healthPitrArchiveLag from './health/pitr-archive-lag.js';
+import healthPitrArchivingOff from './health/pitr-archiving-off.js';
+import healthPitrBackupStale from './health/pitr-backup-stale.js';
+import healthPreparedTransaction from './health/prepared-transaction.js';
+import healthSequenceExhaustion from './health/sequence-exhaustion.js';
+import healthSlowQuery from './health/slow-query.js';
+import healthTempFiles from './health/temp-files.js';
+import healthTuneCheckpointsRequested from './health/tune-checkpoints-requested.js';
+import healthTuneConnectionPooler from './health/tune-connection-pooler.js';
+import healthTunePendingRestart from './health/tune-pending-restart.js';
+import healthTuneSettingDiffers from './health/tune-setting-differs.js';
+import healthTuneWorkMemSpills from './health/tune-work-mem-spills.js';
+import healthUnusedIndex from './health/unused-index.js';
+import healthVacuumLag from './health/vacuum-lag.js';
+import healthXidWraparound from './health/xid-wraparound.js';
+import healthXminHorizon from './health/xmin-horizon.js';
+import logDeadlock from './log/deadlock.js';
+import logErrorBurst from './log/error-burst.js';
+import logFrequentCheckpoints from './log/frequent-checkpoints.js';
+import logLockWait from './log/lock-wait.js';
+import logNPlusOne from './log/n-plus-one.js';
+import logSlowQuery from './log/slow-query.js';
+import logTempFiles from './log/temp-files.js';
 import migrationAddColumnRequired from './migration/add-column-required.js';
 import migrationAddColumnRewrite from './migration/add-column-rewrite.js';
 import migrationAppliedFileChanged from './migration/applied-file-changed.js';
@@ -126,6 +167,31 @@ import schemaUpdatedAtMaintained from './schema/updated-at-maintained.js';
 import schemaUuidInText from './schema/uuid-in-text.js';
 import schemaVarcharLength from './schema/varchar-length.js';
 import schemaWideTable from './schema/wide-table.js';
+import securityConnectedRolePrivileges from './security/connected-role-privileges.js';
+import securityDangerousMembership from './security/dangerous-membership.js';
+import securityDefaultPrivilegesPublic from './security/default-privileges-public.js';
+import securityExtensionInPublic from './security/extension-in-public.js';
+import securityHbaWeakAuth from './security/hba-weak-auth.js';
+import securityListenAllAddresses from './security/listen-all-addresses.js';
+import securityLogConnectionsOff from './security/log-connections-off.js';
+import securityLoginWithoutPassword from './security/login-without-password.js';
+import securityMd5Password from './security/md5-password.js';
+import securityNoPgaudit from './security/no-pgaudit.js';
+import securityOwnedByLoginRole from './security/owned-by-login-role.js';
+import securityPasswordEncryption from './security/password-encryption.js';
+import securityPermissiveTruePolicy from './security/permissive-true-policy.js';
+import securityPoliciesWithoutRls from './security/policies-without-rls.js';
+import securityPolicyWithoutTenantSetting from './security/policy-without-tenant-setting.js';
+import securityPrivilegedLoginRole from './security/privileged-login-role.js';
+import securityPublicGrant from './security/public-grant.js';
+import securityPublicSchemaCreate from './security/public-schema-create.js';
+import securityRlsNotForced from './security/rls-not-forced.js';
+import securitySecurityDefinerSearchPath from './security/security-definer-search-path.js';
+import securitySslOff from './security/ssl-off.js';
+import securityTenantTableWithoutRls from './security/tenant-table-without-rls.js';
+import securityUnsafeDurability from './security/unsafe-durability.js';
+import securityUntrustedLanguage from './security/untrusted-language.js';
+import securityViewBypassesRls from './security/view-bypasses-rls.js';
 import sqlIdentifierTooLong from './sql/identifier-too-long.js';
 import sqlIgnoreWithoutReason from './sql/ignore-without-reason.js';
 import sqlSyntaxError from './sql/syntax-error.js';
@@ -134,6 +200,40 @@ import sqlUnusedIgnore from './sql/unused-ignore.js';
 /** Every rule pgwarden has, sorted by id. Explicit on purpose: no directory scanning (a test checks it is complete). */
 export const allRules: readonly AnyRule[] = Object.freeze(
   [
+    adviseMissingIndex,
+    adviseRedundantIndex,
+    healthAnalyzeLag,
+    healthArchiverFailing,
+    healthBlockedSessions,
+    healthCacheHitRatio,
+    healthCheckpointsRequested,
+    healthConnections,
+    healthDisabledTrigger,
+    healthDuplicateIndex,
+    healthIdleInTransaction,
+    healthInactiveReplicationSlot,
+    healthInvalidIndex,
+    healthLongRunningQuery,
+    healthMultixactWraparound,
+    healthNPlusOne,
+    healthNotValidConstraint,
+    healthPreparedTransaction,
+    healthSequenceExhaustion,
+    healthSlowQuery,
+    healthTempFiles,
+    healthUnusedIndex,
+    healthVacuumLag,
+    healthXidWraparound,
+    healthXminHorizon,
+    healthPitrArchiveFailing,
+    healthPitrArchiveLag,
+    healthPitrArchivingOff,
+    healthPitrBackupStale,
+    healthTuneCheckpointsRequested,
+    healthTuneConnectionPooler,
+    healthTunePendingRestart,
+    healthTuneSettingDiffers,
+    healthTuneWorkMemSpills,
     migrationDownColumnOrder,
     migrationDownFails,
     migrationIrreversible,
@@ -148,6 +248,13 @@ export const allRules: readonly AnyRule[] = Object.freeze(
     sqlIgnoreWithoutReason,
     sqlSyntaxError,
     sqlUnusedIgnore,
+    logDeadlock,
+    logErrorBurst,
+    logFrequentCheckpoints,
+    logLockWait,
+    logNPlusOne,
+    logSlowQuery,
+    logTempFiles,
     migrationAddColumnRequired,
     migrationAddColumnRewrite,
     migrationAttachPartitionScan,
@@ -265,6 +372,31 @@ export const allRules: readonly AnyRule[] = Object.freeze(
     queryOrderWithoutLimit,
     querySelectStar,
     queryWriteWithoutWhere,
+    securityConnectedRolePrivileges,
+    securityDangerousMembership,
+    securityDefaultPrivilegesPublic,
+    securityExtensionInPublic,
+    securityHbaWeakAuth,
+    securityListenAllAddresses,
+    securityLogConnectionsOff,
+    securityLoginWithoutPassword,
+    securityMd5Password,
+    securityNoPgaudit,
+    securityOwnedByLoginRole,
+    securityPasswordEncryption,
+    securityPermissiveTruePolicy,
+    securityPoliciesWithoutRls,
+    securityPolicyWithoutTenantSetting,
+    securityPrivilegedLoginRole,
+    securityPublicGrant,
+    securityPublicSchemaCreate,
+    securityRlsNotForced,
+    securitySecurityDefinerSearchPath,
+    securitySslOff,
+    securityTenantTableWithoutRls,
+    securityUnsafeDurability,
+    securityUntrustedLanguage,
+    securityViewBypassesRls,
   ].sort((a, b) => a.id.localeCompare(b.id)),
 );
 

@@ -62,8 +62,8 @@ function cliOptions(): Set<string> {
   return options;
 }
 
-/** Options of the other programs pgwarden's errors tell the user to run (useradd, node). */
-const OTHER_PROGRAMS = new Set(['--system', '--version']);
+/** Options of the other programs pgwarden's errors tell the user to run (useradd, node, pgbackrest). */
+const OTHER_PROGRAMS = new Set(['--system', '--version', '--output']);
 
 describe('every hint can be followed', () => {
   it('names only options that a pgwarden command has', () => {

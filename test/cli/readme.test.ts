@@ -22,6 +22,13 @@ const README = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 /** Commands the test cannot run here, each with the reason. */
 const NOT_RUN: Readonly<Record<string, string>> = {
   'pgwarden mcp': 'speaks MCP on stdio until its client leaves (tested by test/mcp)',
+  'pgwarden metrics': 'serves /metrics until it is stopped (tested by test/health/metrics)',
+  'pgwarden health --db "$DATABASE_URL" --nagios':
+    'exits 2 on a critical finding, as a Nagios plugin does (tested by test/health/health.test.ts)',
+  'pgwarden backup':
+    'needs a pg_dump as new as the server (the README run is on PostgreSQL 18, the machine may have an older pg_dump) and a backup to name (tested on PostgreSQL 15 by test/backup)',
+  'pgwarden advise --workload pg_stat_statements':
+    'needs pg_stat_statements in shared_preload_libraries (tested by test/advise/statements.test.ts)',
   'pgwarden migrate baseline':
     'is for a database that has the changes and no history, which the README run has not (tested by test/migrate/adopt.test.ts)',
 };

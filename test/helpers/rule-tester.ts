@@ -31,6 +31,7 @@ import {
   recordingKey,
   saveRecordings,
 } from './recorded-models.js';
+import { evaluateSecurityCase, type SecurityCase } from './security-cases.js';
 
 /** What a firing case expects of each finding (all fields optional). */
 export interface ExpectedFinding {
@@ -126,7 +127,24 @@ export interface HistoryCase extends BaseCase {
   readonly byHand?: string;
 }
 
-export type RuleCase = SqlCase | CatalogCase | MigrationsCase | QueryCase | PlanCase | HistoryCase;
+/**
+ * A case on a model given as data (health facts, read from a real server by the model's own tests): the rule runs
+ * on it as is, without a server.
+ */
+export interface ModelCase extends BaseCase {
+  readonly name: string;
+  readonly model: unknown;
+}
+
+export type RuleCase =
+  | SqlCase
+  | CatalogCase
+  | MigrationsCase
+  | QueryCase
+  | PlanCase
+  | HistoryCase
+  | ModelCase
+  | SecurityCase;
 
 export interface RuleCases {
   readonly rule: AnyRule;
@@ -156,7 +174,9 @@ export function recordingKeyOf(testCase: RuleCase): string | null {
     if (testCase.schema === undefined) return null;
     return recordingKey({ kind: 'query', schema: testCase.schema, source: testCase.schemaSource ?? 'live' });
   }
-  if ('migrations' in testCase || 'sql' in testCase || 'applied' in testCase) return null;
+  if ('migrations' in testCase || 'sql' in testCase || 'applied' in testCase || 'model' in testCase)
+    return null;
+  if ('security' in testCase) return null;
   const { setup, source, schemaConfig } = testCase;
   return recordingKey({ kind: 'catalog', setup, source: source ?? 'live', schemaConfig });
 }
@@ -169,6 +189,7 @@ export function recordingOf(rule: AnyRule, testCase: RuleCase): Recorded | undef
 
 /** The case runs on a server (or on a recording of one); false for SQL and schema-less query cases. */
 export function needsServer(rule: AnyRule, testCase: RuleCase): boolean {
+  if ('model' in testCase) return false;
   if ('query' in testCase) return testCase.schema !== undefined;
   if ('sql' in testCase) return rule.model === 'trace';
   return true;
@@ -234,6 +255,9 @@ async function evaluate(
     return found.filter((f) => f.rule === rule.id);
   }
   if ('applied' in testCase) return evaluateHistoryCase(rule, testCase, pgVersion, settings);
+  if ('security' in testCase) return evaluateSecurityCase(rule, testCase, settings);
+  if ('model' in testCase)
+    return runRules({ rules: [rule], kind: rule.model, model: testCase.model, pgVersion, settings }).findings;
   if ('migrations' in testCase) {
     const dir = mkdtempSync(join(tmpdir(), 'pgwarden-case-'));
     for (const [file, text] of Object.entries(testCase.migrations)) writeFileSync(join(dir, file), text);
@@ -455,7 +479,9 @@ function label(testCase: RuleCase): string {
             ? testCase.setup
             : 'applied' in testCase
               ? Object.keys(testCase.applied).join(' ')
-              : Object.keys(testCase.migrations).join(' '));
+              : 'model' in testCase || 'security' in testCase
+                ? testCase.name
+                : Object.keys(testCase.migrations).join(' '));
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return `${oneLine.length > 90 ? `${oneLine.slice(0, 87)}...` : oneLine}${testCase.pgVersion ? ` [PG ${testCase.pgVersion}]` : ''}`;
 }

@@ -108,6 +108,12 @@ describe('pgwarden mcp', () => {
       'plan_migrations',
       'apply_migrations',
       'check_project',
+      'analyze_logs',
+      'health',
+      'backup_status',
+      'tune',
+      'advise_indexes',
+      'security_audit',
     ]);
     for (const tool of tools) {
       expect(tool.description?.length).toBeGreaterThan(40);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { TableInfo } from '../../catalog/model.js';
 import { defineRule } from '../../core/rule.js';
-import { identSql, literal, mentionsColumn, objectName, tableSql } from '../../schema/keys.js';
 import { tenancyOf } from '../../schema/tenancy.js';
+import { isolationGaps } from '../../schema/tenant-isolation.js';
 import type { SchemaModel } from '../models.js';
 
 interface Options {
@@ -69,41 +69,7 @@ export default defineRule<SchemaModel, Options>({
 
     /** What a table lacks (policy on the tenant column, enabled, forced) and the statements that give it. */
     function secure(table: TableInfo, type: string) {
-      const policy = table.policies.some(
-        (p) => mentionsColumn(p.using, column) || mentionsColumn(p.withCheck, column),
-      );
-      const { enabled, forced } = table.rowSecurity;
-      const t = tableSql(table);
-      const problems: string[] = [];
-      const fix: string[] = [];
-      if (!policy) {
-        problems.push(
-          table.policies.length === 0
-            ? 'has no policy'
-            : `has no policy on ${column} (${table.policies.map((p) => p.name).join(', ')} do not mention it)`,
-        );
-        const used = new Set(table.policies.map((p) => p.name));
-        let name = options.policyName;
-        for (let n = 2; used.has(name); n++) name = objectName(options.policyName, String(n));
-        fix.push(
-          `CREATE POLICY ${identSql(name)} ON ${t}\n  USING (${identSql(column)} = current_setting(${literal(options.setting)})::${type});`,
-        );
-      }
-      if (!enabled) {
-        problems.push(
-          forced ? 'row level security is not enabled' : 'row level security is neither enabled nor forced',
-        );
-        fix.push(`ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY;`);
-      } else if (!forced) {
-        problems.push('row level security is not forced');
-      }
-      if (!forced) {
-        fix.push(
-          `-- from here the owner sees only the tenant of ${options.setting} too: migrations and jobs must set it, or run with BYPASSRLS`,
-          `ALTER TABLE ${t} FORCE ROW LEVEL SECURITY;`,
-        );
-      }
-      return { policy, enabled, forced, problems, fix };
+      return isolationGaps(table, { name: column, type }, options);
     }
   },
 });

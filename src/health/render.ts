@@ -57,6 +57,16 @@ export function renderHealthData(report: Report<HealthData>, c: Colors): string 
   lines.push(
     `  checked       ${formatCount(h.counts.tables)} tables, ${formatCount(h.counts.indexes)} indexes, ${formatCount(h.counts.sequences)} sequences, ${formatCount(h.counts.sessions)} other sessions; pg_stat_statements ${h.statements ? `${h.statements.rows.length} queries read` : 'not available'}${h.sampleSeconds ? `; sampled over ${h.sampleSeconds.toFixed(1)} s` : ''}`,
   );
+  if (data.backups) {
+    const newest = data.backups.newestVerified;
+    lines.push(
+      newest
+        ? `  backups       the newest verified is ${formatSeconds(newest.ageSeconds)} old (${newest.id})`
+        : c.yellow(
+            `  backups       none of the ${data.backups.backups} in ${data.backups.dir} is verified (pgwarden backup verify)`,
+          ),
+    );
+  }
   if (report.findings.length === 0) lines.push(c.green('  no problem found'));
   return lines.join('\n');
 }

@@ -42,4 +42,13 @@ export interface HealthData extends Record<string, unknown> {
   /** What was checked, for people: never a password. */
   readonly source: string;
   readonly health: HealthSummary;
+  /**
+   * The project's backup folder (config `backups.dir`): its whole-database backups and the newest verified one
+   * (`pgwarden backup verify`); absent without a config or without such backups.
+   */
+  readonly backups?: {
+    readonly dir: string;
+    readonly backups: number;
+    readonly newestVerified: { readonly id: string; readonly ageSeconds: number } | null;
+  };
 }

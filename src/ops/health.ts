@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { newestVerifiedBackup } from '../backup/status.js';
 import type { LoadedConfig } from '../core/config.js';
 import { createRuleSet, type RuleSet, type SkippedRule } from '../core/engine.js';
 import { createReport, type Report } from '../core/report.js';
@@ -132,7 +134,25 @@ export async function healthReport(
   const connection = owned ?? (source as Connection);
   try {
     const facts = await readHealthFacts(connection, options);
-    return healthReportFromFacts(facts, ruleSet, source.display);
+    const report = healthReportFromFacts(facts, ruleSet, source.display);
+    if (!options.config) return report;
+    // what a DBA asks next: is there a backup of this, proven by restoring it?
+    const backups = await newestVerifiedBackup(
+      resolve(options.config.dir, options.config.config.backups.dir),
+    );
+    if (!backups) return report;
+    const newest = backups.newestVerified;
+    return {
+      ...report,
+      data: {
+        ...report.data!,
+        backups: {
+          dir: backups.dir,
+          backups: backups.backups,
+          newestVerified: newest ? { id: newest.id, ageSeconds: newest.ageSeconds } : null,
+        },
+      },
+    };
   } finally {
     await owned?.close();
   }

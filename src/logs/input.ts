@@ -65,7 +65,8 @@ export async function listLogFiles(
       throw new PgwardenError('input', `${path}: no such file or folder`, {
         hint: 'give log files, a log folder (e.g. $PGDATA/log), or - for standard input',
       });
-    if (info.isFile()) {
+    // a pipe (<(zcat …)), /dev/stdin or a device reads as a file does
+    if (!info.isDirectory()) {
       files.push({ path, format: format ?? formatFromName(path) });
       continue;
     }

@@ -12,7 +12,7 @@ export function registerAdvise(server: McpServer, context: McpContext): string[]
     {
       title: 'Advise indexes for a workload',
       description:
-        "Finds the best set of indexes for a whole workload — the top statements of pg_stat_statements (weighted by calls), a SQL file of the project, or the queries given — as a DBA would: candidates from each query's parse tree (equality, range, IN, IS NULL, join keys, ORDER BY … LIMIT, multi-column, covering INCLUDE, partial, expression), each query costed by the planner with hypothetical indexes (HypoPG, in this session only: nothing is built), and a greedy search (Extend) for the set with the best benefit per byte under a storage budget, counting each index's cost to the table's writes and lost HOT updates. Returns the recommended indexes with their sizes, each query's planner cost before and after, the workload's total reduction, existing indexes a recommended one makes redundant, GIN candidates (trigram, jsonb) that HypoPG cannot cost, and a CREATE INDEX CONCURRENTLY script with lock and statement timeouts. Read-only. Without HypoPG in the database the advice is a heuristic, labelled unproven, with how to install it.",
+        "Finds the best set of indexes for a whole workload — the top statements of pg_stat_statements (weighted by calls), a SQL file of the project, a PostgreSQL log of the project (weighted by calls), or the queries given — as a DBA would: candidates from each query's parse tree (equality, range, IN, IS NULL, join keys, ORDER BY … LIMIT, multi-column, covering INCLUDE, partial, expression), each query costed by the planner with hypothetical indexes (HypoPG, in this session only: nothing is built), and a greedy search (Extend) for the set with the best benefit per byte under a storage budget, counting each index's cost to the table's writes and lost HOT updates. Returns the recommended indexes with their sizes, each query's planner cost before and after, the workload's total reduction, existing indexes a recommended one makes redundant, GIN candidates (trigram, jsonb) that HypoPG cannot cost, and a CREATE INDEX CONCURRENTLY script with lock and statement timeouts. Read-only. Without HypoPG in the database the advice is a heuristic, labelled unproven, with how to install it.",
       inputSchema: {
         workload: z
           .string()
@@ -20,7 +20,7 @@ export function registerAdvise(server: McpServer, context: McpContext): string[]
           .max(MAX_PATH)
           .optional()
           .describe(
-            '"pg_stat_statements" (default), or a SQL file relative to the project: one query per statement, "-- weight: N" before a query weighs it',
+            '"pg_stat_statements" (default), a SQL file relative to the project (.sql: one query per statement, "-- weight: N" before a query weighs it), or a PostgreSQL log file or folder of the project (stderr, csvlog, jsonlog, gzip)',
           ),
         sql: z
           .string()

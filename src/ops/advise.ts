@@ -14,6 +14,7 @@ import type { Connection } from '../db/connection.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
 import { serverVersion } from '../db/server-info.js';
 import { openTarget } from '../db/target.js';
+import { readLogs } from '../logs/read.js';
 import { buildQuerySchema, type QuerySchema } from '../query/schema.js';
 import { allRules } from '../rules/index.js';
 import { readSchema, schemaModelFromReading } from '../schema/load.js';
@@ -23,6 +24,7 @@ import { type AdviceModel, existingIndexes, type Redundancy, redundantIndexes } 
 import { type CandidateSet, generateCandidates } from '../workload/candidates.js';
 import { workloadFromSql } from '../workload/file.js';
 import { heuristicAdvice } from '../workload/heuristic.js';
+import { workloadFromLog } from '../workload/log.js';
 import {
   candidateDefinition,
   type IndexCandidate,
@@ -168,7 +170,10 @@ async function readWorkload(connection: Connection, options: AdviseOptions): Pro
       consistentSnapshot: false,
     });
   }
-  return workloadFromSql(readTextFile(workload), workload);
+  // a .sql file is a workload written by hand; anything else is the server's log (a file, a folder, gzip)
+  if (/\.sql$/i.test(workload)) return workloadFromSql(readTextFile(workload), workload);
+  const log = await readLogs({ paths: [workload] });
+  return workloadFromLog(log, workload, options.limit ?? 100);
 }
 
 interface HypopgState {

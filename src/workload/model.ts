@@ -5,7 +5,7 @@
  */
 
 /** Where a workload was read from. */
-export type WorkloadSource = 'pg_stat_statements' | 'file';
+export type WorkloadSource = 'pg_stat_statements' | 'file' | 'log';
 
 export type WorkloadStatementKind = 'select' | 'update' | 'delete' | 'insert';
 
@@ -18,9 +18,9 @@ export interface WorkloadQuery {
   readonly weight: number;
   /** `$n` parameters the text holds (pg_stat_statements normalizes constants to them). */
   readonly parameters: number;
-  /** Where it came from: `file.sql:12`, or `pg_stat_statements queryid 123`. */
+  /** Where it came from: `file.sql:12`, `pg_stat_statements queryid 123`, or a log's query fingerprint. */
   readonly origin: string;
-  /** pg_stat_statements: mean execution time (ms) and rows per call. */
+  /** pg_stat_statements (or a log): mean execution time (ms); rows per call (pg_stat_statements only). */
   readonly meanMs: number | null;
   readonly rowsPerCall: number | null;
 }

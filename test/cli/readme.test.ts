@@ -27,6 +27,10 @@ const NOT_RUN: Readonly<Record<string, string>> = {
     'exits 2 on a critical finding, as a Nagios plugin does (tested by test/health/health.test.ts)',
   'pgwarden backup':
     'needs a pg_dump as new as the server (the README run is on PostgreSQL 18, the machine may have an older pg_dump) and a backup to name (tested on PostgreSQL 15 by test/backup)',
+  'pgwarden advise --db "$DATABASE_URL" --workload "$PGDATA/log"':
+    "reads the server's own log folder, which the README run has not (tested by test/advise/log-workload.test.ts)",
+  'pgwarden pitr':
+    'needs a server whose data directory is on this machine, with archiving to a pgBackRest stanza (tested by test/backup/pitr.test.ts on a cluster of its own)',
   'pgwarden advise --workload pg_stat_statements':
     'needs pg_stat_statements in shared_preload_libraries (tested by test/advise/statements.test.ts)',
   'pgwarden migrate baseline':

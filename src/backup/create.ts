@@ -92,7 +92,8 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
         await requireTool('pg_dumpall', serverMajor);
         const tables = await userTables(connection);
         path = join(options.dir, backupFolderName(server!.db, now));
-        await mkdir(path, { recursive: true });
+        // a whole database (and the roles, with their password hashes when asked): for its owner only
+        await mkdir(path, { recursive: true, mode: 0o700 });
         const jobs = options.jobs ?? 2;
         const target = toolConnection(options.url);
         const lockWait = `${options.lockTimeoutMs ?? 10_000}ms`;

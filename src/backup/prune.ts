@@ -76,6 +76,9 @@ export function planPrune(backups: readonly BackupEntry[], retention: Retention)
     }
     const newestVerified = newestFirst.find(isVerified);
     if (newestVerified) reasons.get(newestVerified.id)!.push('newest verified');
+    // whatever the retention says (0 of each), the newest backup of a database is never pruned
+    const newest = newestFirst[0];
+    if (newest && reasons.get(newest.id)!.length === 0) reasons.get(newest.id)!.push('newest');
     for (const backup of newestFirst) {
       const decision: PruneDecision = {
         id: backup.id,

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -74,7 +74,8 @@ export async function listLogFiles(
     const found: LogFile[] = [];
     for (const name of names) {
       const full = join(path, name);
-      if ((await stat(full)).isFile()) found.push({ path: full, format: format ?? formatFromName(full) });
+      // a link is not followed: it could lead out of the folder given (MCP confines paths to the project)
+      if ((await lstat(full)).isFile()) found.push({ path: full, format: format ?? formatFromName(full) });
     }
     const kinds = new Set(found.map((f) => f.format ?? 'stderr'));
     const preferred = (['jsonlog', 'csvlog', 'stderr'] as const).find((k) => kinds.has(k));

@@ -42,12 +42,22 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function executionMs(connection: Connection, sql: string, runs: number): Promise<number> {
+/** The median execution time, or null for a query that writes (refused in a READ ONLY transaction: not run). */
+async function executionMs(connection: Connection, sql: string, runs: number): Promise<number | null> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const { rows } = await connection.query<{ 'QUERY PLAN': unknown }>(
-      `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
-    );
+    // run for real, so in a READ ONLY transaction that is rolled back: a SELECT from a workload can hide a write
+    // (a data-modifying CTE, a function that writes), which the server refuses there
+    await connection.query('BEGIN READ ONLY');
+    let rows: { 'QUERY PLAN': unknown }[];
+    try {
+      ({ rows } = await connection.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`));
+    } catch (error) {
+      if ((error as { code?: string }).code === '25006') return null;
+      throw error;
+    } finally {
+      await connection.query('ROLLBACK');
+    }
     const value = rows[0]!['QUERY PLAN'];
     const plan = (typeof value === 'string' ? JSON.parse(value) : value) as [{ 'Execution Time': number }];
     times.push(plan[0]['Execution Time']);
@@ -105,7 +115,12 @@ export async function proveAdvice(
     await c.query(`SET statement_timeout = ${Math.round(options.timeoutMs ?? 60_000)}`);
     const measured = queries.filter((q) => q.kind === 'select' && q.parameters === 0);
     const before = new Map<string, number>();
-    for (const q of measured) before.set(q.id, await executionMs(c, q.sql, runs));
+    const writes = new Set<string>();
+    for (const q of measured) {
+      const ms = await executionMs(c, q.sql, runs);
+      if (ms === null) writes.add(q.id);
+      else before.set(q.id, ms);
+    }
     const indexes: { statement: string; buildMs: number; sizeBytes: number }[] = [];
     for (const statement of statements) {
       const start = performance.now();
@@ -130,7 +145,11 @@ export async function proveAdvice(
           id: q.id,
           beforeMs: null,
           afterMs: null,
-          note: q.kind === 'select' ? 'has $n parameters: no values to run it with' : 'not a SELECT: not run',
+          note: writes.has(q.id)
+            ? 'writes (a data-modifying CTE or a function that writes): not run'
+            : q.kind === 'select'
+              ? 'has $n parameters: no values to run it with'
+              : 'not a SELECT: not run',
         });
         continue;
       }

@@ -346,7 +346,7 @@ ANALYZE events;`);
         config,
         db: db.url,
         workloadSql:
-          '-- weight: 100\nSELECT * FROM events WHERE account = 42;\nSELECT * FROM events WHERE account = $1;',
+          '-- weight: 100\nSELECT * FROM events WHERE account = 42;\nSELECT * FROM events WHERE account = $1;\nWITH gone AS (DELETE FROM events WHERE account = 7 RETURNING id) SELECT count(*) FROM gone;',
         prove: true,
       });
       const proven = report.data!.proven!;
@@ -356,9 +356,11 @@ ANALYZE events;`);
         /^CREATE INDEX CONCURRENTLY \S+ ON public\.events \(account\);$/,
       );
       expect(proven.indexes[0]!.sizeBytes).toBeGreaterThan(0);
-      const [literal, parameterized] = proven.queries;
+      const [literal, parameterized, writing] = proven.queries;
       expect(literal!.afterMs!).toBeLessThan(literal!.beforeMs!);
       expect(parameterized!.note).toMatch(/parameters/);
+      // a SELECT that writes is run in a READ ONLY transaction, which refuses it: not measured
+      expect(writing!.note).toMatch(/writes .*: not run/);
       // the database itself has no new index
       const c = await db.connect();
       const { rows } = await c.query("SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = 'events'");

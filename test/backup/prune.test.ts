@@ -51,6 +51,24 @@ function plant(
 }
 
 describe('pgwarden backup prune (grandfather-father-son)', () => {
+  it('keeps the newest backup of a database whatever the retention, verified or not', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pgwarden-prune-'));
+    const oldest = plant(dir, '2026-11-20T02:00:00.000Z');
+    const verified = plant(dir, '2026-12-01T02:00:00.000Z', { verified: true });
+    const newest = plant(dir, '2026-12-05T02:00:00.000Z');
+    const config = { config: defaultConfig(), path: null, dir };
+    const report = await backupPrune({
+      config,
+      dir,
+      retention: { daily: 0, weekly: 0, monthly: 0 },
+      apply: true,
+    });
+    expect(existsSync(join(dir, newest))).toBe(true);
+    expect(existsSync(join(dir, verified))).toBe(true);
+    expect(existsSync(join(dir, oldest))).toBe(false);
+    expect(report.data!.plan.keep.find((k) => k.id === newest)!.keptFor).toEqual(['newest']);
+  });
+
   let dir: string;
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -150,11 +168,14 @@ describe('pgwarden backup prune (grandfather-father-son)', () => {
     expect(existsSync(join(dir, 'unfinished'))).toBe(true);
   });
 
-  it('never deletes the only verified backup, even keeping nothing else', async () => {
+  it('never deletes the only verified backup, nor the newest, even keeping nothing else', async () => {
     const config = { config: defaultConfig(), path: null, dir: folder() };
     const report = await backupPrune({ config, dir, retention: { daily: 0, weekly: 0, monthly: 0 } });
     expect(report.data!.plan.keep.map((k) => [k.createdAt, k.keptFor])).toEqual([
+      ['2026-12-06T14:00:00Z', ['newest']],
       ['2026-09-15T02:00:00Z', ['newest verified']],
+      // the other database's only backup: the newest of its own
+      ['2026-03-01T02:00:00Z', ['newest']],
     ]);
   });
 });

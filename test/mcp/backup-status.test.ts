@@ -1,9 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterAll, describe, expect, it } from 'vitest';
-import { cliPath } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { useMcpClients } from '../helpers/mcp-client.js';
 import { sharedTempDir } from '../helpers/tmp.js';
 
 interface ToolResult {
@@ -42,27 +40,13 @@ function plant(dir: string, id: string, hoursAgo: number, verified: boolean): vo
 
 describe('MCP backup_status', () => {
   const project = sharedTempDir('pgwarden-mcp-backup');
-  const clients: Client[] = [];
-  afterAll(async () => {
-    await Promise.all(clients.map((client) => client.close()));
-  });
+  const mcp = useMcpClients();
 
   it('reports the backups and the newest verified one, read-only, and refuses a folder outside the project', async () => {
     const backups = join(project, '.pgwarden', 'backups');
     plant(backups, 'shop-old-verified', 30, true);
     plant(backups, 'shop-new', 2, false);
-    const env: Record<string, string> = { NO_COLOR: '1' };
-    for (const [key, value] of Object.entries(process.env))
-      if (value !== undefined && key !== 'DATABASE_URL') env[key] = value;
-    const client = new Client({ name: 'pgwarden-test', version: '1.0.0' });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [cliPath, 'mcp', '--project', project],
-        env,
-      }),
-    );
-    clients.push(client);
+    const client = await mcp(['--project', project]);
     const { tools } = await client.listTools();
     expect(tools.find((t) => t.name === 'backup_status')?.annotations?.readOnlyHint).toBe(true);
 

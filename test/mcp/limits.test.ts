@@ -4,40 +4,21 @@
  */
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bounded, MAX_RESULT_CHARS } from '../../src/mcp/results.js';
-import { cliPath } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/db.js';
+import { useMcpClients } from '../helpers/mcp-client.js';
 import { migration, migrationProject } from '../helpers/project.js';
-import { sharedTempDir } from '../helpers/tmp.js';
 
 interface ToolResult {
   readonly isError?: boolean;
   readonly content: { type: string; text?: string }[];
 }
 
-const open: Client[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
+const mcp = useMcpClients();
 
 async function start(url: string, project: string) {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  delete env.DATABASE_URL;
-  env.PGWARDEN_CACHE_DIR = sharedTempDir('pgwarden-mcp-cache');
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [cliPath, 'mcp', '--db', url, '--project', project, '--quiet'],
-    env,
-    stderr: 'ignore',
-  });
-  const client = new Client({ name: 'pgwarden-limits', version: '1.0.0' });
-  await client.connect(transport);
-  open.push(client);
-  await client.listTools();
+  const client = await mcp(['--db', url, '--project', project], { name: 'pgwarden-limits' });
   return (name: string, args: Record<string, unknown>) =>
     client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 }) as Promise<ToolResult>;
 }

@@ -6,15 +6,12 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Connection } from '../../src/db/connection.js';
 import { runExplain } from '../../src/explain/run.js';
-import { cliPath } from '../helpers/cli.js';
 import { pg15ServiceUrl, useTestDatabase } from '../helpers/db.js';
+import { useMcpClients } from '../helpers/mcp-client.js';
 import { migrationProject } from '../helpers/project.js';
-import { sharedTempDir } from '../helpers/tmp.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures/mcp');
 const serverUrl = pg15ServiceUrl();
@@ -137,27 +134,10 @@ async function watch(url: string): Promise<Watch> {
   };
 }
 
-const open: Client[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
+const mcp = useMcpClients();
 
-async function mcpClient(url: string, project: string): Promise<Client> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  delete env.DATABASE_URL;
-  env.PGWARDEN_CACHE_DIR = sharedTempDir('pgwarden-mcp-cache');
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [cliPath, 'mcp', '--db', url, '--project', project, '--quiet'],
-    env,
-    stderr: 'ignore',
-  });
-  const client = new Client({ name: 'pgwarden-bypass', version: '1.0.0' });
-  await client.connect(transport);
-  open.push(client);
-  await client.listTools();
-  return client;
+function mcpClient(url: string, project: string) {
+  return mcp(['--db', url, '--project', project], { name: 'pgwarden-bypass' });
 }
 
 describe.skipIf(!serverUrl)('read-only, proven (PostgreSQL 15 service)', () => {

@@ -1,8 +1,7 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { startMcpClient } from '../helpers/mcp-client.js';
 
 describe('MCP security_audit', () => {
   let db: TestDatabase;
@@ -12,20 +11,7 @@ describe('MCP security_audit', () => {
     db = await createTestDatabase();
     await db.exec(`CREATE TABLE invoices (id int PRIMARY KEY, tenant_id uuid NOT NULL);
       CREATE POLICY open ON invoices USING (true); ALTER TABLE invoices ENABLE ROW LEVEL SECURITY`);
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-    delete env.DATABASE_URL;
-    client = new Client({ name: 'pgwarden-test', version: '1.0.0' });
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [cliPath, 'mcp', '--db', db.url],
-        env,
-        stderr: 'pipe',
-      }),
-    );
-    // listing first makes the SDK check each structured result against the tool's output schema
-    await client.listTools();
+    client = await startMcpClient(['--db', db.url]);
   });
 
   afterAll(async () => {

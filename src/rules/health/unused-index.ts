@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import { formatBytes, formatCount } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import type { HealthFacts } from '../../health/model.js';
+import { unusedIndexOptions } from '../unused-index-options.js';
 
 export default defineRule<HealthFacts, { minStatsDays: number; maxScans: number; smallIndexBytes: number }>({
   id: 'health/unused-index',
@@ -15,25 +15,7 @@ export default defineRule<HealthFacts, { minStatsDays: number; maxScans: number;
     howToFix:
       'Counters are per server: check `idx_scan` on every replica, and over a full business cycle (month-end jobs), before dropping. Then `DROP INDEX CONCURRENTLY` (the fix) and keep its definition (in the finding) to re-create it CONCURRENTLY if a query turns out to need it. Indexes smaller than `smallIndexBytes` get an info finding.',
   },
-  options: z.object({
-    minStatsDays: z
-      .number()
-      .min(0)
-      .default(7)
-      .describe('Report only when the statistics have counted for this many days'),
-    maxScans: z
-      .number()
-      .int()
-      .min(0)
-      .default(0)
-      .describe('An index with at most this many scans counts as unused'),
-    smallIndexBytes: z
-      .number()
-      .int()
-      .min(0)
-      .default(8 * 1024 * 1024)
-      .describe('Indexes smaller than this get an info finding'),
-  }),
+  options: unusedIndexOptions,
   check({ model, options, report }) {
     const days = model.activity.statsDays;
     if (days < options.minStatsDays) return;

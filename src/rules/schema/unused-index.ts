@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import { formatBytes, formatCount } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { backsConstraint, servesForeignKey } from '../../schema/indexes.js';
 import { dropIndexStatement } from '../../schema/keys.js';
 import type { SchemaModel } from '../models.js';
+import { unusedIndexOptions } from '../unused-index-options.js';
 
 interface Options {
   minStatsDays: number;
@@ -27,25 +27,7 @@ export default defineRule<SchemaModel, Options>({
       good: 'DROP INDEX CONCURRENTLY idx_orders_note;',
     },
   },
-  options: z.object({
-    minStatsDays: z
-      .number()
-      .min(0)
-      .default(7)
-      .describe('Report only when the statistics counters have been counting for at least this many days'),
-    maxScans: z
-      .number()
-      .int()
-      .min(0)
-      .default(0)
-      .describe('An index with at most this many scans counts as unused'),
-    smallIndexBytes: z
-      .number()
-      .int()
-      .min(0)
-      .default(8 * 1024 * 1024)
-      .describe('Indexes smaller than this get an info finding'),
-  }),
+  options: unusedIndexOptions,
   check({ model, options, report }) {
     if (model.source !== 'live' || model.statsAgeDays === null || model.statsAgeDays < options.minStatsDays)
       return;

@@ -208,15 +208,24 @@ export async function traceConcurrently(
   let probeResult: string | undefined;
   let waitingEmptySince: number | undefined;
   while (!finished && Date.now() < deadline) {
-    const locks = await heldLocks(observer, pid);
+    // the relation locks it holds and whether it waits for one, from one snapshot of the lock manager: read apart,
+    // a statement that took its lock between the two reads looked like one waiting with nothing held, and the
+    // blocker was let go too early (its locks then came and went unseen on a loaded machine)
+    const snapshot = await observer.rows<{
+      oid: string | null;
+      mode: string;
+      granted: boolean;
+      relation: boolean;
+    }>(
+      'tracing: reading locks',
+      `SELECT relation::text AS oid, mode, granted, locktype = 'relation' AS relation FROM pg_locks WHERE pid = $1`,
+      [pid],
+    );
+    const locks = snapshot
+      .filter((l) => l.granted && l.relation && l.oid !== null)
+      .map((l) => ({ oid: l.oid!, mode: l.mode }));
     seen.push(...locks);
-    const waiting = (
-      await observer.rows<{ waiting: boolean }>(
-        'tracing',
-        `SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1`,
-        [pid],
-      )
-    )[0]?.waiting;
+    const waiting = snapshot.some((l) => !l.granted);
     // waiting for the blocker: the statement is in the middle of its work; check that the application is not blocked
     if (waiting && probe && probeResult === undefined) {
       probeResult = await probe().then(

@@ -304,7 +304,7 @@ export function analyzeMigration(
         rows: table.rows,
         bytes: table.bytes,
         partitioned: table.partitioned,
-        createdByLint: table.createdIn !== undefined,
+        createdByLint: table.createdIn !== undefined && table.onServer !== true,
       };
     },
   };

@@ -37,6 +37,11 @@ export interface TableState {
   createdIn: TransactionRef | undefined;
 }
 
+  /**
+   * The table is on the --db server: an earlier migration that creates it has already run there, so its size is
+   * the server's, not that of a table just created.
+   */
+  readonly onServer?: boolean;
 /**
  * What the linter knows of the schema a statement runs against: the database's catalog when one was given,
  * then every statement linted so far (earlier migrations first). It is a model, not a replay: it tracks what the
@@ -94,6 +99,7 @@ export class SchemaState {
       });
       for (const index of table.indexes)
         state.indexes.set(index.qualifiedName, { table: table.qualifiedName, createdIn: undefined });
+        onServer: true,
     }
     for (const fn of snapshot.functions) {
       state.functions.set(`${fn.schema}.${fn.name}`, fn.volatility);
@@ -135,14 +141,18 @@ export class SchemaState {
     const table: TableState = {
       name,
       columns: new Map(),
+    // a migration already applied on the --db server creates it again here: it keeps the server's size
+    const server = this.tables.get(name);
+    const onServer = server?.onServer === true;
       constraints: new Map(),
       partitioned,
-      rows: null,
-      bytes: null,
+      rows: onServer ? server.rows : null,
+      bytes: onServer ? server.bytes : null,
       createdIn,
     };
     this.tables.set(name, table);
     return table;
+      ...(onServer ? { onServer } : {}),
   }
 }
 

@@ -192,6 +192,31 @@ describe('lint with --db', () => {
     expect(index.message).toMatch(/"old_exports" \(~500 rows/);
   });
 
+  it('gives a table an earlier migration created, but the server already has, its real size', async () => {
+    const connection = await db().connect();
+    await connection.query(`CREATE TABLE shipments (id bigint PRIMARY KEY, carrier text);
+      INSERT INTO shipments SELECT g, 'c' || g % 7 FROM generate_series(1, 50000) AS g;
+      ANALYZE shipments;`);
+    const dir = folder({
+      '20240101000000_create.sql':
+        '-- migrate:up\nCREATE TABLE shipments (id bigint PRIMARY KEY, carrier text);\n-- migrate:down\nDROP TABLE shipments;\n',
+      '20240102000000_index.sql':
+        '-- migrate:up\nCREATE INDEX idx_shipments_carrier ON shipments (carrier);\n-- migrate:down\nDROP INDEX idx_shipments_carrier;\n',
+      '20240103000000_recreate.sql':
+        '-- migrate:up\nDROP TABLE shipments;\nCREATE TABLE shipments (id bigint PRIMARY KEY, carrier text);\n-- migrate:down\nSELECT 1;\n',
+      '20240104000000_index_again.sql':
+        '-- migrate:up\nCREATE INDEX idx_shipments_id_carrier ON shipments (id, carrier);\n-- migrate:down\nSELECT 1;\n',
+    });
+    const report = await lint({ paths: [dir], config, db: db().url });
+    const index = report.findings.filter((f) => f.rule === 'migration/require-concurrent-index');
+    // 50,000 rows is a warning by the default thresholds (10,000 … 1,000,000): not info, as for a new table
+    expect(index[0]).toMatchObject({ severity: 'warning' });
+    expect(index[0]!.message).toMatch(/"shipments" \(~50,000 rows/);
+    // dropped and created again by the migrations: that one is empty when the index is built
+    expect(index[1]).toMatchObject({ severity: 'info' });
+    expect(index[1]!.message).not.toMatch(/rows/);
+  });
+
   it("reads the database's binary-coercible casts and function volatility", async () => {
     const connection = await db().connect();
     await connection.query(`CREATE EXTENSION citext;

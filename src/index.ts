@@ -89,6 +89,9 @@ export {
 } from './db/scratch.js';
 export { SCRATCH_PREFIX } from './db/scratch-name.js';
 export {
+  type DatabaseIdentity,
+  databaseIdentity,
+  identityDifferences,
   type ServerCapabilities,
   type ServerVersion,
   serverCapabilities,

@@ -153,3 +153,47 @@ export async function serverCapabilities(connection: Connection): Promise<Server
     pgStatStatements: extensions.has('pg_stat_statements') && preload.includes('pg_stat_statements'),
   };
 }
+
+/**
+ * Which database this is, beyond its URL: the cluster's system identifier (from pg_control, unique to each
+ * initdb, kept by a physical replica), the database's name and oid (a database dropped and created again has
+ * another), and the address the server answered on. Two reads of the same database give the same identity.
+ */
+export interface DatabaseIdentity {
+  /** pg_control's system identifier, or null when the role may not read pg_control_system(). */
+  readonly systemIdentifier: string | null;
+  readonly database: string;
+  readonly databaseOid: number;
+  /** inet_server_addr():inet_server_port(), or "local socket". */
+  readonly server: string;
+}
+
+export async function databaseIdentity(connection: Connection): Promise<DatabaseIdentity> {
+  const [row] = await connection.rows<{
+    system_identifier: string | null;
+    database: string;
+    oid: number;
+    server: string;
+  }>(
+    "reading the database's identity",
+    `SELECT CASE WHEN has_function_privilege('pg_catalog.pg_control_system()', 'EXECUTE')
+                 THEN (SELECT system_identifier::text FROM pg_catalog.pg_control_system()) END AS system_identifier,
+            current_database() AS database,
+            (SELECT oid::int FROM pg_catalog.pg_database WHERE datname = current_database()) AS oid,
+            coalesce(host(inet_server_addr()) || ':' || inet_server_port(), 'local socket') AS server`,
+  );
+  return {
+    systemIdentifier: row!.system_identifier,
+    database: row!.database,
+    databaseOid: row!.oid,
+    server: row!.server,
+  };
+}
+
+/** How two identities differ, for people ("system identifier 7716… → 7722…"); empty when they are the same. */
+export function identityDifferences(planned: DatabaseIdentity, now: DatabaseIdentity): string[] {
+  const keys = ['systemIdentifier', 'database', 'databaseOid', 'server'] as const;
+  return keys
+    .filter((key) => planned[key] !== now[key])
+    .map((key) => `${key} ${String(planned[key])} → ${String(now[key])}`);
+}

@@ -3,8 +3,12 @@
  * records it under an id, with the checksum of every migration file; the agent shows the plan to the user; on
  * approval `apply_migrations` applies exactly that plan — the same migrations, from unchanged files, on a
  * database still in the state the plan saw — through the runner and its guard, or refuses.
+ *
+ * The plan's hash covers exactly what will run: the target database's identity (cluster system identifier,
+ * database name and oid, server address), the folder, every file's checksum and each migration's statements.
+ * The approval apply_migrations takes is that hash: it is bound to the plan the user saw, and used once.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import * as lib from '../index.js';
@@ -31,6 +35,10 @@ export interface PlanMigration {
 
 export interface MigrationPlan {
   readonly planId: string;
+  /** sha256 of what the plan will run (see planHash): the approval apply_migrations takes. */
+  readonly planHash: string;
+  /** The database the plan was made on, as its server tells it: apply refuses any other. */
+  readonly target: lib.DatabaseIdentity & { readonly display: string };
   readonly createdAt: string;
   readonly expiresAt: string;
   readonly database: string;
@@ -82,22 +90,53 @@ function differences(before: Readonly<Record<string, string>>, now: Readonly<Rec
   return changed;
 }
 
-/** The server's major and its schema as the linter models it (sizes, constraints, casts), read-only. */
+/** The server's major, the database's identity and its schema as the linter models it, read-only. */
 async function databaseFacts(
   target: lib.DatabaseTarget,
-): Promise<{ pgVersion: number; state: lib.SchemaState }> {
+): Promise<{ pgVersion: number; identity: lib.DatabaseIdentity; state: lib.SchemaState }> {
   const connection = await target.connect();
   try {
     const pgVersion = (await lib.serverVersion(connection)).major;
-    return { pgVersion, state: await lib.schemaStateFromDatabase(connection) };
+    const identity = await lib.databaseIdentity(connection);
+    return { pgVersion, identity, state: await lib.schemaStateFromDatabase(connection) };
   } finally {
     await connection.close();
   }
 }
 
+/**
+ * The hash of exactly what a plan runs, on which database: a canonical JSON of the target's identity, the folder,
+ * the last version, every file's checksum and each planned migration's statements, hashed with sha256.
+ */
+export function planHash(plan: Omit<MigrationPlan, 'planHash'>): string {
+  const canonical = JSON.stringify({
+    planId: plan.planId,
+    target: {
+      systemIdentifier: plan.target.systemIdentifier,
+      database: plan.target.database,
+      databaseOid: plan.target.databaseOid,
+      server: plan.target.server,
+      display: plan.target.display,
+    },
+    dir: plan.dir,
+    to: plan.to,
+    checksums: Object.entries(plan.checksums).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    migrations: plan.migrations.map((m) => ({
+      version: m.version,
+      file: m.file,
+      checksum: m.checksum,
+      transaction: m.transaction,
+      statements: m.statements.map((s) => s.sql),
+    })),
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
 function planText(plan: MigrationPlan): string {
   const lines = [
     `Plan ${plan.planId} for ${plan.database} (valid until ${plan.expiresAt}):`,
+    `target: database ${plan.target.database} (oid ${plan.target.databaseOid}) on ${plan.target.server}, cluster ${plan.target.systemIdentifier ?? '(system identifier not readable by this role)'}`,
+    `plan hash: ${plan.planHash}`,
     `apply ${plan.migrations.length} migration(s), up to ${plan.to}, from ${plan.dir}`,
   ];
   for (const session of plan.preflight) {
@@ -142,7 +181,7 @@ function planText(plan: MigrationPlan): string {
   }
   lines.push(
     '',
-    'Show this plan to the user. Only after they approve it, call apply_migrations with this plan_id.',
+    'Show this plan to the user. Only after they approve it, call apply_migrations with this plan_id and this plan hash as approval.',
   );
   return lines.join('\n');
 }
@@ -159,8 +198,11 @@ export class PlanStore {
     this.#plans.set(plan.planId, { plan, state: 'open' });
   }
 
-  /** Takes the plan for applying (at once, so two calls cannot both apply it), or refuses. */
-  take(id: string): StoredPlan {
+  /**
+   * Takes the plan for applying (at once, so two calls cannot both apply it), or refuses. The approval must be
+   * the plan's hash: an approval of another plan, or of nothing, leaves the plan unapplied (and still open).
+   */
+  take(id: string, approval: string): StoredPlan {
     const stored = this.#plans.get(id);
     if (!stored)
       throw new Refusal(
@@ -188,6 +230,12 @@ export class PlanStore {
         'call plan_migrations again and show the new plan to the user',
       );
     }
+    if (approval !== stored.plan.planHash)
+      throw new Refusal(
+        'approval-mismatch',
+        `the approval given is not migration plan ${id}'s hash: nothing was applied`,
+        'pass as approval the planHash that plan_migrations returned with this plan_id, once the user approved that plan',
+      );
     stored.state = 'applying';
     return stored;
   }
@@ -266,8 +314,9 @@ function registerPlan(server: McpServer, context: McpContext, store: PlanStore):
         const pgVersion = facts.pgVersion;
         const guardBackups = target.kind !== 'embedded';
         const now = Date.now();
-        const plan: MigrationPlan = {
+        const unhashed: Omit<MigrationPlan, 'planHash'> = {
           planId: randomUUID(),
+          target: { ...facts.identity, display: dry.database },
           createdAt: new Date(now).toISOString(),
           expiresAt: new Date(now + context.planTtlMs).toISOString(),
           database: dry.database,
@@ -306,6 +355,7 @@ function registerPlan(server: McpServer, context: McpContext, store: PlanStore):
           drift: dry.drift,
           checksums,
         };
+        const plan: MigrationPlan = { ...unhashed, planHash: planHash(unhashed) };
         store.add(plan);
         return success({ ...plan }, planText(plan));
       }, context.debug),
@@ -318,12 +368,19 @@ function registerApply(server: McpServer, context: McpContext, store: PlanStore)
     {
       title: 'Apply a migration plan',
       description:
-        'Step 2 (needs --allow-writes): applies exactly the plan that plan_migrations returned and the user approved — each migration in its own transaction, with lock and statement timeouts, the migration lock, and the guard (a verified backup before any statement that destroys data). Refuses when the plan id is unknown, expired or already used, or when the migration files or the database changed since the plan.',
+        "Step 2 (needs --allow-writes): applies exactly the plan that plan_migrations returned and the user approved — each migration in its own transaction, with lock and statement timeouts, the migration lock, and the guard (a verified backup before any statement that destroys data). Takes the plan_id and, as approval, the plan's planHash. Refuses when the plan id is unknown, expired or already used, when the approval is not that plan's hash, or when the migration files, the applied migrations or the target database (another cluster, database or server) changed since the plan.",
       inputSchema: {
         plan_id: z
           .string()
           .min(1)
           .describe('the planId returned by plan_migrations, after the user approved that plan'),
+        approval: z
+          .string()
+          .min(1)
+          .max(200)
+          .describe(
+            "the plan's planHash as plan_migrations returned it: the user's approval of exactly that plan (usable once)",
+          ),
       },
       annotations: {
         readOnlyHint: false,
@@ -335,7 +392,7 @@ function registerApply(server: McpServer, context: McpContext, store: PlanStore)
     (input) =>
       guarded(async () => {
         if (!context.allowWrites) throw writesDisabled('apply_migrations');
-        const stored = store.take(input.plan_id);
+        const stored = store.take(input.plan_id, input.approval);
         const { plan } = stored;
         let started = false;
         try {
@@ -353,6 +410,23 @@ function registerApply(server: McpServer, context: McpContext, store: PlanStore)
           const reader = await context.databases.target(false);
           let status: lib.MigrateResult;
           try {
+            const connection = await reader.connect();
+            let identity: lib.DatabaseIdentity;
+            try {
+              identity = await lib.databaseIdentity(connection);
+            } finally {
+              await connection.close();
+            }
+            const moved = lib.identityDifferences(plan.target, identity);
+            if (moved.length > 0) {
+              stored.state = 'stale';
+              throw new Refusal(
+                'plan-stale',
+                `plan ${plan.planId} was made on another database than the one connected now: ${moved.join(', ')}`,
+                'nothing was applied; call plan_migrations again on this database and show the new plan to the user',
+                { changed: moved },
+              );
+            }
             status = await lib.migrateStatus({ ...runner, target: reader });
           } finally {
             await reader.close();
@@ -380,7 +454,10 @@ function registerApply(server: McpServer, context: McpContext, store: PlanStore)
             result = await lib
               .migrateUp(
                 { ...runner, target: writer },
-                { to: plan.to, expect: { versions: planned, checksums: plan.checksums } },
+                {
+                  to: plan.to,
+                  expect: { versions: planned, checksums: plan.checksums, database: plan.target },
+                },
               )
               .catch((error: unknown) => {
                 if (!(error instanceof lib.StalePlanError)) throw error;

@@ -8,8 +8,10 @@ import {
 import { loadSnapshot } from '../catalog/snapshot.js';
 import type { LoadedConfig } from '../core/config.js';
 import { PgwardenError, StatementError } from '../core/errors.js';
+import { targetMajor } from '../core/pg-major.js';
 import { VERSION } from '../core/version.js';
 import type { Connection } from '../db/connection.js';
+import { type DatabaseIdentity, databaseIdentity, identityDifferences } from '../db/server-info.js';
 import type { DatabaseTarget } from '../db/target.js';
 import type { BackupManifest } from '../guard/backup.js';
 import { type Destruction, destructions } from '../guard/destructive.js';
@@ -74,6 +76,8 @@ export interface UpOptions {
   readonly expect?: {
     readonly versions: readonly string[];
     readonly checksums: Readonly<Record<string, string>>;
+    /** The database the plan was made on: another cluster, database or server refuses. */
+    readonly database?: DatabaseIdentity;
   };
 }
 
@@ -222,6 +226,11 @@ async function openSession(context: RunnerContext, needLock: boolean): Promise<S
         work,
       );
     const read = await readHistoryAndServer(work, history);
+    const target = targetMajor({
+      given: context.pgVersion,
+      server: Math.floor(read.serverVersionNum / 10_000),
+    });
+    if (target.warning) log(target.warning);
     let { rows, exists } = read;
     const adopted = exists ? null : await adoptForeignHistory(work, migrations);
     if (adopted) {
@@ -242,7 +251,7 @@ async function openSession(context: RunnerContext, needLock: boolean): Promise<S
       migrations,
       rows,
       statuses: migrationStatuses(migrations, rows),
-      pgVersion: context.pgVersion ?? Math.floor(read.serverVersionNum / 10_000),
+      pgVersion: target.major,
       guarded: context.target.kind !== 'embedded' && context.noGuardReason === undefined,
       log,
       release: async () => {
@@ -1148,6 +1157,13 @@ async function resolveInFlight(session: Session, parser: Promise<unknown>): Prom
   return { ...session, rows, statuses: migrationStatuses(session.migrations, rows) };
 }
 
+/** Refuses to run on another database than the approved plan's (another cluster, database or server). */
+async function checkIdentity(work: Connection, planned: DatabaseIdentity): Promise<void> {
+  const differences = identityDifferences(planned, await databaseIdentity(work));
+  if (differences.length > 0)
+    throw new StalePlanError(`the plan was made on another database: ${differences.join(', ')}`, differences);
+}
+
 /** Refuses to run unless the files and the pending migrations are exactly those of the approved plan. */
 function checkPlan(
   session: Session,
@@ -1234,7 +1250,10 @@ export async function migrateUp(context: RunnerContext, options: UpOptions = {})
       context.target.kind === 'embedded' || pending.length === 0
         ? []
         : await blockingSessions(session.work, touchedRelations(models));
-    if (options.expect) checkPlan(session, pending, options.expect);
+    if (options.expect) {
+      if (options.expect.database) await checkIdentity(session.work, options.expect.database);
+      checkPlan(session, pending, options.expect);
+    }
     if (options.dryRun) {
       return {
         database: context.target.display,

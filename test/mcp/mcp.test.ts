@@ -305,7 +305,7 @@ describe('pgwarden mcp', () => {
     const mcp = await start(['--db', db().url, '--project', project.dir]);
     for (const [tool, args] of [
       ['plan_migrations', {}],
-      ['apply_migrations', { plan_id: 'anything' }],
+      ['apply_migrations', { plan_id: 'anything', approval: 'anything' }],
     ] as const) {
       const refused = await mcp.call(tool, args);
       expect(refused.isError).toBe(true);
@@ -331,7 +331,7 @@ describe('pgwarden mcp', () => {
     });
     const mcp = await start(['--db', db().url, '--project', project.dir, '--allow-writes']);
 
-    const unknown = await mcp.call('apply_migrations', { plan_id: 'not-a-plan' });
+    const unknown = await mcp.call('apply_migrations', { plan_id: 'not-a-plan', approval: 'anything' });
     expect(unknown.isError).toBe(true);
     expect(errorOf(unknown).code).toBe('plan-not-found');
 
@@ -339,6 +339,7 @@ describe('pgwarden mcp', () => {
     expect(planned.isError).toBeFalsy();
     const plan = structured<{
       planId: string;
+      planHash: string;
       to: string;
       migrations: {
         version: string;
@@ -362,7 +363,7 @@ describe('pgwarden mcp', () => {
     const conn = await db().connect();
     expect((await conn.query("SELECT to_regclass('public.orders') AS t")).rows[0]!.t).toBeNull();
 
-    const applied = await mcp.call('apply_migrations', { plan_id: plan.planId });
+    const applied = await mcp.call('apply_migrations', { plan_id: plan.planId, approval: plan.planHash });
     expect(applied.isError).toBeFalsy();
     expect(structured(applied)).toMatchObject({ applied: ['20240101000000', '20240102000000'] });
     expect((await conn.query("SELECT to_regclass('public.orders_status_idx') AS t")).rows[0]!.t).toBe(
@@ -371,7 +372,7 @@ describe('pgwarden mcp', () => {
     const history = await conn.query('SELECT version, checksum FROM pgwarden.migrations ORDER BY version');
     expect(history.rows.map((r) => r.checksum)).toEqual(plan.migrations.map((m) => m.checksum));
 
-    const again = await mcp.call('apply_migrations', { plan_id: plan.planId });
+    const again = await mcp.call('apply_migrations', { plan_id: plan.planId, approval: plan.planHash });
     expect(again.isError).toBe(true);
     expect(errorOf(again).code).toBe('plan-used');
     const status = await mcp.call('migration_status');
@@ -394,6 +395,7 @@ describe('pgwarden mcp', () => {
     const mcp = await start(['--db', db().url, '--project', project.dir, '--allow-writes']);
     const first = structured<{
       planId: string;
+      planHash: string;
       guardBackups: boolean;
       migrations: { destructive: { action: string; backup: { tables: string[] } }[] }[];
     }>(await mcp.call('plan_migrations'));
@@ -409,18 +411,22 @@ describe('pgwarden mcp', () => {
       '20240101000000_orders.sql',
       migration('CREATE TABLE orders (id bigint PRIMARY KEY);', 'DROP TABLE orders;'),
     );
-    const stale = await mcp.call('apply_migrations', { plan_id: first.planId });
+    const stale = await mcp.call('apply_migrations', { plan_id: first.planId, approval: first.planHash });
     expect(stale.isError).toBe(true);
     expect(errorOf(stale)).toMatchObject({
       code: 'plan-stale',
       message: expect.stringContaining('20240101000000 changed'),
     });
-    expect(errorOf(await mcp.call('apply_migrations', { plan_id: first.planId })).code).toBe('plan-stale');
+    expect(
+      errorOf(await mcp.call('apply_migrations', { plan_id: first.planId, approval: first.planHash })).code,
+    ).toBe('plan-stale');
 
     // a new migration appearing after the plan is a change too
-    const second = structured<{ planId: string }>(await mcp.call('plan_migrations'));
+    const second = structured<{ planId: string; planHash: string }>(await mcp.call('plan_migrations'));
     project.write('20240102000000_more.sql', migration('CREATE TABLE more (id int);', 'DROP TABLE more;'));
-    expect(errorOf(await mcp.call('apply_migrations', { plan_id: second.planId }))).toMatchObject({
+    expect(
+      errorOf(await mcp.call('apply_migrations', { plan_id: second.planId, approval: second.planHash })),
+    ).toMatchObject({
       code: 'plan-stale',
       message: expect.stringContaining('20240102000000 added'),
     });
@@ -437,11 +443,14 @@ describe('pgwarden mcp', () => {
       '--plan-ttl',
       '1',
     ]);
-    const third = structured<{ planId: string; expiresAt: string }>(await shortLived.call('plan_migrations'));
-    while (Date.now() <= Date.parse(third.expiresAt)) await new Promise((r) => setTimeout(r, 50));
-    expect(errorOf(await shortLived.call('apply_migrations', { plan_id: third.planId })).code).toBe(
-      'plan-expired',
+    const third = structured<{ planId: string; planHash: string; expiresAt: string }>(
+      await shortLived.call('plan_migrations'),
     );
+    while (Date.now() <= Date.parse(third.expiresAt)) await new Promise((r) => setTimeout(r, 50));
+    expect(
+      errorOf(await shortLived.call('apply_migrations', { plan_id: third.planId, approval: third.planHash }))
+        .code,
+    ).toBe('plan-expired');
 
     const { rows } = await (await db().connect()).query(
       "SELECT to_regclass('public.orders') AS orders, to_regclass('public.legacy') AS legacy",
@@ -497,9 +506,11 @@ describe('pgwarden mcp', () => {
     expect(structured(check)).toMatchObject({ command: 'check', done: expect.any(Boolean) });
     expect(text(check)).toMatch(/migration/i);
 
-    const plan = structured<{ planId: string; guardBackups: boolean }>(await mcp.call('plan_migrations'));
+    const plan = structured<{ planId: string; planHash: string; guardBackups: boolean }>(
+      await mcp.call('plan_migrations'),
+    );
     expect(plan.guardBackups).toBe(false);
-    const applied = await mcp.call('apply_migrations', { plan_id: plan.planId });
+    const applied = await mcp.call('apply_migrations', { plan_id: plan.planId, approval: plan.planHash });
     expect(applied.isError).toBeFalsy();
     expect(structured(applied)).toMatchObject({ applied: ['20240101000000'] });
     const status = await mcp.call('migration_status');

@@ -16,7 +16,7 @@ export function registerLogsCommand(program: Command, kit: LogsCommandKit): void
     program
       .command('logs')
       .description(
-        'analyze PostgreSQL server logs (stderr with its log_line_prefix, csvlog, jsonlog; gzip): top queries by fingerprint, N+1 loops, errors, lock waits, deadlocks, temp files, checkpoints, autovacuum, connections; reads files only',
+        'analyze PostgreSQL server logs (stderr with its log_line_prefix, csvlog, jsonlog, syslog; gzip, zstd): top queries by fingerprint, N+1 loops, errors, lock waits, deadlocks, temp files, checkpoints, autovacuum, connections; reads files only',
       )
       .argument('<paths...>', 'log files, log folders (e.g. $PGDATA/log), or - for standard input')
       .option('--since <time>', 'only entries at or after this time (ISO, UTC unless it names a zone)')
@@ -29,7 +29,7 @@ export function registerLogsCommand(program: Command, kit: LogsCommandKit): void
         new Option(
           '--log-format <format>',
           'the log format (default: from the file name, else its first line)',
-        ).choices(['stderr', 'csvlog', 'jsonlog']),
+        ).choices(['stderr', 'csvlog', 'jsonlog', 'syslog']),
       )
       .option(
         '--top <n>',
@@ -45,7 +45,7 @@ export function registerLogsCommand(program: Command, kit: LogsCommandKit): void
         "pgwarden logs $PGDATA/log --prefix '%m [%p] %q%u@%d '",
         'pgwarden logs $PGDATA/log --format html > report.html',
         'pgwarden logs postgresql.json --since 2024-05-01 --until "2024-05-01 12:00" --format json',
-        'zstd -dc postgresql.log.zst | pgwarden logs -',
+        "pgwarden logs /var/log/postgresql.log.zst --prefix 'user=%u,db=%d '  # syslog, zstd",
       ]),
     )
     .action(async (paths: string[], options, command: Command) => {

@@ -1,5 +1,5 @@
 /** The log formats pgwarden reads. */
-export const LOG_FORMATS = ['stderr', 'csvlog', 'jsonlog'] as const;
+export const LOG_FORMATS = ['stderr', 'csvlog', 'jsonlog', 'syslog'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /**

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -8,6 +9,7 @@ import { readCsvLog } from './csvlog.js';
 import type { LogEntry, LogFormat } from './entry.js';
 import { jsonEntry } from './jsonlog.js';
 import { StderrParser } from './stderr.js';
+import { isSyslogLine, SyslogParser } from './syslog.js';
 
 /** One log file to read (or standard input, `-`), with its format once known. */
 export interface LogFile {
@@ -132,18 +134,67 @@ async function openFile(
     head = await magic(file.path);
     raw = createReadStream(file.path, { highWaterMark: 1 << 20 });
   }
-  if (isZstd(head))
-    throw new PgwardenError('input', `${file.path}: zstd-compressed logs cannot be read by Node 20`, {
-      hint: `decompress it on the way in: zstd -dc ${file.path} | pgwarden logs -`,
-    });
   let bytes = 0;
   raw.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
   });
+  if (isZstd(head) || /\.zst$/.test(file.path))
+    return { stream: unzstd(raw, file.path), compressed: true, counted: () => bytes };
   const compressed = isGzip(head) || /\.gz$/.test(file.path);
   const stream = compressed ? raw.pipe(createGunzip()) : raw;
   if (compressed) raw.on('error', (error) => stream.destroy(error));
   return { stream, compressed, counted: () => bytes };
+}
+
+/**
+ * A zstd stream decompressed by the `zstd` program (Node 20's zlib has no zstd): the compressed bytes go to its
+ * standard input, the log comes out of its standard output. No `zstd` program, or a file it cannot read, is an
+ * input error naming the file.
+ */
+function unzstd(raw: Readable, path: string): Readable {
+  const child = spawn('zstd', ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const out = new PassThrough();
+  let stderr = '';
+  let failed = false;
+  const fail = (error: Error) => {
+    if (failed) return;
+    failed = true;
+    raw.destroy();
+    child.kill();
+    out.destroy(error);
+  };
+  child.on('error', (error: NodeJS.ErrnoException) =>
+    fail(
+      error.code === 'ENOENT'
+        ? new PgwardenError('input', `${path}: zstd-compressed, and no zstd program to read it with`, {
+            hint: 'install zstd (apt-get install zstd), or decompress it first: zstd -d FILE',
+          })
+        : error,
+    ),
+  );
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+  });
+  child.stdin.on('error', () => {
+    // zstd stopped reading: its exit status says why
+  });
+  raw.on('error', fail);
+  raw.pipe(child.stdin);
+  child.stdout.pipe(out, { end: false });
+  child.on('close', (code) => {
+    if (code === 0) out.end();
+    else
+      fail(
+        new PgwardenError(
+          'input',
+          `${path}: not a readable zstd file (${stderr.trim().split('\n').at(-1) ?? `exit ${code}`})`,
+          {
+            hint: 'a log that is still being compressed, or a truncated one: check it with zstd -t',
+          },
+        ),
+      );
+  });
+  return out;
 }
 
 /**
@@ -200,10 +251,15 @@ function remainder(chunk: string, iterator: AsyncIterator<string>): Readable {
   return out;
 }
 
-/** jsonlog starts with `{`; csvlog with a timestamp then a comma; anything else is taken as stderr. */
-function sniffFormat(firstLine: string): LogFormat {
-  if (firstLine.startsWith('{')) return 'jsonlog';
-  if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Za-z0-9+:_/-]+)?,/.test(firstLine)) return 'csvlog';
+/**
+ * jsonlog starts with `{`; csvlog with a timestamp then a comma; syslog with a syslog header and PostgreSQL's
+ * `[seq-chunk]` in one of its first lines (a syslog file holds other programs' lines too); anything else is taken as
+ * stderr.
+ */
+function sniffFormat(chunk: string): LogFormat {
+  if (chunk.startsWith('{')) return 'jsonlog';
+  if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Za-z0-9+:_/-]+)?,/.test(chunk)) return 'csvlog';
+  if (chunk.split('\n', 50).some(isSyslogLine)) return 'syslog';
   return 'stderr';
 }
 
@@ -234,15 +290,16 @@ export async function readLogFile(
     if (format === 'csvlog') {
       unreadable = (await readCsvLog(stream, emit)).unmatched;
     } else {
-      let parser: StderrParser | null = null;
+      let parser: StderrParser | SyslogParser | null = null;
       let json = format === 'jsonlog';
       const csv = await eachLine(
         stream,
         (chunk) => {
-          format ??= sniffFormat(chunk.slice(0, chunk.indexOf('\n') + 1 || chunk.length));
+          format ??= sniffFormat(chunk.slice(0, 64 * 1024));
           if (format === 'csvlog') return 'stop';
           json = format === 'jsonlog';
-          if (!json) parser = new StderrParser(options.prefix, emit, file.path);
+          if (format === 'syslog') parser = new SyslogParser(options.prefix, emit, file.path);
+          else if (!json) parser = new StderrParser(options.prefix, emit, file.path);
           return 'lines';
         },
         (line) => {
@@ -251,11 +308,11 @@ export async function readLogFile(
             const entry = jsonEntry(line);
             if (entry) emit(entry);
             else unreadable++;
-          } else (parser as StderrParser | null)?.push(line);
+          } else (parser as StderrParser | SyslogParser | null)?.push(line);
         },
       );
       if (csv) unreadable = (await readCsvLog(csv, emit)).unmatched;
-      const stderr = parser as StderrParser | null;
+      const stderr = parser as StderrParser | SyslogParser | null;
       if (stderr) {
         stderr.end();
         unreadable = stderr.unmatched;

@@ -131,6 +131,11 @@ export const COMMON_PREFIXES: readonly string[] = [
   '< %m > ',
   '%m ',
   '%t ',
+  // syslog carries the time and process id itself: its prefixes often leave them out
+  'user=%u,db=%d,app=%a,client=%h ',
+  'user=%u,db=%d ',
+  'db=%d,user=%u ',
+  '',
 ];
 
 /** The prefix that matches the most of `lines` (at least one), else null. */

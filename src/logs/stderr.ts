@@ -38,6 +38,8 @@ export class StderrParser {
     prefix: string | undefined,
     private readonly emit: (entry: LogEntry) => void,
     private readonly source: string,
+    /** Called on each new entry, before its prefix fields are read in: fields from outside the line (syslog's). */
+    private readonly fill?: (entry: LogEntry) => void,
   ) {
     this.prefix = prefix === undefined ? null : compilePrefix(prefix);
   }
@@ -107,17 +109,18 @@ export class StderrParser {
     }
     this.flush();
     const entry = emptyEntry(severity, text);
+    this.fill?.(entry);
     for (let i = 0; i < fields.length; i++) {
       const raw = m[i + 1];
       switch (fields[i]) {
         case 'time':
-          entry.time = raw ? parseLogTime(raw) : null;
+          if (raw) entry.time = parseLogTime(raw);
           break;
         case 'epoch':
-          entry.time = raw ? parseEpochTime(raw) : null;
+          if (raw) entry.time = parseEpochTime(raw);
           break;
         case 'pid':
-          entry.pid = raw ? Number(raw) : null;
+          if (raw) entry.pid = Number(raw);
           break;
         case 'session':
           entry.session = value(raw);

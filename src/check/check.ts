@@ -12,7 +12,7 @@ import { type LoadedConfig, loadConfig } from '../core/config.js';
 import { createRuleSet, type RuleSet, type SkippedRule } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
 import type { FailOn, Finding } from '../core/finding.js';
-import { DEFAULT_PG_MAJOR } from '../core/pg-major.js';
+import { targetMajor } from '../core/pg-major.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
@@ -87,6 +87,8 @@ export interface CheckOptions {
   readonly explain?: boolean;
   readonly progress?: (event: CheckProgress) => void;
   readonly log?: (message: string) => void;
+  /** The PostgreSQL major to lint and back up for (`--pg-version`); default: the server's (see `targetMajor`). */
+  readonly pgVersion?: number;
 }
 
 export interface StepResult {
@@ -226,14 +228,29 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
     db: options.db,
     env: options.env,
     config: config.config,
-    embedded: options.embedded,
+    // the embedded server starts the target major (else the config's pgVersion)
+    embedded: {
+      ...(options.pgVersion !== undefined ? { major: options.pgVersion } : {}),
+      ...options.embedded,
+    },
   });
   try {
+    // one target major for every step: --pg-version, else this server's (the embedded one starts the config's)
+    const versionConnection = await target.connect();
+    let serverMajor: number;
+    try {
+      serverMajor = (await serverVersion(versionConnection)).major;
+    } finally {
+      await versionConnection.close();
+    }
+    const { major: pgVersion, warning } = targetMajor({ given: options.pgVersion, server: serverMajor });
+    if (warning) options.log?.(warning);
     await run('lint', noMigrations, async () => {
       const report = await lint({
         paths: [migrationsDir],
         config,
         ruleSet,
+        pgVersion,
         trace: true,
         traceDb: target.url,
       });
@@ -332,7 +349,7 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
       for (const migration of migrations) {
         const parsed = parseSqlSync(migration.up.text, { file: migration.up.file });
         const model = analyzeMigration(parsed, {
-          pgVersion: config.config.pgVersion ?? DEFAULT_PG_MAJOR,
+          pgVersion,
           runnerTransaction: migration.up.transaction,
           sentWhole: migration.up.sentWhole ?? false,
           state,
@@ -340,17 +357,8 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
         scope.destructive += destructions(model).length;
       }
       if (scope.destructive > 0) {
-        // The backups are taken on the project's server: its major when the config names it, else this server's.
-        let major = config.config.pgVersion;
-        if (major === undefined) {
-          const connection = await target.connect();
-          try {
-            major = (await serverVersion(connection)).major;
-          } finally {
-            await connection.close();
-          }
-        }
-        const readiness = await guardReadiness(major);
+        // The backups are taken on the project's server, of the target major: pg_dump must be able to dump it.
+        const readiness = await guardReadiness(pgVersion);
         scope.guard = { ready: readiness.ready, problem: readiness.problem };
       }
       return {

@@ -9,6 +9,8 @@ export interface GlobalOptions {
   readonly color?: boolean;
   readonly debug?: boolean;
   readonly quiet?: boolean;
+  /** `--pg-version` of the command (on the commands that take it): the target major, and the embedded server's. */
+  readonly pgVersion?: number;
 }
 
 export interface OutputOptions {
@@ -38,21 +40,30 @@ export function colorEnabled(
 
 export async function createContext(global: GlobalOptions): Promise<CliContext> {
   const lib = await import('../index.js');
-  const config = lib.loadConfig({ path: global.config });
+  const loaded = lib.loadConfig({ path: global.config });
   const quiet = global.quiet === true;
   const stderrColor = colorEnabled(global.color, process.stderr);
-  return {
-    lib,
-    config,
-    color: colorEnabled(global.color),
-    debug: global.debug === true,
-    log: (message) => {
-      if (!quiet)
-        process.stderr.write(
-          `${stderrColor ? '\u001b[2m' : ''}pgwarden: ${message}${stderrColor ? '\u001b[22m' : ''}\n`,
-        );
-    },
+  const log = (message: string) => {
+    if (!quiet)
+      process.stderr.write(
+        `${stderrColor ? '\u001b[2m' : ''}pgwarden: ${message}${stderrColor ? '\u001b[22m' : ''}\n`,
+      );
   };
+  for (const note of loaded.notes ?? []) log(`warning: ${note}`);
+  const given = global.pgVersion;
+  // --pg-version is the target of every command and the major the embedded server starts
+  const config =
+    given === undefined
+      ? loaded
+      : {
+          ...loaded,
+          config: {
+            ...loaded.config,
+            pgVersion: given,
+            embedded: { ...loaded.config.embedded, version: given },
+          },
+        };
+  return { lib, config, color: colorEnabled(global.color), debug: global.debug === true, log };
 }
 
 /** Prints a report in the chosen format and sets the exit code from --fail-on (default: the config's, else error). */

@@ -45,6 +45,14 @@ function majorVersion(min: number, max: number) {
   };
 }
 
+/** `--pg-version` of the commands that may start the embedded server (13 to 18); lint's takes 10 to 18. */
+function pgVersionOption(): Option {
+  return new Option(
+    '--pg-version <major>',
+    'target PostgreSQL major, 13 to 18: findings and fixes for it, and the embedded server starts it (default: the --db server, else config pgVersion, else 18)',
+  ).argParser(majorVersion(13, 18));
+}
+
 function outputOptions(command: Command, formats: readonly string[] = FORMATS): Command {
   return command
     .addOption(new Option('--format <format>', 'output format').choices(formats).default('text'))
@@ -91,7 +99,7 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: false })
     .addHelpText(
       'after',
-      `\nWithout --db or DATABASE_URL, commands that need a database start an embedded PostgreSQL 18.\nExit codes: 0 ok, 1 findings at or above --fail-on, 2 usage/config/connection error, 3 refused by the guard.\n`,
+      `\nWithout --db or DATABASE_URL, commands that need a database start an embedded PostgreSQL of the target major (--pg-version, else config pgVersion, else 18).\nExit codes: 0 ok, 1 findings at or above --fail-on, 2 usage/config/connection error, 3 refused by the guard.\n`,
     );
 
   program
@@ -104,6 +112,7 @@ export function buildProgram(): Command {
       '--db <url>',
       'server for the scratch and shadow databases (needs CREATEDB; default: DATABASE_URL, else embedded)',
     )
+    .addOption(pgVersionOption())
     .option('--no-explain', 'do not EXPLAIN ANALYZE the queries')
     .option('--exit-zero', 'exit 0 even when boxes fail (a demo, or a CI job that only comments)')
     .addOption(
@@ -143,6 +152,7 @@ export function buildProgram(): Command {
       .description('print the catalog snapshot of a database, or of the schema that SQL files build')
       .argument('[files...]', 'SQL files or folders: build them on a scratch database and inspect that')
       .option('--db <url>', DB_HELP)
+      .addOption(pgVersionOption())
       .option('--table <name>', 'show one table (name or schema.name)'),
   )
     .addHelpText(
@@ -168,6 +178,7 @@ export function buildProgram(): Command {
       )
       .argument('[files...]', 'DDL files or folders: review the schema they build (on a shadow database)')
       .option('--db <url>', `${DB_HELP}; read-only`)
+      .addOption(pgVersionOption())
       .option(
         '--migrations <dir>',
         "review the schema this migrations folder builds (default without --db: the config's migrations folder)",
@@ -365,6 +376,7 @@ export function buildProgram(): Command {
       .argument('[paths...]', 'SQL files, JavaScript/TypeScript files, or folders of them')
       .option('--sql <text>', 'a query to check, given as text')
       .option('--db <url>', 'check against this database (read-only): tables, columns, indexes, sizes')
+      .addOption(pgVersionOption())
       .option(
         '--schema <files...>',
         'check against the schema these DDL files (or folders) build on a shadow database',
@@ -401,6 +413,7 @@ export function buildProgram(): Command {
         'analyze a plan captured elsewhere (EXPLAIN … FORMAT JSON), with or without ANALYZE',
       )
       .option('--db <url>', `${DB_HELP}; reads run READ ONLY, writes are rolled back`)
+      .addOption(pgVersionOption())
       .option('--no-analyze', 'plan only: do not run the statement')
       .option('--params <values>', 'values for $1, $2 …: comma-separated, or a JSON array')
       .option(
@@ -516,6 +529,7 @@ export function buildProgram(): Command {
     outputOptions(
       command
         .option('--db <url>', DB_HELP)
+        .addOption(pgVersionOption())
         .option('--dir <folder>', 'migrations folder (default: config migrations.dir, else migrations/)'),
     );
   const migrateAction =

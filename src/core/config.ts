@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { PgwardenError } from './errors.js';
 import { FAIL_ON_LEVELS, RULE_LEVELS } from './finding.js';
+import { DEFAULT_PG_MAJOR } from './pg-major.js';
 import { closest } from './suggest.js';
 
 const ruleLevel = z.enum(RULE_LEVELS);
@@ -22,12 +23,19 @@ export const configSchema = z
     $schema: z.string().optional(),
     /** The environment variable that holds the database URL when `--db` is not given. */
     databaseUrlEnv: z.string().min(1).default('DATABASE_URL'),
-    /** The PostgreSQL major the project targets, when no database tells it. */
+    /**
+     * The PostgreSQL major the project targets, for every command: what lint, review, explain, trace and check
+     * reason for when `--pg-version` is not given and no `--db` server tells it, and the major the embedded server
+     * starts (the bundled one is 18; others are fetched on first use).
+     */
     pgVersion: majorVersion.optional(),
     failOn: z.enum(FAIL_ON_LEVELS).default('error'),
     embedded: z
       .object({
-        /** Major version of the embedded server (the bundled one is 18; others are fetched on first use). */
+        /**
+         * Deprecated: `pgVersion` names the embedded server's major. Still read when `pgVersion` is absent; after
+         * loading it always equals `pgVersion ?? 18`.
+         */
         version: majorVersion.default(18),
       })
       .strict()
@@ -132,6 +140,19 @@ export const configSchema = z
           .default({ column: 'tenant_id', mode: 'auto', globalTables: [] }),
         /** Soft delete: the column whose non-null value marks a row deleted. */
         softDeleteColumn: z.string().min(1).default('deleted_at'),
+        /**
+         * The naming convention the naming rules check consistency with: `auto` reads it from the schema (the
+         * majority of the names that tell, at least `majority` of them); a case or number forces it.
+         */
+        naming: z
+          .object({
+            tables: z.enum(['auto', 'snake_case', 'camelCase', 'PascalCase']).default('auto'),
+            columns: z.enum(['auto', 'snake_case', 'camelCase', 'PascalCase']).default('auto'),
+            tableNumber: z.enum(['auto', 'plural', 'singular']).default('auto'),
+            majority: z.number().min(0.5).max(1).default(0.75),
+          })
+          .strict()
+          .default({ tables: 'auto', columns: 'auto', tableNumber: 'auto', majority: 0.75 }),
       })
       .strict()
       .default({
@@ -139,6 +160,7 @@ export const configSchema = z
         ignore: [],
         tenancy: { column: 'tenant_id', mode: 'auto', globalTables: [] },
         softDeleteColumn: 'deleted_at',
+        naming: { tables: 'auto', columns: 'auto', tableNumber: 'auto', majority: 0.75 },
       }),
     /** `pgwarden metrics`: the Prometheus exporter. */
     metrics: z
@@ -184,6 +206,8 @@ export interface LoadedConfig {
   readonly path: string | null;
   /** The project folder: where the config file lives, else the starting folder. */
   readonly dir: string;
+  /** Deprecation warnings about the file (a deprecated key still read), for the faces to print. */
+  readonly notes?: readonly string[];
 }
 
 export const CONFIG_FILE = 'pgwarden.config.json';
@@ -205,20 +229,27 @@ export function loadConfig(options: { cwd?: string; path?: string } = {}): Loade
         hint: `pass the path of a ${CONFIG_FILE}, or omit --config to search upward from the current folder`,
       });
     }
-    return { config: parseConfig(readJson(file), file), path: file, dir: dirname(file) };
+    const json = readJson(file);
+    return {
+      config: parseConfig(json, file),
+      path: file,
+      dir: dirname(file),
+      notes: configNotes(json, file),
+    };
   }
   for (let dir = cwd; ; dir = dirname(dir)) {
     const file = join(dir, CONFIG_FILE);
-    if (existsSync(file)) return { config: parseConfig(readJson(file), file), path: file, dir };
+    if (existsSync(file)) {
+      const json = readJson(file);
+      return { config: parseConfig(json, file), path: file, dir, notes: configNotes(json, file) };
+    }
     const pkg = join(dir, 'package.json');
     if (existsSync(pkg)) {
       const json = readJson(pkg);
       if (json && typeof json === 'object' && 'pgwarden' in json) {
-        return {
-          config: parseConfig((json as Record<string, unknown>).pgwarden, `${pkg} (key "pgwarden")`),
-          path: pkg,
-          dir,
-        };
+        const source = `${pkg} (key "pgwarden")`;
+        const section = (json as Record<string, unknown>).pgwarden;
+        return { config: parseConfig(section, source), path: pkg, dir, notes: configNotes(section, source) };
       }
     }
     if (dirname(dir) === dir) break;
@@ -237,7 +268,7 @@ export function parseConfig(input: unknown, source: string): PgwardenConfig {
     );
   }
   const result = configSchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) return unifyTarget(result.data, input as Record<string, unknown>);
   const issue = result.error.issues[0]!;
   const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
   let message = issue.message;
@@ -250,6 +281,38 @@ export function parseConfig(input: unknown, source: string): PgwardenConfig {
     else if (known.length > 0) hint = `the keys accepted here are ${known.map((k) => `"${k}"`).join(', ')}`;
   }
   throw new PgwardenError('config', `${source}: ${where}: ${message}`, { hint });
+}
+
+/** The embedded server's major as given with the deprecated `embedded.version`, if it was. */
+function oldEmbeddedVersion(input: Record<string, unknown>): number | undefined {
+  const embedded = input.embedded as { version?: number } | undefined;
+  return embedded?.version;
+}
+
+/** One target major: `pgVersion`, else the deprecated `embedded.version`; the embedded server starts it. */
+function unifyTarget(config: PgwardenConfig, input: Record<string, unknown>): PgwardenConfig {
+  const pgVersion = config.pgVersion ?? oldEmbeddedVersion(input);
+  return {
+    ...config,
+    ...(pgVersion !== undefined ? { pgVersion } : {}),
+    embedded: { ...config.embedded, version: pgVersion ?? DEFAULT_PG_MAJOR },
+  };
+}
+
+/** The deprecation notes of a config as written (a warning each, for the faces to print). */
+export function configNotes(input: unknown, source: string): string[] {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return [];
+  const old = oldEmbeddedVersion(input as Record<string, unknown>);
+  if (old === undefined) return [];
+  const pgVersion = (input as { pgVersion?: unknown }).pgVersion;
+  if (pgVersion === undefined) {
+    return [
+      `${source}: "embedded.version" is deprecated: write "pgVersion": ${old} (one target major for every command, which the embedded server starts)`,
+    ];
+  }
+  return [
+    `${source}: "embedded.version" is deprecated and ignored${pgVersion === old ? '' : ` (${old})`}: "pgVersion" (${String(pgVersion)}) is the target major of every command and the embedded server's; remove "embedded.version"`,
+  ];
 }
 
 /** The keys an object schema accepts at a path of the config (empty where the path is not an object). */

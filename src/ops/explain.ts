@@ -6,7 +6,7 @@
 import type { LoadedConfig } from '../core/config.js';
 import { createRuleSet, type RuleSet } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
-import { DEFAULT_PG_MAJOR } from '../core/pg-major.js';
+import { DEFAULT_PG_MAJOR, targetMajor } from '../core/pg-major.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import type { Connection } from '../db/connection.js';
@@ -70,6 +70,8 @@ export interface ExplainOptions {
   /** Cost the suggested indexes with hypopg when the database has it. Default true. */
   readonly hypothetical?: boolean;
   readonly log?: (message: string) => void;
+  /** The target major (`--pg-version`); default: the server's, else the plan's, else the config's. */
+  readonly pgVersion?: number;
 }
 
 export interface ExplainData extends Record<string, unknown> {
@@ -172,13 +174,15 @@ async function readAnalysis(
   if (!connection) {
     return {
       ...read,
-      pgVersion: majorOf(plan.serverVersion) ?? configured ?? DEFAULT_PG_MAJOR,
+      pgVersion: options.pgVersion ?? majorOf(plan.serverVersion) ?? configured ?? DEFAULT_PG_MAJOR,
       database: null,
       hypothetical: [],
       hypopg: 'no-database',
     };
   }
-  const pgVersion = (await serverVersion(connection)).major;
+  const target = targetMajor({ given: options.pgVersion, server: (await serverVersion(connection)).major });
+  if (target.warning) options.log?.(target.warning);
+  const pgVersion = target.major;
   const bare = buildPlanModel({ plan, pgVersion, query: sql });
   const database: DatabaseFacts = await readDatabaseFacts(connection, plan, functionNames(bare));
   const first = buildPlanModel({ plan, pgVersion, database, query: sql });

@@ -4,7 +4,7 @@ import type { LoadedConfig } from '../core/config.js';
 import { createRuleSet, type RuleSet } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
 import { type Finding, isFileLocation } from '../core/finding.js';
-import { DEFAULT_PG_MAJOR } from '../core/pg-major.js';
+import { targetMajor } from '../core/pg-major.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import { serverVersion } from '../db/server-info.js';
@@ -181,8 +181,14 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
       await target.close();
     }
   }
+  const target = targetMajor({
+    given: options.pgVersion,
+    server: dbVersion,
+    configured: options.config.config.pgVersion,
+  });
+  if (target.warning) options.log?.(target.warning);
   const pgVersion = validateLintVersion(
-    options.pgVersion ?? dbVersion ?? options.config.config.pgVersion ?? DEFAULT_PG_MAJOR,
+    target.major,
     options.pgVersion !== undefined ? '--pg-version' : 'the target version',
   );
   // the models are needed after the rules only to trace, fix and baseline; else each file's is let go at once
@@ -292,7 +298,15 @@ async function runTrace(
     embedded: { log: options.log },
   });
   try {
-    return await traceMigrations(target, migrations, options.log);
+    const trace = await traceMigrations(target, migrations, options.log);
+    const traced = Number.parseInt(trace.server, 10);
+    if (traced !== pgVersion) {
+      // what PostgreSQL did is that major's behaviour; the lock model's prediction is the target's
+      options.log?.(
+        `warning: traced on PostgreSQL ${traced}, but the target is ${pgVersion}: locks that differ between the two majors are reported as differences (trace on a server of ${pgVersion}, or pass --pg-version ${traced})`,
+      );
+    }
+    return trace;
   } finally {
     await target.close();
   }

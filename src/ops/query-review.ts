@@ -1,6 +1,7 @@
 import type { LoadedConfig } from '../core/config.js';
 import { createRuleSet, type RuleSet } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
+import { targetMajor } from '../core/pg-major.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
@@ -27,6 +28,8 @@ export interface QueryReviewOptions {
   readonly migrations?: string;
   readonly embedded?: EmbeddedServerOptions;
   readonly log?: (message: string) => void;
+  /** The target major (`--pg-version`); default: the schema's server's. */
+  readonly pgVersion?: number;
 }
 
 /** One statement that was checked, for `--format json`. */
@@ -78,7 +81,18 @@ export async function queryReview(options: QueryReviewOptions): Promise<Report<Q
   }
   await loadParser();
   const schema = await loadSchema(options);
-  const result = await checkQueries(sources, { schema: schema?.schema ?? null, ruleSet });
+  const server = schema?.schema?.model.snapshot.server.major;
+  const target = targetMajor({
+    given: options.pgVersion,
+    server,
+    configured: options.config.config.pgVersion,
+  });
+  if (target.warning) options.log?.(target.warning);
+  const result = await checkQueries(sources, {
+    schema: schema?.schema ?? null,
+    ruleSet,
+    pgVersion: target.major,
+  });
   const statements = result.models.flatMap((model) =>
     model.statements.map((s): ReviewedStatement => {
       const origin = s.origin;

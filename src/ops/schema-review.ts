@@ -1,6 +1,7 @@
 import type { LoadedConfig } from '../core/config.js';
 import { createRuleSet, type RuleSet, type SkippedRule } from '../core/engine.js';
 import type { Finding } from '../core/finding.js';
+import { targetMajor } from '../core/pg-major.js';
 import { createReport, type Report } from '../core/report.js';
 import { applySuppressions, type Suppression } from '../core/suppression.js';
 import { VERSION } from '../core/version.js';
@@ -27,6 +28,8 @@ export interface ReviewOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly embedded?: EmbeddedServerOptions;
   readonly log?: (message: string) => void;
+  /** The target major (`--pg-version`); default: the reviewed server's. */
+  readonly pgVersion?: number;
 }
 
 export interface ReviewData extends Record<string, unknown> {
@@ -45,8 +48,9 @@ export interface ReviewData extends Record<string, unknown> {
 export function reviewRules(
   model: SchemaModel,
   ruleSet: RuleSet,
+  pgVersion: number = model.snapshot.server.major,
 ): { findings: Finding[]; skipped: SkippedRule[] } {
-  const context = { pgVersion: model.snapshot.server.major };
+  const context = { pgVersion };
   const catalog = ruleSet.run('catalog', model, context);
   const reviewed = new Set(model.tables.map((t) => t.qualifiedName));
   const columns = columnsFromCatalog(model.snapshot, model.keywords);
@@ -92,7 +96,9 @@ export async function reviewSchema(options: ReviewOptions): Promise<Report<Revie
   );
   const source = schemaSource.describe();
 
-  const { findings, skipped } = reviewRules(model, ruleSet);
+  const target = targetMajor({ given: options.pgVersion, server: model.snapshot.server.major });
+  if (target.warning) options.log?.(target.warning);
+  const { findings, skipped } = reviewRules(model, ruleSet, target.major);
   const inline = applySuppressions(findings, suppressions);
   const { kept, accepted } = applySchemaExceptions(inline.kept, model.snapshot, config.config);
   const inlineAccepted: AcceptedFinding[] = inline.suppressed.map((finding) => ({

@@ -1,6 +1,7 @@
 import { diffFingerprints, type SchemaFingerprint } from '../catalog/fingerprint.js';
 import type { LoadedConfig } from '../core/config.js';
 import { createRuleSet, type RuleSet } from '../core/engine.js';
+import { targetMajor } from '../core/pg-major.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import type { Connection } from '../db/connection.js';
@@ -263,12 +264,15 @@ export async function verifyReport(
     log?: (message: string) => void;
     /** The rules to run; default: every rule, with the config's settings. */
     ruleSet?: RuleSet;
+    /** The target major (`--pg-version`); default: the server's the migrations were verified on. */
+    pgVersion?: number;
   } = {},
 ): Promise<Report<VerifyData>> {
   const ruleSet = options.ruleSet ?? createRuleSet(allRules, config.config);
   const result = await verifyMigrations(target, config, options);
-  // the rules run for the server the migrations were verified on
-  const run = ruleSet.run('reversibility', result, { pgVersion: result.pgVersion });
+  const { major, warning } = targetMajor({ given: options.pgVersion, server: result.pgVersion });
+  if (warning) options.log?.(warning);
+  const run = ruleSet.run('reversibility', result, { pgVersion: major });
   return createReport({
     version: VERSION,
     command: 'migrate verify',

@@ -37,6 +37,37 @@ describe('config loading', () => {
     expect(loaded.config.pgVersion).toBe(14);
   });
 
+  it('has one target major: pgVersion is the embedded server’s too, and the old embedded.version is still read', () => {
+    const target = loadConfig({
+      cwd: project({ 'pgwarden.config.json': JSON.stringify({ pgVersion: 15 }) }),
+    });
+    expect(target.config.pgVersion).toBe(15);
+    expect(target.config.embedded.version).toBe(15);
+    expect(target.notes).toEqual([]);
+
+    const old = loadConfig({
+      cwd: project({ 'pgwarden.config.json': JSON.stringify({ embedded: { version: 16 } }) }),
+    });
+    expect(old.config.pgVersion).toBe(16);
+    expect(old.config.embedded.version).toBe(16);
+    expect(old.notes).toEqual([
+      expect.stringMatching(/"embedded\.version" is deprecated: write "pgVersion": 16/),
+    ]);
+
+    const both = loadConfig({
+      cwd: project({
+        'package.json': JSON.stringify({ pgwarden: { pgVersion: 14, embedded: { version: 17 } } }),
+      }),
+    });
+    expect(both.config.pgVersion).toBe(14);
+    expect(both.config.embedded.version).toBe(14);
+    expect(both.notes).toEqual([
+      expect.stringMatching(
+        /key "pgwarden"\): "embedded\.version" is deprecated and ignored \(17\): "pgVersion" \(14\)/,
+      ),
+    ]);
+  });
+
   it('reads the pgwarden key of package.json, and the nearest config wins', () => {
     const dir = project({
       'package.json': JSON.stringify({ name: 'app', pgwarden: { failOn: 'info' } }),

@@ -8,6 +8,7 @@ export interface CheckCliOptions {
   readonly format: Format;
   readonly failOn: FailOn;
   readonly exitZero?: boolean;
+  readonly pgVersion?: number;
   /** --config was given: use it rather than the project's own config file. */
   readonly configGiven: boolean;
 }
@@ -24,6 +25,7 @@ export async function runCheck(
     db: options.db,
     explain: options.explain ? undefined : false,
     failOn: options.failOn,
+    pgVersion: options.pgVersion,
     embedded: { log: context.log },
     log: context.log,
     progress: (event) => {

@@ -13,6 +13,7 @@ export interface ExplainCliOptions extends OutputOptions {
   readonly migrations?: string;
   readonly seed?: string;
   readonly hypothetical: boolean;
+  readonly pgVersion?: number;
 }
 
 /** `--params 42,paid` or, for values with commas or NULLs, a JSON array: `--params '[42, null, "a,b"]'`. */
@@ -50,6 +51,7 @@ export async function runExplain(
     migrations: options.migrations,
     seed: options.seed,
     hypothetical: options.hypothetical,
+    pgVersion: options.pgVersion,
     embedded: { log: context.log },
     log: context.log,
   });

@@ -13,6 +13,7 @@ export interface MigrateCliOptions extends OutputOptions {
   readonly guard?: boolean;
   readonly reason?: string;
   readonly lockWait?: number;
+  readonly pgVersion?: number;
 }
 
 async function withTarget<T>(
@@ -52,6 +53,7 @@ export async function runMigrate(
       log: context.log,
       noGuardReason: options.guard === false ? options.reason!.trim() : undefined,
       lockWaitSeconds: options.lockWait,
+      pgVersion: options.pgVersion,
     };
     switch (action) {
       case 'up':
@@ -94,7 +96,11 @@ export async function runMigrateVerify(context: CliContext, options: MigrateCliO
     embedded: { log: context.log },
   });
   try {
-    const report = await lib.verifyReport(target, context.config, { dir: options.dir, log: context.log });
+    const report = await lib.verifyReport(target, context.config, {
+      dir: options.dir,
+      log: context.log,
+      pgVersion: options.pgVersion,
+    });
     emit(context, report, options, (colors) => lib.renderVerifyData(report, colors));
   } finally {
     await target.close();

@@ -6,6 +6,7 @@ export interface QueryCliOptions extends OutputOptions {
   readonly db?: string;
   readonly schema?: string[];
   readonly migrations?: string;
+  readonly pgVersion?: number;
 }
 
 export async function runQuery(
@@ -20,6 +21,7 @@ export async function runQuery(
     db: options.db,
     schema: options.schema,
     migrations: options.migrations,
+    pgVersion: options.pgVersion,
     embedded: { log: context.log },
     log: context.log,
   });

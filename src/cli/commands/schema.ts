@@ -4,6 +4,7 @@ import { emit } from '../context.js';
 export interface SchemaCliOptions extends OutputOptions {
   readonly db?: string;
   readonly migrations?: string;
+  readonly pgVersion?: number;
 }
 
 export async function runSchema(
@@ -17,6 +18,7 @@ export async function runSchema(
     db: options.db,
     files,
     migrations: options.migrations,
+    pgVersion: options.pgVersion,
     embedded: { log: context.log },
     log: context.log,
   });

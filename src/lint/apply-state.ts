@@ -24,6 +24,15 @@ const KINDS: Record<string, ConstraintKind> = {
   CONSTR_NOTNULL: 'not null',
 };
 
+const SUFFIXES: Record<ConstraintKind, string> = {
+  check: 'check',
+  'foreign key': 'fkey',
+  unique: 'key',
+  'primary key': 'pkey',
+  exclusion: 'excl',
+  'not null': 'not_null',
+};
+
 function addConstraint(
   table: TableState,
   constraint: Record<string, unknown>,
@@ -33,14 +42,19 @@ function addConstraint(
   const kind = KINDS[String(constraint.contype)];
   if (!kind) return;
   const columns = stringValues((constraint.keys ?? constraint.fk_attrs) as Node[] | undefined);
+  // PostgreSQL's own name for an unnamed constraint (ChooseConstraintName, without the 63-byte truncation)
+  const keys = columns.length > 0 ? columns : column ? [column] : [];
   const conname =
     typeof constraint.conname === 'string'
       ? constraint.conname
-      : `${table.name.split('.')[1]}_${columns[0] ?? column ?? 'x'}_${kind}`;
+      : kind === 'primary key'
+        ? `${table.name.split('.')[1]}_pkey`
+        : `${[table.name.split('.')[1], ...(kind === 'check' ? keys.slice(0, 1) : keys)].join('_')}_${SUFFIXES[kind]}`;
   table.constraints.set(conname, {
     kind,
     validated: constraint.skip_validation !== true && constraint.is_enforced !== false,
     referencedTable: kind === 'foreign key' ? name(constraint.pktable) : undefined,
+    ...(kind === 'foreign key' ? { columns: keys } : {}),
     notNullColumn:
       kind === 'check'
         ? notNullCheckColumn(constraint.raw_expr)
@@ -178,7 +192,12 @@ function apply(
             addColumn(table, asNode<Record<string, unknown>>(cmd.def, 'ColumnDef') ?? {}, transaction);
             break;
           case 'AT_DropColumn':
-            if (column) table.columns.delete(column);
+            if (column) {
+              table.columns.delete(column);
+              // PostgreSQL drops the foreign keys of the column with it
+              for (const [key, constraint] of table.constraints)
+                if (constraint.columns?.includes(column)) table.constraints.delete(key);
+            }
             break;
           case 'AT_AlterColumnType': {
             const state = column ? table.columns.get(column) : undefined;
@@ -230,6 +249,10 @@ function apply(
           if (!state.tables.delete(qualified)) continue;
           for (const [key, index] of [...state.indexes])
             if (index.table === qualified) state.indexes.delete(key);
+          // the other tables' foreign keys to it went with it (CASCADE; without, the DROP fails)
+          for (const other of state.tables.values())
+            for (const [key, constraint] of other.constraints)
+              if (constraint.referencedTable === qualified) other.constraints.delete(key);
         }
         if (payload.removeType === 'OBJECT_INDEX') state.indexes.delete(qualified);
       }
@@ -264,8 +287,12 @@ function apply(
           table.columns.delete(old);
           table.columns.set(newName, column);
           for (const [key, constraint] of table.constraints) {
-            if (constraint.notNullColumn === old)
-              table.constraints.set(key, { ...constraint, notNullColumn: newName });
+            if (constraint.notNullColumn !== old && !constraint.columns?.includes(old)) continue;
+            table.constraints.set(key, {
+              ...constraint,
+              notNullColumn: constraint.notNullColumn === old ? newName : constraint.notNullColumn,
+              columns: constraint.columns?.map((c) => (c === old ? newName : c)),
+            });
           }
           return;
         }

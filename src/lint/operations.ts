@@ -127,9 +127,13 @@ export function operationsOf(kind: string, ast: Node, context: Context): Operati
       const cascade = payload.behavior === 'DROP_CASCADE';
       switch (payload.removeType) {
         case 'OBJECT_TABLE':
-          return objects.map((o) =>
-            op('drop-table', { table: objectName(o) }, 'DROP TABLE', { ifExists, cascade }),
-          );
+          return objects.flatMap((o) => {
+            const table = objectName(o);
+            return [
+              op('drop-table', { table }, 'DROP TABLE', { ifExists, cascade }),
+              ...(table ? droppedForeignKeys(context.state, op, table, 'DROP TABLE', { cascade }) : []),
+            ];
+          });
         case 'OBJECT_INDEX':
           return objects.map((o) => {
             const index = objectName(o);
@@ -466,6 +470,7 @@ function alterTableCommand(
           cascade: c.behavior === 'DROP_CASCADE',
           ifExists: c.missing_ok === true,
         }),
+        ...(column ? droppedForeignKeys(context.state, op, table, `DROP COLUMN ${column}`, { column }) : []),
       ];
     case 'AT_AlterColumnType': {
       const def = asNode<Record<string, unknown>>(c.def, 'ColumnDef') ?? {};
@@ -522,13 +527,18 @@ function alterTableCommand(
         ),
       ];
     }
-    case 'AT_DropConstraint':
+    case 'AT_DropConstraint': {
+      const known = column ? tableState?.constraints.get(column) : undefined;
+      const referenced = known?.kind === 'foreign key' ? known.referencedTable : undefined;
       return [
-        op('drop-constraint', { table }, `DROP CONSTRAINT ${column}`, {
-          constraintName: column,
-          ifExists: c.missing_ok === true,
-        }),
+        op(
+          referenced ? 'drop-foreign-key' : 'drop-constraint',
+          { table, ...(referenced && referenced !== table ? { 'referenced table': referenced } : {}) },
+          `DROP CONSTRAINT ${column}`,
+          { constraintName: column, constraintKind: known?.kind, ifExists: c.missing_ok === true },
+        ),
       ];
+    }
     case 'AT_AttachPartition': {
       const partition = name(asNode<{ name?: RangeVar }>(c.def, 'PartitionCmd')?.name);
       const checks = [...(partition ? (context.state.table(partition)?.constraints.values() ?? []) : [])];
@@ -582,6 +592,44 @@ function alterTableCommand(
     default:
       return [op('alter-table', { table }, String(c.subtype).replace(/^AT_/, ''))];
   }
+}
+
+/**
+ * The foreign keys a DROP TABLE or DROP COLUMN takes with it, each locking its referenced table as strongly as
+ * the table (PostgreSQL drops the key's triggers there): the table's own keys (those on the column, for DROP
+ * COLUMN) and, for DROP TABLE … CASCADE, the other tables' keys that reference it.
+ */
+function droppedForeignKeys(
+  state: SchemaState,
+  op: OpFactory,
+  table: string,
+  what: string,
+  scope: { column?: string; cascade?: boolean },
+): Operation[] {
+  const ops: Operation[] = [];
+  const add = (owner: string, constraint: string, referenced: string) =>
+    ops.push(
+      op(
+        'drop-foreign-key',
+        { table: owner, 'referenced table': referenced },
+        `${what} (drops foreign key ${constraint})`,
+        { constraintName: constraint, constraintKind: 'foreign key' },
+      ),
+    );
+  for (const [key, constraint] of state.table(table)?.constraints ?? []) {
+    const referenced = constraint.referencedTable;
+    if (constraint.kind !== 'foreign key' || !referenced || referenced === table) continue;
+    if (scope.column === undefined || constraint.columns?.includes(scope.column)) add(table, key, referenced);
+  }
+  if (scope.cascade && scope.column === undefined) {
+    for (const other of state.tables.values()) {
+      if (other.name === table) continue;
+      for (const [key, constraint] of other.constraints)
+        if (constraint.kind === 'foreign key' && constraint.referencedTable === table)
+          add(other.name, key, table);
+    }
+  }
+  return ops;
 }
 
 /** `USING col::newtype` keeps the column's value as is: PostgreSQL then decides as without USING. */

@@ -13,6 +13,8 @@ export interface ConstraintState {
   readonly kind: ConstraintKind;
   validated: boolean;
   readonly referencedTable?: string;
+  /** A foreign key's own columns (dropping one of them drops the foreign key). */
+  readonly columns?: readonly string[];
   /** The column a `CHECK (column IS NOT NULL)` or NOT NULL constraint proves non-null. */
   readonly notNullColumn?: string;
   /** The transaction (of the file being linted) that added it. */
@@ -35,13 +37,13 @@ export interface TableState {
   readonly bytes: number | null;
   /** Set when the linted SQL created the table: lock rules do not apply to it there. */
   createdIn: TransactionRef | undefined;
-}
-
   /**
    * The table is on the --db server: an earlier migration that creates it has already run there, so its size is
    * the server's, not that of a table just created.
    */
   readonly onServer?: boolean;
+}
+
 /**
  * What the linter knows of the schema a statement runs against: the database's catalog when one was given,
  * then every statement linted so far (earlier migrations first). It is a model, not a replay: it tracks what the
@@ -85,6 +87,7 @@ export class SchemaState {
           kind: constraint.type === 'exclusion' ? 'exclusion' : constraint.type,
           validated: constraint.validated,
           referencedTable: constraint.foreignKey?.referencedTable,
+          ...(constraint.foreignKey ? { columns: constraint.columns } : {}),
           notNullColumn: notNull,
         });
       }
@@ -96,10 +99,10 @@ export class SchemaState {
         rows: table.rowEstimate,
         bytes: table.sizes.total,
         createdIn: undefined,
+        onServer: true,
       });
       for (const index of table.indexes)
         state.indexes.set(index.qualifiedName, { table: table.qualifiedName, createdIn: undefined });
-        onServer: true,
     }
     for (const fn of snapshot.functions) {
       state.functions.set(`${fn.schema}.${fn.name}`, fn.volatility);
@@ -138,21 +141,21 @@ export class SchemaState {
   }
 
   addTable(name: string, createdIn: TransactionRef, partitioned: boolean): TableState {
-    const table: TableState = {
-      name,
-      columns: new Map(),
     // a migration already applied on the --db server creates it again here: it keeps the server's size
     const server = this.tables.get(name);
     const onServer = server?.onServer === true;
+    const table: TableState = {
+      name,
+      columns: new Map(),
       constraints: new Map(),
       partitioned,
       rows: onServer ? server.rows : null,
       bytes: onServer ? server.bytes : null,
       createdIn,
+      ...(onServer ? { onServer } : {}),
     };
     this.tables.set(name, table);
     return table;
-      ...(onServer ? { onServer } : {}),
   }
 }
 

@@ -382,6 +382,29 @@ const ENTRIES = [
     },
   },
   {
+    id: 'drop-foreign-key',
+    title:
+      'Dropping a foreign key: ALTER TABLE … DROP CONSTRAINT, or DROP COLUMN / DROP TABLE (CASCADE) that takes one with it',
+    docs: ALTER_TABLE,
+    versions: [
+      {
+        since: 10,
+        behaviour: simple(
+          [
+            { role: 'table', mode: AE },
+            { role: 'referenced table', mode: AE },
+          ],
+          { note: 'its triggers on the referenced table are dropped too: that table is locked as strongly' },
+        ),
+      },
+    ],
+    trace: {
+      setup: `${BASE} ALTER TABLE u ADD CONSTRAINT u_t_fk FOREIGN KEY (t_id) REFERENCES t (id);`,
+      statement: 'ALTER TABLE u DROP CONSTRAINT u_t_fk',
+      roles: { table: 'u', 'referenced table': 't' },
+    },
+  },
+  {
     id: 'rename',
     title: 'ALTER TABLE … RENAME (table, column or constraint) / SET SCHEMA',
     docs: ALTER_TABLE,

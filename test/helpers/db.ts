@@ -139,3 +139,19 @@ export function useTestDatabase(serverUrl: () => string = pg18Url): () => TestDa
     return current;
   };
 }
+
+/**
+ * Every major from 13 to 18 this run has: the embedded 18, 13, 14, 16 and 17, and the PostgreSQL 15 service when
+ * the machine has one (for the tests that compare pgwarden's models with each real major).
+ */
+export function everyMajor(): { major: number; url: () => string }[] {
+  const pg15 = pg15ServiceUrl();
+  return [
+    { major: 18, url: pg18Url },
+    ...[13, 14, 16, 17].map((major) => {
+      const server = useEmbeddedServer(major);
+      return { major, url: () => server().url };
+    }),
+    ...(pg15 ? [{ major: 15, url: () => pg15 }] : []),
+  ];
+}

@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { traceConcurrently, traceInTransaction } from '../../src/lint/lock-trace.js';
 import { behaviourAt, LOCK_MODEL, type LockModelEntry } from '../../src/locks/model.js';
-import { createTestDatabase, pg15ServiceUrl, pg18Url, useEmbeddedServer } from '../helpers/db.js';
+import { createTestDatabase, everyMajor } from '../helpers/db.js';
 
 /**
  * The lock model is data the linter trusts: every entry with a trace example is run on a real server of every
  * major from 13 to 18, and the locks, rewrites and scans PostgreSQL really did must be what the model says.
  */
-const embedded = [13, 14, 16, 17].map((major) => ({ major, server: useEmbeddedServer(major) }));
-const pg15 = pg15ServiceUrl();
-const servers: { major: number; url: () => string }[] = [
-  { major: 18, url: pg18Url },
-  ...embedded.map(({ major, server }) => ({ major, url: () => server().url })),
-  ...(pg15 ? [{ major: 15, url: () => pg15 }] : []),
-];
+const servers = everyMajor();
 
 const traced = LOCK_MODEL.filter(
   (entry): entry is (typeof LOCK_MODEL)[number] & { trace: NonNullable<LockModelEntry['trace']> } =>

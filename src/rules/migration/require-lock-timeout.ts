@@ -22,10 +22,14 @@ export default defineRule<MigrationModel>({
   check({ model, report }) {
     for (const analyzed of model.statements) {
       if (analyzed.lockTimeoutSet || analyzed.embeddedIn === 'function') continue;
-      const lock = analyzed.locks.find((l) => l.blocksWrites && l.mode !== 'RowExclusiveLock');
-      if (!lock) continue;
+      const locks = analyzed.locks.filter((l) => l.blocksWrites && l.mode !== 'RowExclusiveLock');
+      if (locks.length === 0) continue;
+      // dropping a foreign key also locks the table it references: name every table the statement waits for
+      const held = locks
+        .map((lock) => `${lockModeSql(lock.mode)} on ${display(lock.relation)}`)
+        .join(' and ');
       report({
-        message: `${lockModeSql(lock.mode)} on ${display(lock.relation)} is requested without lock_timeout: while it waits for running queries, every new query on the table waits behind it`,
+        message: `${held} ${locks.length > 1 ? 'are' : 'is'} requested without lock_timeout: while it waits for running queries, every new query on ${locks.length > 1 ? 'those tables' : 'the table'} waits behind it`,
         location: locationOf(model, analyzed),
         fix: `SET lock_timeout = '2s';`,
       });

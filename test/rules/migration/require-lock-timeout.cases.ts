@@ -23,6 +23,18 @@ export default defineCases(rule, {
       before: EXISTING_TABLES,
     },
     {
+      sql: 'ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;',
+      name: 'dropping a foreign key waits for the referenced table too',
+      before: `${EXISTING_TABLES}\nALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id);`,
+      findings: [
+        {
+          line: 1,
+          message:
+            'ACCESS EXCLUSIVE on "orders" and ACCESS EXCLUSIVE on "users" are requested without lock_timeout: while it waits for running queries, every new query on those tables waits behind it',
+        },
+      ],
+    },
+    {
       sql: 'SET lock_timeout = 0;\nALTER TABLE orders ADD COLUMN c int;',
       name: 'zero means no timeout',
       before: EXISTING_TABLES,

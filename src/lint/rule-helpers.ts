@@ -1,6 +1,7 @@
 import type { FileLocation, Severity } from '../core/finding.js';
 import { formatBytes, formatCount } from '../core/format.js';
 import type { LockEntryId } from '../locks/model.js';
+import { qualifiedIdent, quoteIdent } from '../sql/quote.js';
 import type { AnalyzedStatement, MigrationModel, TableFacts } from './migration-model.js';
 import type { Operation } from './operations.js';
 
@@ -60,6 +61,15 @@ export function sizeText(facts: TableFacts | undefined): string {
 export function display(relation: string | undefined): string {
   if (!relation) return 'the table';
   return `"${relation.startsWith('public.') ? relation.slice(7) : relation}"`;
+}
+
+/**
+ * A relation as the lint names it (`schema.name`, the names as PostgreSQL stores them) written as SQL, each part
+ * quoted as PostgreSQL needs: `public."Signature"`, `public."group"`, `public.orders`.
+ */
+export function sqlRelation(relation: string): string {
+  const dot = relation.indexOf('.');
+  return dot < 0 ? quoteIdent(relation) : qualifiedIdent(relation.slice(0, dot), relation.slice(dot + 1));
 }
 
 /** The statement with CONCURRENTLY added where PostgreSQL expects it. */

@@ -4,8 +4,9 @@ import { createTwoFilesPatch } from 'diff';
 import type { Finding } from '../core/finding.js';
 import { isFileLocation } from '../core/finding.js';
 import type { AnalyzedStatement, MigrationModel } from '../lint/migration-model.js';
-import { withConcurrently } from '../lint/rule-helpers.js';
+import { sqlRelation, withConcurrently } from '../lint/rule-helpers.js';
 import type { SqlStatement } from '../sql/parser.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { ScriptSource } from './check-sql.js';
 
 /** A file --fix changes (or creates: `before` is null). */
@@ -182,7 +183,7 @@ export function planFixes(
           });
           continue;
         }
-        const validate = `ALTER TABLE ${operation.relations.table} VALIDATE CONSTRAINT ${operation.constraintName};`;
+        const validate = `ALTER TABLE ${sqlRelation(operation.relations.table)} VALIDATE CONSTRAINT ${quoteIdent(operation.constraintName)};`;
         if (!analyzed.inTransactionBlock) {
           edits.push({
             from: analyzed.statement.start.offset,

@@ -67,8 +67,11 @@ export function typeRef(typeName: unknown): TypeRef | undefined {
     if (value !== undefined) mods.push(value);
   }
   const array = (payload.arrayBounds?.length ?? 0) > 0;
-  const base = DISPLAY[name] ?? name;
-  const display = `${schema && schema !== 'pg_catalog' ? `${schema}.` : ''}${base}${mods.length ? `(${mods.join(',')})` : ''}${array ? '[]' : ''}`;
+  // a name written in quotes ("Role_new") keeps its case and its quotes: the display is SQL that runs
+  const asWritten = (part: string) =>
+    /^[a-z_][a-z0-9_$]*$/.test(part) ? part : `"${part.replace(/"/g, '""')}"`;
+  const base = DISPLAY[name] ?? (name === raw ? asWritten(names.at(-1)!) : name);
+  const display = `${schema && schema !== 'pg_catalog' ? `${asWritten(schema)}.` : ''}${base}${mods.length ? `(${mods.join(',')})` : ''}${array ? '[]' : ''}`;
   return { name, schema: schema === 'pg_catalog' ? undefined : schema, mods, array, display };
 }
 

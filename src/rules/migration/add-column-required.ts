@@ -1,6 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, operations } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations, sqlRelation } from '../../lint/rule-helpers.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/add-column-required',
@@ -32,7 +33,7 @@ export default defineRule<MigrationModel>({
       report({
         message: `ADD COLUMN ${operation.column} NOT NULL without a default fails on ${display(table)} as soon as it has rows`,
         location: locationOf(model, analyzed),
-        fix: `ALTER TABLE ${table} ADD COLUMN ${operation.column} <type> NOT NULL DEFAULT <constant>;`,
+        fix: `ALTER TABLE ${sqlRelation(table)} ADD COLUMN ${quoteIdent(operation.column ?? '<column>')} <type> NOT NULL DEFAULT <constant>;`,
       });
     }
   },

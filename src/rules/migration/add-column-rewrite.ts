@@ -1,6 +1,14 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, operations, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
+import {
+  display,
+  locationOf,
+  operations,
+  sizedSeverity,
+  sizeText,
+  sqlRelation,
+} from '../../lint/rule-helpers.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/add-column-rewrite',
@@ -35,12 +43,13 @@ export default defineRule<MigrationModel>({
         cause = `a volatile default (${operation.volatility.volatileCalls.join(', ')})`;
       else
         cause = `a default calling ${operation.volatility?.assumed.join(', ')}, whose volatility pgwarden cannot check without --db (assumed volatile)`;
+      const [sqlTable, sqlColumn] = [sqlRelation(table), quoteIdent(column)];
       const virtual = operation.generated === 'stored' && model.pgVersion >= 18 ? ' or make it VIRTUAL' : '';
       report({
         message: `ADD COLUMN ${column} with ${cause} rewrites ${display(table)}${sizeText(model.table(table))} under an ACCESS EXCLUSIVE lock`,
         location: locationOf(model, analyzed),
         severity: sizedSeverity(model, table, 'error'),
-        fix: `-- add ${column} without the default${virtual}, set the default, then backfill in batches:\nALTER TABLE ${table} ADD COLUMN ${column} <type>;\nALTER TABLE ${table} ALTER COLUMN ${column} SET DEFAULT <expression>;\n-- UPDATE ${table} SET ${column} = <expression> WHERE <batch> AND ${column} IS NULL;  (repeat, outside this transaction)`,
+        fix: `-- add ${column} without the default${virtual}, set the default, then backfill in batches:\nALTER TABLE ${sqlTable} ADD COLUMN ${sqlColumn} <type>;\nALTER TABLE ${sqlTable} ALTER COLUMN ${sqlColumn} SET DEFAULT <expression>;\n-- UPDATE ${sqlTable} SET ${sqlColumn} = <expression> WHERE <batch> AND ${sqlColumn} IS NULL;  (repeat, outside this transaction)`,
       });
     }
   },

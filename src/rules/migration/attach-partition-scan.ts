@@ -1,6 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, operations, sizedSeverity } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations, sizedSeverity, sqlRelation } from '../../lint/rule-helpers.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/attach-partition-scan',
@@ -22,11 +23,15 @@ export default defineRule<MigrationModel>({
     for (const { analyzed, operation } of operations(model, 'attach-partition')) {
       const partition = operation.relations.partition;
       if (!partition || model.createdHere(partition) || operation.provenBound) continue;
+      const [sqlPartition, check] = [
+        sqlRelation(partition),
+        quoteIdent(`chk_${partition.split('.')[1]}_bound`),
+      ];
       report({
         message: `ATTACH PARTITION scans ${display(partition)} under an ACCESS EXCLUSIVE lock unless a valid CHECK constraint on it implies the partition bound`,
         location: locationOf(model, analyzed),
         severity: sizedSeverity(model, partition, 'warning'),
-        fix: `ALTER TABLE ${partition} ADD CONSTRAINT chk_${partition.split('.')[1]}_bound CHECK (<partition bound as a condition>) NOT VALID;\nALTER TABLE ${partition} VALIDATE CONSTRAINT chk_${partition.split('.')[1]}_bound;\n${analyzed.statement.text};\nALTER TABLE ${partition} DROP CONSTRAINT chk_${partition.split('.')[1]}_bound;`,
+        fix: `ALTER TABLE ${sqlPartition} ADD CONSTRAINT ${check} CHECK (<partition bound as a condition>) NOT VALID;\nALTER TABLE ${sqlPartition} VALIDATE CONSTRAINT ${check};\n${analyzed.statement.text};\nALTER TABLE ${sqlPartition} DROP CONSTRAINT ${check};`,
       });
     }
   },

@@ -1,6 +1,14 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, operations, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
+import {
+  display,
+  locationOf,
+  operations,
+  sizedSeverity,
+  sizeText,
+  sqlRelation,
+} from '../../lint/rule-helpers.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/change-column-type',
@@ -36,11 +44,12 @@ export default defineRule<MigrationModel>({
         continue;
       }
       const from = change.from ? `${change.from.display} → ` : '';
+      const [sqlTable, old, next] = [sqlRelation(table), quoteIdent(column), quoteIdent(`${column}_new`)];
       report({
         message: `ALTER COLUMN ${column} TYPE ${from}${change.to.display}${change.using ? ' USING …' : ''} rewrites ${display(table)}${facts} and its indexes under an ACCESS EXCLUSIVE lock`,
         location: locationOf(model, analyzed),
         severity: sizedSeverity(model, table, 'error'),
-        fix: `-- expand and contract instead of rewriting in place:\nALTER TABLE ${table} ADD COLUMN ${column}_new ${change.to.display};\n-- keep it in sync (trigger or application), backfill in batches, switch reads, then:\n-- ALTER TABLE ${table} DROP COLUMN ${column}; ALTER TABLE ${table} RENAME COLUMN ${column}_new TO ${column};`,
+        fix: `-- expand and contract instead of rewriting in place:\nALTER TABLE ${sqlTable} ADD COLUMN ${next} ${change.to.display};\n-- keep it in sync (trigger or application), backfill in batches, switch reads, then:\n-- ALTER TABLE ${sqlTable} DROP COLUMN ${old}; ALTER TABLE ${sqlTable} RENAME COLUMN ${next} TO ${old};`,
       });
     }
   },

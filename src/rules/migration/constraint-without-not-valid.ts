@@ -1,6 +1,14 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, operations, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
+import {
+  display,
+  locationOf,
+  operations,
+  sizedSeverity,
+  sizeText,
+  sqlRelation,
+} from '../../lint/rule-helpers.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/constraint-without-not-valid',
@@ -39,7 +47,7 @@ export default defineRule<MigrationModel>({
         severity: sizedSeverity(model, table, 'error'),
         fix: withColumn
           ? `-- declare the column without a DEFAULT (its existing rows are then NULL and PostgreSQL skips the check), or add the column, then ADD CONSTRAINT … FOREIGN KEY (${operation.column}) … NOT VALID, and VALIDATE it in a later migration`
-          : `${text} NOT VALID;\n-- next migration (reads and writes go on):\nALTER TABLE ${table} VALIDATE CONSTRAINT ${name};`,
+          : `${text} NOT VALID;\n-- next migration (reads and writes go on):\nALTER TABLE ${sqlRelation(table)} VALIDATE CONSTRAINT ${quoteIdent(name)};`,
       });
     }
   },

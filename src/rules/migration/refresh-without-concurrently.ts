@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, operations, sizedSeverity } from '../../lint/rule-helpers.js';
+import { display, locationOf, operations, sizedSeverity, sqlRelation } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/refresh-without-concurrently',
@@ -26,7 +26,7 @@ export default defineRule<MigrationModel>({
         message: `REFRESH MATERIALIZED VIEW blocks every read of ${display(view)} until the refresh is done`,
         location: locationOf(model, analyzed),
         severity: sizedSeverity(model, view, 'warning'),
-        fix: `-- needs a unique index on ${display(view)}:\n${analyzed.statement.text.replace(/MATERIALIZED\s+VIEW/i, 'MATERIALIZED VIEW CONCURRENTLY')};`,
+        fix: `-- CONCURRENTLY needs a unique index on ${display(view)}, on columns without NULLs; unless it has one (own migration):\nCREATE UNIQUE INDEX CONCURRENTLY <index> ON ${sqlRelation(view)} (<columns that identify a row>);\n-- then:\n${analyzed.statement.text.replace(/MATERIALIZED\s+VIEW/i, 'MATERIALIZED VIEW CONCURRENTLY')};`,
       });
     }
   },

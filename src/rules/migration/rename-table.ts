@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf } from '../../lint/rule-helpers.js';
+import { display, locationOf, sqlRelation } from '../../lint/rule-helpers.js';
 import { asNode } from '../../sql/ast.js';
 
 export default defineRule<MigrationModel>({
@@ -28,7 +28,7 @@ export default defineRule<MigrationModel>({
       report({
         message: `renaming ${display(table)} to "${rename.newname}" breaks every client that still uses the old name`,
         location: locationOf(model, analyzed),
-        fix: `${analyzed.statement.text};\nCREATE VIEW ${table} AS SELECT * FROM ${table.split('.')[0]}.${rename.newname};  -- until every client uses the new name`,
+        fix: `${analyzed.statement.text};\nCREATE VIEW ${sqlRelation(table)} AS SELECT * FROM ${sqlRelation(`${table.split('.')[0]}.${rename.newname}`)};  -- until every client uses the new name`,
       });
     }
   },

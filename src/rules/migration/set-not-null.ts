@@ -1,6 +1,14 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, operations, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
+import {
+  display,
+  locationOf,
+  operations,
+  sizedSeverity,
+  sizeText,
+  sqlRelation,
+} from '../../lint/rule-helpers.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/set-not-null',
@@ -25,12 +33,16 @@ export default defineRule<MigrationModel>({
       if (operation.provenNotNull && model.pgVersion >= 12) continue;
       const column = operation.column ?? '<column>';
       const bare = table.startsWith('public.') ? table.slice(7) : table.replace('.', '_');
-      const check = `chk_${bare}_${column}_not_null`;
+      // every name quoted as PostgreSQL needs: "Signature", "recipientId", "order"
+      const sqlTable = sqlRelation(table);
+      const sqlColumn = quoteIdent(column);
+      const check = quoteIdent(`chk_${bare}_${column}_not_null`);
+      const notNull = quoteIdent(`${bare}_${column}_not_null`);
       let fix: string;
       if (model.pgVersion >= 18) {
-        fix = `ALTER TABLE ${table} ADD CONSTRAINT ${bare}_${column}_not_null NOT NULL ${column} NOT VALID;\n-- next migration (reads and writes go on):\nALTER TABLE ${table} VALIDATE CONSTRAINT ${bare}_${column}_not_null;`;
+        fix = `ALTER TABLE ${sqlTable} ADD CONSTRAINT ${notNull} NOT NULL ${sqlColumn} NOT VALID;\n-- next migration (reads and writes go on):\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${notNull};`;
       } else if (model.pgVersion >= 12) {
-        fix = `ALTER TABLE ${table} ADD CONSTRAINT ${check} CHECK (${column} IS NOT NULL) NOT VALID;\n-- next migration (reads and writes go on):\nALTER TABLE ${table} VALIDATE CONSTRAINT ${check};\nALTER TABLE ${table} ALTER COLUMN ${column} SET NOT NULL;  -- no scan: the check proves it\nALTER TABLE ${table} DROP CONSTRAINT ${check};`;
+        fix = `ALTER TABLE ${sqlTable} ADD CONSTRAINT ${check} CHECK (${sqlColumn} IS NOT NULL) NOT VALID;\n-- next migration (reads and writes go on):\nALTER TABLE ${sqlTable} VALIDATE CONSTRAINT ${check};\nALTER TABLE ${sqlTable} ALTER COLUMN ${sqlColumn} SET NOT NULL;  -- no scan: the check proves it\nALTER TABLE ${sqlTable} DROP CONSTRAINT ${check};`;
       } else {
         fix = `-- PostgreSQL ${model.pgVersion} always scans: run it when the table is quiet\nSET lock_timeout = '2s';\n${analyzed.statement.text};`;
       }

@@ -1,6 +1,14 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, operations, sizedSeverity, sizeText } from '../../lint/rule-helpers.js';
+import {
+  display,
+  locationOf,
+  operations,
+  sizedSeverity,
+  sizeText,
+  sqlRelation,
+} from '../../lint/rule-helpers.js';
+import { quoteIdent } from '../../sql/quote.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/unique-without-index',
@@ -23,7 +31,10 @@ export default defineRule<MigrationModel>({
       const table = operation.relations.table;
       if (operation.newTable || !table || model.createdHere(table)) continue;
       const kind = operation.constraintKind === 'primary key' ? 'PRIMARY KEY' : 'UNIQUE';
-      const name = operation.constraintName ?? `${table.split('.')[1]}_${kind === 'UNIQUE' ? 'key' : 'pkey'}`;
+      const name = quoteIdent(
+        operation.constraintName ?? `${table.split('.')[1]}_${kind === 'UNIQUE' ? 'key' : 'pkey'}`,
+      );
+      const sqlTable = sqlRelation(table);
       const columns =
         /\(([^()]*)\)/.exec(
           analyzed.statement.text.slice(analyzed.statement.text.toUpperCase().indexOf(kind)),
@@ -32,7 +43,7 @@ export default defineRule<MigrationModel>({
         message: `ADD ${kind} builds its index under an ACCESS EXCLUSIVE lock on ${display(table)}${sizeText(model.table(table))}: no reads or writes until it is built`,
         location: locationOf(model, analyzed),
         severity: sizedSeverity(model, table, 'error'),
-        fix: `-- pgwarden:no-transaction (own migration)\nCREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${table} (${columns});\n-- next migration:\nALTER TABLE ${table} ADD CONSTRAINT ${name} ${kind} USING INDEX ${name};`,
+        fix: `-- pgwarden:no-transaction (own migration)\nCREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${sqlTable} (${columns});\n-- next migration:\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${name} ${kind} USING INDEX ${name};`,
       });
     }
   },

@@ -27,6 +27,17 @@ export default defineCases(rule, {
   ],
   invalid: [
     {
+      sql: 'ALTER TABLE "User" ALTER COLUMN "order" TYPE "Rank" USING "order"::text::"Rank";',
+      name: 'the fix keeps the case of a quoted type and quotes the names',
+      before:
+        'CREATE TYPE "Rank" AS ENUM (\'1\', \'2\');\nCREATE TABLE "User" (id bigint PRIMARY KEY, "order" int);',
+      findings: [
+        {
+          fix: /^-- expand and contract instead of rewriting in place:\nALTER TABLE public."User" ADD COLUMN order_new "Rank";\n/,
+        },
+      ],
+    },
+    {
       sql: 'ALTER TABLE orders ALTER COLUMN user_id TYPE integer;',
       findings: [{ severity: 'error', message: /TYPE bigint → integer rewrites "orders"/ }],
       before: EXISTING_TABLES,

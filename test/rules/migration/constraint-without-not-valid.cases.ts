@@ -41,6 +41,17 @@ export default defineCases(rule, {
   ],
   invalid: [
     {
+      sql: 'ALTER TABLE "Signature" ADD CONSTRAINT "Signature_recipientId_fkey" FOREIGN KEY ("recipientId") REFERENCES "User" (id);',
+      name: 'the VALIDATE of the fix quotes a mixed-case table and constraint',
+      before:
+        'CREATE TABLE "User" (id bigint PRIMARY KEY, "order" int, email text);\nCREATE TABLE "Signature" (id bigint PRIMARY KEY, "recipientId" bigint, "group" int);',
+      findings: [
+        {
+          fix: 'ALTER TABLE "Signature" ADD CONSTRAINT "Signature_recipientId_fkey" FOREIGN KEY ("recipientId") REFERENCES "User" (id) NOT VALID;\n-- next migration (reads and writes go on):\nALTER TABLE public."Signature" VALIDATE CONSTRAINT "Signature_recipientId_fkey";',
+        },
+      ],
+    },
+    {
       sql: 'ALTER TABLE orders ADD CONSTRAINT fk_orders_user FOREIGN KEY (user_id) REFERENCES users (id);',
       findings: [
         {

@@ -14,6 +14,17 @@ export default defineCases(rule, {
   ],
   invalid: [
     {
+      sql: 'REFRESH MATERIALIZED VIEW "OrderTotals";',
+      name: 'the fix says CONCURRENTLY needs a unique index, which pgwarden cannot write for the view',
+      before:
+        'CREATE TABLE orders (id bigint PRIMARY KEY);\nCREATE MATERIALIZED VIEW "OrderTotals" AS SELECT count(*) AS n FROM orders;',
+      findings: [
+        {
+          fix: '-- CONCURRENTLY needs a unique index on "OrderTotals", on columns without NULLs; unless it has one (own migration):\nCREATE UNIQUE INDEX CONCURRENTLY <index> ON public."OrderTotals" (<columns that identify a row>);\n-- then:\nREFRESH MATERIALIZED VIEW CONCURRENTLY "OrderTotals";',
+        },
+      ],
+    },
+    {
       sql: 'REFRESH MATERIALIZED VIEW order_totals;',
       before: 'CREATE MATERIALIZED VIEW order_totals AS SELECT 1 AS id;',
       findings: [{ fix: /REFRESH MATERIALIZED VIEW CONCURRENTLY order_totals/ }],

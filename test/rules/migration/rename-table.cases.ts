@@ -11,6 +11,16 @@ export default defineCases(rule, {
   ],
   invalid: [
     {
+      sql: 'ALTER TABLE "Signature" RENAME TO "group";',
+      name: 'the view of the fix quotes both names',
+      before: 'CREATE TABLE "Signature" (id bigint PRIMARY KEY, "recipientId" bigint, "group" int);',
+      findings: [
+        {
+          fix: 'ALTER TABLE "Signature" RENAME TO "group";\nCREATE VIEW public."Signature" AS SELECT * FROM public."group";  -- until every client uses the new name',
+        },
+      ],
+    },
+    {
       sql: 'ALTER TABLE orders RENAME TO purchases;',
       findings: [{ fix: /CREATE VIEW public.orders AS SELECT \* FROM public.purchases/ }],
       before: EXISTING_TABLES,

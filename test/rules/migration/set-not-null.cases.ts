@@ -25,6 +25,32 @@ export default defineCases(rule, {
   ],
   invalid: [
     {
+      sql: 'ALTER TABLE "Signature" ALTER COLUMN "recipientId" SET NOT NULL;\nALTER TABLE "User" ALTER COLUMN "order" SET NOT NULL;',
+      name: 'mixed-case and reserved names are quoted in the fix (15)',
+      pgVersion: 15,
+      before:
+        'CREATE TABLE "User" (id bigint PRIMARY KEY, "order" int, email text);\nCREATE TABLE "Signature" (id bigint PRIMARY KEY, "recipientId" bigint, "group" int);',
+      findings: [
+        {
+          line: 1,
+          fix: 'ALTER TABLE public."Signature" ADD CONSTRAINT "chk_Signature_recipientId_not_null" CHECK ("recipientId" IS NOT NULL) NOT VALID;\n-- next migration (reads and writes go on):\nALTER TABLE public."Signature" VALIDATE CONSTRAINT "chk_Signature_recipientId_not_null";\nALTER TABLE public."Signature" ALTER COLUMN "recipientId" SET NOT NULL;  -- no scan: the check proves it\nALTER TABLE public."Signature" DROP CONSTRAINT "chk_Signature_recipientId_not_null";',
+        },
+        { line: 2, fix: /ADD CONSTRAINT "chk_User_order_not_null" CHECK \("order" IS NOT NULL\) NOT VALID;/ },
+      ],
+    },
+    {
+      sql: 'ALTER TABLE "User" ALTER COLUMN "order" SET NOT NULL;',
+      name: 'mixed-case and reserved names are quoted in the fix (18)',
+      pgVersion: 18,
+      before:
+        'CREATE TABLE "User" (id bigint PRIMARY KEY, "order" int, email text);\nCREATE TABLE "Signature" (id bigint PRIMARY KEY, "recipientId" bigint, "group" int);',
+      findings: [
+        {
+          fix: 'ALTER TABLE public."User" ADD CONSTRAINT "User_order_not_null" NOT NULL "order" NOT VALID;\n-- next migration (reads and writes go on):\nALTER TABLE public."User" VALIDATE CONSTRAINT "User_order_not_null";',
+        },
+      ],
+    },
+    {
       sql: 'ALTER TABLE orders RENAME TO legacy_orders;\nALTER TABLE legacy_orders ALTER COLUMN user_id SET NOT NULL;',
       name: 'on a table renamed earlier in the migration',
       findings: [{ line: 2 }],

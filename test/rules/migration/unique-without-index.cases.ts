@@ -15,6 +15,17 @@ export default defineCases(rule, {
   ],
   invalid: [
     {
+      sql: 'ALTER TABLE "User" ADD CONSTRAINT "User_email_key" UNIQUE (email);',
+      name: 'the fix quotes a mixed-case table and constraint',
+      before:
+        'CREATE TABLE "User" (id bigint PRIMARY KEY, "order" int, email text);\nCREATE TABLE "Signature" (id bigint PRIMARY KEY, "recipientId" bigint, "group" int);',
+      findings: [
+        {
+          fix: '-- pgwarden:no-transaction (own migration)\nCREATE UNIQUE INDEX CONCURRENTLY "User_email_key" ON public."User" (email);\n-- next migration:\nALTER TABLE public."User" ADD CONSTRAINT "User_email_key" UNIQUE USING INDEX "User_email_key";',
+        },
+      ],
+    },
+    {
       sql: 'ALTER TABLE orders ADD CONSTRAINT unq_orders_note UNIQUE (note);',
       findings: [
         {

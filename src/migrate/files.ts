@@ -82,7 +82,13 @@ const DBMATE_NO_TRANSACTION = /(?:^|\s)transaction:false(?:\s|$)/;
 
 /** Keeps [from, to) of the text and blanks the rest, line breaks kept, so positions stay those of the file. */
 function keepRange(text: string, from: number, to: number): string {
-  const blank = (part: string) => part.replace(/[^\n]/g, ' ');
+  // line by line: a replace() of every character built a rope of millions of one-character pieces, 42 s of
+  // garbage collection on a 50 MB migration
+  const blank = (part: string) =>
+    part
+      .split('\n')
+      .map((line) => ' '.repeat(line.length))
+      .join('\n');
   return blank(text.slice(0, from)) + text.slice(from, to) + blank(text.slice(to));
 }
 

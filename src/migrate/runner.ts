@@ -195,15 +195,14 @@ interface Session {
   readonly release: () => Promise<void>;
 }
 
-/** Opens both connections and reads the migrations folder at once; on any failure, closes what did open. */
+/** Opens both connections, then reads the migrations folder; on any failure, closes what did open. */
 async function connectAndRead(
   context: RunnerContext,
 ): Promise<{ migrations: Migration[]; work: Connection; lock: Connection }> {
-  const [migrations, work, lock] = await Promise.allSettled([
-    readMigrations(migrationsDir(context)),
-    context.target.connect(),
-    context.target.connect(),
-  ]);
+  // connected first: reading a large migration keeps the event loop busy, and a connect timer that fires
+  // meanwhile reads as "cannot connect … timed out" (a 50 MB migration did)
+  const [work, lock] = await Promise.allSettled([context.target.connect(), context.target.connect()]);
+  const [migrations] = await Promise.allSettled([readMigrations(migrationsDir(context))]);
   if (migrations.status === 'fulfilled' && work.status === 'fulfilled' && lock.status === 'fulfilled')
     return { migrations: migrations.value, work: work.value, lock: lock.value };
   for (const connection of [work, lock])

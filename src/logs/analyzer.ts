@@ -13,6 +13,7 @@ import type {
 } from './model.js';
 import { type QueryShape, QueryShapes } from './queries.js';
 import { QuantileSketch } from './sketch.js';
+import { detach } from './text.js';
 import { Timeline } from './timeline.js';
 
 const DURATION = /^duration: ([\d.]+) ms(?:\s+(statement|execute|parse|bind)(?: [^:\n]*)?: ([\s\S]*))?$/;
@@ -94,7 +95,7 @@ function round(value: number): number {
 }
 
 function cap(text: string): string {
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : detach(text);
 }
 
 /** The error's message with its quoted values and numbers blanked, so that one kind of error is one group. */
@@ -108,8 +109,10 @@ function errorKey(message: string): string {
 
 function bump(map: Map<string, number>, name: string | null | undefined): void {
   if (!name) return;
-  if (!map.has(name) && map.size >= MAX_NAMES) return;
-  map.set(name, (map.get(name) ?? 0) + 1);
+  const count = map.get(name);
+  if (count === undefined) {
+    if (map.size < MAX_NAMES) map.set(detach(name), 1);
+  } else map.set(name, count + 1);
 }
 
 function counted(map: Map<string, number>): Counted[] {
@@ -307,20 +310,20 @@ export class LogAnalyzer {
         params,
         durationMs: ms,
         time: iso(entry.time),
-        session,
-        database: entry.database,
-        user: entry.user,
-        application: entry.application,
+        session: detach(session),
+        database: detach(entry.database),
+        user: detach(entry.user),
+        application: detach(entry.application),
       };
     }
     stats.sketch.add(ms);
-    if (entry.pid !== null) this.lastStatementOfPid.set(entry.pid, text);
+    if (entry.pid !== null) this.lastStatementOfPid.set(entry.pid, detach(text));
     if (session !== null)
       this.loops.statement(session, shape, params ?? text, ms, entry.time, () => ({
-        session,
-        user: entry.user,
-        database: entry.database,
-        application: entry.application,
+        session: detach(session),
+        user: detach(entry.user),
+        database: detach(entry.database),
+        application: detach(entry.application),
       }));
   }
 
@@ -364,12 +367,12 @@ export class LogAnalyzer {
         peakMinute: null,
         example: {
           message: cap(entry.message),
-          detail: entry.detail,
-          hint: entry.hint,
+          detail: detach(entry.detail),
+          hint: detach(entry.hint),
           statement: entry.statement === null ? null : cap(entry.statement),
-          database: entry.database,
-          user: entry.user,
-          application: entry.application,
+          database: detach(entry.database),
+          user: detach(entry.user),
+          application: detach(entry.application),
         },
       };
       this.errorGroups.set(key, group);
@@ -398,10 +401,10 @@ export class LogAnalyzer {
     const statements = [...(entry.detail ?? '').matchAll(DEADLOCK_PROCESS)].map((m) => cap(m[1]!));
     this.deadlockExamples.push({
       time: iso(entry.time),
-      session: entry.session,
-      database: entry.database,
+      session: detach(entry.session),
+      database: detach(entry.database),
       statements: statements.length > 0 ? statements : entry.statement ? [cap(entry.statement)] : [],
-      detail: entry.detail,
+      detail: detach(entry.detail),
     });
   }
 
@@ -420,14 +423,14 @@ export class LogAnalyzer {
         wait: {
           time: iso(entry.time),
           pid,
-          session: entry.session,
-          lock: m[3]!,
+          session: detach(entry.session),
+          lock: detach(m[3]!),
           waitedMs: ms,
           acquired: false,
           statement: entry.statement === null ? null : cap(entry.statement),
           blockers,
           blockingStatement: blocking === undefined ? null : cap(blocking),
-          database: entry.database,
+          database: detach(entry.database),
         },
       });
       return;
@@ -555,7 +558,7 @@ export class LogAnalyzer {
     let table = this.tables.get(name);
     if (!table) {
       table = { vacuums: 0, analyzes: 0, tuplesRemoved: 0, elapsedSeconds: 0 };
-      this.tables.set(name, table);
+      this.tables.set(detach(name), table);
     }
     return table;
   }

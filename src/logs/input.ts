@@ -132,7 +132,7 @@ async function openFile(
     );
   } else {
     head = await magic(file.path);
-    raw = createReadStream(file.path, { highWaterMark: 1 << 20 });
+    raw = createReadStream(file.path, { highWaterMark: 1 << 16 });
   }
   let bytes = 0;
   raw.on('data', (chunk: Buffer) => {

@@ -1,5 +1,6 @@
 import type { LookupLoops, LoopRun } from './model.js';
 import { CONSTANT_PATTERN, type Lookup, type QueryShape } from './queries.js';
+import { detach } from './text.js';
 
 /** Runs shorter than this are not kept: no threshold a rule may set goes below it. */
 const MIN_KEPT = 2;
@@ -64,7 +65,8 @@ export class LoopTracker {
         current.totalMs += ms;
         current.end = time;
         if (key !== current.firstKey) current.distinct = true;
-        if (current.params.length < PARAMS_KEPT && !current.params.includes(key)) current.params.push(key);
+        if (current.params.length < PARAMS_KEPT && !current.params.includes(key))
+          current.params.push(detach(key));
         return;
       }
       this.close(current);
@@ -85,13 +87,13 @@ export class LoopTracker {
             shape,
             info: info(),
             before,
-            firstKey: key,
+            firstKey: detach(key),
             calls: 1,
             totalMs: ms,
             distinct: false,
             start: time,
             end: time,
-            params: [key],
+            params: [detach(key)],
           }
         : { last: shape.normalized },
     );

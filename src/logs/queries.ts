@@ -1,5 +1,6 @@
 import { asNode, nodeKind } from '../sql/ast.js';
 import { fingerprint, normalize, parseSqlSync } from '../sql/parser.js';
+import { detach } from './text.js';
 
 /** What pgwarden knows of one normalized query, worked out once per fingerprint. */
 export interface QueryShape {
@@ -198,7 +199,7 @@ function describe(text: string, id: string | null): QueryShape {
   } catch {
     kind = 'other';
   }
-  return { fingerprint: id, normalized: normalized.slice(0, MAX_TEXT), kind, lookups };
+  return { fingerprint: id, normalized: detach(normalized.slice(0, MAX_TEXT)), kind, lookups };
 }
 
 /**
@@ -229,7 +230,7 @@ export class QueryShapes {
       this.previous = this.current;
       this.current = new Map();
     }
-    this.current.set(key, shape);
+    this.current.set(detach(key), shape);
     return shape;
   }
 

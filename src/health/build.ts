@@ -122,6 +122,21 @@ export function healthFactsFromReadings(first: HealthReading, later?: HealthRead
           })),
         }
       : null,
+    outdatedExtensions: (reading.outdatedExtensions ?? []).map((row) => ({
+      name: String(row.name),
+      schema: String(row.schema),
+      installed: String(row.installed),
+      available: String(row.available),
+      updatable: row.updatable === true,
+    })),
+    collationDrift: (reading.collationDrift ?? []).map((row) => ({
+      kind: row.kind === 'database' ? 'database' : 'collation',
+      name: String(row.name),
+      provider: String(row.provider),
+      recorded: String(row.recorded),
+      actual: str(row.actual),
+      indexes: row.indexes === null || row.indexes === undefined ? null : (row.indexes as string[]),
+    })),
     sampleSeconds: seconds,
     unreadable,
   };
@@ -209,7 +224,13 @@ function standbyOf(row: Row): Standby {
     client: str(row.client),
     state: str(row.state),
     xminAge: numOrNull(row.xmin_age),
+    syncState: str(row.sync_state),
+    writeLagSeconds: numOrNull(row.write_lag_seconds),
+    flushLagSeconds: numOrNull(row.flush_lag_seconds),
     replayLagSeconds: numOrNull(row.replay_lag_seconds),
+    writeLagBytes: numOrNull(row.write_lag_bytes),
+    flushLagBytes: numOrNull(row.flush_lag_bytes),
+    replayLagBytes: numOrNull(row.replay_lag_bytes),
   };
 }
 

@@ -24,6 +24,9 @@ export interface HealthReading {
   readonly notValid: readonly Row[] | null;
   readonly disabledTriggers: readonly Row[] | null;
   readonly statements: { readonly rows: readonly Row[]; readonly totalMs: number } | null;
+  /** Absent in readings recorded before these reads existed. */
+  readonly outdatedExtensions?: readonly Row[] | null;
+  readonly collationDrift?: readonly Row[] | null;
   /** Reads that failed (a privilege, a timeout), by what they were for. */
   readonly failed: readonly { readonly read: string; readonly reason: string }[];
 }
@@ -83,6 +86,8 @@ export async function readHealth(
       const notValid = await rows('constraints', q.NOT_VALID_SQL);
       const disabledTriggers = await rows('triggers', q.DISABLED_TRIGGERS_SQL);
       const statements = await readStatements(tx, attempt);
+      const outdatedExtensions = await rows('extensions', q.OUTDATED_EXTENSIONS_SQL);
+      const collationDrift = await rows('collations', q.collationDriftSql(major));
       return {
         server,
         sessions,
@@ -99,6 +104,8 @@ export async function readHealth(
         notValid,
         disabledTriggers,
         statements,
+        outdatedExtensions,
+        collationDrift,
         failed,
       };
     },

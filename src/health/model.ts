@@ -78,7 +78,39 @@ export interface Standby {
   readonly state: string | null;
   /** age(backend_xmin): set when the standby runs with hot_standby_feedback. */
   readonly xminAge: number | null;
+  /** sync, async, potential or quorum. */
+  readonly syncState: string | null;
+  /** pg_stat_replication's write/flush/replay lag: null once the standby has caught up and nothing is being written. */
+  readonly writeLagSeconds: number | null;
+  readonly flushLagSeconds: number | null;
   readonly replayLagSeconds: number | null;
+  /** WAL bytes between this server's WAL position and what the standby has written, flushed and replayed. */
+  readonly writeLagBytes: number | null;
+  readonly flushLagBytes: number | null;
+  readonly replayLagBytes: number | null;
+}
+
+/** An installed extension whose version is not the default version of the files the server has. */
+export interface OutdatedExtension {
+  readonly name: string;
+  readonly schema: string;
+  readonly installed: string;
+  readonly available: string;
+  /** The server ships an update path from the installed version to the default one (ALTER EXTENSION … UPDATE works). */
+  readonly updatable: boolean;
+}
+
+/** A collation (or a database's default collation, 15+) whose recorded version is not the library's. */
+export interface CollationDrift {
+  readonly kind: 'collation' | 'database';
+  /** The collation, schema-qualified and quoted; or the database's name. */
+  readonly name: string;
+  /** c = libc, i = ICU, b = builtin; d = the database default. */
+  readonly provider: string;
+  readonly recorded: string;
+  readonly actual: string | null;
+  /** Indexes that use the collation (at most 50), schema-qualified; for a database, null (every text index). */
+  readonly indexes: readonly string[] | null;
 }
 
 /** Something that holds the xmin horizon back: VACUUM cannot remove rows deleted after its xmin. */
@@ -243,6 +275,9 @@ export interface HealthFacts {
   readonly archiver: Archiver | null;
   /** pg_stat_statements of this database (the heaviest and the most called); null when it is not available. */
   readonly statements: { readonly rows: readonly StatementFacts[]; readonly totalMs: number } | null;
+  /** Installed extensions at another version than the default one of the server's extension files. */
+  readonly outdatedExtensions: readonly OutdatedExtension[];
+  readonly collationDrift: readonly CollationDrift[];
   /** The seconds between the two samples, when `--sample` was given. */
   readonly sampleSeconds: number | null;
   /** What the role could not read, by check: becomes the report's `skipped`. */

@@ -31,6 +31,10 @@ export const SETTINGS = [
   'checkpoint_timeout',
   'idle_in_transaction_session_timeout',
   'block_size',
+  'autovacuum_vacuum_cost_limit',
+  'autovacuum_vacuum_cost_delay',
+  'vacuum_cost_limit',
+  'autovacuum_worker_slots',
 ] as const;
 
 export const SERVER_SQL = `
@@ -75,10 +79,61 @@ SELECT slot_name AS name, slot_type AS type, database, plugin, active, temporary
        wal_status
   FROM pg_replication_slots ORDER BY slot_name`;
 
+/** WAL positions are compared with this server's: its own on a primary, what it received on a cascading standby. */
+const WAL_POSITION = `CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn() ELSE pg_current_wal_lsn() END`;
+
 export const STANDBYS_SQL = `
-SELECT application_name AS application, client_addr::text AS client, state, age(backend_xmin) AS xmin_age,
-       extract(epoch FROM replay_lag)::float8 AS replay_lag_seconds
+SELECT application_name AS application, host(client_addr) AS client, state, sync_state, age(backend_xmin) AS xmin_age,
+       extract(epoch FROM write_lag)::float8 AS write_lag_seconds,
+       extract(epoch FROM flush_lag)::float8 AS flush_lag_seconds,
+       extract(epoch FROM replay_lag)::float8 AS replay_lag_seconds,
+       pg_wal_lsn_diff(${WAL_POSITION}, write_lsn)::float8 AS write_lag_bytes,
+       pg_wal_lsn_diff(${WAL_POSITION}, flush_lsn)::float8 AS flush_lag_bytes,
+       pg_wal_lsn_diff(${WAL_POSITION}, replay_lsn)::float8 AS replay_lag_bytes
   FROM pg_stat_replication ORDER BY pid`;
+
+/**
+ * Installed extensions at another version than the default of the extension files the server has, and whether
+ * those files hold an update path to it (pg_extension_update_paths reads only the extension's own scripts).
+ */
+export const OUTDATED_EXTENSIONS_SQL = `
+SELECT e.extname AS name, quote_ident(n.nspname) AS schema, e.extversion AS installed, a.default_version AS available,
+       EXISTS (SELECT 1 FROM pg_extension_update_paths(e.extname) p
+                WHERE p.source = e.extversion AND p.target = a.default_version AND p.path IS NOT NULL) AS updatable
+  FROM pg_extension e
+  JOIN pg_available_extensions a ON a.name = e.extname
+  JOIN pg_namespace n ON n.oid = e.extnamespace
+ WHERE a.default_version IS DISTINCT FROM e.extversion
+ ORDER BY e.extname`;
+
+/**
+ * Collations whose recorded version is not the one the library (glibc, ICU) reports now, and that an index uses:
+ * an unused one is only a warning PostgreSQL prints when it is next used. From 15, each database's default
+ * collation too (pg_database.datcollversion).
+ */
+export function collationDriftSql(major: number): string {
+  const collations = `
+SELECT 'collation' AS kind, quote_ident(n.nspname) || '.' || quote_ident(c.collname) AS name,
+       c.collprovider::text AS provider, c.collversion AS recorded, pg_collation_actual_version(c.oid) AS actual,
+       (SELECT array_agg(x.name ORDER BY x.name) FROM (
+          SELECT DISTINCT quote_ident(ns.nspname) || '.' || quote_ident(ic.relname) AS name
+            FROM pg_depend d JOIN pg_class ic ON ic.oid = d.objid AND ic.relkind IN ('i', 'I')
+            JOIN pg_namespace ns ON ns.oid = ic.relnamespace
+           WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_collation'::regclass AND d.refobjid = c.oid
+           LIMIT 50) x) AS indexes
+  FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
+ WHERE c.collversion IS NOT NULL AND c.collversion IS DISTINCT FROM pg_collation_actual_version(c.oid)
+   AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                  AND d.refclassid = 'pg_collation'::regclass AND d.refobjid = c.oid)`;
+  if (major < 15) return `${collations} ORDER BY 2`;
+  return `${collations}
+UNION ALL
+SELECT 'database', datname, 'd', datcollversion, pg_database_collation_actual_version(oid), NULL
+  FROM pg_database
+ WHERE datallowconn AND datcollversion IS NOT NULL
+   AND datcollversion IS DISTINCT FROM pg_database_collation_actual_version(oid)
+ ORDER BY 1, 2`;
+}
 
 export const DATABASES_SQL = `
 SELECT datname AS name, age(datfrozenxid) AS xid_age, mxid_age(datminmxid) AS mxid_age

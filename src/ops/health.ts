@@ -56,6 +56,7 @@ const READ_RULES: Readonly<Record<string, readonly string[]>> = {
     'health/long-running-query',
     'health/blocked-sessions',
     'health/xmin-horizon',
+    'health/autovacuum-saturated',
   ],
   "other roles' sessions": [
     'health/idle-in-transaction',
@@ -65,17 +66,19 @@ const READ_RULES: Readonly<Record<string, readonly string[]>> = {
   ],
   'prepared transactions': ['health/prepared-transaction', 'health/xmin-horizon'],
   'replication slots': ['health/inactive-replication-slot', 'health/xmin-horizon'],
-  standbys: ['health/xmin-horizon'],
+  standbys: ['health/xmin-horizon', 'health/replication-lag'],
   databases: ['health/xid-wraparound', 'health/multixact-wraparound'],
   'database statistics': ['health/cache-hit-ratio', 'health/temp-files', 'health/unused-index'],
   checkpoints: ['health/checkpoints-requested'],
   archiver: ['health/archiver-failing'],
   sequences: ['health/sequence-exhaustion'],
-  tables: ['health/vacuum-lag', 'health/analyze-lag'],
+  tables: ['health/vacuum-lag', 'health/analyze-lag', 'health/autovacuum-saturated'],
   indexes: ['health/invalid-index', 'health/duplicate-index', 'health/unused-index'],
   constraints: ['health/not-valid-constraint'],
   triggers: ['health/disabled-trigger'],
   pg_stat_statements: ['health/slow-query', 'health/n-plus-one'],
+  extensions: ['health/extension-outdated'],
+  collations: ['health/collation-version-drift'],
 };
 
 /** The report of a server's facts: the `health` rules run on them (pure: no server needed). */

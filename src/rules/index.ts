@@ -3,12 +3,15 @@ import adviseMissingIndex from './advise/missing-index.js';
 import adviseRedundantIndex from './advise/redundant-index.js';
 import healthAnalyzeLag from './health/analyze-lag.js';
 import healthArchiverFailing from './health/archiver-failing.js';
+import healthAutovacuumSaturated from './health/autovacuum-saturated.js';
 import healthBlockedSessions from './health/blocked-sessions.js';
 import healthCacheHitRatio from './health/cache-hit-ratio.js';
 import healthCheckpointsRequested from './health/checkpoints-requested.js';
+import healthCollationVersionDrift from './health/collation-version-drift.js';
 import healthConnections from './health/connections.js';
 import healthDisabledTrigger from './health/disabled-trigger.js';
 import healthDuplicateIndex from './health/duplicate-index.js';
+import healthExtensionOutdated from './health/extension-outdated.js';
 import healthIdleInTransaction from './health/idle-in-transaction.js';
 import healthInactiveReplicationSlot from './health/inactive-replication-slot.js';
 import healthInvalidIndex from './health/invalid-index.js';
@@ -21,6 +24,7 @@ import healthPitrArchiveLag from './health/pitr-archive-lag.js';
 import healthPitrArchivingOff from './health/pitr-archiving-off.js';
 import healthPitrBackupStale from './health/pitr-backup-stale.js';
 import healthPreparedTransaction from './health/prepared-transaction.js';
+import healthReplicationLag from './health/replication-lag.js';
 import healthSequenceExhaustion from './health/sequence-exhaustion.js';
 import healthSlowQuery from './health/slow-query.js';
 import healthTempFiles from './health/temp-files.js';
@@ -136,6 +140,7 @@ import schemaIndexTypeMismatch from './schema/index-type-mismatch.js';
 import schemaInvalidIndex from './schema/invalid-index.js';
 import schemaLikelyUnique from './schema/likely-unique.js';
 import schemaLowCardinalityIndex from './schema/low-cardinality-index.js';
+import schemaMissingForeignKey from './schema/missing-foreign-key.js';
 import schemaNameLengthLimit from './schema/name-length-limit.js';
 import schemaNoChar from './schema/no-char.js';
 import schemaNoFloatMoney from './schema/no-float-money.js';
@@ -204,12 +209,15 @@ export const allRules: readonly AnyRule[] = Object.freeze(
     adviseRedundantIndex,
     healthAnalyzeLag,
     healthArchiverFailing,
+    healthAutovacuumSaturated,
     healthBlockedSessions,
     healthCacheHitRatio,
     healthCheckpointsRequested,
+    healthCollationVersionDrift,
     healthConnections,
     healthDisabledTrigger,
     healthDuplicateIndex,
+    healthExtensionOutdated,
     healthIdleInTransaction,
     healthInactiveReplicationSlot,
     healthInvalidIndex,
@@ -218,6 +226,7 @@ export const allRules: readonly AnyRule[] = Object.freeze(
     healthNPlusOne,
     healthNotValidConstraint,
     healthPreparedTransaction,
+    healthReplicationLag,
     healthSequenceExhaustion,
     healthSlowQuery,
     healthTempFiles,
@@ -314,6 +323,7 @@ export const allRules: readonly AnyRule[] = Object.freeze(
     schemaForeignKeyOnDelete,
     schemaForeignKeyTypeMismatch,
     schemaForeignKeyWithoutIndex,
+    schemaMissingForeignKey,
     schemaCheckNaming,
     schemaColumnNaming,
     schemaForeignKeyNaming,

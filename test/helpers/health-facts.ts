@@ -70,6 +70,8 @@ export function healthFacts(overrides: Partial<HealthFacts> = {}): HealthFacts {
       lastArchivedSeconds: null,
     },
     statements: null,
+    outdatedExtensions: [],
+    collationDrift: [],
     sampleSeconds: null,
     unreadable: [],
     ...overrides,

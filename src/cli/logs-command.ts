@@ -32,6 +32,10 @@ export function registerLogsCommand(program: Command, kit: LogsCommandKit): void
         ).choices(['stderr', 'csvlog', 'jsonlog', 'syslog']),
       )
       .option(
+        '--incremental <state>',
+        'read only what was appended since the last run with this state file (created when missing; rotated and truncated files are recognised), and report everything read so far',
+      )
+      .option(
         '--top <n>',
         'how many normalized queries to list (default 20)',
         wholeNumber(1, 'queries', 10_000),
@@ -44,6 +48,7 @@ export function registerLogsCommand(program: Command, kit: LogsCommandKit): void
         'pgwarden logs /var/log/postgresql/postgresql-16-main.log',
         "pgwarden logs $PGDATA/log --prefix '%m [%p] %q%u@%d '",
         'pgwarden logs $PGDATA/log --format html > report.html',
+        'pgwarden logs $PGDATA/log --incremental ~/.pgwarden-logs.state   # e.g. hourly from cron',
         'pgwarden logs postgresql.json --since 2024-05-01 --until "2024-05-01 12:00" --format json',
         "pgwarden logs /var/log/postgresql.log.zst --prefix 'user=%u,db=%d '  # syslog, zstd",
       ]),

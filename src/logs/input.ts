@@ -15,6 +15,9 @@ import { isSyslogLine, SyslogParser } from './syslog.js';
 export interface LogFile {
   readonly path: string;
   readonly format: LogFormat | null;
+  /** Byte range to read, end excluded (incremental runs); default: all of it. */
+  readonly start?: number;
+  readonly end?: number;
 }
 
 export interface ReadOptions {
@@ -107,6 +110,12 @@ async function magic(path: string): Promise<Buffer> {
 const isGzip = (head: Buffer) => head[0] === 0x1f && head[1] === 0x8b;
 const isZstd = (head: Buffer) => head.length === 4 && head.readUInt32LE(0) === 0xfd2fb528;
 
+/** Whether a file is gzip- or zstd-compressed (by its first bytes or its name). */
+export async function isCompressedFile(path: string): Promise<boolean> {
+  const head = await magic(path);
+  return isGzip(head) || isZstd(head) || /\.(gz|zst)$/.test(path);
+}
+
 /** The file's bytes, decompressed when gzip; and how many bytes were read from disk. */
 async function openFile(
   file: LogFile,
@@ -132,7 +141,15 @@ async function openFile(
     );
   } else {
     head = await magic(file.path);
-    raw = createReadStream(file.path, { highWaterMark: 1 << 16 });
+    const start = file.start ?? 0;
+    // an empty range: createReadStream reads to the end when end < start
+    if (file.end !== undefined && file.end <= start) raw = Readable.from([]);
+    else
+      raw = createReadStream(file.path, {
+        highWaterMark: 1 << 16,
+        start,
+        ...(file.end === undefined ? {} : { end: file.end - 1 }),
+      });
   }
   let bytes = 0;
   raw.on('data', (chunk: Buffer) => {

@@ -171,6 +171,12 @@ export interface LogFileRead {
   readonly compressed: boolean;
   readonly prefix: string | null;
   readonly unreadable: number;
+  /**
+   * --incremental: where this run started in the file and why: `new`, `resumed` after what an earlier run read,
+   * `unchanged` (nothing to read), `truncated` or `replaced` (another file in its place: read from the start).
+   */
+  readonly resumed?: 'new' | 'resumed' | 'unchanged' | 'truncated' | 'replaced';
+  readonly startOffset?: number;
 }
 
 /** What a log says, in the shape rules and reporters read: the model of `log/*` rules. */

@@ -26,6 +26,8 @@ export interface LogsOptions {
   /** How many normalized queries the report lists (most total time first; default 20). */
   readonly top?: number;
   readonly stdin?: Readable;
+  /** A state file: read only what was appended since the last run with it, and report the whole (see readLogs). */
+  readonly incremental?: string;
   readonly log?: (message: string) => void;
 }
 
@@ -43,7 +45,13 @@ function boundary(name: string, text: string | undefined): number | undefined {
 }
 
 function describeFile(file: LogFileRead): string {
-  return `${file.path}: ${file.format}${file.compressed ? ' (gzip)' : ''}, ${formatBytes(file.bytes)}${file.prefix ? `, prefix '${file.prefix}'` : ''}`;
+  const resumed =
+    file.resumed === undefined || file.resumed === 'new'
+      ? ''
+      : file.resumed === 'resumed'
+        ? ` from byte ${file.startOffset}`
+        : ` (${file.resumed})`;
+  return `${file.path}: ${file.format}${file.compressed ? ' (compressed)' : ''}, ${formatBytes(file.bytes)}${resumed}${file.prefix ? `, prefix '${file.prefix}'` : ''}`;
 }
 
 /**
@@ -70,6 +78,7 @@ export async function analyzeLogs(options: LogsOptions): Promise<Report<LogsData
     since,
     until,
     stdin: options.stdin,
+    incremental: options.incremental,
     progress: (file) => options.log?.(`read ${describeFile(file)}`),
   });
   const run = ruleSet.run('log', model, { pgVersion: DEFAULT_PG_MAJOR });

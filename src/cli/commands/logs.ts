@@ -9,6 +9,7 @@ export interface LogsCliOptions extends Omit<OutputOptions, 'format'> {
   readonly prefix?: string;
   readonly logFormat?: LogFormat;
   readonly top?: number;
+  readonly incremental?: string;
 }
 
 export async function runLogs(context: CliContext, paths: string[], options: LogsCliOptions): Promise<void> {
@@ -21,6 +22,7 @@ export async function runLogs(context: CliContext, paths: string[], options: Log
     since: options.since,
     until: options.until,
     top: options.top,
+    incremental: options.incremental,
     log: context.log,
   });
   if (options.format === 'html') {

@@ -76,6 +76,7 @@ export {
 export { closest } from './core/suggest.js';
 export { applySuppressions, type Suppression } from './core/suppression.js';
 export { VERSION } from './core/version.js';
+export { cancellable, cancelledError } from './db/cancel.js';
 export { Connection, type ReadOnlyOptions, type TransactionOptions } from './db/connection.js';
 export { binariesFor, bundledBinaries, type PgBinaries } from './db/embedded/binaries.js';
 export { userCacheDir } from './db/embedded/paths.js';

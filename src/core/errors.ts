@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'embedded'
   | 'timeout'
   | 'guard-refused'
+  | 'cancelled'
   | 'internal';
 
 export interface PgwardenErrorOptions {

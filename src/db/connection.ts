@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { cancellation, cancelledError } from './cancel.js';
 import { connectionError, queryError } from './errors.js';
 import { onShutdown } from './shutdown.js';
 import { libpqSslSemantics, parseDatabaseUrl } from './url.js';
@@ -34,6 +35,9 @@ export class Connection {
   #running = 0;
   readonly #connectionString: string;
   readonly #forgetShutdown: () => void;
+  /** The cancellable work this session belongs to (src/db/cancel.ts): aborted, it cancels and closes. */
+  readonly #signal: AbortSignal | undefined;
+  readonly #forgetSignal: () => void;
 
   private constructor(client: pg.Client, display: string, connectionString: string) {
     this.client = client;
@@ -42,6 +46,20 @@ export class Connection {
     // A client that dies does not stop its query: the server runs it until it next writes to the socket (an
     // EXPLAIN ANALYZE of a heavy query, a long migration statement). On Ctrl-C or SIGTERM, cancel it.
     this.#forgetShutdown = onShutdown(() => this.#cancelRunning());
+    this.#signal = cancellation();
+    const signal = this.#signal;
+    if (signal) {
+      const abort = () => {
+        void this.#cancelRunning().then(() => this.close());
+      };
+      signal.addEventListener('abort', abort, { once: true });
+      this.#forgetSignal = () => signal.removeEventListener('abort', abort);
+    } else this.#forgetSignal = () => {};
+  }
+
+  /** Refuses new work once the work this session belongs to was cancelled. */
+  #checkCancelled(): void {
+    if (this.#signal?.aborted) throw cancelledError();
   }
 
   async #cancelRunning(): Promise<void> {
@@ -67,6 +85,7 @@ export class Connection {
     url: string,
     options: { applicationName?: string; connectTimeoutMs?: number } = {},
   ): Promise<Connection> {
+    if (cancellation()?.aborted) throw cancelledError();
     const parsed = parseDatabaseUrl(url);
     const connectionString = libpqSslSemantics(parsed.url);
     const client = new pg.Client({
@@ -82,13 +101,20 @@ export class Connection {
       await client.end().catch(() => {});
       throw connectionError(error, parsed.display);
     }
-    return new Connection(client, parsed.display, connectionString);
+    const connection = new Connection(client, parsed.display, connectionString);
+    // cancelled while connecting: released at once
+    if (cancellation()?.aborted) {
+      await connection.close();
+      throw cancelledError();
+    }
+    return connection;
   }
 
   async query<R extends pg.QueryResultRow = Record<string, unknown>>(
     sql: string,
     params?: readonly unknown[],
   ): Promise<pg.QueryResult<R>> {
+    this.#checkCancelled();
     this.#running++;
     try {
       return await this.client.query<R>(sql, params as unknown[] | undefined);
@@ -104,6 +130,7 @@ export class Connection {
   async queryOneStatement<R extends pg.QueryResultRow = Record<string, unknown>>(
     sql: string,
   ): Promise<pg.QueryResult<R>> {
+    this.#checkCancelled();
     this.#running++;
     try {
       // queryMode is node-postgres's switch to the extended protocol without parameters (not in its types)
@@ -217,6 +244,7 @@ export class Connection {
     if (this.#closed) return;
     this.#closed = true;
     this.#forgetShutdown();
+    this.#forgetSignal();
     await this.client.end().catch(() => {});
   }
 }

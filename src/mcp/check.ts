@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import * as lib from '../index.js';
+import { progressInSteps, stepProgress } from './calls.js';
 import type { McpContext } from './context.js';
 import { guarded, reportJson, success } from './results.js';
 import { reportShape } from './tools.js';
@@ -36,6 +37,7 @@ export function registerCheck(server: McpServer, context: McpContext): string[] 
     },
     (input) =>
       guarded(async () => {
+        progressInSteps();
         const report = await lib.checkProject({
           dir: context.projectDir,
           config: context.config,
@@ -46,9 +48,16 @@ export function registerCheck(server: McpServer, context: McpContext): string[] 
           embedded: { log: context.log },
           log: context.log,
           progress: (event) => {
+            const title = lib.checkStepTitle(event.step);
+            // the checklist's steps are the progress the client sees: half a step when one starts
+            stepProgress(
+              event.state === 'start' ? event.index - 0.5 : event.index,
+              event.total,
+              `${title}: ${event.state === 'start' ? 'running' : event.state}`,
+            );
             if (event.state !== 'start')
               context.log(
-                `check [${event.index}/${event.total}] ${lib.checkStepTitle(event.step)}: ${event.state}${event.detail ? ` (${event.detail})` : ''}`,
+                `check [${event.index}/${event.total}] ${title}: ${event.state}${event.detail ? ` (${event.detail})` : ''}`,
               );
           },
         });

@@ -9,6 +9,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import * as lib from '../index.js';
 import { registerAdvise } from './advise.js';
 import { registerBackupTools } from './backup.js';
+import { callAware, logProgress } from './calls.js';
 import { registerCheck } from './check.js';
 import type { McpContext } from './context.js';
 import { Databases, hideReadOnlyOption } from './databases.js';
@@ -59,6 +60,8 @@ export function createMcpServer(context: McpContext): McpServer {
     { name: 'pgwarden', title: 'pgwarden — a PostgreSQL DBA', version: lib.VERSION },
     { instructions: instructions(context) },
   );
+  // every tool: its log as progress notifications, its database work stopped when the client cancels
+  callAware(server);
   // the prompts mention only the tools this server has
   const tools = new Set([
     ...registerReadTools(server, context),
@@ -96,6 +99,8 @@ export async function serveStdio(options: McpServeOptions): Promise<void> {
   const log = (message: string) => {
     // stdout is the MCP channel: progress goes to stderr, which clients keep as the server's log
     if (!options.quiet) process.stderr.write(`pgwarden: ${hideReadOnlyOption(lib.redact(message))}\n`);
+    // and to the client, as progress of the tool call that logged it (when it asked for progress)
+    logProgress(hideReadOnlyOption(lib.redact(message)));
   };
   const allowWrites = options.allowWrites === true;
   const databases = new Databases({ db: options.db, config, allowWrites, log });

@@ -18,6 +18,12 @@ export type RuleSetting = z.infer<typeof ruleSetting>;
 
 const majorVersion = z.number().int().min(13).max(18);
 
+/**
+ * The table sizes (rows) that make a table small or large, for every rule: the config's `thresholds`, and the
+ * default of every rule option of the same name (see `resolveRuleSettings`).
+ */
+export const DEFAULT_THRESHOLDS = { smallTableRows: 10_000, largeTableRows: 1_000_000 } as const;
+
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
@@ -54,6 +60,11 @@ export const configSchema = z
         lockRetries: z.number().int().min(0).max(20).default(3),
         /** How long a second runner waits for the first one, in seconds. */
         lockWaitSeconds: z.number().min(0).default(30),
+        /**
+         * The TimeZone the migrations' sessions run with, when lint has no --db to read it from: `UTC` tells it
+         * that timestamp ↔ timestamptz changes keep the table's files (PostgreSQL 12+).
+         */
+        sessionTimeZone: z.string().min(1).optional(),
       })
       .strict()
       .default({
@@ -101,12 +112,12 @@ export const configSchema = z
     thresholds: z
       .object({
         /** Below this many rows (and 100 MB), a lock or rewrite is over in moments: info. */
-        smallTableRows: z.number().int().min(0).default(10_000),
+        smallTableRows: z.number().int().min(0).default(DEFAULT_THRESHOLDS.smallTableRows),
         /** From this many rows (or 1 GB), it is an outage: error. */
-        largeTableRows: z.number().int().min(1).default(1_000_000),
+        largeTableRows: z.number().int().min(1).default(DEFAULT_THRESHOLDS.largeTableRows),
       })
       .strict()
-      .default({ smallTableRows: 10_000, largeTableRows: 1_000_000 }),
+      .default(DEFAULT_THRESHOLDS),
     /** `pgwarden schema`: what to review, the project's conventions, and accepted exceptions. */
     schema: z
       .object({

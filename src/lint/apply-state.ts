@@ -237,7 +237,14 @@ function apply(
     case 'IndexStmt': {
       const table = name(payload.relation);
       if (table && typeof payload.idxname === 'string') {
-        state.indexes.set(`${table.split('.')[0]}.${payload.idxname}`, { table, createdIn: transaction });
+        const columns = ((payload.indexParams as Node[] | undefined) ?? [])
+          .map((param) => asNode<{ name?: string }>(param, 'IndexElem')?.name)
+          .filter((column): column is string => column !== undefined);
+        state.indexes.set(`${table.split('.')[0]}.${payload.idxname}`, {
+          table,
+          createdIn: transaction,
+          columns,
+        });
       }
       return;
     }

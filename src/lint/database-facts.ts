@@ -4,7 +4,7 @@ import { SchemaState } from './schema-state.js';
 
 /**
  * What the linter reads from a live database (read-only): the catalog (tables, sizes, constraints, function
- * volatility) and the binary-coercible casts (pg_cast.castmethod = 'b', which includes extensions' and domains').
+ * volatility), the session TimeZone and the binary-coercible casts (pg_cast.castmethod = 'b', which includes extensions' and domains').
  */
 export async function schemaStateFromDatabase(connection: Connection): Promise<SchemaState> {
   const snapshot = await loadSnapshot(connection);
@@ -16,8 +16,13 @@ export async function schemaStateFromDatabase(connection: Connection): Promise<S
         WHERE c.castmethod = 'b'`,
     ),
   );
-  return SchemaState.fromSnapshot(
+  const state = SchemaState.fromSnapshot(
     snapshot,
     casts.map((c) => `${c.source}>${c.target}`),
   );
+  // a runner's session starts with the server's TimeZone (database and role settings included)
+  state.sessionTimeZone = (
+    await connection.rows<{ zone: string }>('reading TimeZone', `SELECT current_setting('TimeZone') AS zone`)
+  )[0]?.zone;
+  return state;
 }

@@ -139,6 +139,8 @@ function effects(
     }
     const main = operation.relations.table ?? operation.relations.index;
     if (behaviour.rewrite && main && !createdHere(main)) rewrites.add(main);
+    // a type change that keeps the table's files still rebuilds the indexes on the column: it reads the table
+    if (operation.rebuildsIndexes?.length && main && !createdHere(main)) scans.add(main);
     const proofSkipsScan = operation.provenNotNull === true && pgVersion >= 12;
     for (const role of proofSkipsScan ? [] : behaviour.scans) {
       const relation = operation.relations[role];
@@ -187,6 +189,9 @@ export function analyzeMigration(
   let statementTimeout = false;
   let localLock = false;
   let localStatement = false;
+  // the session's TimeZone (decides whether timestamp ↔ timestamptz rewrites), and a SET LOCAL's until COMMIT
+  let timeZone = state.sessionTimeZone;
+  let localTimeZone: string | undefined;
 
   const embeddedByParent = new Map<number, SqlStatement[]>();
   for (const statement of parsed.embedded) {
@@ -201,7 +206,12 @@ export function analyzeMigration(
     transaction: TransactionRef,
     embeddedIn: AnalyzedStatement['embeddedIn'],
   ) => {
-    const operations = operationsOf(statement.kind, statement.ast, { state, transaction, pgVersion });
+    const operations = operationsOf(statement.kind, statement.ast, {
+      state,
+      transaction,
+      pgVersion,
+      timeZone: localTimeZone ?? timeZone,
+    });
     const createdHere = (name: string) => created.has(name);
     const effect = effects(operations, pgVersion, createdHere);
     statements.push({
@@ -260,6 +270,7 @@ export function analyzeMigration(
       explicit = false;
       localLock = false;
       localStatement = false;
+      localTimeZone = undefined;
       transactionIndex++;
       continue;
     }
@@ -274,6 +285,12 @@ export function analyzeMigration(
       if (setting.name === 'statement_timeout' && effective) {
         if (setting.local) localStatement = on;
         else statementTimeout = on;
+      }
+      if (setting.name.toLowerCase() === 'timezone' && effective) {
+        // SET TIME ZONE LOCAL / DEFAULT / RESET: back to the session's default
+        const zone = setting.value ?? state.sessionTimeZone;
+        if (setting.local) localTimeZone = zone;
+        else timeZone = zone;
       }
     }
     const current: TransactionRef = inBlock

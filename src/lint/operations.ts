@@ -3,6 +3,7 @@ import { LOCK_MODES, type LockMode } from '../locks/modes.js';
 import { asNode, type Node, qualify, type RangeVar, rangeVarName, stringValues } from '../sql/ast.js';
 import { changeKeepsData, SERIAL_TYPES, type TypeRef, typeRef } from '../sql/types.js';
 import type { ConstraintKind, SchemaState, TransactionRef } from './schema-state.js';
+import { betweenTimestamps, isUtcZone } from './time-zone.js';
 import { columnDefault, expressionVolatility, type VolatilityVerdict } from './volatility.js';
 
 /** One thing a statement does to one relation, tied to its lock model entry. */
@@ -29,7 +30,11 @@ export interface Operation {
     readonly to: TypeRef;
     readonly keepsData: boolean | undefined;
     readonly using: boolean;
+    /** timestamp ↔ timestamptz (precision kept or widened): no rewrite on 12+ when the session's TimeZone is UTC. */
+    readonly betweenTimestamps: boolean;
   };
+  /** Indexes on the column that a type change keeping the table's files still rebuilds (another operator class). */
+  readonly rebuildsIndexes?: readonly string[];
   readonly concurrently?: boolean;
   readonly cascade?: boolean;
   readonly partitioned?: boolean;
@@ -63,6 +68,8 @@ interface Context {
   readonly state: SchemaState;
   readonly transaction: TransactionRef;
   readonly pgVersion: number;
+  /** The session's TimeZone when the statement runs, when known. */
+  readonly timeZone?: string;
 }
 
 /** The operations of one statement, given what is known of the schema before it runs. */
@@ -478,6 +485,20 @@ function alterTableCommand(
       if (!to) return [];
       const from = column ? tableState?.columns.get(column)?.type : undefined;
       const using = def.raw_default !== undefined && !isPlainCastOfColumn(def.raw_default as Node, column);
+      const timestamps = !using && from !== undefined && betweenTimestamps(from, to);
+      // PostgreSQL 12+ keeps the files when the session's zone is UTC (the stored microseconds are the same)
+      if (timestamps && context.pgVersion >= 12 && isUtcZone(context.timeZone)) {
+        const rebuilt = [...context.state.indexes]
+          .filter(([, index]) => index.table === table && column && index.columns?.includes(column))
+          .map(([name]) => name);
+        return [
+          op('alter-column-type-utc', { table }, `ALTER COLUMN ${column} TYPE ${to.display}`, {
+            column,
+            typeChange: { from, to, keepsData: true, using, betweenTimestamps: true },
+            rebuildsIndexes: rebuilt,
+          }),
+        ];
+      }
       const keepsData = using ? false : from ? changeKeepsData(from, to, context.state.casts) : undefined;
       return [
         op(
@@ -486,7 +507,7 @@ function alterTableCommand(
           `ALTER COLUMN ${column} TYPE ${to.display}`,
           {
             column,
-            typeChange: { from, to, keepsData, using },
+            typeChange: { from, to, keepsData, using, betweenTimestamps: timestamps },
           },
         ),
       ];

@@ -51,11 +51,21 @@ export interface TableState {
  */
 export class SchemaState {
   readonly tables = new Map<string, TableState>();
-  readonly indexes = new Map<string, { table: string; createdIn: TransactionRef | undefined }>();
+  readonly indexes = new Map<
+    string,
+    {
+      table: string;
+      createdIn: TransactionRef | undefined;
+      /** Its plain key columns (an ALTER COLUMN … TYPE that changes the operator class rebuilds it). */
+      columns?: readonly string[];
+    }
+  >();
   readonly functions = new Map<string, Volatility>();
   readonly casts = new Set<string>();
   /** True when the state started from a real database (--db): an unknown table then does not exist. */
   readonly fromDatabase: boolean;
+  /** The TimeZone the migrations' sessions start with (the config's, or the --db server's), when known. */
+  sessionTimeZone: string | undefined;
 
   constructor(fromDatabase = false) {
     this.fromDatabase = fromDatabase;
@@ -102,7 +112,11 @@ export class SchemaState {
         onServer: true,
       });
       for (const index of table.indexes)
-        state.indexes.set(index.qualifiedName, { table: table.qualifiedName, createdIn: undefined });
+        state.indexes.set(index.qualifiedName, {
+          table: table.qualifiedName,
+          createdIn: undefined,
+          columns: index.columns.filter((column): column is string => column !== null),
+        });
     }
     for (const fn of snapshot.functions) {
       state.functions.set(`${fn.schema}.${fn.name}`, fn.volatility);

@@ -152,6 +152,26 @@ const ENTRIES = [
     trace: { setup: BASE, statement: 'ALTER TABLE t ALTER COLUMN a TYPE bigint', roles: { table: 't' } },
   },
   {
+    id: 'alter-column-type-utc',
+    title:
+      'ALTER TABLE … ALTER COLUMN … TYPE timestamptz from timestamp, or the reverse, with the session TimeZone UTC',
+    docs: ALTER_TABLE,
+    versions: [
+      { since: 10, behaviour: onTable(AE, { rewrite: true, note: 'rewrites whatever the time zone' }) },
+      {
+        since: 12,
+        behaviour: onTable(AE, {
+          note: 'no rewrite when the session TimeZone has a fixed zero offset (UTC, GMT…); indexes on the column are rebuilt',
+        }),
+      },
+    ],
+    trace: {
+      setup: `${BASE} ALTER TABLE t ADD COLUMN at timestamp DEFAULT '2026-01-01'; SET TimeZone = 'UTC';`,
+      statement: 'ALTER TABLE t ALTER COLUMN at TYPE timestamptz',
+      roles: { table: 't' },
+    },
+  },
+  {
     id: 'alter-column-type-coercible',
     title:
       'ALTER TABLE … ALTER COLUMN … TYPE (binary coercible: varchar → text, a longer varchar, more numeric precision)',

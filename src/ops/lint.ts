@@ -1,5 +1,5 @@
-import { stat, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { LoadedConfig } from '../core/config.js';
 import { createRuleSet, type RuleSet } from '../core/engine.js';
 import { PgwardenError } from '../core/errors.js';
@@ -14,7 +14,7 @@ import { changedSince } from '../lint/changed.js';
 import { schemaStateFromDatabase } from '../lint/database-facts.js';
 import type { MigrationModel } from '../lint/migration-model.js';
 import { oneLine } from '../lint/rule-helpers.js';
-import type { SchemaState } from '../lint/schema-state.js';
+import { SchemaState } from '../lint/schema-state.js';
 import type { TraceModel } from '../lint/trace-model.js';
 import { MAX_LINT_VERSION, MIN_LINT_VERSION } from '../locks/model.js';
 import type { LockMode } from '../locks/modes.js';
@@ -24,6 +24,7 @@ import { collectSqlFiles, readSqlSources, type SqlSource } from '../sql/files.js
 import { ParsePool } from '../sql/parse-pool.js';
 import { checkSql, type ScriptSource } from './check-sql.js';
 import { type FixPlan, planFixes } from './fix.js';
+import { appliedMigrations } from './fix-applied.js';
 import { traceMigrations } from './trace.js';
 
 export interface LintOptions {
@@ -181,6 +182,12 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
       await target.close();
     }
   }
+  // the runner's session TimeZone, as the config says (else the --db server's)
+  const sessionTimeZone = options.config.config.migrations.sessionTimeZone;
+  if (sessionTimeZone !== undefined) {
+    state ??= new SchemaState();
+    state.sessionTimeZone = sessionTimeZone;
+  }
   const target = targetMajor({
     given: options.pgVersion,
     server: dbVersion,
@@ -238,8 +245,12 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
     linted = kept;
   }
   if (options.fix) {
-    const fix = planFixes(sources, result.migrations, findings);
-    for (const file of fix.files) await writeFile(file.file, file.after);
+    const applied = await appliedMigrations(sources, options);
+    const fix = planFixes(sources, result.migrations, findings, applied);
+    for (const file of fix.files) {
+      await mkdir(dirname(file.file), { recursive: true }); // a new migration can be a folder (Prisma, diesel)
+      await writeFile(file.file, file.after);
+    }
     // what is left after the rewrite, as ESLint does
     const after = await lint({ ...options, ruleSet, fix: false });
     return { ...after, data: { ...after.data!, fix } };

@@ -63,7 +63,9 @@ export function typeRef(typeName: unknown): TypeRef | undefined {
   const name = schema === 'pg_catalog' || schema === undefined ? (ALIASES[raw] ?? raw) : raw;
   const mods: number[] = [];
   for (const mod of payload.typmods ?? []) {
-    const value = asNode<{ ival?: { ival?: number } }>(mod, 'A_Const')?.ival?.ival;
+    // the parser's JSON leaves out a zero: timestamp(0) has `ival: {}`
+    const integer = asNode<{ ival?: { ival?: number } }>(mod, 'A_Const')?.ival;
+    const value = integer ? (integer.ival ?? 0) : undefined;
     if (value !== undefined) mods.push(value);
   }
   const array = (payload.arrayBounds?.length ?? 0) > 0;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { Finding } from '../core/finding.js';
@@ -8,6 +8,17 @@ import { sqlRelation, withConcurrently } from '../lint/rule-helpers.js';
 import type { SqlStatement } from '../sql/parser.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { ScriptSource } from './check-sql.js';
+import {
+  cannotWrite,
+  existing,
+  type FolderMigration,
+  migrationFiles,
+  type NewMigration,
+  type PlacedMigration,
+  placeAfter,
+  prefixOf,
+  runsStatementByStatement,
+} from './fix-layouts.js';
 
 /** A file --fix changes (or creates: `before` is null). */
 export interface FileFix {
@@ -35,10 +46,20 @@ const CONCURRENT_RULES = new Set([
   'migration/require-concurrent-reindex',
 ]);
 
+/** The rules whose findings --fix rewrites. */
+const FIXED_RULES = new Set([
+  ...CONCURRENT_RULES,
+  'migration/constraint-without-not-valid',
+  'migration/require-lock-timeout',
+  'migration/require-statement-timeout',
+]);
+
 interface Edit {
   readonly from: number;
   readonly to: number;
   readonly text: string;
+  /** The statement goes to a new migration: undone when none can be written. */
+  readonly moves?: boolean;
 }
 
 /** Character offset just after the statement's terminating semicolon (or its end when there is none). */
@@ -51,24 +72,10 @@ function endWithSemicolon(text: string, statement: SqlStatement): number {
 function robust(text: string): string {
   return withConcurrently(text)
     .replace(
-      /^(\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY)(?!\s+IF\s+NOT\s+EXISTS)(\s+\w)/i,
+      /^(\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY)(?!\s+IF\s+NOT\s+EXISTS)(\s+[\w"])/i,
       '$1 IF NOT EXISTS$2',
     )
     .replace(/^(\s*DROP\s+INDEX\s+CONCURRENTLY)(?!\s+IF\s+EXISTS)/i, '$1 IF EXISTS');
-}
-
-/** The next free version after `version` in a timestamp layout (YYYYMMDDHHMMSS + seconds), else undefined. */
-function nextVersion(version: string, taken: Set<string>): string | undefined {
-  if (!/^\d{14}$/.test(version)) return undefined;
-  let next = BigInt(version);
-  do next += 1n;
-  while (taken.has(next.toString()));
-  taken.add(next.toString());
-  return next.toString();
-}
-
-function newMigration(up: string[], down: string[]): string {
-  return `-- migrate:up\n-- pgwarden:no-transaction\n${up.join('\n')}\n\n-- migrate:down\n-- pgwarden:no-transaction\n${down.length > 0 ? down.join('\n') : 'SELECT 1;  -- nothing to undo'}\n`;
 }
 
 function indexName(text: string): string | undefined {
@@ -85,10 +92,19 @@ export function planFixes(
   sources: readonly ScriptSource[],
   migrations: readonly MigrationModel[],
   findings: readonly Finding[],
+  /** Migrations already applied (file → how that is known): never edited. */
+  applied: ReadonlyMap<string, string> = new Map(),
 ): FixPlan {
   const files: FileFix[] = [];
   const skipped: { rule: string; file: string; line: number; reason: string }[] = [];
-  const taken = new Set(sources.map((s) => s.migration?.version).filter((v): v is string => v !== undefined));
+  // each migrations folder's migrations, with the ones --fix adds
+  const folders = new Map<string, FolderMigration[]>();
+  for (const source of sources) {
+    if (!source.migration) continue;
+    const list = folders.get(source.migration.dir) ?? [];
+    list.push({ version: source.migration.version, name: source.migration.name });
+    folders.set(source.migration.dir, list);
+  }
 
   const byFile = new Map<string, Finding[]>();
   for (const finding of findings) {
@@ -103,6 +119,22 @@ export function planFixes(
     const original = source.text;
     const mine = byFile.get(model.file) ?? [];
     if (mine.length === 0) return;
+    const appliedBy = applied.get(model.file);
+    if (appliedBy !== undefined) {
+      for (const finding of mine.filter((f) => FIXED_RULES.has(f.rule)))
+        skipped.push({
+          rule: finding.rule,
+          file: model.file,
+          line: isFileLocation(finding.location) ? finding.location.line : 0,
+          reason: `the migration is already applied (${appliedBy}): pgwarden never edits an applied migration; write the change as a new one`,
+        });
+      return;
+    }
+    const layout = source.migration?.layout ?? 'plain';
+    // the runner sends the file as one string (or decides per file): CONCURRENTLY must be the file's only statement
+    const alone =
+      runsStatementByStatement(layout) || model.statements.filter((s) => !s.embeddedIn).length === 1;
+    const target = source.migration;
     const edits: Edit[] = [];
     const moved: { statement: AnalyzedStatement; text: string; down?: string }[] = [];
     const validations: string[] = [];
@@ -145,9 +177,14 @@ export function planFixes(
           continue;
         }
         const text = robust(analyzed.statement.text);
-        if (!analyzed.inTransactionBlock || statementsNeedingTransaction.length === 0) {
+        const refused = cannotWrite(layout, true);
+        if (refused) {
+          skipped.push({ rule: finding.rule, file: model.file, line, reason: refused });
+          continue;
+        }
+        if ((!analyzed.inTransactionBlock || statementsNeedingTransaction.length === 0) && alone) {
           edits.push({ from: analyzed.statement.start.offset, to: analyzed.statement.end.offset, text });
-        } else if (source.migration && nextVersion(source.migration.version, new Set(taken)) !== undefined) {
+        } else if (target) {
           const name = indexName(text);
           moved.push({
             statement: analyzed,
@@ -158,6 +195,7 @@ export function planFixes(
             from: analyzed.statement.start.offset,
             to: endWithSemicolon(original, analyzed.statement),
             text: '-- (moved to the next migration, to run without a transaction)',
+            moves: true,
           });
         } else {
           skipped.push({
@@ -208,12 +246,81 @@ export function planFixes(
       }
     }
 
+    // new migrations right after this one, in the layout's own form (before the edits that point to them)
+    const added: FileFix[] = [];
+    if ((moved.length > 0 || validations.length > 0) && target) {
+      const news: { migration: NewMigration; name: string }[] = runsStatementByStatement(layout)
+        ? [
+            {
+              migration: {
+                up: [...moved.map((m) => `${m.text};`), ...validations],
+                down: moved.map((m) => m.down).filter((d): d is string => d !== undefined),
+                noTransaction: moved.length > 0,
+              },
+              name: moved.length > 0 ? 'concurrently' : 'validate',
+            },
+          ]
+        : [
+            // the runner sends a file as one string: each CONCURRENTLY statement in a migration of its own
+            ...moved.map((m) => ({
+              migration: { up: [`${m.text};`], down: m.down ? [m.down] : [], noTransaction: true },
+              name: 'concurrently',
+            })),
+            ...(validations.length > 0
+              ? [{ migration: { up: validations, down: [], noTransaction: false }, name: 'validate' }]
+              : []),
+          ];
+      const folder = folders.get(target.dir) ?? [];
+      const written: FileFix[] = [];
+      let after: PlacedMigration = {
+        version: target.version,
+        name: target.name,
+        prefix: prefixOf(layout, model.file),
+      };
+      let refusal: string | undefined;
+      for (const { migration, name } of news) {
+        const placed = placeAfter(layout, after, `${target.name}_${name}`, folder);
+        if (placed === undefined) {
+          refusal = `no free version right after ${after.prefix} in the runner's order: write the new migration by hand`;
+          break;
+        }
+        const made = migrationFiles(layout, target.dir, placed.prefix, placed.name, migration);
+        const taken = existing(made);
+        if (taken) {
+          refusal = `${basename(taken)} already exists`;
+          break;
+        }
+        after = placed;
+        folder.push(after);
+        written.push(...made.map((m) => ({ file: m.file, before: null, after: m.text })));
+      }
+      if (refusal) {
+        for (const f of mine.filter((f) => CONCURRENT_RULES.has(f.rule) || validations.length > 0))
+          skipped.push({ rule: f.rule, file: model.file, line: 1, reason: refusal });
+        // nothing moves: the statements stay where they are, the NOT VALID too
+        edits.splice(0, edits.length, ...edits.filter((e) => !e.moves && !/ NOT VALID$/.test(e.text)));
+        moved.length = 0;
+      } else added.push(...written);
+    }
+
     const timeouts: string[] = [];
     if (mine.some((f) => f.rule === 'migration/require-lock-timeout'))
       timeouts.push("SET lock_timeout = '2s';");
     if (mine.some((f) => f.rule === 'migration/require-statement-timeout'))
       timeouts.push("SET statement_timeout = '15min';");
-    if (timeouts.length > 0) {
+    const concurrentInPlace = mine.some(
+      (f) => CONCURRENT_RULES.has(f.rule) && edits.some((e) => e.from === at(f)?.statement.start.offset),
+    );
+    if (timeouts.length > 0 && concurrentInPlace && !runsStatementByStatement(layout)) {
+      // a SET before it would make the file two statements in one string: an implicit transaction
+      for (const f of mine.filter((f) => /require-(lock|statement)-timeout$/.test(f.rule)))
+        skipped.push({
+          rule: f.rule,
+          file: model.file,
+          line: 1,
+          reason: `the runner (${layout}) sends the file as one string: a SET before CONCURRENTLY would run it in a transaction; set the timeout for the runner's session instead`,
+        });
+    } else if (timeouts.length > 0) {
       const first = model.statements.find((s) => !s.embeddedIn)?.statement;
       const marker = /^--\s*(?:migrate:up|up migration)\b.*$/im.exec(original);
       const ignoreAbove = model.parsed.suppressions
@@ -232,8 +339,19 @@ export function planFixes(
       moved.length === 0;
     if (noTransactionDirective) {
       const marker = /^--\s*(?:migrate:up|up migration)\b.*$/im.exec(original);
-      const position = marker ? marker.index + marker[0].length + 1 : 0;
-      edits.push({ from: position, to: position, text: '-- pgwarden:no-transaction\n' });
+      if (layout === 'dbmate' && marker) {
+        // dbmate's own option, on the section's marker (pgwarden reads it too)
+        const end = marker.index + marker[0].length;
+        edits.push({ from: end, to: end, text: ' transaction:false' });
+      } else if (layout === 'diesel') {
+        const metadata = join(dirname(model.file), 'metadata.toml');
+        const before = existsSync(metadata) ? readFileSync(metadata, 'utf8') : null;
+        const kept = (before ?? '').replace(/^\s*run_in_transaction\s*=.*\n?/m, '');
+        files.push({ file: metadata, before, after: `${kept}run_in_transaction = false\n` });
+      } else {
+        const position = marker ? marker.index + marker[0].length + 1 : 0;
+        edits.push({ from: position, to: position, text: '-- pgwarden:no-transaction\n' });
+      }
     }
 
     if (edits.length > 0) {
@@ -246,28 +364,7 @@ export function planFixes(
       }
       files.push({ file: model.file, before: fileText, after });
     }
-    if ((moved.length > 0 || validations.length > 0) && source.migration) {
-      const version = nextVersion(source.migration.version, taken)!;
-      const name = moved.length > 0 ? 'concurrently' : 'validate';
-      const file = join(dirname(model.file), `${version}_${source.migration.name}_${name}.sql`);
-      if (existsSync(file)) {
-        skipped.push({
-          rule: 'migration/constraint-without-not-valid',
-          file: model.file,
-          line: 1,
-          reason: `${basename(file)} already exists`,
-        });
-      } else {
-        files.push({
-          file,
-          before: null,
-          after: newMigration(
-            [...moved.map((m) => `${m.text};`), ...validations],
-            moved.map((m) => m.down).filter((d): d is string => d !== undefined),
-          ),
-        });
-      }
-    }
+    files.push(...added);
   });
 
   const diff = files

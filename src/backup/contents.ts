@@ -1,3 +1,4 @@
+import { formatCount } from '../core/format.js';
 import type { Connection } from '../db/connection.js';
 
 /** What a database holds that a restore of its dump must give back. */
@@ -98,7 +99,7 @@ export function compareContents(
     else if (got !== rows)
       problems.push({
         subject: table,
-        message: `table ${table} restored ${got} rows, the manifest says ${rows}`,
+        message: `table ${table} restored ${formatCount(got)} rows, the manifest says ${formatCount(rows)}`,
       });
   }
   const constraints = new Set(restored.constraints);

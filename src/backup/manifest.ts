@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PgwardenError } from '../core/errors.js';
+import { formatCount } from '../core/format.js';
 
 /**
  * One manifest format for every backup pgwarden takes: a whole database (`pgwarden backup create`) or the objects
@@ -97,7 +98,7 @@ export async function checkFiles(base: string, files: readonly ManifestFile[]): 
       problems.push({
         file: file.path,
         problem: 'size',
-        message: `${file.path} is ${size} bytes, the manifest says ${file.bytes} (truncated or appended to)`,
+        message: `${file.path} is ${formatCount(size)} bytes, the manifest says ${formatCount(file.bytes)} (truncated or appended to)`,
       });
     } else if ((await sha256File(full)) !== file.sha256) {
       problems.push({

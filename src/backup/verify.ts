@@ -1,4 +1,5 @@
 import { PgwardenError } from '../core/errors.js';
+import { formatCount } from '../core/format.js';
 import { createScratchDatabase } from '../db/scratch.js';
 import type { DatabaseTarget } from '../db/target.js';
 import { compareContents, readContents } from './contents.js';
@@ -84,7 +85,7 @@ export async function verifyBackup(options: VerifyBackupOptions): Promise<Verifi
           problems.push({
             stage: 'list',
             subject: table,
-            message: `the data of ${table} (${rows} rows) is not in the dump`,
+            message: `the data of ${table} (${formatCount(rows)} rows) is not in the dump`,
           });
       }
     }

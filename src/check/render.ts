@@ -1,6 +1,8 @@
 /** The checklist of `pgwarden check` for people: a terminal rendering, and Markdown for a pull request comment. */
+
 import { createColors } from 'picocolors';
 import type { Finding } from '../core/finding.js';
+import { formatCount } from '../core/format.js';
 import type { Report } from '../core/report.js';
 import { formatAge } from '../ops/backup-render.js';
 import { formatImpact } from '../report/impact.js';
@@ -23,8 +25,10 @@ function boxCounts(data: CheckData): { pass: number; fail: number; na: number } 
 
 function headline(data: CheckData): string {
   const parts = [
-    data.migrationsDir ? `${data.scope.migrations} migration(s) in ${data.migrationsDir}` : 'no migrations',
-    `${data.scope.queries} query(ies)${data.queryPaths.length > 0 ? ` in ${data.queryPaths.join(', ')}` : ''}`,
+    data.migrationsDir
+      ? `${formatCount(data.scope.migrations)} migration(s) in ${data.migrationsDir}`
+      : 'no migrations',
+    `${formatCount(data.scope.queries)} query(ies)${data.queryPaths.length > 0 ? ` in ${data.queryPaths.join(', ')}` : ''}`,
     data.seed ? `seed ${data.seed}` : 'no seed script',
   ];
   return `pgwarden check ${data.project}: ${parts.join(', ')}; on ${data.server}`;

@@ -13,10 +13,15 @@ export interface ResolvedRuleSetting {
 
 export type RuleSettings = ReadonlyMap<string, ResolvedRuleSetting>;
 
-/** Checks the `rules` section of a config against the registry: unknown ids and bad options are config errors. */
+/**
+ * Checks the `rules` section of a config against the registry: unknown ids and bad options are config errors.
+ * `shared` holds project-wide values (the config's `thresholds`): a rule option of the same name takes it, unless
+ * the rule's own setting gives that option — one source of truth, with a per-rule override of the same key.
+ */
 export function resolveRuleSettings(
   configured: Readonly<Record<string, RuleSetting>>,
   registry: readonly AnyRule[],
+  shared: Readonly<Record<string, unknown>> = {},
 ): RuleSettings {
   const byId = new Map(registry.map((rule) => [rule.id, rule]));
   const settings = new Map<string, ResolvedRuleSetting>();
@@ -42,6 +47,17 @@ export function resolveRuleSettings(
       });
     }
     settings.set(id, { level, options });
+  }
+  for (const rule of registry) {
+    const defaults = rule.defaultOptions() as Record<string, unknown>;
+    const keys = Object.keys(shared).filter((key) => key in defaults);
+    if (keys.length === 0) continue;
+    const current = settings.get(rule.id);
+    const own = (current?.options ?? {}) as Record<string, unknown>;
+    settings.set(rule.id, {
+      level: current?.level,
+      options: { ...Object.fromEntries(keys.map((key) => [key, shared[key]])), ...own },
+    });
   }
   return settings;
 }
@@ -113,9 +129,13 @@ export interface RuleSet {
 /** The rule set of a config: `rules` with the levels and options of its `rules` section. */
 export function createRuleSet(
   rules: readonly AnyRule[],
-  config: { readonly rules?: Readonly<Record<string, RuleSetting>> } = {},
+  config: {
+    readonly rules?: Readonly<Record<string, RuleSetting>>;
+    /** Table sizes every rule option of the same name reads (`thresholds.largeTableRows` …). */
+    readonly thresholds?: Readonly<Record<string, unknown>>;
+  } = {},
 ): RuleSet {
-  return ruleSetOf(rules, resolveRuleSettings(config.rules ?? {}, rules));
+  return ruleSetOf(rules, resolveRuleSettings(config.rules ?? {}, rules, config.thresholds ?? {}));
 }
 
 /** A rule set from settings already resolved against `rules`. */

@@ -8,6 +8,7 @@ import { parseSync } from 'libpg-query';
 import { sha256File as fileSha256, MANIFEST_FORMAT, type ManifestBase } from '../backup/manifest.js';
 import { toolConnection } from '../backup/tools.js';
 import { PgwardenError } from '../core/errors.js';
+import { formatCount } from '../core/format.js';
 import { redactUrl } from '../core/redact.js';
 import type { Connection } from '../db/connection.js';
 import { asNode } from '../sql/ast.js';
@@ -363,9 +364,9 @@ async function backupInTransaction(input: Parameters<typeof takeBackup>[0]): Pro
     }
     const got = restored.rows[r.name];
     if (got === undefined && expected > 0)
-      problems.push(`${r.name}: no rows in the dump, ${expected} in the table`);
+      problems.push(`${r.name}: no rows in the dump, ${formatCount(expected)} in the table`);
     else if (got !== undefined && got !== expected)
-      problems.push(`${r.name}: ${got} rows in the dump, ${expected} in the table`);
+      problems.push(`${r.name}: ${formatCount(got)} rows in the dump, ${formatCount(expected)} in the table`);
   }
   if (problems.length > 0) {
     throw new PgwardenError(

@@ -1,4 +1,5 @@
 /** `pgwarden migrate` results for people: the CLI's output, and the text the MCP server returns beside the data. */
+import { formatCount } from '../core/format.js';
 import type { Colors } from '../report/text.js';
 import type { MigrateResult } from './runner.js';
 
@@ -16,7 +17,7 @@ export function renderMigrateResult(result: MigrateResult, c: Colors): string {
   if (result.adopted) {
     const { runner, table, migrations, recorded } = result.adopted;
     out.push(
-      `${runner}'s history (${table}): ${migrations} migration${migrations === 1 ? '' : 's'} applied by ${runner}${recorded ? `, now recorded in pgwarden's history` : ' (pgwarden records them at its first migrate up)'}`,
+      `${runner}'s history (${table}): ${formatCount(migrations)} migration${migrations === 1 ? '' : 's'} applied by ${runner}${recorded ? `, now recorded in pgwarden's history` : ' (pgwarden records them at its first migrate up)'}`,
     );
   }
   if (result.drift) {
@@ -53,7 +54,7 @@ export function renderMigrateResult(result: MigrateResult, c: Colors): string {
       run.backup ? `backup ${run.backup.file}` : '',
     ].filter(Boolean);
     out.push(
-      `${run.direction === 'up' ? c.green('applied') : c.green('rolled back')} ${run.version}_${run.name} (${run.statements} statements, ${run.ms} ms${extra.length ? `, ${extra.join(', ')}` : ''})`,
+      `${run.direction === 'up' ? c.green('applied') : c.green('rolled back')} ${run.version}_${run.name} (${formatCount(run.statements)} statements, ${formatCount(run.ms)} ms${extra.length ? `, ${extra.join(', ')}` : ''})`,
     );
   }
   if (

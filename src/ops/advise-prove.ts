@@ -5,6 +5,7 @@
  * are built there with the script's own statements, and the scratch database is dropped. The user's database is
  * only read (by the copy).
  */
+import { formatBytes } from '../core/format.js';
 import type { Connection } from '../db/connection.js';
 import { createScratchDatabase } from '../db/scratch.js';
 import type { DatabaseTarget } from '../db/target.js';
@@ -96,7 +97,10 @@ export async function proveAdvice(
   }
   if (statements.length === 0) return nothing('nothing to build', bytes);
   if (bytes > maxBytes) {
-    return nothing(`the database (${bytes} bytes) is larger than the copy limit (${maxBytes} bytes)`, bytes);
+    return nothing(
+      `the database (${formatBytes(bytes)}) is larger than the copy limit (${formatBytes(maxBytes)})`,
+      bytes,
+    );
   }
   const started = performance.now();
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;

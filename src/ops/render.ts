@@ -2,6 +2,7 @@
  * The commands' own data for people, one renderer per command: the CLI prints it above the findings (text and
  * markdown formats) and the MCP server returns it as the text beside the structured result, so both say the same.
  */
+import { formatCount } from '../core/format.js';
 import type { Report } from '../core/report.js';
 import { renderPlan } from '../explain/render.js';
 import { renderMigrateResult } from '../migrate/render.js';
@@ -21,7 +22,8 @@ export interface RenderDataOptions {
   readonly width?: number;
 }
 
-const plural = (count: number, word: string, many = `${word}s`) => `${count} ${count === 1 ? word : many}`;
+const plural = (count: number, word: string, many = `${word}s`) =>
+  `${formatCount(count)} ${count === 1 ? word : many}`;
 
 /** `pgwarden lint`: what was linted, each statement with the locks it takes, and with a trace what PostgreSQL did. */
 export function renderLintData(
@@ -73,7 +75,7 @@ export function renderLintData(
   if (trace) {
     const mismatches = trace.statements.reduce((n, s) => n + s.mismatches.length, 0);
     lines.push(
-      `Traced ${trace.statements.length} statements on ${trace.server}: ${mismatches === 0 ? 'the lock model matched every one' : `${mismatches} disagreement(s) with the lock model`}${trace.stopped ? `; stopped at ${shown(trace.stopped.file)}:${trace.stopped.line}` : ''}`,
+      `Traced ${formatCount(trace.statements.length)} statements on ${trace.server}: ${mismatches === 0 ? 'the lock model matched every one' : `${mismatches} disagreement(s) with the lock model`}${trace.stopped ? `; stopped at ${shown(trace.stopped.file)}:${trace.stopped.line}` : ''}`,
     );
     for (const statement of trace.statements.slice(0, LISTED_STATEMENTS)) {
       const locks =
@@ -141,7 +143,7 @@ export function renderVerifyData(report: Report<VerifyData>, c: Colors): string 
   const verify = report.data?.verify;
   if (!verify) return '';
   const lines = [
-    `Verified ${verify.results.length} migration(s) on a scratch database of ${verify.server} in ${Math.round(verify.ms)} ms`,
+    `Verified ${formatCount(verify.results.length)} migration(s) on a scratch database of ${verify.server} in ${Math.round(verify.ms)} ms`,
   ];
   for (const result of verify.results) {
     const mark =
@@ -160,7 +162,7 @@ export function renderReviewData(report: Report<ReviewData>, c: Colors): string 
   const data = report.data;
   if (!data) return '';
   const lines = [
-    `Reviewed ${data.tables} table(s) in ${data.schemas.length === 0 ? 'no schema' : data.schemas.join(', ')}: ${data.source}`,
+    `Reviewed ${formatCount(data.tables)} table(s) in ${data.schemas.length === 0 ? 'no schema' : data.schemas.join(', ')}: ${data.source}`,
   ];
   if (data.accepted.length > 0) {
     lines.push(c.dim(`${data.accepted.length} accepted finding(s):`));

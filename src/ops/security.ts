@@ -1,5 +1,6 @@
 import type { LoadedConfig } from '../core/config.js';
 import { createRuleSet, type RuleSet, type SkippedRule } from '../core/engine.js';
+import { formatCount } from '../core/format.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import type { Connection } from '../db/connection.js';
@@ -145,7 +146,7 @@ export function renderSecurityData(report: Report<SecurityData>, c: Colors): str
   const data = report.data;
   if (!data) return '';
   const lines = [
-    `Audited ${data.database} on ${data.server} as ${data.role}: ${data.roles} roles (${data.loginRoles} can log in), ${data.tables} tables (${data.tenantTables} with a tenant column), ${data.policies} policies`,
+    `Audited ${data.database} on ${data.server} as ${data.role}: ${formatCount(data.roles)} roles (${formatCount(data.loginRoles)} can log in), ${formatCount(data.tables)} tables (${formatCount(data.tenantTables)} with a tenant column), ${formatCount(data.policies)} policies`,
   ];
   const unseen = [
     ...(data.seen.passwords ? [] : ['passwords (pg_authid: superuser)']),

@@ -1,5 +1,6 @@
 import type { TableInfo } from '../catalog/model.js';
 import type { FileLocation } from '../core/finding.js';
+import { formatCount } from '../core/format.js';
 import { type Node, stringValues } from '../sql/ast.js';
 import { quoteIdent } from '../sql/quote.js';
 import { type Comparison, comparisonsIn } from './comparisons.js';
@@ -54,11 +55,11 @@ export function relationLabel(relation: RelationRef): string {
   return relation.name;
 }
 
-/** ` (~12000 rows)` when the schema knows the table's size; empty otherwise. */
+/** ` (~12,000 rows)` when the schema knows the table's size; empty otherwise. */
 export function rowsNote(schema: QuerySchema | null, table: TableInfo | undefined): string {
   if (!schema || !table) return '';
   const rows = schema.rows(table);
-  return rows === null ? '' : ` (~${rows} rows)`;
+  return rows === null ? '' : ` (~${formatCount(rows)} rows)`;
 }
 
 /** The columns of this level an expression reads (bindings to relations of `scope` itself). */

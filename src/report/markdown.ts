@@ -1,4 +1,5 @@
 import { isFileLocation } from '../core/finding.js';
+import { formatCount } from '../core/format.js';
 import type { Report } from '../core/report.js';
 import { formatImpact } from './impact.js';
 import { displayPath } from './location.js';
@@ -165,7 +166,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     const where = options.fullReport ?? `\`pgwarden ${report.command} --format json\``;
     lines.push(
       '',
-      `> ✂️ Cut to fit a GitHub comment (${limit.toLocaleString('en-US')} characters): ${parts.join('; ')}. The full report: ${where}.`,
+      `> ✂️ Cut to fit a GitHub comment (${formatCount(limit)} characters): ${parts.join('; ')}. The full report: ${where}.`,
     );
   }
   return `${lines.join('\n')}\n`;

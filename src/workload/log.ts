@@ -3,7 +3,9 @@
  * gzip): the logged statements that took the most time (calls × mean duration), each weighted by its calls, as
  * the server ran them (with constants, or with $n and generic plans for the extended protocol).
  */
+
 import { PgwardenError } from '../core/errors.js';
+import { formatCount } from '../core/format.js';
 import type { LogModel } from '../logs/model.js';
 import { parseSqlSync } from '../sql/parser.js';
 import { parameterCount } from './file.js';
@@ -43,7 +45,7 @@ export function workloadFromLog(model: LogModel, description: string, limit: num
       kind,
       weight: stats.calls,
       parameters: parameterCount(statement.ast),
-      origin: `${origin} (${stats.calls} calls, ${stats.meanMs.toFixed(2)} ms mean)`,
+      origin: `${origin} (${formatCount(stats.calls)} calls, ${stats.meanMs.toFixed(2)} ms mean)`,
       meanMs: stats.meanMs,
       rowsPerCall: null,
     });

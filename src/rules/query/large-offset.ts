@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatCount } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import { constantOf, type SelectNode } from '../../query/expressions.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
@@ -38,7 +39,7 @@ export default defineRule<QueryModel, { minOffset: number }>({
         const at = statement.sql.offsetOf(locationOf(select.limitOffset));
         const keyword = at === undefined ? undefined : statement.sql.keywordBefore(at, 'OFFSET');
         report({
-          message: `OFFSET ${offset.value} reads and discards ${offset.value} rows before returning any, and each later page reads more: paginate by key`,
+          message: `OFFSET ${offset.value} reads and discards ${formatCount(offset.value)} rows before returning any, and each later page reads more: paginate by key`,
           location: keyword
             ? statement.locateOffset(keyword.start)
             : statement.locate(locationOf(select.limitOffset)),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../../core/rule.js';
+import { DEFAULT_THRESHOLDS } from '../../lint/thresholds.js';
 import { type A_ExprNode, constantOf, operatorOf, unwrap } from '../../query/expressions.js';
 import { createIndexFix, createIndexSql, relationSql, trigramIndexed } from '../../query/indexes.js';
 import type { QueryModel, QueryStatement } from '../../query/model.js';
@@ -38,8 +39,10 @@ export default defineRule<QueryModel, { smallTableRows: number }>({
       .number()
       .int()
       .min(0)
-      .default(10_000)
-      .describe('On a live database, a table with fewer rows gets an info finding'),
+      .default(DEFAULT_THRESHOLDS.smallTableRows)
+      .describe(
+        'On a live database, a table with fewer rows gets an info finding; default: the config’s thresholds.smallTableRows',
+      ),
   }),
   check({ model, options, report }) {
     const schema = model.schema;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { formatCount } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
+import { DEFAULT_THRESHOLDS } from '../../lint/thresholds.js';
 import {
   buildIndexStatements,
   describeIndex,
@@ -35,8 +37,10 @@ export default defineRule<SchemaModel, { smallTableRows: number }>({
       .number()
       .int()
       .min(0)
-      .default(10_000)
-      .describe('On a live database, a referencing table with fewer rows gets an info finding'),
+      .default(DEFAULT_THRESHOLDS.smallTableRows)
+      .describe(
+        'On a live database, a referencing table with fewer rows gets an info finding; default: the config’s thresholds.smallTableRows',
+      ),
   }),
   check({ model, options, report }) {
     const names = new NameRegistry(model);
@@ -79,7 +83,7 @@ export default defineRule<SchemaModel, { smallTableRows: number }>({
           ),
         ].join('\n');
         report({
-          message: `foreign key ${fk.name} on ${table.qualifiedName} (${columns.join(', ')}) → ${referenced} has no index leading with its columns${notes.length > 0 ? ` (${notes.join('; ')})` : ''}: each DELETE or key UPDATE on ${fk.foreignKey!.referencedTable} scans ${table.qualifiedName}${rows !== null ? ` (~${rows} rows)` : ''}`,
+          message: `foreign key ${fk.name} on ${table.qualifiedName} (${columns.join(', ')}) → ${referenced} has no index leading with its columns${notes.length > 0 ? ` (${notes.join('; ')})` : ''}: each DELETE or key UPDATE on ${fk.foreignKey!.referencedTable} scans ${table.qualifiedName}${rows !== null ? ` (~${formatCount(rows)} rows)` : ''}`,
           location: { object: `${table.qualifiedName}.${fk.name}`, kind: 'constraint' },
           severity: small ? 'info' : undefined,
           fix,

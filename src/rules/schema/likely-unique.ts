@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ColumnInfo, IndexInfo, TableInfo } from '../../catalog/model.js';
+import { formatCount } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import {
   buildIndexStatements,
@@ -119,7 +120,7 @@ export default defineRule<SchemaModel, Options>({
       if (stats && stats.distinct !== null && rows !== null && rows > 0) {
         const values = rows * (1 - stats.nullFraction);
         if (stats.distinct < values * (1 - 1e-6) - 0.5)
-          duplicates = `ANALYZE saw repeated values (~${Math.round(stats.distinct)} distinct in ~${Math.round(values)} rows)`;
+          duplicates = `ANALYZE saw repeated values (~${formatCount(stats.distinct)} distinct in ~${formatCount(values)} rows)`;
       }
       const find = `SELECT ${[...(tenant ? [identSql(tenant)] : []), fold ? `lower(${c})` : c].join(', ')}, count(*) FROM ${t}${predicate ? ` WHERE ${predicate}` : ''} GROUP BY ${tenant ? '1, 2' : '1'} HAVING count(*) > 1;`;
       report({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatBytes } from '../../core/format.js';
+import { formatBytes, formatCount } from '../../core/format.js';
 import { defineRule } from '../../core/rule.js';
 import type { SchemaModel } from '../models.js';
 
@@ -60,7 +60,7 @@ export default defineRule<SchemaModel, Options>({
           : '';
       const unused = table.indexes.filter((i) => i.scans === 0 && i.constraint === null && !i.unique);
       report({
-        message: `${table.qualifiedName} has ${count} indexes, ${sizes}, and is ${heavy ? 'mostly written' : 'read more than written'}: ${writes} rows written (${Math.round(share * 100)}% of activity) against ${reads} scans${hot}${unused.length > 0 ? `; without a scan: ${unused.map((i) => i.name).join(', ')}` : ''}`,
+        message: `${table.qualifiedName} has ${count} indexes, ${sizes}, and is ${heavy ? 'mostly written' : 'read more than written'}: ${formatCount(writes)} rows written (${Math.round(share * 100)}% of activity) against ${formatCount(reads)} scans${hot}${unused.length > 0 ? `; without a scan: ${unused.map((i) => i.name).join(', ')}` : ''}`,
         location,
         severity: heavy ? undefined : 'info',
         fix: null,

@@ -22,7 +22,7 @@ export default defineCases(rule, {
           line: 1,
           column: 91,
           message:
-            'OFFSET 10000 reads and discards 10000 rows before returning any, and each later page reads more: paginate by key',
+            'OFFSET 10000 reads and discards 10,000 rows before returning any, and each later page reads more: paginate by key',
           fix: '-- keyset pagination: $2, $3 are the created_at, id of the last row of the previous page (first page: without this condition)\nSELECT id, email FROM users WHERE team_id = $1 AND (created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC LIMIT 20;',
         },
       ],

@@ -45,7 +45,7 @@ export default defineCases(rule, {
           line: 3,
           column: 2,
           message:
-            'ORDER BY without LIMIT sorts and returns all of public.users (~3000 rows): fetch a page at a time',
+            'ORDER BY without LIMIT sorts and returns all of public.users (~3,000 rows): fetch a page at a time',
           fix: 'SELECT id, email\n  FROM users\n ORDER BY created_at DESC LIMIT 100;',
         },
       ],

@@ -66,7 +66,11 @@ export default defineCases(rule, {
         INSERT INTO orders SELECT g, 1 + g % 100 FROM generate_series(1, 20000) g;`,
       findings: [
         { object: 'public.notes.notes_customer_id_fkey', severity: 'info', message: /\(~50 rows\)$/ },
-        { object: 'public.orders.orders_customer_id_fkey', severity: 'warning', message: /\(~20000 rows\)$/ },
+        {
+          object: 'public.orders.orders_customer_id_fkey',
+          severity: 'warning',
+          message: /\(~20,000 rows\)$/,
+        },
       ],
     },
     {

@@ -29,7 +29,7 @@ export default defineCases(rule, {
           object: 'public.events',
           severity: 'warning',
           message:
-            /^public\.events has 11 indexes, .+ of indexes for .+ of table, and is mostly written: 5000 rows written \(\d+% of activity\) against \d+ scans/,
+            /^public\.events has 11 indexes, .+ of indexes for .+ of table, and is mostly written: 5,000 rows written \(\d+% of activity\) against \d+ scans/,
           fix: null,
         },
       ],

@@ -1,5 +1,6 @@
 import type { CatalogSnapshot, SequenceInfo, TableInfo } from '../catalog/model.js';
 import type { PgwardenConfig } from '../core/config.js';
+import { detectNaming } from './conventions.js';
 import type { ColumnStats, KeywordCategory, SchemaModel } from './model.js';
 
 /** `*` matches any run of characters; everything else literally. */
@@ -97,6 +98,7 @@ export function buildSchemaModel(input: SchemaModelInput): SchemaModel {
     conventions: {
       tenancy: config.schema.tenancy,
       softDeleteColumn: config.schema.softDeleteColumn,
+      naming: detectNaming(tables, config.schema.naming),
     },
   };
 }

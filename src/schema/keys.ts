@@ -86,6 +86,18 @@ export function foreignKeys(table: TableInfo): ConstraintInfo[] {
   return table.constraints.filter((c) => c.type === 'foreign key' && c.foreignKey !== null && !c.inherited);
 }
 
+/**
+ * A junction (join) table: its primary key is two or more columns, each of them in a foreign key
+ * (`user_roles (user_id, role_id, assigned_at)` keyed by (user_id, role_id), Prisma's `_PostToTag ("A", "B")`). Its
+ * rows are identified by the pair: it needs no id of its own, and no created_at / updated_at to be sound.
+ */
+export function isJunctionTable(table: TableInfo): boolean {
+  const pk = table.constraints.find((c) => c.type === 'primary key');
+  if (!pk || pk.columns.length < 2) return false;
+  const fkColumns = new Set(foreignKeys(table).flatMap((fk) => fk.columns));
+  return pk.columns.every((c) => fkColumns.has(c));
+}
+
 /** True when `a` and `b` hold the same names, in any order. */
 export function sameColumnSet(a: readonly (string | null)[], b: readonly (string | null)[]): boolean {
   if (a.length !== b.length) return false;

@@ -1,4 +1,5 @@
 import type { CatalogSnapshot, SequenceInfo, TableInfo } from '../catalog/model.js';
+import type { NamingConvention } from './conventions.js';
 
 /** What ANALYZE learnt of one column (pg_stats), on a live database. */
 export interface ColumnStats {
@@ -28,6 +29,8 @@ export interface SchemaConventions {
     readonly globalTables: readonly string[];
   };
   readonly softDeleteColumn: string;
+  /** The project's naming convention: forced in the config, or read from the reviewed tables. */
+  readonly naming: NamingConvention;
 }
 
 /** The model of `catalog` rules: a database's schema under review, with what the database knows of its data. */

@@ -554,9 +554,11 @@ export function quotingNeed(
   name: string,
   keywords: ReadonlyMap<string, KeywordCategory>,
   position: NamePosition,
+  options: { readonly upperCase?: boolean } = {},
 ): QuotingNeed | null {
   const reasons: string[] = [];
-  if (/[A-Z]/.test(name)) reasons.push('has upper-case letters (unquoted names are folded to lower case)');
+  if (/[A-Z]/.test(name) && options.upperCase !== false)
+    reasons.push('has upper-case letters (unquoted names are folded to lower case)');
   if (/^[0-9$]/.test(name)) reasons.push(`starts with ${name.startsWith('$') ? 'a dollar sign' : 'a digit'}`);
   if (/\s/.test(name)) reasons.push('contains white space');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range

@@ -1,4 +1,5 @@
 import { defineRule } from '../../core/rule.js';
+import { mixedCaseConvention } from '../../schema/conventions.js';
 import {
   byteLength,
   NAME_MAX_BYTES,
@@ -10,6 +11,8 @@ import {
 import { quoteIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
 
+const isTableKind = (kind: string | undefined) => kind === 'table' || kind === 'partitioned table';
+
 export default defineRule<SchemaModel>({
   id: 'schema/quoted-identifier',
   category: 'schema',
@@ -20,7 +23,7 @@ export default defineRule<SchemaModel>({
   docs: {
     why: 'PostgreSQL folds unquoted names to lower case: a table created as `"Orders"` must be written `"Orders"` in every query, psql session, ORM mapping and migration, and the natural spelling `SELECT * FROM Orders` fails with "relation orders does not exist". Names with spaces, punctuation or a leading digit, and reserved words (`"user"`, `"order"`, `"desc"`), are the same trap: every tool and every hand-written statement has to remember the quotes, and generated SQL that forgets them breaks.',
     howToFix:
-      'Rename the object to its snake_case spelling: `ALTER TABLE "Orders" RENAME TO orders`, `ALTER TABLE orders RENAME COLUMN "CustomerId" TO customer_id` (instant, a brief lock; queries and mappings must change with it). The fix is given where the snake_case spelling is unambiguous and free; a reserved word has none (`"user"`, `"order"`): choose a more specific name (`users`, `sort_order`, `position`). Renames inside a table or schema are listed before the renames of the table or schema itself, and each names its container as it is now: run them in that order. Keywords that PostgreSQL accepts bare in that position (a column named `position` or `time`, a function named `left`) but that quote_ident() and pg_dump still quote are reported as info. The names are checked against the keyword list of the server the schema was read from (pg_get_keywords()). Tables and columns that are not snake_case are also reported by schema/table-naming and schema/column-naming, with the same rename. The hidden sequences of identity columns, objects of extensions, triggers and policies are not checked.',
+      'Rename the object to a name that needs no quotes: `ALTER TABLE items RENAME COLUMN "order" TO sort_order`, `ALTER INDEX "Orders by day" RENAME TO orders_by_day` (instant, a brief lock; queries and mappings must change with it). The fix is given where the snake_case spelling is unambiguous and free; a reserved word has none (`"user"`, `"order"`): choose a more specific name (`users`, `sort_order`, `position`). Renames inside a table or schema are listed before the renames of the table or schema itself, and each names its container as it is now: run them in that order. Keywords that PostgreSQL accepts bare in that position (a column named `position` or `time`, a function named `left`) but that quote_ident() and pg_dump still quote are reported as info. The names are checked against the keyword list of the server the schema was read from (pg_get_keywords()). Upper case is the project\'s choice where its tables or columns are camelCase or PascalCase (as Prisma names models and fields; see schema.naming): there, upper-case letters alone are not reported, on any object (Prisma\'s `User_pkey`, `Post_authorId_idx`). The case of tables, views and columns is judged by schema/table-naming and schema/column-naming against the project\'s convention, once per object: here they are reported only for a keyword written in lower case. The hidden sequences of identity columns, objects of extensions, triggers and policies are not checked.',
     examples: {
       bad: 'CREATE TABLE "Orders" ("Id" bigint PRIMARY KEY, "user" text, "order" int);',
       good: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_name text, sort_order int);',
@@ -30,10 +33,20 @@ export default defineRule<SchemaModel>({
     // contents come before their containers: by the time a table is judged, its columns' renames are known
     const containsRenamed = new Set<string>();
     const promised = new Set<string>();
+    // a project whose tables or columns are camelCase or PascalCase chose quoted names: upper case is its convention
+    const upperCase = !mixedCaseConvention(model.conventions.naming);
     const needsQuotes = (name: string, position: NamePosition) =>
-      quotingNeed(name, model.keywords, position) !== null;
+      quotingNeed(name, model.keywords, position, { upperCase }) !== null;
     for (const object of namedObjects(model, needsQuotes)) {
-      const need = quotingNeed(object.name, model.keywords, object.position);
+      // the case of tables, views and columns is schema/table-naming's and schema/column-naming's (one finding per
+      // object): here only the keywords among names written in lower case
+      const kind = object.location.kind;
+      const namedByConvention =
+        kind === 'table' ||
+        kind === 'view' ||
+        (kind === 'column' && isTableKind(model.table(object.containers[1] ?? '')?.kind));
+      if (namedByConvention && !/^[a-z_][a-z0-9_$]*$/.test(object.name)) continue;
+      const need = quotingNeed(object.name, model.keywords, object.position, { upperCase });
       if (!need) continue;
       const label = `${object.what} ${object.location.object}`;
       if (need.level === 'conventional') {

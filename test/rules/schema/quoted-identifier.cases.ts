@@ -24,32 +24,31 @@ export default defineCases(rule, {
       setup: 'CREATE TABLE "Legacy" ("ID" int);',
       schemaConfig: { exclude: ['public.Legacy'] },
     },
+    {
+      name: 'a Prisma schema: upper case is the project’s convention, on every object',
+      setup: `CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');
+        CREATE TABLE "User" ("id" TEXT NOT NULL, "email" TEXT NOT NULL, "role" "Role" NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL,
+          CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
+        CREATE TABLE "Post" ("id" SERIAL NOT NULL, "authorId" TEXT NOT NULL, "publishedAt" TIMESTAMP(3),
+          CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
+        CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
+        CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");
+        ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");`,
+    },
   ],
   invalid: [
     {
-      name: 'a mixed-case table: its columns and constraints first, then the table',
-      setup: 'CREATE TABLE "Orders" ("Id" bigint PRIMARY KEY, "CustomerId" bigint);',
+      name: 'a snake_case project: a mixed-case constraint (its table and columns are the naming rules’)',
+      schemaConfig: { naming: { tables: 'snake_case', columns: 'snake_case' } },
+      setup: `CREATE TABLE customers (id bigint PRIMARY KEY, first_name text, last_name text);
+        CREATE TABLE "Orders" ("Id" bigint PRIMARY KEY, "CustomerId" bigint, placed_at date, shipped_at date);`,
       findings: [
         {
-          object: 'public.Orders.Id',
+          object: 'public.Orders.Orders_pkey',
           severity: 'warning',
           message:
-            'column public.Orders.Id must be double-quoted: it has upper-case letters (unquoted names are folded to lower case): rename it id',
-          fix: 'ALTER TABLE public."Orders" RENAME COLUMN "Id" TO id;',
-        },
-        {
-          object: 'public.Orders.CustomerId',
-          fix: 'ALTER TABLE public."Orders" RENAME COLUMN "CustomerId" TO customer_id;',
-        },
-        {
-          object: 'public.Orders.Orders_pkey',
+            'primary key constraint public.Orders.Orders_pkey must be double-quoted: it has upper-case letters (unquoted names are folded to lower case): rename it orders_pkey',
           fix: 'ALTER TABLE public."Orders" RENAME CONSTRAINT "Orders_pkey" TO orders_pkey;',
-        },
-        {
-          object: 'public.Orders',
-          message:
-            /^table public.Orders must be double-quoted: it has upper-case letters .*: rename it orders$/,
-          fix: '-- after the renames inside it, which name it as it is now\nALTER TABLE public."Orders" RENAME TO orders;',
         },
       ],
     },
@@ -96,12 +95,10 @@ export default defineCases(rule, {
           message: /starts with a digit: choose a name/,
           fix: null,
         },
-        { object: 'public.2fa_codes', fix: null },
         {
           object: 'public.orders by date',
           fix: 'ALTER INDEX public."orders by date" RENAME TO orders_by_date;',
         },
-        { object: 'public.recent-orders', fix: 'ALTER VIEW public."recent-orders" RENAME TO recent_orders;' },
         {
           object: 'public.InvoiceNumbers',
           fix: 'ALTER SEQUENCE public."InvoiceNumbers" RENAME TO invoice_numbers;',
@@ -116,17 +113,14 @@ export default defineCases(rule, {
       ],
     },
     {
-      name: 'a mixed-case schema is renamed after everything in it',
+      name: 'a mixed-case schema is renamed after everything in it (snake_case forced by the config)',
+      schemaConfig: { naming: { tables: 'snake_case', columns: 'snake_case' } },
       setup: `CREATE SCHEMA "Billing";
         CREATE TABLE "Billing"."Invoices" (id bigint PRIMARY KEY);`,
       findings: [
         {
           object: 'Billing.Invoices.Invoices_pkey',
           fix: 'ALTER TABLE "Billing"."Invoices" RENAME CONSTRAINT "Invoices_pkey" TO invoices_pkey;',
-        },
-        {
-          object: 'Billing.Invoices',
-          fix: '-- after the renames inside it, which name it as it is now\nALTER TABLE "Billing"."Invoices" RENAME TO invoices;',
         },
         {
           object: 'Billing',
@@ -155,8 +149,11 @@ export default defineCases(rule, {
     },
     {
       name: 'the snake_case name is taken',
-      setup: 'CREATE TABLE users (id bigint PRIMARY KEY, email text, "Email" text);',
-      findings: [{ object: 'public.users.Email', message: /email is taken, choose another name/, fix: null }],
+      setup: `CREATE TABLE users (id bigint PRIMARY KEY, email text, first_name text);
+        CREATE INDEX users_email ON users (email); CREATE INDEX "Users_Email" ON users (email, first_name);`,
+      findings: [
+        { object: 'public.Users_Email', message: /users_email is taken, choose another name/, fix: null },
+      ],
     },
   ],
 });

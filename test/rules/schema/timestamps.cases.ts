@@ -26,8 +26,47 @@ export default defineCases(rule, {
           PARTITION BY RANGE (created_at);
         CREATE TABLE e_2025 PARTITION OF e FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');`,
     },
+    {
+      name: 'camelCase createdAt / updatedAt in a camelCase project',
+      setup: `CREATE TABLE "User" ("id" text PRIMARY KEY, "passwordHash" text,
+          "createdAt" timestamptz NOT NULL DEFAULT now(), "updatedAt" timestamptz NOT NULL DEFAULT now());`,
+    },
+    {
+      name: 'junction tables (the primary key is their foreign keys) need no timestamps',
+      setup: `CREATE TABLE users (id bigint PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now());
+        CREATE TABLE roles (id bigint PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now());
+        CREATE TABLE user_roles (user_id bigint REFERENCES users, role_id bigint REFERENCES roles, assigned_at timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY (user_id, role_id));
+        CREATE TABLE "_RoleToUser" ("A" bigint NOT NULL REFERENCES roles, "B" bigint NOT NULL REFERENCES users, PRIMARY KEY ("A", "B"));`,
+    },
   ],
   invalid: [
+    {
+      name: 'a camelCase project: a missing column is named in its case',
+      setup: `CREATE TABLE "User" ("id" text PRIMARY KEY, "passwordHash" text, "createdAt" timestamptz NOT NULL DEFAULT now());`,
+      findings: [
+        {
+          object: 'public.User',
+          message: 'public.User has no updatedAt column',
+          fix: 'ALTER TABLE public."User" ADD COLUMN "updatedAt" timestamptz NOT NULL DEFAULT now();  -- no rewrite (PostgreSQL 11+): existing rows get the time of the migration',
+        },
+      ],
+    },
+    {
+      name: 'one choice on many tables (an ORM sets updatedAt itself): one finding names them all',
+      setup: `CREATE TABLE "A1" ("id" int PRIMARY KEY, "createdAt" timestamptz NOT NULL DEFAULT now(), "updatedAt" timestamptz NOT NULL);
+        CREATE TABLE "A2" (LIKE "A1" INCLUDING DEFAULTS); CREATE TABLE "A3" (LIKE "A1" INCLUDING DEFAULTS);
+        CREATE TABLE "A4" (LIKE "A1" INCLUDING DEFAULTS); CREATE TABLE "A5" (LIKE "A1" INCLUDING DEFAULTS);
+        CREATE TABLE "A6" (LIKE "A1" INCLUDING DEFAULTS);`,
+      findings: [
+        {
+          object: 'public',
+          message:
+            '6 tables: updatedAt has no default (public.A1, public.A2, public.A3, public.A4, public.A5, public.A6)',
+          fix: /^ALTER TABLE public."A1" ALTER COLUMN "updatedAt" SET DEFAULT now\(\); {2}-- catalog only\n(.*\n){4}ALTER TABLE public."A6" ALTER COLUMN "updatedAt" SET DEFAULT now\(\); {2}-- catalog only$/,
+        },
+      ],
+    },
     {
       name: 'both columns missing',
       setup: 'CREATE TABLE orders (id bigint); INSERT INTO orders SELECT generate_series(1, 10);',

@@ -210,7 +210,11 @@ export function buildProgram(): Command {
         '--sample <duration>',
         'read twice this far apart (e.g. 60s) for rates: days until XID, MultiXact and sequence exhaustion',
       )
-      .option('--nagios', 'print one Nagios status line and exit 0 ok, 1 warning, 2 critical, 3 unknown'),
+      .option('--nagios', 'print one Nagios status line and exit 0 ok, 1 warning, 2 critical, 3 unknown')
+      .option(
+        '--exact [count]',
+        'measure the bloat the estimate suspects with pgstattuple (pgstattuple_approx, pgstatindex): at most count relations, default 20',
+      ),
     [...FORMATS, 'prometheus'],
   )
     .addHelpText(
@@ -220,6 +224,7 @@ export function buildProgram(): Command {
         'pgwarden health --db "$DATABASE_URL" --sample 60s --format json',
         'pgwarden health --db "$DATABASE_URL" --format prometheus > /var/lib/node_exporter/pgwarden.prom',
         'pgwarden health --db "$DATABASE_URL" --nagios',
+        'pgwarden health --db "$DATABASE_URL" --exact',
       ]),
     )
     .action(async (options, command: Command) => {

@@ -1,3 +1,10 @@
+import {
+  type BloatEstimate,
+  bloatRelationOf,
+  estimateBloat,
+  measuredIndexBloat,
+  measuredTableBloat,
+} from './bloat.js';
 import type { HealthReading } from './collect.js';
 import type {
   Archiver,
@@ -137,6 +144,7 @@ export function healthFactsFromReadings(first: HealthReading, later?: HealthRead
       actual: str(row.actual),
       indexes: row.indexes === null || row.indexes === undefined ? null : (row.indexes as string[]),
     })),
+    bloat: bloatOf(reading, num(settings.block_size) || 8192),
     sampleSeconds: seconds,
     unreadable,
   };
@@ -455,5 +463,34 @@ function archiverOf(row: Row | null): Archiver | null {
     lastFailedWal: str(row.last_failed_wal),
     lastFailedSeconds: numOrNull(row.last_failed_seconds),
     lastArchivedSeconds: numOrNull(row.last_archived_seconds),
+  };
+}
+
+function bloatOf(reading: HealthReading, blockSize: number): HealthFacts['bloat'] {
+  const measured = reading.bloatMeasured ?? {};
+  const estimates = (rows: readonly Row[] | null | undefined, kind: 'table' | 'index'): BloatEstimate[] =>
+    (rows ?? []).map((row) => {
+      const estimate = estimateBloat(bloatRelationOf(row, kind), blockSize);
+      const exact = measured[`${kind} ${estimate.name}`] as Record<string, number> | undefined;
+      if (!exact) return estimate;
+      return {
+        ...estimate,
+        measured:
+          kind === 'table'
+            ? measuredTableBloat(
+                exact as Parameters<typeof measuredTableBloat>[0],
+                estimate.fillfactor,
+                blockSize,
+              )
+            : measuredIndexBloat(
+                exact as Parameters<typeof measuredIndexBloat>[0],
+                estimate.fillfactor,
+                blockSize,
+              ),
+      };
+    });
+  return {
+    tables: estimates(reading.bloatTables, 'table'),
+    indexes: estimates(reading.bloatIndexes, 'index'),
   };
 }

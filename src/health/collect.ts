@@ -1,5 +1,6 @@
 import type { Connection } from '../db/connection.js';
 import { queryError } from '../db/errors.js';
+import { bloatRelationOf, estimateBloat, exactCandidates } from './bloat.js';
 import * as q from './queries.js';
 
 type Row = Record<string, unknown>;
@@ -27,6 +28,10 @@ export interface HealthReading {
   /** Absent in readings recorded before these reads existed. */
   readonly outdatedExtensions?: readonly Row[] | null;
   readonly collationDrift?: readonly Row[] | null;
+  readonly bloatTables?: readonly Row[] | null;
+  readonly bloatIndexes?: readonly Row[] | null;
+  /** `--exact`: pgstattuple_approx / pgstatindex rows by `table name` or `index name`. */
+  readonly bloatMeasured?: Readonly<Record<string, Row>> | null;
   /** Reads that failed (a privilege, a timeout), by what they were for. */
   readonly failed: readonly { readonly read: string; readonly reason: string }[];
 }
@@ -36,6 +41,8 @@ export interface ReadHealthOptions {
   readonly statementTimeoutMs?: number;
   /** How long a read may wait for a lock (ms), default 1 s. */
   readonly lockTimeoutMs?: number;
+  /** Measure the bloat the estimate suspects with pgstattuple (when installed): at most this many relations. */
+  readonly exact?: number;
 }
 
 /**
@@ -88,6 +95,27 @@ export async function readHealth(
       const statements = await readStatements(tx, attempt);
       const outdatedExtensions = await rows('extensions', q.OUTDATED_EXTENSIONS_SQL);
       const collationDrift = await rows('collations', q.collationDriftSql(major));
+      const bloatTables = await rows('bloat estimate', q.BLOAT_TABLES_SQL);
+      const bloatIndexes = await rows('bloat estimate', q.BLOAT_INDEXES_SQL);
+      const blockSize = Number((server.settings as Record<string, string> | null)?.block_size ?? 8192);
+      const bloatMeasured = options.exact
+        ? await measureBloat(
+            tx,
+            attempt,
+            failed,
+            [
+              ...(bloatTables ?? []).map((row) => ({
+                row,
+                estimate: estimateBloat(bloatRelationOf(row, 'table'), blockSize),
+              })),
+              ...(bloatIndexes ?? []).map((row) => ({
+                row,
+                estimate: estimateBloat(bloatRelationOf(row, 'index'), blockSize),
+              })),
+            ],
+            options.exact,
+          )
+        : null;
       return {
         server,
         sessions,
@@ -106,6 +134,9 @@ export async function readHealth(
         statements,
         outdatedExtensions,
         collationDrift,
+        bloatTables,
+        bloatIndexes,
+        bloatMeasured,
         failed,
       };
     },
@@ -130,4 +161,45 @@ async function readStatements(
     const total = (await tx.query<{ total_ms: number }>(q.statementsTotalSql(schema))).rows[0]?.total_ms ?? 0;
     return { rows, totalMs: Number(total) };
   });
+}
+
+/**
+ * `--exact`: pgstattuple_approx for each suspected table (it reads the pages the visibility map does not mark
+ * all-visible) and pgstatindex for each suspected B-tree (it reads every page), in the same READ ONLY transaction.
+ * Without the extension, the reason is recorded and the estimates stand.
+ */
+async function measureBloat(
+  tx: Connection,
+  attempt: <T>(read: string, work: () => Promise<T>) => Promise<T | null>,
+  failed: { read: string; reason: string }[],
+  relations: readonly { row: Row; estimate: ReturnType<typeof estimateBloat> }[],
+  limit: number,
+): Promise<Record<string, Row> | null> {
+  const schema = (await tx.query<{ schema: string }>(q.EXTENSION_SCHEMA_SQL, ['pgstattuple'])).rows[0]
+    ?.schema;
+  if (!schema) {
+    failed.push({
+      read: 'pgstattuple',
+      reason:
+        'pgstattuple is not installed in this database (CREATE EXTENSION pgstattuple): the bloat figures are estimates',
+    });
+    return null;
+  }
+  const oids = new Map(
+    relations.map(({ row, estimate }) => [`${estimate.kind} ${estimate.name}`, String(row.oid)]),
+  );
+  const measured: Record<string, Row> = {};
+  for (const estimate of exactCandidates(
+    relations.map((r) => r.estimate),
+    limit,
+  )) {
+    const key = `${estimate.kind} ${estimate.name}`;
+    const sql = estimate.kind === 'table' ? q.measureTableSql(schema) : q.measureIndexSql(schema);
+    const row = await attempt(
+      'pgstattuple',
+      async () => (await tx.query(sql, [oids.get(key)])).rows[0] as Row,
+    );
+    if (row) measured[key] = row;
+  }
+  return measured;
 }

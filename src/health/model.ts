@@ -3,6 +3,8 @@
  * sample), shaped for the `health/*` rules. Names of relations are SQL-ready (quoted where needed, schema-qualified).
  */
 
+import type { BloatEstimate } from './bloat.js';
+
 export interface HealthServer {
   readonly versionNum: number;
   readonly major: number;
@@ -278,6 +280,8 @@ export interface HealthFacts {
   /** Installed extensions at another version than the default one of the server's extension files. */
   readonly outdatedExtensions: readonly OutdatedExtension[];
   readonly collationDrift: readonly CollationDrift[];
+  /** Estimated bloat of tables and B-tree indexes of 10 pages or more; `measured` where `--exact` read it. */
+  readonly bloat: { readonly tables: readonly BloatEstimate[]; readonly indexes: readonly BloatEstimate[] };
   /** The seconds between the two samples, when `--sample` was given. */
   readonly sampleSeconds: number | null;
   /** What the role could not read, by check: becomes the report's `skipped`. */

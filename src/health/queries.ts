@@ -293,3 +293,66 @@ export function statementsTotalSql(schema: string): string {
 export const EXTENSION_SCHEMA_SQL = `
 SELECT quote_ident(n.nspname) AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
  WHERE e.extname = $1`;
+
+/** A storage parameter of pg_class.reloptions as an integer, else the default. */
+const fillfactor = (alias: string, otherwise: number) =>
+  `coalesce((SELECT split_part(o, '=', 2)::int FROM unnest(${alias}.reloptions) o WHERE o LIKE 'fillfactor=%'), ${otherwise})`;
+
+/** The estimate's read floor: relations under 10 pages are left out (their bloat is at most 80 kB). */
+const BLOAT_MIN_PAGES = 10;
+
+/**
+ * What the bloat estimate of each table needs: pages and rows (heap and TOAST), fillfactor, and per column its
+ * fixed length and alignment, and pg_stats' average width and null fraction (null where the role may not read them).
+ */
+export const BLOAT_TABLES_SQL = `
+SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name, c.oid::int8 AS oid,
+       c.relpages::float8 AS pages, c.reltuples::float8 AS tuples,
+       coalesce(t.relpages, 0)::float8 AS toast_pages, coalesce(t.reltuples, 0)::float8 AS toast_tuples,
+       ${fillfactor('c', 100)} AS fillfactor,
+       coalesce(pg_stat_get_mod_since_analyze(c.oid), 0)::float8 AS modified,
+       (SELECT json_agg(json_build_array(a.attname, a.attlen, a.attalign, s.avg_width, s.null_frac, s.n_distinct)
+                        ORDER BY a.attnum)
+          FROM pg_attribute a
+          LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname
+                              AND NOT s.inherited
+         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+ WHERE c.relkind IN ('r', 'm') AND c.relpages >= ${BLOAT_MIN_PAGES} AND ${USER_SCHEMA}`;
+
+/**
+ * The same for each valid B-tree index: its attributes' widths come from the table's column statistics, or for
+ * an expression from the statistics ANALYZE keeps under the index's own name.
+ */
+export const BLOAT_INDEXES_SQL = `
+SELECT quote_ident(n.nspname) || '.' || quote_ident(ci.relname) AS name,
+       quote_ident(n.nspname) || '.' || quote_ident(ct.relname) AS "table", ci.oid::int8 AS oid,
+       ci.relpages::float8 AS pages, ci.reltuples::float8 AS tuples, ${fillfactor('ci', 90)} AS fillfactor,
+       i.indisunique AS "unique", coalesce(pg_stat_get_mod_since_analyze(ct.oid), 0)::float8 AS modified,
+       (SELECT json_agg(json_build_array(ia.attname, ia.attlen, ia.attalign, coalesce(ts.avg_width, xs.avg_width),
+                                         coalesce(ts.null_frac, xs.null_frac), coalesce(ts.n_distinct, xs.n_distinct))
+                        ORDER BY ia.attnum)
+          FROM pg_attribute ia
+          LEFT JOIN pg_attribute ta ON ta.attrelid = i.indrelid AND ta.attnum = i.indkey[ia.attnum - 1] AND ta.attnum > 0
+          LEFT JOIN pg_stats ts ON ts.schemaname = n.nspname AND ts.tablename = ct.relname AND ts.attname = ta.attname
+                               AND NOT ts.inherited
+          LEFT JOIN pg_stats xs ON ta.attnum IS NULL AND xs.schemaname = n.nspname AND xs.tablename = ci.relname
+                               AND xs.attname = ia.attname
+         WHERE ia.attrelid = i.indexrelid AND ia.attnum > 0) AS columns
+  FROM pg_index i
+  JOIN pg_class ci ON ci.oid = i.indexrelid
+  JOIN pg_class ct ON ct.oid = i.indrelid
+  JOIN pg_namespace n ON n.oid = ci.relnamespace
+  JOIN pg_am am ON am.oid = ci.relam AND am.amname = 'btree'
+ WHERE i.indisvalid AND ct.relkind IN ('r', 'm') AND ci.relpages >= ${BLOAT_MIN_PAGES} AND ${USER_SCHEMA}`;
+
+/** pgstattuple's functions, schema-qualified with the extension's schema. */
+export function measureTableSql(schema: string): string {
+  return `SELECT table_len::float8, approx_tuple_count::float8 AS tuple_count, approx_tuple_len::float8 AS tuple_len FROM ${schema}.pgstattuple_approx($1::oid::regclass)`;
+}
+
+export function measureIndexSql(schema: string): string {
+  return `SELECT index_size::float8, leaf_pages::float8, empty_pages::float8, deleted_pages::float8, avg_leaf_density::float8 FROM ${schema}.pgstatindex($1::oid::regclass)`;
+}

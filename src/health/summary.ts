@@ -1,3 +1,4 @@
+import type { BloatEstimate } from './bloat.js';
 import type { HealthFacts, SequenceFacts, Session } from './model.js';
 
 /**
@@ -13,9 +14,16 @@ export interface HealthSummary extends Omit<HealthFacts, 'tables' | 'indexes' | 
   };
   /** Sessions that are not idle (active, waiting, idle in transaction), pgwarden's own left out. */
   readonly sessions: readonly Session[];
+  /** The 20 tables and 20 B-tree indexes with the most estimated (or measured) bloat. */
+  readonly bloat: HealthFacts['bloat'];
   /** The sequences closest to their maximum (at most 20). */
   readonly sequences: readonly SequenceFacts[];
   readonly deadTuples: number;
+}
+
+function mostBloated(estimates: readonly BloatEstimate[]): BloatEstimate[] {
+  const bytes = (e: BloatEstimate) => e.measured?.bloatBytes ?? e.bloatBytes;
+  return [...estimates].sort((a, b) => bytes(b) - bytes(a)).slice(0, 20);
 }
 
 export function healthSummary(facts: HealthFacts): HealthSummary {
@@ -34,6 +42,7 @@ export function healthSummary(facts: HealthFacts): HealthSummary {
       .sort((a, b) => (b.used ?? 0) - (a.used ?? 0))
       .slice(0, 20),
     deadTuples: tables.reduce((sum, t) => sum + t.deadTuples, 0),
+    bloat: { tables: mostBloated(rest.bloat.tables), indexes: mostBloated(rest.bloat.indexes) },
   };
 }
 

@@ -28,18 +28,21 @@ export interface HealthReportOptions {
   readonly statementTimeoutMs?: number;
   /** Lock wait limit of the read (ms), default 1 s. */
   readonly lockTimeoutMs?: number;
+  /** Measure the suspected bloat with pgstattuple (pgstattuple_approx, pgstatindex): at most this many relations. */
+  readonly exact?: number;
   readonly log?: (message: string) => void;
 }
 
 /** The read-only facts of a server: one reading, or two `sampleSeconds` apart. */
 export async function readHealthFacts(
   connection: Connection,
-  options: Pick<HealthReportOptions, 'sampleSeconds' | 'statementTimeoutMs' | 'lockTimeoutMs' | 'log'> = {},
+  options: Pick<HealthReportOptions, 'sampleSeconds' | 'statementTimeoutMs' | 'lockTimeoutMs' | 'exact' | 'log'> = {},
 ): Promise<HealthFacts> {
   const read = () =>
     readHealth(connection, {
       statementTimeoutMs: options.statementTimeoutMs,
       lockTimeoutMs: options.lockTimeoutMs,
+      exact: options.exact,
     });
   const first = await read();
   if (!options.sampleSeconds) return healthFactsFromReadings(first);
@@ -79,6 +82,8 @@ const READ_RULES: Readonly<Record<string, readonly string[]>> = {
   pg_stat_statements: ['health/slow-query', 'health/n-plus-one'],
   extensions: ['health/extension-outdated'],
   collations: ['health/collation-version-drift'],
+  'bloat estimate': ['health/table-bloat', 'health/index-bloat'],
+  pgstattuple: ['health/table-bloat', 'health/index-bloat'],
 };
 
 /** The report of a server's facts: the `health` rules run on them (pure: no server needed). */

@@ -13,6 +13,7 @@ import healthDisabledTrigger from './health/disabled-trigger.js';
 import healthDuplicateIndex from './health/duplicate-index.js';
 import healthExtensionOutdated from './health/extension-outdated.js';
 import healthIdleInTransaction from './health/idle-in-transaction.js';
+import healthIndexBloat from './health/index-bloat.js';
 import healthInactiveReplicationSlot from './health/inactive-replication-slot.js';
 import healthInvalidIndex from './health/invalid-index.js';
 import healthLongRunningQuery from './health/long-running-query.js';
@@ -27,6 +28,7 @@ import healthPreparedTransaction from './health/prepared-transaction.js';
 import healthReplicationLag from './health/replication-lag.js';
 import healthSequenceExhaustion from './health/sequence-exhaustion.js';
 import healthSlowQuery from './health/slow-query.js';
+import healthTableBloat from './health/table-bloat.js';
 import healthTempFiles from './health/temp-files.js';
 import healthTuneCheckpointsRequested from './health/tune-checkpoints-requested.js';
 import healthTuneConnectionPooler from './health/tune-connection-pooler.js';
@@ -219,6 +221,7 @@ export const allRules: readonly AnyRule[] = Object.freeze(
     healthDuplicateIndex,
     healthExtensionOutdated,
     healthIdleInTransaction,
+    healthIndexBloat,
     healthInactiveReplicationSlot,
     healthInvalidIndex,
     healthLongRunningQuery,
@@ -229,6 +232,7 @@ export const allRules: readonly AnyRule[] = Object.freeze(
     healthReplicationLag,
     healthSequenceExhaustion,
     healthSlowQuery,
+    healthTableBloat,
     healthTempFiles,
     healthUnusedIndex,
     healthVacuumLag,

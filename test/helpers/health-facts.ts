@@ -1,3 +1,4 @@
+import type { BloatEstimate } from '../../src/health/bloat.js';
 import type { HealthFacts, IndexFacts, SequenceFacts, Session, TableFacts } from '../../src/health/model.js';
 
 /**
@@ -72,6 +73,7 @@ export function healthFacts(overrides: Partial<HealthFacts> = {}): HealthFacts {
     statements: null,
     outdatedExtensions: [],
     collationDrift: [],
+    bloat: { tables: [], indexes: [] },
     sampleSeconds: null,
     unreadable: [],
     ...overrides,
@@ -150,6 +152,24 @@ export function sequence(overrides: Partial<SequenceFacts>): SequenceFacts {
     effectiveMax: 2_147_483_647,
     used: 1000 / 2_147_483_646,
     perSecond: null,
+    ...overrides,
+  };
+}
+
+export function bloatEstimate(overrides: Partial<BloatEstimate>): BloatEstimate {
+  return {
+    name: 'public.orders',
+    kind: 'table',
+    table: null,
+    sizeBytes: 400 * 1024 ** 2,
+    expectedBytes: 100 * 1024 ** 2,
+    bloatBytes: 300 * 1024 ** 2,
+    share: 0.75,
+    fillfactor: 100,
+    toastBytes: 0,
+    toastBloatBytes: 0,
+    unreliable: null,
+    measured: null,
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import { PgwardenError } from '../../core/errors.js';
 import type { FailOn } from '../../core/finding.js';
 import type { Format } from '../../report/formats.js';
 import type { CliContext } from '../context.js';
@@ -9,17 +10,31 @@ export interface HealthCliOptions {
   readonly db?: string;
   readonly sample?: string;
   readonly nagios?: boolean;
+  /** `--exact` (true) or `--exact N`. */
+  readonly exact?: boolean | string;
+}
+
+/** `--exact [count]`: how many relations pgstattuple measures; bad input is a usage error. */
+function exactCount(value: boolean | string | undefined): number | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return 20;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1)
+    throw new PgwardenError('usage', `--exact takes a whole number of relations (1 or more), not "${value}"`);
+  return count;
 }
 
 export async function runHealth(context: CliContext, options: HealthCliOptions): Promise<void> {
   const { lib } = context;
   const sampleSeconds = options.sample === undefined ? undefined : lib.parseSampleDuration(options.sample);
+  const exact = exactCount(options.exact);
   let report: Awaited<ReturnType<typeof lib.checkHealth>>;
   try {
     report = await lib.checkHealth({
       config: context.config,
       db: options.db,
       sampleSeconds,
+      exact,
       embedded: { log: context.log },
       log: context.log,
     });

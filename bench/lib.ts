@@ -32,6 +32,7 @@ export const BENCH_NAMES = [
   'advise',
   'security',
   'logs',
+  'mcp',
 ] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 

@@ -37,6 +37,7 @@ import {
 } from './lib.js';
 import { type LintResult, lintGoals, renderLint, runLint } from './lint.js';
 import { type LogsBenchResult, logsGoals, renderLogsBench, runLogsBench } from './logs.js';
+import { type McpStartResult, mcpStartGoals, renderMcpStart, runMcpStart } from './mcp.js';
 import { type MetricsBenchResult, metricsGoals, renderMetricsBench, runMetricsBench } from './metrics.js';
 import { type MigrateResult, migrateGoals, renderMigrate, runMigrate } from './migrate.js';
 import { type PitrBenchResult, pitrGoals, renderPitrBench, runPitrBench } from './pitr.js';
@@ -77,6 +78,7 @@ interface RunRecord {
   readonly advise?: AdviseBenchResult;
   readonly security?: SecurityBenchResult;
   readonly logs?: LogsBenchResult;
+  readonly mcp?: McpStartResult;
   readonly errors: Partial<Record<BenchName, string>>;
   /** PostgreSQL processes of this run still alive at its end (stopped by the harness, and reported). */
   readonly strays: ProcessInfo[];
@@ -211,6 +213,7 @@ const TITLES: Record<BenchName, string> = {
   security:
     '`security`: `pgwarden security` on a database of many tables and roles, side by side with the equivalent queries',
   logs: '`logs`: `pgwarden logs` on generated server logs (stderr and jsonlog), side by side with pgBadger -j 1 and -j 2',
+  mcp: '`mcp`: `pgwarden mcp` from spawn to its first `tools/list`',
 };
 
 function renderResults(records: RunRecord[]): string {
@@ -231,7 +234,10 @@ function renderResults(records: RunRecord[]): string {
     const origin = `*Measured ${fmtDate(record.startedAt)} with \`${record.command}\` (code ${record.code}).*`;
     const error = record.errors[name];
     let body: string;
-    if (name === 'advise' && record.advise) {
+    if (name === 'mcp' && record.mcp) {
+      body = renderMcpStart(record.mcp);
+      goals.push(...mcpStartGoals(record.mcp));
+    } else if (name === 'advise' && record.advise) {
       body = renderAdviseBench(record.advise);
       goals.push(...adviseGoals(record.advise));
     } else if (name === 'logs' && record.logs) {
@@ -411,6 +417,7 @@ async function main(): Promise<number> {
     advise?: AdviseBenchResult;
     security?: SecurityBenchResult;
     logs?: LogsBenchResult;
+    mcp?: McpStartResult;
   } = {};
   const errors: Partial<Record<BenchName, string>> = {};
   log(`running ${names.join(', ')}`);
@@ -430,6 +437,7 @@ async function main(): Promise<number> {
       if (name === 'advise') results.advise = await runAdviseBench(options);
       if (name === 'security') results.security = await runSecurityBench(options);
       if (name === 'logs') results.logs = await runLogsBench();
+      if (name === 'mcp') results.mcp = await runMcpStart();
     } catch (error) {
       errors[name] = (error as Error).message;
       log(`${name} failed: ${(error as Error).stack ?? error}`);

@@ -29,6 +29,43 @@ interface Options {
 
 const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext']);
 
+/** Fewer distinct values than this share of the rows: most of them repeat, a duplicate is no accident. */
+const REPEATED_SHARE = 0.5;
+const LOG_WORDS = new Set([
+  'audit',
+  'audits',
+  'log',
+  'logs',
+  'history',
+  'histories',
+  'event',
+  'events',
+  'journal',
+]);
+const MESSAGE_WORDS = new Set([
+  'message',
+  'messages',
+  'notification',
+  'notifications',
+  'mail',
+  'mails',
+  'sent',
+  'outbox',
+  'delivery',
+  'deliveries',
+]);
+
+/** What a table's name says it records: events that happened, messages sent, or neither. */
+function recordKind(table: string): 'log' | 'message' | undefined {
+  const words = table
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/);
+  if (words.some((w) => LOG_WORDS.has(w))) return 'log';
+  if (words.some((w) => MESSAGE_WORDS.has(w))) return 'message';
+  return undefined;
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -41,7 +78,7 @@ export default defineRule<SchemaModel, Options>({
   summary: 'Email, username or slug column without a (case-insensitive) unique constraint',
   reportsOn: ['column'],
   docs: {
-    why: 'Columns named email, username, login, slug or handle identify something, and the application assumes one row per value: sign-in picks "the" user with that email, a URL resolves "the" page with that slug. Checking in the application first (SELECT, then INSERT) races: two concurrent sign-ups both find nothing and both insert. Only a unique index makes the database refuse the second. For emails, usernames, logins and handles the comparison must ignore case too: with a unique index on the bare column, Alice@example.com and alice@example.com are two accounts. A column that is a foreign key names another table\'s row and is left alone. A unique key that includes the column counts (per tenant, (tenant_id, email), or partial WHERE deleted_at IS NULL); lower(col), upper(col), the citext type, a case-insensitive collation, or a CHECK (col = lower(col)) make it case-insensitive. On a live database, ANALYZE\'s statistics tell whether the column already holds repeated values: then the index cannot be built until they are resolved, and the fix starts with the query that lists them.',
+    why: 'Columns named email, username, login, slug or handle identify something, and the application assumes one row per value: sign-in picks "the" user with that email, a URL resolves "the" page with that slug. Checking in the application first (SELECT, then INSERT) races: two concurrent sign-ups both find nothing and both insert. Only a unique index makes the database refuse the second. For emails, usernames, logins and handles the comparison must ignore case too: with a unique index on the bare column, Alice@example.com and alice@example.com are two accounts. A column that is a foreign key names another table\'s row and is left alone, and so are the columns of audit, log, history and event tables and the e-mail and login columns of message and notification tables (the same address gets many messages), and a column whose statistics show most of its values repeated. A unique key that includes the column counts (per tenant, (tenant_id, email), or partial WHERE deleted_at IS NULL); lower(col), upper(col), the citext type, a case-insensitive collation, or a CHECK (col = lower(col)) make it case-insensitive. On a live database, ANALYZE\'s statistics tell whether the column already holds repeated values: then the index cannot be built until they are resolved, and the fix starts with the query that lists them.',
     howToFix:
       '`CREATE UNIQUE INDEX CONCURRENTLY unq_users_email ON users (lower(email))` — with the tenant column first on a tenant table and `WHERE deleted_at IS NULL` on a soft-delete table. The application then looks rows up with `WHERE lower(email) = lower($1)` (which this index serves), or the column becomes citext. Resolve duplicates first: a CONCURRENTLY build that meets one fails and leaves an INVALID index to drop. Replacing a case-sensitive unique key: build the lower() index, drop the old key, give the new index its name — a key that foreign keys reference stays until they move.',
     examples: {
@@ -69,11 +106,17 @@ export default defineRule<SchemaModel, Options>({
     const ctx = uniqueKeyContext(model, tenancy, options.caseInsensitive);
 
     for (const table of model.tables) {
+      // a table of things that happened (audit, log, history, events) or of messages sent repeats its values by
+      // nature: the same user logs in every day, the same address gets every notification
+      const record = recordKind(table.name);
+      if (record === 'log') continue;
       // a foreign key column names another table's row: identifying it is that table's business
       const referencing = new Set(foreignKeys(table).flatMap((fk) => fk.columns));
       for (const column of table.columns) {
         if (!wanted.has(column.name) || column.isArray || !TEXT_TYPES.has(column.typeName)) continue;
         if (referencing.has(column.name)) continue;
+        if (record === 'message' && caseless.has(column.name)) continue;
+        if (repeatsByNature(column)) continue;
         const covering = table.indexes.filter(
           (i) =>
             i.unique &&
@@ -89,6 +132,15 @@ export default defineRule<SchemaModel, Options>({
         if (covering.some((i) => i.expressions !== null && folded.test(i.expressions))) continue;
         reportCaseSensitive(table, column, covering[0]!);
       }
+    }
+
+    /** ANALYZE saw most values repeated: the data says the column does not identify a row. */
+    function repeatsByNature(column: ColumnInfo): boolean {
+      const table = model.tables.find((t) => t.columns.includes(column))!;
+      const stats = model.columnStats(table.qualifiedName, column.name);
+      const rows = rowsOf(model, table);
+      if (!stats || stats.distinct === null || rows === null || rows === 0) return false;
+      return stats.distinct < rows * (1 - stats.nullFraction) * REPEATED_SHARE;
     }
 
     function keyOf(table: TableInfo, column: ColumnInfo) {

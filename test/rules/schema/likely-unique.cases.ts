@@ -35,8 +35,29 @@ export default defineCases(rule, {
       setup: `CREATE TABLE a (id bigint PRIMARY KEY, email text, contact_email text, slug int,
         nickname text UNIQUE);`,
     },
+    {
+      name: 'audit, log, history and event tables, and the addresses of messages sent, repeat by nature',
+      setup: `CREATE TABLE audit_logs (id bigint PRIMARY KEY, username text NOT NULL, email text);
+        CREATE TABLE login_history (id bigint PRIMARY KEY, login text NOT NULL);
+        CREATE TABLE "AuditEvent" (id bigint PRIMARY KEY, email text NOT NULL);
+        CREATE TABLE notifications (id bigint PRIMARY KEY, email text NOT NULL);
+        CREATE TABLE sent_mails (id bigint PRIMARY KEY, email text NOT NULL, handle text);`,
+    },
+    {
+      name: 'the data says most values repeat: not an identifier',
+      setup: `CREATE TABLE subscriptions (id bigint PRIMARY KEY, email text NOT NULL);
+        INSERT INTO subscriptions SELECT g, 'user' || (g % 40) || '@example.com' FROM generate_series(1, 2000) g;
+        ANALYZE subscriptions;`,
+    },
   ],
   invalid: [
+    {
+      name: 'a table of addresses is not a table of messages, and its values are distinct',
+      setup: `CREATE TABLE user_emails (id bigint PRIMARY KEY, email text NOT NULL);
+        INSERT INTO user_emails SELECT g, 'user' || g || '@example.com' FROM generate_series(1, 2000) g;
+        ANALYZE user_emails;`,
+      findings: [{ object: 'public.user_emails.email', fix: /^-- fails on duplicates/ }],
+    },
     {
       name: 'no unique key (shadow)',
       source: 'shadow',

@@ -35,6 +35,21 @@ export default defineCases(rule, {
   ],
   invalid: [
     {
+      name: 'an epoch column without statistics: seconds or milliseconds cannot be told, no trigger is proposed',
+      setup: 'CREATE TABLE devices (id bigint PRIMARY KEY, updated_at bigint NOT NULL);',
+      findings: [{ object: 'public.devices', message: /seconds from milliseconds/, fix: null }],
+    },
+    {
+      name: 'a date column gets current_date, from its own function',
+      setup: `CREATE TABLE reports (id bigint PRIMARY KEY, updated_at date NOT NULL DEFAULT current_date);`,
+      findings: [
+        {
+          object: 'public.reports',
+          fix: /public\.set_updated_at_date\(\)[^]*NEW\.updated_at := current_date;/,
+        },
+      ],
+    },
+    {
       name: 'no trigger, no function: both are created',
       setup: 'CREATE TABLE orders (id bigint PRIMARY KEY, updated_at timestamptz NOT NULL DEFAULT now());',
       findings: [

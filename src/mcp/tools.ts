@@ -185,13 +185,20 @@ function registerLint(server: McpServer, context: McpContext): void {
   );
 }
 
+/** One dimension of the detected naming convention (null: the names hold no clear majority). */
+const namingChoice = z.object({
+  convention: z.string().nullable(),
+  source: z.enum(['config', 'detected', 'default']),
+  votes: z.record(z.string(), z.number()),
+});
+
 function registerReview(server: McpServer, context: McpContext): void {
   server.registerTool(
     'review_schema',
     {
       title: 'Review the schema',
       description:
-        "Reviews a schema as a DBA would before approving it: naming, keys and constraints (primary keys, foreign keys and their indexes, NOT NULL, checks), types (timestamptz, identity, bigint keys, no float or money for amounts), indexes (missing, duplicate, unused), normalization and growth. Reads the live database read-only, or builds the project's migrations (or DDL files) on a shadow database first.",
+        "Reviews a schema as a DBA would before approving it: naming (consistency with the project's own convention — snake_case, or camelCase/PascalCase as Prisma generates — detected from the schema and returned as `naming`), keys and constraints (primary keys, foreign keys and their indexes, NOT NULL, checks), types (timestamptz, identity, bigint keys, no float or money for amounts), indexes (missing, duplicate, unused), columns named like a reference with no foreign key, normalization and growth. Reads the live database read-only, or builds the project's migrations (or DDL files) on a shadow database first.",
       inputSchema: sourceInput,
       outputSchema: z.looseObject({
         ...reportShape,
@@ -199,6 +206,16 @@ function registerReview(server: McpServer, context: McpContext): void {
         kind: z.enum(['live', 'shadow']),
         schemas: z.array(z.string()),
         tables: z.number(),
+        naming: z
+          .looseObject({
+            tables: namingChoice,
+            columns: namingChoice,
+            tableNumber: namingChoice,
+            majority: z.number(),
+          })
+          .describe(
+            "the project's naming convention the naming rules checked consistency with: detected from the schema or set in the config (schema.naming)",
+          ),
         accepted: z.array(z.unknown()),
       }),
       annotations: READ_ONLY,

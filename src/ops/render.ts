@@ -8,6 +8,7 @@ import { renderPlan } from '../explain/render.js';
 import { renderMigrateResult } from '../migrate/render.js';
 import { displayPath } from '../report/location.js';
 import type { Colors } from '../report/text.js';
+import { describeChoice } from '../schema/conventions.js';
 import type { ExplainData } from './explain.js';
 import type { LintData } from './lint.js';
 import type { MigrateData } from './migrate.js';
@@ -164,6 +165,14 @@ export function renderReviewData(report: Report<ReviewData>, c: Colors): string 
   const lines = [
     `Reviewed ${formatCount(data.tables)} table(s) in ${data.schemas.length === 0 ? 'no schema' : data.schemas.join(', ')}: ${data.source}`,
   ];
+  if (data.naming && data.tables > 0) {
+    const n = data.naming;
+    lines.push(
+      c.dim(
+        `Naming convention: tables ${describeChoice(n.tables)}, ${describeChoice(n.tableNumber)}; columns ${describeChoice(n.columns)}`,
+      ),
+    );
+  }
   if (data.accepted.length > 0) {
     lines.push(c.dim(`${data.accepted.length} accepted finding(s):`));
     for (const a of data.accepted) lines.push(c.dim(`  ${a.rule} on ${a.object}: ${a.reason}`));

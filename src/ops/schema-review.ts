@@ -8,6 +8,7 @@ import { VERSION } from '../core/version.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
 import { allRules } from '../rules/index.js';
 import { columnsFromCatalog } from '../schema/columns.js';
+import type { NamingConvention } from '../schema/conventions.js';
 import { type AcceptedFinding, applySchemaExceptions } from '../schema/ignores.js';
 import { schemaModelOf } from '../schema/load.js';
 import type { SchemaModel } from '../schema/model.js';
@@ -40,6 +41,11 @@ export interface ReviewData extends Record<string, unknown> {
   readonly tables: number;
   /** Tables whose rows belong to a tenant (config `schema.tenancy`). */
   readonly tenantTables: number;
+  /**
+   * The naming convention the review checked consistency with: each dimension's convention (null: no clear
+   * majority), where it came from (`detected`, `config`, `default`) and the names' votes.
+   */
+  readonly naming: NamingConvention;
   /** Findings the project accepted (config `schema.ignore`, COMMENT or inline ignores), with the reason. */
   readonly accepted: readonly { readonly rule: string; readonly object: string; readonly reason: string }[];
 }
@@ -126,6 +132,7 @@ export async function reviewSchema(options: ReviewOptions): Promise<Report<Revie
       schemas: [...new Set(model.tables.map((t) => t.schema))],
       tables: model.tables.length,
       tenantTables: tenancyOf(model).tenantTables.length,
+      naming: model.conventions.naming,
       accepted: [...accepted, ...inlineAccepted].map((a) => ({
         rule: a.finding.rule,
         object: 'object' in a.finding.location ? a.finding.location.object : a.finding.location.file,

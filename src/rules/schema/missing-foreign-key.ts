@@ -50,7 +50,7 @@ export default defineRule<SchemaModel>({
   docs: {
     why: "A column named `order_id` (or `orderId`) of the type of orders' key is a reference in everyone's mind but not in the database's: nothing stops it from pointing at an order that never existed or was deleted, and such orphans are found months later, by a report that does not add up or a join that silently drops rows. A foreign key costs a lookup per write and answers for the data forever. Constraints are the schema's best friends: the ORM's relation, a validation in the application or a convention in a team's head are all bypassed by the first script, import or second service.",
     howToFix:
-      "Add the foreign key without blocking the table: `ALTER TABLE orders ADD CONSTRAINT orders_coupon_id_fkey FOREIGN KEY (coupon_id) REFERENCES coupons (id) NOT VALID;` checks new rows only and takes a brief SHARE ROW EXCLUSIVE lock on both tables; then `ALTER TABLE orders VALIDATE CONSTRAINT orders_coupon_id_fkey;` reads the existing rows under a lock that lets reads and writes go on. VALIDATE fails on the first orphan: find them first (the fix carries the query) and delete them, or set them to NULL. Before PostgreSQL 18 a partitioned table takes no NOT VALID foreign key: its fix adds it in one step, which checks every row. Choose ON DELETE (see schema/foreign-key-on-delete) and index the column (schema/foreign-key-without-index) with it. Reported: a column whose name is an entity followed by `_id` or `_uuid` in the project's case (`coupon_id`, `couponId`, `shipping_address_id` → the last words name the table), where a table of that entity exists (singular or plural, in the column's schema first), the column has the type of that table's single-column primary key or unique key, and no foreign key includes the column. Not reported: polymorphic references (a `{entity}_type`, `_class`, `_kind`, `_table` or `_model` column beside `{entity}_id`, as Rails' and Laravel's polymorphic associations write them), columns of another type than the key (a Stripe `customer_id` text beside customers (integer)), ids of other systems that match no table (`stripe_id`, `external_id`), a table's own key, and tables that migration tools own.",
+      "Add the foreign key without blocking the table: `ALTER TABLE orders ADD CONSTRAINT orders_coupon_id_fkey FOREIGN KEY (coupon_id) REFERENCES coupons (id) NOT VALID;` checks new rows only and takes a brief SHARE ROW EXCLUSIVE lock on both tables; then `ALTER TABLE orders VALIDATE CONSTRAINT orders_coupon_id_fkey;` reads the existing rows under a lock that lets reads and writes go on. VALIDATE fails on the first orphan: find them first (the fix carries the query) and delete them, or set them to NULL. Before PostgreSQL 18 a partitioned table takes no NOT VALID foreign key: its fix adds it in one step, which checks every row. Choose ON DELETE (see schema/foreign-key-on-delete) and index the column (schema/foreign-key-without-index) with it. Reported: a column whose name is an entity followed by `_id` or `_uuid` in the project's case (`coupon_id`, `couponId`, `shipping_address_id` → the last words name the table), where a table of that entity exists (singular or plural, in the column's schema first), the column has the type of that table's single-column primary key or unique key, and no foreign key includes the column. Not reported: polymorphic references (a `{entity}_type`, `_class`, `_kind`, `_table` or `_model` column beside `{entity}_id`, as Rails' and Laravel's polymorphic associations write them), columns of another type than the key (a Stripe `customer_id` text beside customers (integer)), ids of other systems that match no table (`stripe_id`, `external_id`), names that lead back to their own table (`accounts.provider_account_id` is the provider's id, a self-reference is named for its role: `parent_id`), and tables that migration tools own.",
     examples: {
       bad: 'CREATE TABLE orders (id bigint PRIMARY KEY, coupon_id bigint);  -- coupons (id bigint) exists',
       good: 'CREATE TABLE orders (id bigint PRIMARY KEY, coupon_id bigint REFERENCES coupons (id));',
@@ -97,7 +97,6 @@ export default defineRule<SchemaModel>({
     for (const table of model.tables) {
       if (isToolTable(table.name)) continue;
       const inForeignKey = new Set(foreignKeys(table).flatMap((fk) => fk.columns));
-      const pk = table.constraints.find((c) => c.type === 'primary key');
       const snakeColumns = new Set(table.columns.map((c) => snakeOf(c.name)));
       for (const column of table.columns) {
         if (inForeignKey.has(column.name) || column.generated !== null) continue;
@@ -109,8 +108,9 @@ export default defineRule<SchemaModel>({
         if (POLYMORPHIC.some((word) => snakeColumns.has(`${stem}_${word}`))) continue;
         const target = targetOf(table, column, stem);
         if (!target) continue;
-        // a table keyed by its own `{table}_id` is not a reference to itself
-        if (target.table.qualifiedName === table.qualifiedName && pk?.columns.includes(column.name)) continue;
+        // a name that leads back to its own table is another system's id (`Account.providerAccountId`) or the
+        // table's own key (`accounts.account_id`) far more often than a self-reference, which is named for its role
+        if (target.table.qualifiedName === table.qualifiedName) continue;
 
         const t = tableSql(table);
         const c = identSql(column.name);

@@ -20,8 +20,9 @@ export default defineCases(rule, {
         CREATE TABLE users (id bigint PRIMARY KEY, customer_id text);`,
     },
     {
-      name: 'ids of other systems match no table; a table keyed by its own {table}_id',
-      setup: `CREATE TABLE accounts (account_id bigint PRIMARY KEY, stripe_id text, external_id text, github_id bigint);`,
+      name: 'ids of other systems match no table or lead back to their own; a table keyed by its own {table}_id',
+      setup: `CREATE TABLE accounts (account_id bigint PRIMARY KEY, stripe_id text, external_id text, github_id bigint,
+          provider_account_id bigint);`,
     },
     {
       name: 'a multi-column foreign key covers its columns',

@@ -33,6 +33,7 @@ export const BENCH_NAMES = [
   'security',
   'logs',
   'mcp',
+  'check-project',
 ] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 

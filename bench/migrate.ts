@@ -229,7 +229,7 @@ export function migrationSpecs(count: number): MigrationSpec[] {
 const fileName = (spec: MigrationSpec) => `${spec.version}_${spec.name}.sql`;
 
 /** dbmate's layout, which pgwarden reads natively. */
-function nativeFile(spec: MigrationSpec): string {
+export function nativeFile(spec: MigrationSpec): string {
   return `-- migrate:up\n${spec.up}\n\n-- migrate:down\n${spec.down}\n`;
 }
 
@@ -238,7 +238,11 @@ function nodePgMigrateFile(spec: MigrationSpec): string {
   return `-- Up Migration\n${spec.up}\n\n-- Down Migration\n${spec.down}\n`;
 }
 
-function writeMigrations(dir: string, specs: readonly MigrationSpec[], render: (s: MigrationSpec) => string) {
+export function writeMigrations(
+  dir: string,
+  specs: readonly MigrationSpec[],
+  render: (s: MigrationSpec) => string,
+) {
   mkdirShared(dir);
   for (const spec of specs) writeFileSync(join(dir, fileName(spec)), render(spec), { mode: 0o644 });
   return dir;
@@ -247,7 +251,7 @@ function writeMigrations(dir: string, specs: readonly MigrationSpec[], render: (
 // ---------------------------------------------------------------------------------------------------------------
 // Databases
 
-async function connect(url: string): Promise<pg.Client> {
+export async function connect(url: string): Promise<pg.Client> {
   const { default: pgModule } = await import('pg');
   const client = new pgModule.Client({ connectionString: url });
   client.on('error', () => {});
@@ -485,7 +489,7 @@ function binScript(name: string): string {
   return realpathSync(link);
 }
 
-function peerScript(name: string): string {
+export function peerScript(name: string): string {
   return realpathSync(join(ensurePeers(), 'node_modules', '.bin', name));
 }
 
@@ -561,12 +565,12 @@ function dbmateUrl(url: string, serverHasSsl: boolean): string {
   return parsed.toString();
 }
 
-async function dbmateVersion(script: string): Promise<string> {
+export async function dbmateVersion(script: string): Promise<string> {
   const run = await runProcess(process.execPath, [script, '--version'], { cwd: ROOT, env: toolEnv() });
   return /(\d+\.\d+\.\d+)/.exec(run.stdout)?.[1] ?? PEER_VERSIONS.dbmate;
 }
 
-function makeTools(
+export function makeTools(
   lib: Lib,
   work: string,
   dirs: { native: string; nodePgMigrate: string },
@@ -658,7 +662,7 @@ function makeTools(
   ];
 }
 
-async function applyOnce(
+export async function applyOnce(
   lib: Lib,
   serverUrl: string,
   tool: Tool,

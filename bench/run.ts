@@ -9,6 +9,12 @@ import { join } from 'node:path';
 import { type AdviseBenchResult, adviseGoals, renderAdviseBench, runAdviseBench } from './advise.js';
 import { type BackupBenchResult, backupGoals, renderBackupBench, runBackupBench } from './backup.js';
 import { type CheckBenchResult, checkGoals, renderCheckBench, runCheckBench } from './check.js';
+import {
+  type CheckProjectResult,
+  checkProjectGoals,
+  renderCheckProject,
+  runCheckProject,
+} from './check-project.js';
 import { type ExplainResult, explainGoals, renderExplain, runExplain } from './explain.js';
 import { type HealthBenchResult, healthGoals, renderHealthBench, runHealthBench } from './health.js';
 import { type HelpResult, helpGoals, renderHelp, runHelp } from './help.js';
@@ -71,6 +77,7 @@ interface RunRecord {
   readonly migrate?: MigrateResult;
   readonly explain?: ExplainResult;
   readonly check?: CheckBenchResult;
+  readonly checkProject?: CheckProjectResult;
   readonly backup?: BackupBenchResult;
   readonly pitr?: PitrBenchResult;
   readonly metrics?: MetricsBenchResult;
@@ -214,6 +221,8 @@ const TITLES: Record<BenchName, string> = {
     '`security`: `pgwarden security` on a database of many tables and roles, side by side with the equivalent queries',
   logs: '`logs`: `pgwarden logs` on generated server logs (stderr and jsonlog), side by side with pgBadger -j 1 and -j 2',
   mcp: '`mcp`: `pgwarden mcp` from spawn to its first `tools/list`',
+  'check-project':
+    '`check-project`: `pgwarden check` and `migrate up` (side by side with dbmate) on 250 migrations',
 };
 
 function renderResults(records: RunRecord[]): string {
@@ -234,7 +243,10 @@ function renderResults(records: RunRecord[]): string {
     const origin = `*Measured ${fmtDate(record.startedAt)} with \`${record.command}\` (code ${record.code}).*`;
     const error = record.errors[name];
     let body: string;
-    if (name === 'mcp' && record.mcp) {
+    if (name === 'check-project' && record.checkProject) {
+      body = renderCheckProject(record.checkProject);
+      goals.push(...checkProjectGoals(record.checkProject));
+    } else if (name === 'mcp' && record.mcp) {
       body = renderMcpStart(record.mcp);
       goals.push(...mcpStartGoals(record.mcp));
     } else if (name === 'advise' && record.advise) {
@@ -410,6 +422,7 @@ async function main(): Promise<number> {
     migrate?: MigrateResult;
     explain?: ExplainResult;
     check?: CheckBenchResult;
+    checkProject?: CheckProjectResult;
     backup?: BackupBenchResult;
     pitr?: PitrBenchResult;
     metrics?: MetricsBenchResult;
@@ -438,6 +451,7 @@ async function main(): Promise<number> {
       if (name === 'security') results.security = await runSecurityBench(options);
       if (name === 'logs') results.logs = await runLogsBench();
       if (name === 'mcp') results.mcp = await runMcpStart();
+      if (name === 'check-project') results.checkProject = await runCheckProject(options);
     } catch (error) {
       errors[name] = (error as Error).message;
       log(`${name} failed: ${(error as Error).stack ?? error}`);

@@ -1,0 +1,303 @@
+/**
+ * `check-project`: `pgwarden check` and `migrate up` on a generated project of 250 migrations (the `migrate`
+ * benchmark's migrations: a table, then a column, an index, a commented column on it, four migrations per table),
+ * on the PostgreSQL service. `check` is timed as a fresh process from spawn to exit, with each step's time from
+ * its JSON report; `migrate up` of the same folder is timed per migration side by side with dbmate, each on a new
+ * database, every run checked (all objects present, 250 history rows).
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import {
+  type BenchOptions,
+  distPath,
+  fmtMs,
+  fmtRatio,
+  type GoalLine,
+  loadLib,
+  log,
+  mdTable,
+  now,
+  onCleanup,
+  type Stats,
+  sharedTempDir,
+  stats,
+  yesNo,
+} from './lib.js';
+import {
+  applyOnce,
+  connect,
+  dbmateVersion,
+  makeTools,
+  migrationSpecs,
+  nativeFile,
+  peerScript,
+  writeMigrations,
+} from './migrate.js';
+
+export const PROJECT_MIGRATIONS = 250;
+export const PROJECT_CHECK_GOAL_MS = 15_000;
+export const PROJECT_MIGRATE_GOAL_RATIO = 1.5;
+const CHECK_RUNS = 3;
+const MIGRATE_RUNS = 3;
+
+export interface CheckProjectResult {
+  readonly migrations: number;
+  readonly server: string;
+  /** The one-minute load average during the run: the machine is shared. */
+  readonly load: readonly { readonly at: string; readonly oneMinute: number }[];
+  readonly check: {
+    readonly command: string;
+    readonly samples: number[];
+    readonly stats: Stats;
+    readonly steps: readonly { readonly title: string; readonly medianMs: number }[];
+    readonly findings: number;
+    readonly goalMs: number;
+    readonly met: boolean;
+  };
+  readonly migrate: {
+    readonly runs: number;
+    readonly pgwarden: {
+      readonly command: string;
+      readonly samples: number[];
+      readonly perMigrationMs: number;
+    };
+    readonly dbmate: {
+      readonly command: string;
+      readonly version: string;
+      readonly samples: number[];
+      readonly perMigrationMs: number;
+    };
+    readonly ratio: number;
+    readonly goalRatio: number;
+    readonly met: boolean;
+  };
+  readonly problems: readonly string[];
+}
+
+interface CheckJson {
+  steps: { title: string; ms: number }[];
+  summary: { total: number };
+}
+
+/** Runs `pgwarden check . --db URL` in `cwd` (no command line holds the harness's temporary prefix). */
+function runCheck(cwd: string, url: string): Promise<{ ms: number; json: CheckJson }> {
+  return new Promise((resolve, reject) => {
+    const start = now();
+    const child = spawn(
+      process.execPath,
+      [distPath('cli/main.js'), 'check', '.', '--db', url, '--format', 'json', '--quiet'],
+      { cwd, env: { ...process.env, DATABASE_URL: '', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const stop = onCleanup(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = now() - start;
+      void stop();
+      if (code !== 0 && code !== 1) {
+        reject(
+          new Error(`pgwarden check exited with ${code}: ${stderr.trim().split('\n').slice(-5).join('\n')}`),
+        );
+        return;
+      }
+      try {
+        resolve({ ms, json: JSON.parse(stdout) as CheckJson });
+      } catch (error) {
+        reject(new Error(`pgwarden check printed no JSON report: ${(error as Error).message}`));
+      }
+    });
+  });
+}
+
+export async function runCheckProject(options: BenchOptions): Promise<CheckProjectResult> {
+  const lib = await loadLib();
+  const load: { at: string; oneMinute: number }[] = [];
+  const recordLoad = (at: string) => load.push({ at, oneMinute: Math.round(loadavg()[0]! * 100) / 100 });
+  recordLoad('at the start');
+  const specs = migrationSpecs(PROJECT_MIGRATIONS);
+  const tmp = sharedTempDir('check-project');
+  const problems: string[] = [];
+  try {
+    const work = tmp.path;
+    writeMigrations(join(work, 'migrations'), specs, nativeFile);
+    writeFileSync(join(work, 'pgwarden.config.json'), '{}\n');
+
+    const probe = await connect(options.pg15Url);
+    let server: string;
+    let serverHasSsl: boolean;
+    try {
+      const { rows } = await probe.query<{ v: string; ssl: string }>(
+        `SELECT current_setting('server_version') AS v, current_setting('ssl') AS ssl`,
+      );
+      const parsed = lib.parseDatabaseUrl(options.pg15Url);
+      server = `PostgreSQL ${rows[0]!.v} at ${parsed.host}:${parsed.port}`;
+      serverHasSsl = rows[0]!.ssl === 'on';
+    } finally {
+      await probe.end().catch(() => {});
+    }
+
+    log(
+      `check-project: ${CHECK_RUNS} runs of pgwarden check on ${PROJECT_MIGRATIONS} migrations (${server})`,
+    );
+    const checkSamples: number[] = [];
+    const stepSamples = new Map<string, number[]>();
+    let findings = 0;
+    for (let i = 0; i < CHECK_RUNS; i++) {
+      const { ms, json } = await runCheck(work, options.pg15Url);
+      checkSamples.push(ms);
+      findings = json.summary.total;
+      for (const step of json.steps)
+        stepSamples.set(step.title, [...(stepSamples.get(step.title) ?? []), step.ms]);
+      log(`check-project: check run ${i + 1}: ${fmtMs(ms)}`);
+    }
+    recordLoad('after check');
+
+    const tools = makeTools(
+      lib,
+      work,
+      { native: 'migrations', nodePgMigrate: 'migrations' },
+      specs,
+      { dbmate: await dbmateVersion(peerScript('dbmate')) },
+      serverHasSsl,
+    );
+    const pgwarden = tools.find((t) => t.id === 'pgwarden')!;
+    const dbmate = tools.find((t) => t.id === 'dbmate')!;
+    const samples = { pgwarden: [] as number[], dbmate: [] as number[] };
+    log(`check-project: ${MIGRATE_RUNS} rounds of migrate up, pgwarden and dbmate alternating`);
+    for (let round = 0; round < MIGRATE_RUNS; round++) {
+      const order = round % 2 === 0 ? [pgwarden, dbmate] : [dbmate, pgwarden];
+      for (const tool of order) {
+        const sample = await applyOnce(lib, options.pg15Url, tool, specs, problems, `round ${round + 1}`);
+        samples[tool.id as 'pgwarden' | 'dbmate'].push(sample.ms);
+      }
+    }
+    recordLoad('at the end');
+    const per = (values: number[]) => stats(values).median / PROJECT_MIGRATIONS;
+    const ratio = per(samples.pgwarden) / per(samples.dbmate);
+    const checkStats = stats(checkSamples);
+    return {
+      migrations: PROJECT_MIGRATIONS,
+      server,
+      load,
+      check: {
+        command: `node dist/cli/main.js check . --db ${lib.redactUrl(options.pg15Url)} --format json --quiet`,
+        samples: checkSamples,
+        stats: checkStats,
+        steps: [...stepSamples].map(([title, values]) => ({ title, medianMs: stats(values).median })),
+        findings,
+        goalMs: PROJECT_CHECK_GOAL_MS,
+        met: checkStats.median <= PROJECT_CHECK_GOAL_MS,
+      },
+      migrate: {
+        runs: MIGRATE_RUNS,
+        pgwarden: {
+          command: pgwarden.command,
+          samples: samples.pgwarden,
+          perMigrationMs: per(samples.pgwarden),
+        },
+        dbmate: {
+          command: dbmate.command,
+          version: dbmate.version,
+          samples: samples.dbmate,
+          perMigrationMs: per(samples.dbmate),
+        },
+        ratio,
+        goalRatio: PROJECT_MIGRATE_GOAL_RATIO,
+        met: ratio <= PROJECT_MIGRATE_GOAL_RATIO && problems.length === 0,
+      },
+      problems,
+    };
+  } finally {
+    await tmp.remove();
+  }
+}
+
+export function checkProjectGoals(result: CheckProjectResult): GoalLine[] {
+  return [
+    {
+      benchmark: `\`pgwarden check\` of a ${result.migrations}-migration project`,
+      goal: `median ≤ ${fmtMs(result.check.goalMs)}`,
+      result: `median ${fmtMs(result.check.stats.median)}`,
+      met: result.check.met,
+      peer: 'none runs a whole Definition of Done',
+    },
+    {
+      benchmark: `\`migrate up\` of the same ${result.migrations} migrations, per migration`,
+      goal: `≤ ${result.migrate.goalRatio}× dbmate`,
+      result: `${fmtMs(result.migrate.pgwarden.perMigrationMs)} per migration`,
+      met: result.migrate.met,
+      peer: `${fmtRatio(result.migrate.pgwarden.perMigrationMs, result.migrate.dbmate.perMigrationMs)} dbmate ${result.migrate.dbmate.version} (${fmtMs(result.migrate.dbmate.perMigrationMs)})`,
+    },
+  ];
+}
+
+export function renderCheckProject(result: CheckProjectResult): string {
+  const loads = result.load.map((l) => `${l.oneMinute} ${l.at}`).join(', ');
+  return [
+    `A generated project of ${result.migrations} migrations (the \`migrate\` benchmark's: per table a CREATE TABLE, an ADD COLUMN with a default, a CREATE INDEX, an ADD COLUMN with a COMMENT) on ${result.server}. \`${result.check.command}\` runs as a fresh process, ${result.check.samples.length} measured runs without a warm-up; each step's time is read from its JSON report (${result.check.findings} findings). Then \`migrate up\` of the same folder by pgwarden and by dbmate, each on a new database, ${result.migrate.runs} rounds with the order alternated; every run is checked (every migration's objects exist, the tool's history has ${result.migrations} rows).`,
+    '',
+    `**The machine is shared**: 2 cores, with other engineers' builds, tests and servers running; the one-minute load average was ${loads}. Every figure here is several times what an idle machine gives; the ratio to dbmate, measured in the same minutes, is the comparable figure.`,
+    '',
+    mdTable(
+      ['Run', 'Median', 'p90', 'Min', 'Max'],
+      [
+        [
+          `\`pgwarden check\` (${result.migrations} migrations)`,
+          fmtMs(result.check.stats.median),
+          fmtMs(result.check.stats.p90),
+          fmtMs(result.check.stats.min),
+          fmtMs(result.check.stats.max),
+        ],
+      ],
+    ),
+    '',
+    mdTable(
+      ['Step of `check`', 'Median'],
+      result.check.steps.map((s) => [s.title, fmtMs(s.medianMs)]),
+    ),
+    '',
+    mdTable(
+      ['`migrate up`', 'Runs (whole folder)', 'Median per migration'],
+      [
+        [
+          `pgwarden: \`${result.migrate.pgwarden.command}\``,
+          result.migrate.pgwarden.samples.map(fmtMs).join(', '),
+          fmtMs(result.migrate.pgwarden.perMigrationMs),
+        ],
+        [
+          `dbmate ${result.migrate.dbmate.version}: \`${result.migrate.dbmate.command}\``,
+          result.migrate.dbmate.samples.map(fmtMs).join(', '),
+          fmtMs(result.migrate.dbmate.perMigrationMs),
+        ],
+      ],
+    ),
+    '',
+    mdTable(
+      ['Goal', 'Result', 'Met'],
+      [
+        [
+          `check median ≤ ${fmtMs(result.check.goalMs)}`,
+          fmtMs(result.check.stats.median),
+          yesNo(result.check.met),
+        ],
+        [
+          `migrate up per migration ≤ ${result.migrate.goalRatio}× dbmate`,
+          `${result.migrate.ratio.toFixed(2)}×`,
+          yesNo(result.migrate.met),
+        ],
+      ],
+    ),
+    ...(result.problems.length > 0 ? ['', 'Problems:', '', ...result.problems.map((p) => `- ${p}`)] : []),
+  ].join('\n');
+}

@@ -602,26 +602,25 @@ const READERS: Record<LayoutName, Reader> = {
 
   flyway: (dir, entries, _texts, ignore) => {
     const layout = LAYOUTS.flyway;
-    const names = new Set(entries.map((e) => e.name));
+    // Flyway scans a location recursively, down every folder that is not hidden; versions order across folders
+    const files = flywayFiles(dir, entries, ignore);
+    const names = new Set(files);
     const candidates: Candidate[] = [];
-    for (const entry of entries) {
-      if (entry.kind === 'directory') {
-        ignore(entry.name, 'a folder: pgwarden reads one Flyway location, not its sub-folders');
-        continue;
-      }
+    for (const file of files) {
+      const entry = { name: file, base: basename(file) };
       if (/\.conf$/i.test(entry.name) && names.has(entry.name.replace(/\.conf$/i, ''))) continue;
-      const versioned = FLYWAY_VERSIONED.exec(entry.name);
-      const repeatable = versioned ? null : FLYWAY_REPEATABLE.exec(entry.name);
+      const versioned = FLYWAY_VERSIONED.exec(entry.base);
+      const repeatable = versioned ? null : FLYWAY_REPEATABLE.exec(entry.base);
       if (!versioned && !repeatable) {
         ignore(
           entry.name,
-          /^U\d/.test(entry.name)
+          /^U\d/.test(entry.base)
             ? 'an undo migration: Flyway community does not run them'
             : 'not a Flyway migration name (V<version>__<description>.sql or R__<description>.sql, prefix case-sensitive)',
         );
         continue;
       }
-      const version = versioned ? versioned[1]!.replace(/_/g, '.') : entry.name.replace(/\.sql$/i, '');
+      const version = versioned ? versioned[1]!.replace(/_/g, '.') : entry.base.replace(/\.sql$/i, '');
       const label = (versioned ? versioned[2]! : repeatable![1]!).replace(/\.sql$/i, '');
       const path = join(dir, entry.name);
       const conf = flywayExecuteInTransaction(readText(`${path}.conf`));
@@ -639,6 +638,28 @@ const READERS: Record<LayoutName, Reader> = {
     return candidates;
   },
 };
+
+/** The files of a Flyway location and of its sub-folders (not hidden ones), as paths relative to it, sorted. */
+function flywayFiles(
+  dir: string,
+  entries: readonly FolderEntry[],
+  ignore: (name: string, reason: string) => void,
+  under = '',
+): string[] {
+  const files: string[] = [];
+  for (const entry of entries) {
+    const path = under ? join(under, entry.name) : entry.name;
+    if (entry.kind === 'file') files.push(path);
+    else if (entry.name.startsWith('.')) ignore(path, 'a hidden folder: Flyway does not scan it');
+    else {
+      const inner = readdirSync(join(dir, path), { withFileTypes: true })
+        .sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)))
+        .map((d): FolderEntry => ({ name: d.name, kind: d.isDirectory() ? 'directory' : 'file' }));
+      files.push(...flywayFiles(dir, inner, ignore, path));
+    }
+  }
+  return files;
+}
 
 /** Whether a folder looks like a migrations folder (rather than a folder of loose SQL files). */
 export async function isDirectory(path: string): Promise<boolean> {

@@ -248,10 +248,19 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
   flyway: {
     name: 'flyway',
     runner: 'Flyway (community)',
-    recognise: 'V<version>__<description>.sql and R__<description>.sql (prefix case-sensitive)',
-    recognises: ({ entries }) => hasFile(entries, FLYWAY_VERSIONED) || hasFile(entries, FLYWAY_REPEATABLE),
+    recognise:
+      'V<version>__<description>.sql and R__<description>.sql (prefix case-sensitive), in the folder or its sub-folders',
+    recognises: ({ entries }) =>
+      hasFile(entries, FLYWAY_VERSIONED) ||
+      hasFile(entries, FLYWAY_REPEATABLE) ||
+      // versioned scripts kept in sub-folders only (one per release)
+      entries.some(
+        (e) =>
+          e.kind === 'directory' && !e.name.startsWith('.') && e.inner?.some((n) => FLYWAY_VERSIONED.test(n)),
+      ),
     unit: 'file',
-    ordering: 'version parts as integers (1.2.10 < 1.10; 1 = 1.0 = 01), then R__ repeatables by description',
+    ordering:
+      'version parts as integers (1.2.10 < 1.10; 1 = 1.0 = 01) across every sub-folder, then R__ repeatables by description',
     compare: (a, b) => {
       if (a.repeatable !== b.repeatable) return a.repeatable ? 1 : -1;
       if (a.repeatable) return bytes(a.name, b.name);
@@ -265,7 +274,7 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
     sends: 'statements',
     downs: false,
     ignores:
-      'U… undo files (Teams edition), names without V/R prefix (lower-case v included), files not ending .sql',
+      'U… undo files (Teams edition), names without V/R prefix (lower-case v included), files not ending .sql, hidden folders (it scans every other sub-folder)',
   },
   'node-pg-migrate': {
     name: 'node-pg-migrate',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config.js';
+import { readMigrationFolder } from '../../src/migrate/files.js';
 import { lint } from '../../src/ops/lint.js';
 
 /** Lint applies the rules of how each layout's runner really runs a file (test/fixtures/layouts/). */
@@ -70,5 +71,43 @@ describe('lint reads transactions as each runner runs the file', () => {
     expect(await transactionFindings(dir)).toEqual([
       'migration/cannot-run-in-transaction@20240101000001_i.sql',
     ]);
+  });
+});
+
+describe('Flyway locations with sub-folders', () => {
+  const location = join(FIXTURES, 'flyway-folders', 'db', 'migration');
+
+  it('are read recursively, in version order across folders, as Flyway does', async () => {
+    const folder = await readMigrationFolder(location);
+    expect(folder.layout).toBe('flyway');
+    expect(folder.migrations.map((m) => m.version)).toEqual([
+      '1',
+      '1.1',
+      '1.2',
+      '1.10',
+      '2',
+      'R__account_emails',
+    ]);
+    expect(folder.ignored.map((i) => i.path.slice(location.length + 1)).sort()).toEqual([
+      '.archive',
+      'README.md',
+      'release_1/U1.1__drop_email.sql',
+    ]);
+  });
+
+  it('are linted with what earlier versions in other folders created; CONCURRENTLY alone runs without a transaction', async () => {
+    const found = await findings(location);
+    expect(found.filter((f) => TRANSACTION_RULES.includes(f.rule))).toEqual([]);
+    // V2's index is on the column V1.2 (another folder) added: lint knows the table, so it is not a new table
+    expect(found.map((f) => f.rule)).not.toContain('sql/syntax-error');
+  });
+
+  it('two scripts of one version in two folders stop the run, as Flyway does', async () => {
+    const dir = folder({
+      'V1__a.sql': 'CREATE TABLE a (id int);',
+      'one/V2__b.sql': 'CREATE TABLE b (id int);',
+      'two/V2__c.sql': 'CREATE TABLE c (id int);',
+    });
+    await expect(readMigrationFolder(dir)).rejects.toThrow(/two migrations have version 2/);
   });
 });

@@ -107,6 +107,29 @@ describe.skipIf(!PG15)('every layout applies with migrate up, in its runner orde
     ]);
   });
 
+  it('Flyway sub-folders: scanned recursively, ordered by version across folders, hidden folders and U skipped', async () => {
+    const { result, status } = await up('flyway-folders/db/migration');
+    // release_1/V1.10 runs after release_2/V1.2: it comments on the column V1.2 adds
+    expect(result.runs.map((r) => r.version)).toEqual(['1', '1.1', '1.2', '1.10', '2', 'R__account_emails']);
+    expect(status.statuses.map((m) => `${m.version} ${m.state}`)).toEqual([
+      '1 applied',
+      '1.1 applied',
+      '1.2 applied',
+      '1.10 applied',
+      '2 applied',
+      'R__account_emails applied',
+    ]);
+    const [index] = await query<{ valid: boolean }>(
+      `SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'accounts_email_normalized_idx'::regclass`,
+    );
+    expect(index).toEqual({ valid: true });
+    // the undo script never ran: the column is there
+    const columns = await query<{ name: string }>(
+      `SELECT attname AS name FROM pg_attribute WHERE attrelid = 'accounts'::regclass AND attnum > 0 ORDER BY attnum`,
+    );
+    expect(columns.map((c) => c.name)).toEqual(['id', 'name', 'email', 'email_normalized']);
+  });
+
   it('dbmate: whole file names in byte order (9_x last), transaction:false sections', async () => {
     const { result } = await up('dbmate/db/migrations');
     expect(result.runs.map((r) => r.version)).toEqual([

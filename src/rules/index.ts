@@ -33,6 +33,7 @@ import healthTempFiles from './health/temp-files.js';
 import healthTuneCheckpointsRequested from './health/tune-checkpoints-requested.js';
 import healthTuneConnectionPooler from './health/tune-connection-pooler.js';
 import healthTunePendingRestart from './health/tune-pending-restart.js';
+import healthTuneTableAutovacuum from './health/tune-table-autovacuum.js';
 import healthTuneSettingDiffers from './health/tune-setting-differs.js';
 import healthTuneWorkMemSpills from './health/tune-work-mem-spills.js';
 import healthUnusedIndex from './health/unused-index.js';
@@ -245,6 +246,7 @@ export const allRules: readonly AnyRule[] = Object.freeze(
     healthTuneCheckpointsRequested,
     healthTuneConnectionPooler,
     healthTunePendingRestart,
+    healthTuneTableAutovacuum,
     healthTuneSettingDiffers,
     healthTuneWorkMemSpills,
     migrationDownColumnOrder,

@@ -1,5 +1,5 @@
 import { formatTuneKb, type PgTuneResult, pgtune, type TunedSetting, type TuneInputs } from './pgtune.js';
-import type { SettingRow, TuneReading, WorkloadReading } from './reading.js';
+import type { SettingRow, TableActivity, TuneReading, WorkloadReading } from './reading.js';
 
 /** One recommended setting against the server's value. */
 export interface SettingChange {
@@ -29,6 +29,8 @@ export interface LiveTune {
   readonly settings: Readonly<Record<string, SettingRow>>;
   readonly workload: WorkloadReading | null;
   readonly databaseBytes: number | null;
+  /** The big and busy tables of the connected database; empty when unread. */
+  readonly tables: readonly TableActivity[];
 }
 
 /** The model of the `tune` rules: PGTune's recommendations for the inputs, and the server they are compared with. */
@@ -173,6 +175,7 @@ export function buildTuneModel(inputs: TuneInputs, reading: TuneReading | null):
             settings,
             workload: reading.workload,
             databaseBytes: reading.databaseBytes,
+            tables: reading.tables ?? [],
           }
         : null,
   };

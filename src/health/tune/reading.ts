@@ -26,6 +26,22 @@ export interface WorkloadReading {
   readonly connections: Readonly<Record<string, number>>;
 }
 
+/** A big or busy table of the connected database: what per-table autovacuum settings are judged on. */
+export interface TableActivity {
+  /** Schema-qualified, quoted where needed. */
+  readonly name: string;
+  readonly rows: number;
+  readonly deadRows: number;
+  /** Rows updated and deleted since the statistics were reset: the dead rows autovacuum has had to clean. */
+  readonly changedRows: number;
+  /** Seconds the table's counters cover (since the database's stats_reset, else the server's start). */
+  readonly statsSeconds: number;
+  readonly lastVacuumSeconds: number | null;
+  readonly autovacuumCount: number;
+  /** Its reloptions (`autovacuum_vacuum_scale_factor=0.01`…). */
+  readonly reloptions: readonly string[];
+}
+
 /** Everything tune reads from a server, as plain JSON: the pure builder makes the model from it. */
 export interface TuneReading {
   readonly major: number;
@@ -33,6 +49,8 @@ export interface TuneReading {
   /** Total size of the databases this role may connect to (bytes), or null when unreadable. */
   readonly databaseBytes: number | null;
   readonly workload: WorkloadReading | null;
+  /** The 100 largest and 100 busiest tables of the connected database (absent in older recordings). */
+  readonly tables?: readonly TableActivity[] | null;
   /** Reads that failed (a privilege, a timeout), by what they were for. */
   readonly failed: readonly { readonly read: string; readonly reason: string }[];
 }
@@ -70,6 +88,21 @@ SELECT coalesce(state, 'unknown') AS state, count(*)::int AS count
   FROM pg_stat_activity
  WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
  GROUP BY 1`;
+
+const TABLES_SQL = `
+WITH t AS (
+  SELECT quote_ident(s.schemaname) || '.' || quote_ident(s.relname) AS name, greatest(c.reltuples, 0)::float8 AS rows,
+         s.n_dead_tup::float8 AS dead_rows, (s.n_tup_upd + s.n_tup_del)::float8 AS changed_rows,
+         extract(epoch FROM now() - greatest(s.last_autovacuum, s.last_vacuum))::float8 AS last_vacuum_seconds,
+         s.autovacuum_count::float8 AS autovacuum_count, coalesce(c.reloptions, '{}') AS reloptions
+    FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+   WHERE c.relkind IN ('r', 'm') AND NOT pg_is_other_temp_schema(c.relnamespace)
+)
+SELECT t.*, extract(epoch FROM now() - coalesce(d.stats_reset, pg_postmaster_start_time()))::float8 AS stats_seconds
+  FROM ((SELECT * FROM t ORDER BY rows DESC LIMIT 100) UNION (SELECT * FROM t ORDER BY changed_rows DESC LIMIT 100)) t,
+       pg_stat_database d
+ WHERE d.datname = current_database()
+ ORDER BY t.rows DESC`;
 
 export interface ReadTuneOptions {
   /** Per-query limit (ms), default 10 s. */
@@ -139,6 +172,18 @@ export async function readTune(connection: Connection, options: ReadTuneOptions 
       const connections = await attempt('connections (pg_stat_activity)', () =>
         tx.rows<{ state: string; count: number }>('reading pg_stat_activity', CONNECTIONS_SQL),
       );
+      const tables = await attempt('tables (pg_stat_user_tables)', () =>
+        tx.rows<{
+          name: string;
+          rows: number;
+          dead_rows: number;
+          changed_rows: number;
+          stats_seconds: number;
+          last_vacuum_seconds: number | null;
+          autovacuum_count: number;
+          reloptions: string[];
+        }>('reading pg_stat_user_tables', TABLES_SQL),
+      );
       const workload: WorkloadReading | null =
         temp && checkpoints && connections
           ? {
@@ -151,7 +196,24 @@ export async function readTune(connection: Connection, options: ReadTuneOptions 
               connections: Object.fromEntries(connections.map((r) => [r.state, r.count])),
             }
           : null;
-      return { major, settings, databaseBytes: size?.[0]?.bytes ?? null, workload, failed };
+      return {
+        major,
+        settings,
+        databaseBytes: size?.[0]?.bytes ?? null,
+        workload,
+        tables:
+          tables?.map((t) => ({
+            name: t.name,
+            rows: t.rows,
+            deadRows: t.dead_rows,
+            changedRows: t.changed_rows,
+            statsSeconds: t.stats_seconds,
+            lastVacuumSeconds: t.last_vacuum_seconds,
+            autovacuumCount: t.autovacuum_count,
+            reloptions: t.reloptions,
+          })) ?? null,
+        failed,
+      };
     },
     {
       statementTimeoutMs: options.statementTimeoutMs ?? 10_000,

@@ -14,6 +14,21 @@ export function columnsFromCatalog(
   const owned = new Map<string, { schema: string; name: string }>();
   for (const s of snapshot.sequences) if (s.ownedBy !== null) owned.set(s.ownedBy, s);
   const columns: ColumnDeclaration[] = [];
+  const views = snapshot.tables
+    .filter(
+      (v) => (v.kind === 'view' || v.kind === 'materialized view') && v.definition !== null && !v.extension,
+    )
+    .map((v) => ({
+      sql: qualifiedIdent(v.schema, v.name),
+      materialized: v.kind === 'materialized view',
+      definition: v.definition!.trim().replace(/;$/, ''),
+    }));
+  // a view reads the column when its definition names both the table and the column (pg_get_viewdef's words)
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const word = (name: string) =>
+    new RegExp(
+      `(?:^|[^\\w$"])(?:${literal(name)}|${literal(`"${name.replace(/"/g, '""')}"`)})(?:$|[^\\w$"])`,
+    );
   for (const table of snapshot.tables) {
     if (
       (table.kind !== 'table' && table.kind !== 'partitioned table') ||
@@ -25,7 +40,9 @@ export function columnsFromCatalog(
       table.constraints.filter((c) => c.type === 'primary key').flatMap((c) => c.columns),
     );
     const sqlTable = qualifiedIdent(table.schema, table.name);
+    const readers = views.filter((v) => word(table.name).test(v.definition));
     for (const column of table.columns) {
+      const named = word(column.name);
       const mods = /\((\d+)(?:,(\d+))?\)/.exec(column.type);
       const sequence = owned.get(`${table.qualifiedName}.${column.name}`);
       columns.push({
@@ -47,6 +64,7 @@ export function columnsFromCatalog(
           table: sqlTable,
           column: quoteIdent(column.name),
           sequence: sequence ? qualifiedIdent(sequence.schema, sequence.name) : null,
+          views: readers.filter((v) => named.test(v.definition)),
         },
       });
     }

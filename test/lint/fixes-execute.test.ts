@@ -1,10 +1,13 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/core/config.js';
 import type { Finding } from '../../src/core/finding.js';
-import type { Connection } from '../../src/db/connection.js';
+import { Connection } from '../../src/db/connection.js';
+import { withDatabase } from '../../src/db/url.js';
 import type { AnalyzedStatement, MigrationModel } from '../../src/lint/migration-model.js';
 import { checkSql, type ScriptSource } from '../../src/ops/check-sql.js';
 import { lintSources } from '../../src/ops/lint.js';
+import { reviewSchema } from '../../src/ops/schema-review.js';
 import { loadParser, parseSqlSync } from '../../src/sql/parser.js';
 import { projectRoot } from '../helpers/cli.js';
 import { createTestDatabase, pg15ServiceUrl, pg18Url } from '../helpers/db.js';
@@ -218,5 +221,85 @@ for (const { major, url } of MAJORS) {
       executed.set(major, (executed.get(major) ?? 0) + count);
       expect(failures).toEqual([]);
     });
+  });
+}
+
+/**
+ * The schema rules' fixes: each folder's schema is built (every migration), reviewed as `pgwarden schema --db` reviews
+ * it, and each executable fix runs on a copy of it; the review of the copy must no longer report the finding, unless
+ * the rule's own cases say its fix is advice that leaves it (fixResolves: false).
+ */
+const config = { config: parseConfig({}, 'test'), path: null, dir: projectRoot };
+
+async function adviceRules(): Promise<Set<string>> {
+  const rules = new Set<string>();
+  for (const cases of (await loadRuleCases()).values())
+    if (cases.invalid.some((c) => 'fixResolves' in c && c.fixResolves === false)) rules.add(cases.rule.id);
+  return rules;
+}
+
+const key = (f: Finding) => `${f.rule} ${(f.location as { object?: string }).object ?? ''}`;
+
+for (const { major, url } of MAJORS) {
+  describe(`every executable fix of the schema rules runs on PostgreSQL ${major} and resolves its finding`, () => {
+    it.each(CORPUS.filter((path) => !path.endsWith('.sql') || path.includes('schema')))(
+      '%s',
+      async (path) => {
+        const serverUrl = url();
+        if (!serverUrl) return;
+        const advice = await adviceRules();
+        const sources = await lintSources([join(projectRoot, path)]);
+        const { migrations } = await checkSql(sources, { pgVersion: major });
+        const built = await createTestDatabase(serverUrl);
+        const admin = await Connection.open(serverUrl);
+        const failures: string[] = [];
+        let count = 0;
+        try {
+          const connection = await built.connect();
+          for (const model of migrations)
+            await run(
+              connection,
+              topLevel(model).map((s) => s.statement.text),
+            );
+          await connection.query('ANALYZE');
+          await connection.close();
+          const review = await reviewSchema({ config, db: built.url, pgVersion: major });
+          for (const finding of review.findings) {
+            if (finding.fix === null) continue;
+            const sql = finding.fix.replace(/--[^\n]*/g, '').trim();
+            if (sql.length === 0 || /<[a-z_][^<>\n]*>|…/i.test(sql)) continue;
+            const copy = `${built.name}_fix`;
+            await admin.query(`CREATE DATABASE ${copy} TEMPLATE ${built.name}`);
+            const copyUrl = withDatabase(serverUrl, copy);
+            const session = await Connection.open(copyUrl);
+            const label = `${finding.rule} on ${(finding.location as { object: string }).object} (${path}, ${major})`;
+            try {
+              for (const part of parts(finding.fix)) {
+                const statements = statementsOf(part);
+                if (outsideTransaction(part)) await run(session, statements);
+                else await run(session, ['BEGIN', ...statements, 'COMMIT']);
+              }
+              count++;
+              await session.close();
+              if (!advice.has(finding.rule)) {
+                const again = await reviewSchema({ config, db: copyUrl, pgVersion: major });
+                if (again.findings.some((f) => key(f) === key(finding)))
+                  failures.push(`${label}: the fix runs but the review still reports it\n${finding.fix}`);
+              }
+            } catch (error) {
+              failures.push(`${label}: ${(error as Error).message}\n${finding.fix}`);
+            } finally {
+              await session.close().catch(() => {});
+              await admin.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`);
+            }
+          }
+        } finally {
+          await admin.close();
+          await built.drop();
+        }
+        executed.set(major, (executed.get(major) ?? 0) + count);
+        expect(failures).toEqual([]);
+      },
+    );
   });
 }

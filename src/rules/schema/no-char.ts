@@ -1,4 +1,5 @@
 import { defineRule } from '../../core/rule.js';
+import { typeChangeFix } from '../../lint/columns-model.js';
 import type { ColumnsModel } from '../models.js';
 
 export default defineRule<ColumnsModel>({
@@ -25,7 +26,10 @@ export default defineRule<ColumnsModel>({
         fix:
           column.source === 'sql'
             ? `${column.column} text`
-            : `-- rewrites the table and drops the padding (trailing spaces), as char comparisons already ignored it\nALTER TABLE ${column.sql?.table ?? column.table} ALTER COLUMN ${column.sql?.column ?? column.column} TYPE text;`,
+            : typeChangeFix(
+                column,
+                `-- rewrites the table and drops the padding (trailing spaces), as char comparisons already ignored it\nALTER TABLE ${column.sql?.table ?? column.table} ALTER COLUMN ${column.sql?.column ?? column.column} TYPE text;`,
+              ),
       });
     }
   },

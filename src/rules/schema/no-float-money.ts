@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../../core/rule.js';
+import { typeChangeFix } from '../../lint/columns-model.js';
 import type { ColumnsModel } from '../models.js';
 
 const DEFAULT_NAMES = [
@@ -54,7 +55,10 @@ export default defineRule<ColumnsModel, { names: string[] }>({
         fix:
           column.source === 'sql'
             ? `${column.column} numeric(12, 2)`
-            : `-- rewrites the table; numeric without a scale keeps every value as it reads now (15 significant digits):\n-- give it a scale (numeric(12, 2)) once the values are known to fit, as rounding to it loses what does not\nALTER TABLE ${column.sql?.table ?? column.table} ALTER COLUMN ${column.sql?.column ?? column.column} TYPE numeric;`,
+            : typeChangeFix(
+                column,
+                `-- rewrites the table; numeric without a scale keeps every value as it reads now (15 significant digits):\n-- give it a scale (numeric(12, 2)) once the values are known to fit, as rounding to it loses what does not\nALTER TABLE ${column.sql?.table ?? column.table} ALTER COLUMN ${column.sql?.column ?? column.column} TYPE numeric;`,
+              ),
       });
     }
   },

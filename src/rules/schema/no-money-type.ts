@@ -1,4 +1,5 @@
 import { defineRule } from '../../core/rule.js';
+import { typeChangeFix } from '../../lint/columns-model.js';
 import type { ColumnsModel } from '../models.js';
 
 export default defineRule<ColumnsModel>({
@@ -25,7 +26,10 @@ export default defineRule<ColumnsModel>({
         fix:
           column.source === 'sql'
             ? `${column.column} numeric(12, 2)`
-            : `-- rewrites the table; money converts to numeric exactly (numeric without a scale: no value is too big or rounded)\nALTER TABLE ${column.sql?.table ?? column.table} ALTER COLUMN ${column.sql?.column ?? column.column} TYPE numeric;`,
+            : typeChangeFix(
+                column,
+                `-- rewrites the table; money converts to numeric exactly (numeric without a scale: no value is too big or rounded)\nALTER TABLE ${column.sql?.table ?? column.table} ALTER COLUMN ${column.sql?.column ?? column.column} TYPE numeric;`,
+              ),
       });
     }
   },

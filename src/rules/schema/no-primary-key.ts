@@ -1,3 +1,4 @@
+import type { TableInfo } from '../../catalog/model.js';
 import { defineRule } from '../../core/rule.js';
 import { qualifiedIdent, quoteIdent } from '../../sql/quote.js';
 import type { SchemaModel } from '../models.js';
@@ -35,7 +36,7 @@ export default defineRule<SchemaModel>({
         report({
           message: `${table.qualifiedName} has no primary key`,
           location,
-          fix: `ALTER TABLE ${sqlTable} ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;  -- rewrites the table`,
+          fix: newKey(table, sqlTable, pkey),
         });
         continue;
       }
@@ -58,3 +59,28 @@ export default defineRule<SchemaModel>({
     }
   },
 });
+
+/**
+ * A primary key for a table with no unique key to promote: its `id` column when it has one (ADD COLUMN id would
+ * fail), else a new identity column; on a partitioned table the key includes the partition key's columns, as
+ * PostgreSQL requires (a partition gets it from its parent).
+ */
+function newKey(table: TableInfo, sqlTable: string, pkey: string): string {
+  if (table.partitionOf)
+    return `-- add the primary key on ${table.partitionOf.parent} (with its partition key): its partitions get it`;
+  let partitionColumns: string[] = [];
+  if (table.partitioning) {
+    const key = /^\w+\s*\((.*)\)$/.exec(table.partitioning.key)?.[1] ?? '';
+    const names = key.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+    if (!names.every((n) => table.columns.some((c) => c.name === n)))
+      return `-- the partition key (${table.partitioning.key}) is an expression: a primary key cannot include it`;
+    partitionColumns = names;
+  }
+  const hasId = table.columns.some((c) => c.name === 'id');
+  const columns = ['id', ...partitionColumns.filter((c) => c !== 'id')].map((c) => quoteIdent(c)).join(', ');
+  const addKey = `ALTER TABLE ${sqlTable} ADD CONSTRAINT ${pkey} PRIMARY KEY (${columns});`;
+  if (hasId) return `${addKey}  -- scans the table: fails if id has NULLs or duplicates`;
+  if (partitionColumns.length === 0)
+    return `ALTER TABLE ${sqlTable} ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;  -- rewrites the table`;
+  return `ALTER TABLE ${sqlTable} ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;  -- rewrites the table\n${addKey}`;
+}

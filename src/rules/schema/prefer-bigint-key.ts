@@ -1,4 +1,5 @@
 import { defineRule } from '../../core/rule.js';
+import { typeChangeFix } from '../../lint/columns-model.js';
 import type { ColumnsModel } from '../models.js';
 
 const NARROW: Record<string, string> = {
@@ -36,15 +37,18 @@ export default defineRule<ColumnsModel>({
         fix:
           column.source === 'sql'
             ? `${column.column} bigint${column.serial || column.identity ? ' GENERATED ALWAYS AS IDENTITY' : ''}`
-            : [
-                '-- rewrites the table under an ACCESS EXCLUSIVE lock: on a big table plan it (new bigint column, backfill, swap);',
-                '-- the foreign key columns that reference it need TYPE bigint too',
-                `ALTER TABLE ${column.sql?.table ?? column.table} ALTER COLUMN ${column.sql?.column ?? column.column} TYPE bigint;`,
-                // an identity's sequence follows its column; a serial's stays integer until told
-                ...(column.serial && column.sql?.sequence
-                  ? [`ALTER SEQUENCE ${column.sql.sequence} AS bigint;`]
-                  : []),
-              ].join('\n'),
+            : typeChangeFix(
+                column,
+                [
+                  '-- rewrites the table under an ACCESS EXCLUSIVE lock: on a big table plan it (new bigint column, backfill, swap);',
+                  '-- the foreign key columns that reference it need TYPE bigint too',
+                  `ALTER TABLE ${column.sql?.table ?? column.table} ALTER COLUMN ${column.sql?.column ?? column.column} TYPE bigint;`,
+                  // an identity's sequence follows its column; a serial's stays integer until told
+                  ...(column.serial && column.sql?.sequence
+                    ? [`ALTER SEQUENCE ${column.sql.sequence} AS bigint;`]
+                    : []),
+                ].join('\n'),
+              ),
       });
     }
   },

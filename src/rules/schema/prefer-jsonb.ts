@@ -1,4 +1,5 @@
 import { defineRule } from '../../core/rule.js';
+import { typeChangeFix } from '../../lint/columns-model.js';
 import type { ColumnsModel } from '../models.js';
 
 export default defineRule<ColumnsModel>({
@@ -23,7 +24,10 @@ export default defineRule<ColumnsModel>({
         fix:
           column.source === 'sql'
             ? `${column.column} jsonb`
-            : `-- rewrites the table; jsonb drops duplicate keys (the last one wins), key order and white space\nALTER TABLE ${column.sql?.table ?? column.table} ALTER COLUMN ${column.sql?.column ?? column.column} TYPE jsonb USING ${column.sql?.column ?? column.column}::jsonb;`,
+            : typeChangeFix(
+                column,
+                `-- rewrites the table; jsonb drops duplicate keys (the last one wins), key order and white space\nALTER TABLE ${column.sql?.table ?? column.table} ALTER COLUMN ${column.sql?.column ?? column.column} TYPE jsonb USING ${column.sql?.column ?? column.column}::jsonb;`,
+              ),
       });
     }
   },

@@ -1,4 +1,5 @@
 import { defineRule } from '../../core/rule.js';
+import { typeChangeFix } from '../../lint/columns-model.js';
 import type { ColumnsModel } from '../models.js';
 
 export default defineRule<ColumnsModel>({
@@ -26,7 +27,10 @@ export default defineRule<ColumnsModel>({
         fix:
           column.source === 'sql'
             ? `${column.column} timestamptz`
-            : `-- rewrites the table; the old values are read as UTC: name the zone they were written in if it is another\nALTER TABLE ${column.sql?.table ?? column.table} ALTER COLUMN ${column.sql?.column ?? column.column} TYPE timestamptz USING ${column.sql?.column ?? column.column} AT TIME ZONE 'UTC';`,
+            : typeChangeFix(
+                column,
+                `-- rewrites the table; the old values are read as UTC: name the zone they were written in if it is another\nALTER TABLE ${column.sql?.table ?? column.table} ALTER COLUMN ${column.sql?.column ?? column.column} TYPE timestamptz USING ${column.sql?.column ?? column.column} AT TIME ZONE 'UTC';`,
+              ),
       });
     }
   },

@@ -10,6 +10,17 @@ export default defineCases(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a column a view reads: the view is dropped and created again around the change',
+      setup: `CREATE TABLE codes (id bigint PRIMARY KEY, code char(2));
+        CREATE VIEW code_list AS SELECT id, code FROM codes;`,
+      findings: [
+        {
+          object: 'public.codes.code',
+          fix: /^-- public\.code_list read the column: dropped and created again around the change .*\nBEGIN;\nDROP VIEW public\.code_list;\n-- rewrites the table .*\nALTER TABLE public\.codes ALTER COLUMN code TYPE text;\nCREATE VIEW public\.code_list AS\n.*SELECT .*\nCOMMIT;$/s,
+        },
+      ],
+    },
     { sql: 'CREATE TABLE t (code char(2));', findings: [{ message: /is char\(2\)/ }] },
     { sql: 'CREATE TABLE t (code character(10));' },
     {

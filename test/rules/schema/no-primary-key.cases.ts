@@ -23,6 +23,27 @@ export default defineCases(rule, {
   ],
   invalid: [
     {
+      name: 'an id column without a key: the key is made of it (ADD COLUMN id would fail)',
+      setup: 'CREATE TABLE visits (id bigint, at timestamptz);',
+      findings: [
+        {
+          object: 'public.visits',
+          fix: 'ALTER TABLE public.visits ADD CONSTRAINT visits_pkey PRIMARY KEY (id);  -- scans the table: fails if id has NULLs or duplicates',
+        },
+      ],
+    },
+    {
+      name: 'a partitioned table: the key includes the partition key',
+      setup: `CREATE TABLE "Event" (at timestamptz NOT NULL, payload text) PARTITION BY RANGE (at);
+        CREATE TABLE "Event_2024" PARTITION OF "Event" FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');`,
+      findings: [
+        {
+          object: 'public.Event',
+          fix: 'ALTER TABLE public."Event" ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;  -- rewrites the table\nALTER TABLE public."Event" ADD CONSTRAINT "Event_pkey" PRIMARY KEY (id, at);',
+        },
+      ],
+    },
+    {
       setup: 'CREATE TABLE events (happened_at timestamptz, payload jsonb);',
       findings: [
         {

@@ -8,7 +8,7 @@
 import { PgwardenError } from '../core/errors.js';
 import type { Connection } from '../db/connection.js';
 import { walk } from '../sql/ast.js';
-import { parseSqlSync } from '../sql/parser.js';
+import { parsePlpgsqlSync, parseSqlSync } from '../sql/parser.js';
 
 /** Functions refused by name, in any schema: they write, act outside the transaction or read the server's files. */
 const REFUSED_FUNCTIONS = new Set([
@@ -300,10 +300,101 @@ interface ProcRow {
   language?: string;
   source?: string | null;
   extension?: boolean;
+  /** PL/pgSQL only: pg_get_functiondef, what its parser reads. */
+  definition?: string | null;
+  /** The function's own settings (`SET name = value`), as name=value. */
+  config?: string[] | null;
 }
 
-/** Languages whose bodies pgwarden checks (sql) or trusts as the catalog marks them (built-in C code). */
-const CHECKED_LANGUAGES = new Set(['sql', 'c', 'internal']);
+/** Languages whose bodies pgwarden checks (sql, plpgsql) or trusts as the catalog marks them (built-in C code). */
+const CHECKED_LANGUAGES = new Set(['sql', 'plpgsql', 'c', 'internal']);
+
+/**
+ * The PL/pgSQL statements a checked body may hold: control flow, assignments, static queries, RAISE, cursors over
+ * static queries. Every expression and query in them is checked as SQL. Anything else — EXECUTE, FOR … EXECUTE,
+ * RETURN QUERY EXECUTE, OPEN … FOR EXECUTE, CALL, COMMIT, ROLLBACK — is refused: what it runs cannot be seen.
+ */
+const PLPGSQL_STATEMENTS = new Set([
+  'PLpgSQL_stmt_block',
+  'PLpgSQL_stmt_assign',
+  'PLpgSQL_stmt_if',
+  'PLpgSQL_stmt_case',
+  'PLpgSQL_stmt_loop',
+  'PLpgSQL_stmt_while',
+  'PLpgSQL_stmt_fori',
+  'PLpgSQL_stmt_fors',
+  'PLpgSQL_stmt_forc',
+  'PLpgSQL_stmt_foreach_a',
+  'PLpgSQL_stmt_exit',
+  'PLpgSQL_stmt_return',
+  'PLpgSQL_stmt_return_next',
+  'PLpgSQL_stmt_return_query',
+  'PLpgSQL_stmt_raise',
+  'PLpgSQL_stmt_assert',
+  'PLpgSQL_stmt_execsql',
+  'PLpgSQL_stmt_perform',
+  'PLpgSQL_stmt_getdiag',
+  'PLpgSQL_stmt_open',
+  'PLpgSQL_stmt_fetch',
+  'PLpgSQL_stmt_close',
+]);
+
+/**
+ * A PL/pgSQL expression as a query that can be checked: a whole statement as it is; an expression as
+ * `SELECT expr`; an assignment `target := expr` as `SELECT target, expr`, so that what its target's subscripts
+ * call is checked too. Null for what is none of these.
+ */
+function plpgsqlQuery(expr: { query?: unknown; parseMode?: unknown }): string | null {
+  const query = typeof expr.query === 'string' ? expr.query : null;
+  if (query === null) return null;
+  const mode = typeof expr.parseMode === 'number' ? expr.parseMode : 0;
+  if (mode === 0) return query;
+  if (mode === 2) return `SELECT ${query}`;
+  if (mode >= 3 && mode <= 5) {
+    const at = query.includes(':=') ? query.indexOf(':=') : query.indexOf('=');
+    if (at < 0) return null;
+    return `SELECT ${query.slice(0, at)}, ${query.slice(at + (query.startsWith(':=', at) ? 2 : 1))}`;
+  }
+  return null;
+}
+
+async function checkPlpgsqlBody(
+  connection: Connection,
+  row: ProcRow,
+  options: { allowWrites: boolean },
+  depth: number,
+): Promise<void> {
+  const fn = `${row.schema}.${row.name}()`;
+  if (depth >= 4) refuse(`${fn} nests too deep to check`);
+  const settings = (row.config ?? []).filter((c) => !/^search_path=/i.test(c));
+  if (settings.length > 0) refuse(`${fn} changes settings while it runs (${settings.join(', ')})`);
+  if (!row.definition) refuse(`${fn}: its PL/pgSQL body cannot be read`);
+  let tree: unknown;
+  try {
+    tree = parsePlpgsqlSync(row.definition);
+  } catch {
+    refuse(`${fn}: its PL/pgSQL body does not parse`);
+  }
+  const queries: string[] = [];
+  walk(tree, (kind, payload) => {
+    if (kind.startsWith('PLpgSQL_stmt_')) {
+      if (!PLPGSQL_STATEMENTS.has(kind) || payload.dynquery !== undefined)
+        refuse(
+          `${fn} runs ${kind.replace('PLpgSQL_stmt_', '').toUpperCase()}${payload.dynquery !== undefined ? ' with a dynamic query' : ''}: pgwarden cannot check what it does`,
+        );
+    } else if (kind === 'PLpgSQL_expr') {
+      const query = plpgsqlQuery(payload);
+      if (query === null) refuse(`${fn}: an expression of its body cannot be checked`);
+      queries.push(query);
+    }
+  });
+  for (const query of queries) {
+    const parsed = parseSqlSync(query, { file: row.name });
+    if (parsed.syntaxErrors.length > 0) refuse(`${fn}: "${query.slice(0, 80)}" cannot be checked`);
+    for (const statement of parsed.statements)
+      await checkNested(connection, statement, fn, { allowWrites: false }, options, depth);
+  }
+}
 
 async function checkSqlBody(
   connection: Connection,
@@ -315,17 +406,37 @@ async function checkSqlBody(
     refuse(`${row.schema}.${row.name}() has a BEGIN ATOMIC body pgwarden does not check`);
   if (depth >= 4) refuse(`${row.schema}.${row.name}() nests too deep to check`);
   const parsed = parseSqlSync(row.source, { file: row.name });
-  for (const statement of parsed.statements) {
-    let inner: ReadOnlyUse;
-    try {
-      inner = checkReadOnlyAst(statement.kind, statement.ast, { allowWrites: false });
-    } catch (error) {
-      if (error instanceof PgwardenError)
-        refuse(`${row.schema}.${row.name}(): ${error.message.replace(/^refused: /, '')}`);
-      throw error;
-    }
-    await checkReadOnlyCatalog(connection, inner, options, depth + 1);
+  for (const statement of parsed.statements)
+    await checkNested(
+      connection,
+      statement,
+      `${row.schema}.${row.name}()`,
+      { allowWrites: false },
+      options,
+      depth,
+    );
+}
+
+/**
+ * Checks a statement found inside `what` (a function's body, a view's definition) as the statement given was, and
+ * the catalog of what it calls one level deeper; a refusal names `what`.
+ */
+async function checkNested(
+  connection: Connection,
+  statement: { readonly kind: string; readonly ast: unknown },
+  what: string,
+  astOptions: { allowWrites: boolean },
+  options: { allowWrites: boolean },
+  depth: number,
+): Promise<void> {
+  let inner: ReadOnlyUse;
+  try {
+    inner = checkReadOnlyAst(statement.kind, statement.ast, astOptions);
+  } catch (error) {
+    if (error instanceof PgwardenError) refuse(`${what}: ${error.message.replace(/^refused: /, '')}`);
+    throw error;
   }
+  await checkReadOnlyCatalog(connection, inner, options, depth + 1);
 }
 
 /**
@@ -353,7 +464,8 @@ export async function checkReadOnlyCatalog(
   if (bare.length > 0) {
     const { rows } = await connection.query<ProcRow>(
       `SELECT p.proname AS name, n.nspname AS schema, p.provolatile AS volatile, p.prosecdef AS secdef,
-              l.lanname AS language, p.prosrc AS source,
+              l.lanname AS language, p.prosrc AS source, p.proconfig AS config,
+              CASE WHEN l.lanname = 'plpgsql' AND p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) END AS definition,
               EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
                          AND d.deptype = 'e') AS extension
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
@@ -372,6 +484,7 @@ export async function checkReadOnlyCatalog(
           `${row.schema}.${row.name}() is written in ${row.language}: pgwarden cannot check what its body does`,
         );
       if (row.language === 'sql') await checkSqlBody(connection, row, options, depth);
+      if (row.language === 'plpgsql') await checkPlpgsqlBody(connection, row, options, depth);
     }
   }
   if (use.operators.size > 0) {
@@ -401,17 +514,8 @@ export async function checkReadOnlyCatalog(
       if (!row.definition) continue;
       if (depth >= 4) refuse(`the view ${row.name} is nested too deep to check`);
       const parsed = parseSqlSync(row.definition, { file: row.name });
-      for (const statement of parsed.statements) {
-        let inner: ReadOnlyUse;
-        try {
-          inner = checkReadOnlyAst(statement.kind, statement.ast, options);
-        } catch (error) {
-          if (error instanceof PgwardenError)
-            refuse(`the view ${row.name}: ${error.message.replace(/^refused: /, '')}`);
-          throw error;
-        }
-        await checkReadOnlyCatalog(connection, inner, options, depth + 1);
-      }
+      for (const statement of parsed.statements)
+        await checkNested(connection, statement, `the view ${row.name}`, options, options, depth);
     }
   }
 }

@@ -101,6 +101,14 @@ function tryScan(text: string): ScanToken[] | undefined {
 }
 
 /**
+ * The parse tree of a PL/pgSQL function (the JSON of pg_query's PL/pgSQL parser, for the whole
+ * `CREATE FUNCTION … LANGUAGE plpgsql` text). Throws on what the PL/pgSQL parser rejects. Needs the parser loaded.
+ */
+export function parsePlpgsqlSync(text: string): unknown {
+  return parsePlPgSQLSync(text);
+}
+
+/**
  * Splits and parses a SQL file. Never throws on bad SQL: a statement PostgreSQL would reject becomes a syntax
  * error with its line and column, and the statements around it are still parsed.
  */

@@ -66,6 +66,26 @@ CREATE VIEW bp_view AS SELECT bp_write() AS w;
 CREATE FUNCTION bp_attr(bp_t) RETURNS int LANGUAGE sql VOLATILE AS $$ INSERT INTO bp_log DEFAULT VALUES RETURNING 1 $$;
 CREATE FUNCTION bp_op(int, int) RETURNS int LANGUAGE sql VOLATILE AS $$ INSERT INTO bp_log DEFAULT VALUES RETURNING $1 $$;
 CREATE OPERATOR ### (LEFTARG = int, RIGHTARG = int, FUNCTION = bp_op);
+CREATE FUNCTION bp_pl_execute() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN EXECUTE 'SELECT dblink_exec(''${url}'', ''INSERT INTO bp_log DEFAULT VALUES'')'; RETURN 1; END $$;
+CREATE FUNCTION bp_pl_perform() RETURNS int LANGUAGE plpgsql STABLE AS $$ BEGIN PERFORM bp_write(); RETURN 1; END $$;
+CREATE FUNCTION bp_pl_default() RETURNS int LANGUAGE plpgsql STABLE AS $$
+DECLARE x int := bp_liar(); BEGIN RETURN x; END $$;
+CREATE FUNCTION bp_pl_nested() RETURNS int LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN bp_pl_perform(); END $$;
+CREATE FUNCTION bp_pl_subscript() RETURNS int LANGUAGE plpgsql STABLE AS $$
+DECLARE a int[] := '{1}'; BEGIN a[nextval('bp_seq')] := 2; RETURN 1; END $$;
+CREATE FUNCTION bp_pl_handler() RETURNS int LANGUAGE plpgsql STABLE AS $$
+BEGIN RETURN 1 / 0; EXCEPTION WHEN others THEN ${dblink('INSERT INTO bp_log DEFAULT VALUES')}; RETURN 0; END $$;
+CREATE FUNCTION bp_pl_query() RETURNS SETOF int LANGUAGE plpgsql STABLE AS $$
+BEGIN RETURN QUERY EXECUTE 'SELECT bp_write()'; END $$;
+CREATE FUNCTION bp_pl_cursor() RETURNS int LANGUAGE plpgsql STABLE AS $$
+DECLARE c refcursor; v int; BEGIN OPEN c FOR EXECUTE 'SELECT bp_write()'; FETCH c INTO v; RETURN v; END $$;
+CREATE FUNCTION bp_pl_setting() RETURNS int LANGUAGE plpgsql STABLE SET statement_timeout = 0 AS $$
+BEGIN PERFORM pg_sleep(3); RETURN 1; END $$;
+CREATE FUNCTION bp_pl_notify() RETURNS int LANGUAGE plpgsql STABLE AS $$
+BEGIN PERFORM pg_notify('bp_channel', 'x'); RETURN 1; END $$;
+CREATE FUNCTION bp_pl_raise() RETURNS int LANGUAGE plpgsql STABLE AS $$
+BEGIN RAISE NOTICE '%', bp_write(); RETURN 1; END $$;
 `;
 }
 
@@ -139,6 +159,85 @@ const mcp = useMcpClients();
 function mcpClient(url: string, project: string) {
   return mcp(['--db', url, '--project', project], { name: 'pgwarden-bypass' });
 }
+
+/** User functions the valid reads call: STABLE and IMMUTABLE, in SQL and in PL/pgSQL (every construct a read uses). */
+const READ_FUNCTIONS = `
+CREATE FUNCTION rd_customer_total(cid bigint) RETURNS numeric LANGUAGE sql STABLE AS $$ SELECT coalesce(sum(total), 0) FROM rd_orders WHERE customer_id = cid $$;
+CREATE FUNCTION rd_tax(amount numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$ SELECT round(amount * 0.2, 2) $$;
+CREATE FUNCTION rd_grade(total numeric) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  IF total IS NULL THEN RETURN 'none'; ELSIF total > 100 THEN RETURN 'high'; END IF;
+  RETURN 'low';
+END $$;
+CREATE FUNCTION rd_order_count(cid bigint) RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+DECLARE n bigint;
+BEGIN
+  SELECT count(*) INTO n FROM rd_orders WHERE customer_id = cid;
+  RETURN n;
+END $$;
+CREATE FUNCTION rd_recent(since interval) RETURNS SETOF rd_orders LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN QUERY SELECT * FROM rd_orders WHERE created_at > now() - since;
+END $$;
+CREATE FUNCTION rd_depth(cat int) RETURNS int LANGUAGE plpgsql STABLE AS $$
+DECLARE d int := 0; p int := cat;
+BEGIN
+  LOOP
+    SELECT parent_id INTO p FROM rd_categories WHERE id = p;
+    EXIT WHEN p IS NULL;
+    d := d + 1;
+  END LOOP;
+  RETURN d;
+END $$;
+CREATE FUNCTION rd_tags_upper(tags text[]) RETURNS text[] LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE t text; result text[] := '{}';
+BEGIN
+  FOREACH t IN ARRAY coalesce(tags, '{}') LOOP result := result || upper(t); END LOOP;
+  RETURN result;
+EXCEPTION WHEN others THEN RETURN NULL;
+END $$;
+CREATE FUNCTION rd_check_total(v numeric) RETURNS numeric LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+BEGIN
+  ASSERT v >= 0, 'negative';
+  RAISE DEBUG 'checked %', v;
+  RETURN v;
+END $$;
+CREATE FUNCTION rd_country_stats(c text, OUT orders bigint, OUT revenue numeric) LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  SELECT count(*), coalesce(sum(o.total), 0) INTO orders, revenue
+    FROM rd_orders o JOIN rd_customers cu ON cu.id = o.customer_id WHERE cu.country = c;
+END $$;
+CREATE FUNCTION rd_first_status(cid bigint) RETURNS text LANGUAGE plpgsql STABLE AS $$
+DECLARE cur CURSOR FOR SELECT status FROM rd_orders WHERE customer_id = cid ORDER BY id; s text;
+BEGIN
+  OPEN cur; FETCH cur INTO s; CLOSE cur;
+  RETURN s;
+END $$;
+CREATE FUNCTION rd_sum_to(n int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE total int := 0;
+BEGIN
+  FOR i IN 1..n LOOP total := total + i; END LOOP;
+  WHILE total > 1000 LOOP total := total / 2; END LOOP;
+  CASE WHEN total > 10 THEN total := total + 0; ELSE NULL; END CASE;
+  RETURN total;
+END $$;
+CREATE FUNCTION rd_labels(cid bigint) RETURNS SETOF text LANGUAGE plpgsql STABLE AS $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT status FROM rd_orders WHERE customer_id = cid LOOP RETURN NEXT r.status; END LOOP;
+  PERFORM rd_tax(1);
+  RETURN;
+END $$;
+CREATE FUNCTION rd_order_total_at(o rd_orders) RETURNS numeric LANGUAGE plpgsql STABLE AS $$ BEGIN RETURN o.total * 1.2; END $$;
+CREATE FUNCTION rd_with_path(x int) RETURNS int LANGUAGE plpgsql STABLE SET search_path = public AS $$ BEGIN RETURN x + 1; END $$;
+CREATE FUNCTION rd_rows_seen(cid bigint) RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+DECLARE n bigint;
+BEGIN
+  PERFORM 1 FROM rd_orders WHERE customer_id = cid;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END $$;
+`;
 
 describe.skipIf(!serverUrl)('read-only, proven (PostgreSQL 15 service)', () => {
   const db = useTestDatabase(() => serverUrl!);
@@ -246,7 +345,8 @@ INSERT INTO rd_orders SELECT g, 1 + g % 50, (ARRAY['new','paid','shipped','cance
   ARRAY['vip', 'x' || g], jsonb_build_object('channel', 'web', 'items', jsonb_build_array(g)) FROM generate_series(1, 200) g;
 INSERT INTO rd_items SELECT 1 + g % 200, 'sku' || g % 20, 1 + g % 9, g % 30 FROM generate_series(1, 600) g;
 INSERT INTO rd_categories VALUES (1, NULL, 'root'), (2, 1, 'a'), (3, 1, 'b'), (4, 2, 'c');
-ANALYZE;`);
+ANALYZE;
+${READ_FUNCTIONS}`);
     const queries = validReads();
     expect(queries.length).toBeGreaterThanOrEqual(500);
     const connection = await Connection.open(db().url);

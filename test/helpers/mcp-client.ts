@@ -47,3 +47,27 @@ export function useMcpClients(): (
     return client;
   };
 }
+
+/** A tool's result as the tests read it. */
+export interface ToolResult {
+  readonly isError?: boolean;
+  readonly content: { type: string; text?: string }[];
+  readonly structuredContent?: Record<string, unknown>;
+}
+
+/** Calls a tool with a long enough timeout for the embedded server's first start on a loaded machine. */
+export async function callTool(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<ToolResult> {
+  return (await client.callTool({ name, arguments: args }, undefined, { timeout: 170_000 })) as ToolResult;
+}
+
+/** An error result's `{ error }` (the JSON of its last text). */
+export function refusalOf(result: ToolResult): { code: string; message: string; hint?: string } {
+  if (!result.isError)
+    throw new Error(`expected an error result, got ${JSON.stringify(result).slice(0, 300)}`);
+  return (JSON.parse(result.content.at(-1)?.text ?? '{}') as { error: { code: string; message: string } })
+    .error;
+}

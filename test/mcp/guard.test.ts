@@ -8,18 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Connection } from '../../src/db/connection.js';
 import type { BackupManifest } from '../../src/guard/backup.js';
 import { createTestDatabase, guardServerUrl, useTestDatabase } from '../helpers/db.js';
-import { useMcpClients } from '../helpers/mcp-client.js';
+import { callTool as call, useMcpClients } from '../helpers/mcp-client.js';
 import { migration, migrationProject } from '../helpers/project.js';
 
 const run = promisify(execFile);
 // a server the machine's pg_dump can back up: the PostgreSQL 15 service, or an embedded server of pg_dump's major
 const server = guardServerUrl();
-
-interface ToolResult {
-  readonly isError?: boolean;
-  readonly content: { type: string; text?: string }[];
-  readonly structuredContent?: Record<string, unknown>;
-}
 
 interface Plan {
   planId: string;
@@ -31,10 +25,6 @@ interface Plan {
       backup: { tables: string[]; schemas: string[]; wholeDatabase?: boolean };
     }[];
   }[];
-}
-
-async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolResult> {
-  return (await client.callTool({ name, arguments: args }, undefined, { timeout: 170_000 })) as ToolResult;
 }
 
 const ORDERS = `CREATE TABLE orders (id bigint PRIMARY KEY, total numeric(10,2) NOT NULL, note text);

@@ -8,14 +8,8 @@ import { readMigrations } from '../../src/migrate/files.js';
 import { migrationChecksum } from '../../src/migrate/history.js';
 import { migrateUp, StalePlanError } from '../../src/migrate/runner.js';
 import { createTestDatabase, pg15ServiceUrl, useTestDatabase } from '../helpers/db.js';
-import { useMcpClients } from '../helpers/mcp-client.js';
+import { callTool as call, refusalOf as refusal, useMcpClients } from '../helpers/mcp-client.js';
 import { migration, migrationProject } from '../helpers/project.js';
-
-interface ToolResult {
-  readonly isError?: boolean;
-  readonly content: { type: string; text?: string }[];
-  readonly structuredContent?: Record<string, unknown>;
-}
 
 interface Plan {
   planId: string;
@@ -24,20 +18,10 @@ interface Plan {
   migrations: { version: string }[];
 }
 
-async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<ToolResult> {
-  return (await client.callTool({ name, arguments: args }, undefined, { timeout: 170_000 })) as ToolResult;
-}
-
 async function plan(client: Client): Promise<Plan> {
   const result = await call(client, 'plan_migrations');
   expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
   return result.structuredContent as unknown as Plan;
-}
-
-function refusal(result: ToolResult): { code: string; message: string; hint?: string } {
-  expect(result.isError).toBe(true);
-  return (JSON.parse(result.content.at(-1)?.text ?? '{}') as { error: { code: string; message: string } })
-    .error;
 }
 
 const TWO = {

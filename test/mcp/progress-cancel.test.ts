@@ -2,14 +2,8 @@ import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { Connection } from '../../src/db/connection.js';
 import { pg18Url, useTestDatabase } from '../helpers/db.js';
-import { useMcpClients } from '../helpers/mcp-client.js';
+import { type ToolResult, useMcpClients } from '../helpers/mcp-client.js';
 import { migration, migrationProject } from '../helpers/project.js';
-
-interface ToolResult {
-  readonly isError?: boolean;
-  readonly content: { type: string; text?: string }[];
-  readonly structuredContent?: Record<string, unknown>;
-}
 
 const HEAVY = 'SELECT count(*) FROM generate_series(1, 3000000000) g';
 

@@ -6,6 +6,7 @@ import type {
   ErrorGroup,
   LockWait,
   LogFileRead,
+  LoggedPlan,
   LogModel,
   QuerySample,
   QueryStats,
@@ -17,6 +18,8 @@ import { detach } from './text.js';
 import { Timeline } from './timeline.js';
 
 const DURATION = /^duration: ([\d.]+) ms(?:\s+(statement|execute|parse|bind)(?: [^:\n]*)?: ([\s\S]*))?$/;
+const PLAN = /^duration: ([\d.]+) ms {2}plan:\n([\s\S]*)$/;
+const JSON_QUERY_TEXT = /"Query Text": ("(?:[^"\\]|\\.)*")/;
 const LOGGED_STATEMENT = /^(?:statement|execute(?: [^:\n]*)?): ([\s\S]*)$/;
 const PARAMETERS = /^parameters: ([\s\S]*)$/;
 const LOCK = /^process (\d+) (still waiting for|acquired) (\S+ on [\s\S]+?) after ([\d.]+) ms/;
@@ -41,6 +44,9 @@ const MAX_ERROR_GROUPS = 1000;
 const MAX_NAMES = 1000;
 const LOCK_WAITS_KEPT = 50;
 const DEADLOCKS_KEPT = 50;
+/** auto_explain plans kept: the slowest of each fingerprint, for this many fingerprints (the slowest ones). */
+const PLANS_KEPT = 100;
+const MAX_PLAN_TEXT = 200_000;
 
 export interface AnalyzerOptions {
   /** Entries before this time (epoch ms) are left out. */
@@ -144,6 +150,8 @@ export class LogAnalyzer {
   private readonly hosts = new Map<string, number>();
   private readonly timeline = new Timeline();
   private readonly walIntervals = new QuantileSketch();
+  private readonly plans = new Map<string, LoggedPlan>();
+  private planCount = 0;
   private lastWalStart: number | null = null;
 
   private entries = 0;
@@ -219,6 +227,11 @@ export class LogAnalyzer {
       const duration = DURATION.exec(message);
       if (duration) {
         this.duration(entry, session, Number(duration[1]), duration[2], duration[3]);
+        return;
+      }
+      const plan = PLAN.exec(message);
+      if (plan) {
+        this.plan(entry, session, Number(plan[1]), plan[2]!);
         return;
       }
       if (message.startsWith('disconnection: ')) this.disconnection(entry, session, message);
@@ -325,6 +338,43 @@ export class LogAnalyzer {
         database: detach(entry.database),
         application: detach(entry.application),
       }));
+  }
+
+  /**
+   * A plan auto_explain logged (text or JSON): the slowest of each fingerprint is kept for the plan analyser, for
+   * the slowest fingerprints. The statement itself is counted from its own duration line, not from the plan's.
+   */
+  private plan(entry: LogEntry, session: string | null, ms: number, body: string): void {
+    this.planCount++;
+    const format = body.charCodeAt(0) === 123 /* { */ ? 'json' : 'text';
+    const query = format === 'json' ? jsonQueryText(body) : textQueryText(body);
+    if (query === null) return;
+    const shape = this.shapes.of(query);
+    const kept = this.plans.get(shape.fingerprint);
+    if (kept && kept.durationMs >= ms) {
+      this.plans.set(shape.fingerprint, { ...kept, count: kept.count + 1 });
+      return;
+    }
+    if (!kept && this.plans.size >= PLANS_KEPT) {
+      let fastest: LoggedPlan | null = null;
+      for (const p of this.plans.values())
+        if (fastest === null || p.durationMs < fastest.durationMs) fastest = p;
+      if (fastest === null || fastest.durationMs >= ms) return;
+      this.plans.delete(fastest.fingerprint);
+    }
+    this.plans.set(shape.fingerprint, {
+      fingerprint: shape.fingerprint,
+      normalized: shape.normalized,
+      query: cap(query),
+      durationMs: ms,
+      count: (kept?.count ?? 0) + 1,
+      format,
+      plan: body.length > MAX_PLAN_TEXT ? '' : detach(body),
+      time: iso(entry.time),
+      session: detach(session),
+      database: detach(entry.database),
+      user: detach(entry.user),
+    });
   }
 
   private statsOf(shape: QueryShape): QueryAccumulator {
@@ -650,6 +700,12 @@ export class LogAnalyzer {
           this.walIntervals.count > 0 ? round(this.walIntervals.quantile(0.5) ?? 0) : null,
       },
       maintenance: { vacuums: this.vacuums, analyzes: this.analyzes, tables },
+      plans: {
+        count: this.planCount,
+        kept: [...this.plans.values()]
+          .filter((p) => p.plan !== '')
+          .sort((a, b) => b.durationMs - a.durationMs),
+      },
       connections: {
         received: this.received,
         authorized: this.authorized,
@@ -663,6 +719,24 @@ export class LogAnalyzer {
       timeline: this.timeline.result(),
     };
   }
+}
+
+/** The statement of a JSON plan: its "Query Text" string. */
+function jsonQueryText(body: string): string | null {
+  const m = JSON_QUERY_TEXT.exec(body);
+  if (!m) return null;
+  try {
+    return JSON.parse(m[1]!) as string;
+  } catch {
+    return null;
+  }
+}
+
+/** The statement of a text plan: its `Query Text:` lines, up to the first node (unindented, with its figures). */
+function textQueryText(body: string): string | null {
+  if (!body.startsWith('Query Text: ')) return null;
+  const root = /\n\S[^\n]*\((?:cost=|actual |never executed)/.exec(body);
+  return body.slice('Query Text: '.length, root ? root.index : body.length);
 }
 
 function paramsOf(entry: LogEntry): string | null {

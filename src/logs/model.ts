@@ -164,6 +164,23 @@ export interface TimelineBucket {
   readonly checkpoints: number;
 }
 
+/** A plan auto_explain logged: the slowest of its fingerprint, as the server printed it (text or JSON). */
+export interface LoggedPlan {
+  readonly fingerprint: string;
+  readonly normalized: string;
+  /** The statement as run (its `Query Text`). */
+  readonly query: string;
+  readonly durationMs: number;
+  /** Plans of this fingerprint the log holds. */
+  readonly count: number;
+  readonly format: 'text' | 'json';
+  readonly plan: string;
+  readonly time: string | null;
+  readonly session: string | null;
+  readonly database: string | null;
+  readonly user: string | null;
+}
+
 export interface LogFileRead {
   readonly path: string;
   readonly format: LogFormat;
@@ -218,6 +235,8 @@ export interface LogModel {
     readonly tables: readonly TableMaintenance[];
   };
   readonly connections: Connections;
+  /** auto_explain: how many plans the log holds, and the slowest of each fingerprint (of the slowest 100). */
+  readonly plans: { readonly count: number; readonly kept: readonly LoggedPlan[] };
   readonly timeline: { readonly bucketSeconds: number; readonly buckets: readonly TimelineBucket[] };
 }
 

@@ -83,6 +83,10 @@ export function renderLogsData(data: LogReportData | undefined, c: Colors): stri
         : ''
     }`,
   );
+  if (data.plans.count > 0)
+    lines.push(
+      `auto_explain plans: ${formatCount(data.plans.count)} logged; the slowest of ${formatCount(data.plans.kept.length)} statement${data.plans.kept.length === 1 ? '' : 's'} read by the plan analyser (plan/* findings)`,
+    );
   const cn = data.connections;
   lines.push(
     `Connections: ${formatCount(cn.received)} received, ${formatCount(cn.disconnections)} sessions ended (${formatMs(cn.sessionSeconds * 1000)} in all)${cn.byDatabase.length > 0 ? `; by database: ${top(cn.byDatabase)}` : ''}${cn.byUser.length > 0 ? `; by user: ${top(cn.byUser)}` : ''}${cn.byApplication.length > 0 ? `; by application: ${top(cn.byApplication)}` : ''}`,

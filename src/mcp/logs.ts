@@ -12,7 +12,7 @@ export function registerLogTools(server: McpServer, context: McpContext): string
     {
       title: 'Analyze PostgreSQL logs',
       description:
-        "Reads PostgreSQL server log files (stderr with its log_line_prefix, csvlog, jsonlog or syslog; gzip or zstd) and reports what a DBA acts on: N+1 loops (one lookup run again and again in a session, with the one query that replaces it), slow queries by fingerprint (p95, total time, the slowest call's parameters), bursts of errors with their SQLSTATE, lock waits with the blocking statement, deadlocks, queries that spill to temporary files (with the work_mem that keeps them in memory), too-frequent checkpoints (with max_wal_size), autovacuum and connections. Reads files only, inside the project folder; opens no database.",
+        "Reads PostgreSQL server log files (stderr with its log_line_prefix, csvlog, jsonlog or syslog; gzip or zstd) and reports what a DBA acts on: N+1 loops (one lookup run again and again in a session, with the one query that replaces it), slow queries by fingerprint (p95, total time, the slowest call's parameters), bursts of errors with their SQLSTATE, lock waits with the blocking statement, deadlocks, queries that spill to temporary files (with the work_mem that keeps them in memory), too-frequent checkpoints (with max_wal_size), autovacuum and connections, and the plans auto_explain logged through the plan analyser (plan/* findings naming the statement). Reads files only, inside the project folder; opens no database.",
       inputSchema: {
         paths: z
           .array(z.string().max(4096))

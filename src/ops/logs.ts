@@ -8,6 +8,7 @@ import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import type { LogFormat } from '../logs/entry.js';
 import type { LogFileRead, LogReportData } from '../logs/model.js';
+import { analyzeLoggedPlans } from '../logs/plans.js';
 import { readLogs } from '../logs/read.js';
 import { parseBoundary } from '../logs/time.js';
 import { allRules } from '../rules/index.js';
@@ -82,6 +83,10 @@ export async function analyzeLogs(options: LogsOptions): Promise<Report<LogsData
     progress: (file) => options.log?.(`read ${describeFile(file)}`),
   });
   const run = ruleSet.run('log', model, { pgVersion: DEFAULT_PG_MAJOR });
+  // auto_explain's plans, through the plan analyser: its findings name the statement
+  const plans = analyzeLoggedPlans(model.plans.kept, ruleSet, DEFAULT_PG_MAJOR);
+  if (plans.unreadable > 0)
+    options.log?.(`${plans.unreadable} auto_explain plan(s) could not be read (costs off, or truncated)`);
   const skipped = [...run.skipped];
   if (!model.sessionsKnown && model.queries > 0)
     skipped.push({
@@ -92,7 +97,7 @@ export async function analyzeLogs(options: LogsOptions): Promise<Report<LogsData
   return createReport({
     version: VERSION,
     command: 'logs',
-    findings: run.findings,
+    findings: [...run.findings, ...plans.findings],
     skipped,
     data: { ...rest, topQueries: queryStats.slice(0, options.top ?? 20) },
   });

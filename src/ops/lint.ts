@@ -310,7 +310,7 @@ async function runTrace(
   });
   try {
     const trace = await traceMigrations(target, migrations, options.log);
-    const traced = Number.parseInt(trace.server, 10);
+    const traced = Number(/PostgreSQL (\d+)/.exec(trace.server)?.[1]);
     if (traced !== pgVersion) {
       // what PostgreSQL did is that major's behaviour; the lock model's prediction is the target's
       options.log?.(

@@ -74,6 +74,25 @@ describe.skipIf(pg15 === undefined)('--pg-version against a --db server of anoth
     JSON.parse(result.stdout);
   });
 
+  it('warns when a trace runs on a server of another major than the target, only then', async () => {
+    const lint = (major: string) =>
+      runCli([
+        'lint',
+        join(dir, 'migrations'),
+        '--trace-db',
+        pg15!,
+        '--pg-version',
+        major,
+        '--format',
+        'json',
+      ]);
+    const same = await lint('15');
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).not.toMatch(/warning:/);
+    const other = await lint('16');
+    expect(other.stderr).toMatch(/warning: traced on PostgreSQL 15, but the target is 16/);
+  });
+
   it('says nothing when they agree, and the server’s major is the target without --pg-version', async () => {
     const result = await runCli(['lint', join(dir, 'migrations'), '--db', database.url, '--format', 'json']);
     expect(result.stderr).not.toMatch(/warning:/);

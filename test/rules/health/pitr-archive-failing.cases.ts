@@ -21,6 +21,20 @@ export default defineCases(rule, {
       }),
     },
     { name: 'no server read', model: pitrModel({ server: null }) },
+    {
+      name: 'archive_mode turned off after failures: health/pitr-archiving-off says so, not this rule too',
+      model: pitrModel({
+        server: archivingServer({
+          archiveMode: 'off',
+          archiver: {
+            ...archiver,
+            failedCount: 4,
+            lastFailedWal: '000000010000000000000004',
+            lastFailedAt: '2026-12-06T09:50:00.000Z',
+          },
+        }),
+      }),
+    },
   ],
   invalid: [
     {

@@ -106,11 +106,59 @@ interface Sections {
   readonly down: Section | null;
 }
 
+/** Writes `replacement` over the start of the line at `at` (the line must be as long): positions stay. */
+function overwrite(text: string, at: number, replacement: string): string {
+  return text.slice(0, at) + replacement + text.slice(at + replacement.length);
+}
+
+/**
+ * dbmate's several `-- migrate:up … -- migrate:down …` pairs in one file: dbmate runs the up blocks in order, each in
+ * its own transaction unless its directive says `transaction:false`, and the down blocks likewise, in file order.
+ * pgwarden runs the file statement by statement, each transactional block between a BEGIN written over its
+ * directive line and a COMMIT over the next directive line (or after the end): lint and the runner see exactly the
+ * transactions dbmate opens.
+ */
+function dbmateBlocks(text: string): Sections | undefined {
+  const ups = [...text.matchAll(new RegExp(UP_MARKER.source, 'gim'))];
+  if (ups.length < 2) return undefined;
+  const blocks = ups.map((up, i) => {
+    const end = ups[i + 1]?.index ?? text.length;
+    const down = new RegExp(DOWN_MARKER.source, 'im').exec(text.slice(up.index, end));
+    return { up, end, down: down ? { ...down, index: up.index + down.index } : null };
+  });
+  // dbmate refuses a block without its down: read the file as one section, as before
+  if (blocks.some((b) => b.down === null)) return undefined;
+  const side = (which: 'up' | 'down'): Section => {
+    let out = text
+      .split('\n')
+      .map((line) => ' '.repeat(line.length))
+      .join('\n');
+    let tail = '';
+    for (const block of blocks) {
+      const marker = which === 'up' ? block.up : block.down!;
+      const from = marker.index;
+      const to = which === 'up' ? block.down!.index : block.end;
+      out = out.slice(0, from) + text.slice(from, to) + out.slice(to);
+      const optOut = DBMATE_NO_TRANSACTION.test(marker[0].replace(/^--\s*migrate:(up|down)/i, ''));
+      if (optOut || NO_TRANSACTION.test(text.slice(from, to))) continue;
+      out = overwrite(out, from, 'BEGIN;'.padEnd(marker[0].length));
+      if (to < text.length) out = overwrite(out, to, 'COMMIT;');
+      else tail = '\nCOMMIT;';
+    }
+    return { text: out + tail, transaction: false, runnerOptOut: true, directive: true };
+  };
+  return { up: side('up'), down: side('down') };
+}
+
 /** Splits a file with `-- migrate:up` / `-- migrate:down` (or node-pg-migrate's) markers into its sections. */
 export function splitSections(text: string): Sections | undefined {
   const up = UP_MARKER.exec(text) ?? NPM_UP.exec(text);
   if (!up) return undefined;
   const dbmate = /migrate:/i.test(up[0]);
+  if (dbmate) {
+    const blocks = dbmateBlocks(text);
+    if (blocks) return blocks;
+  }
   const down = (dbmate ? DOWN_MARKER : NPM_DOWN).exec(text);
   const upStart = up.index;
   const downStart = down && down.index > upStart ? down.index : -1;

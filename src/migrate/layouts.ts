@@ -183,7 +183,8 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
     identity: (v) => v,
     pairing: 'sections',
     transaction: 'runner',
-    optOut: '-- migrate:up transaction:false (exactly: no space, lower case; per section)',
+    optOut:
+      '-- migrate:up transaction:false (exactly: no space, lower case; per section); a file may hold several up/down blocks, each run in its own transaction unless its directive opts out, downs in file order',
     sends: 'one-string',
     downs: true,
     ignores: 'files not matching ^\\d+.*\\.sql$, sub-folders',

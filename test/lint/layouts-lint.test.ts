@@ -111,3 +111,35 @@ describe('Flyway locations with sub-folders', () => {
     await expect(readMigrationFolder(dir)).rejects.toThrow(/two migrations have version 2/);
   });
 });
+
+describe('dbmate files with several up/down blocks', () => {
+  const dir = join(FIXTURES, 'dbmate-sections', 'db', 'migrations');
+
+  it('are read block by block: each transactional block in its own BEGIN/COMMIT, transaction:false ones outside', async () => {
+    const [first, second] = (await readMigrationFolder(dir)).migrations;
+    const statements = (text: string) =>
+      text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('--'));
+    expect(statements(first!.up.text)).toEqual([
+      'BEGIN;',
+      'CREATE TABLE orders (id BIGINT PRIMARY KEY, customer TEXT NOT NULL, placed_at TIMESTAMPTZ NOT NULL DEFAULT now());',
+      'COMMIT;',
+      'CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer);',
+    ]);
+    expect(statements(first!.down!.text)).toEqual([
+      'BEGIN;',
+      'DROP TABLE orders;',
+      'COMMIT;',
+      'DROP INDEX CONCURRENTLY IF EXISTS orders_customer_idx;',
+    ]);
+    expect(statements(second!.up.text).at(-1)).toBe('COMMIT;');
+    // positions are the file's: the CREATE INDEX is on line 8
+    expect(first!.up.text.split('\n')[7]).toMatch(/^CREATE INDEX CONCURRENTLY/);
+  });
+
+  it('are linted with those transactions: CONCURRENTLY in a transaction:false block is fine', async () => {
+    expect(await transactionFindings(dir)).toEqual([]);
+  });
+});

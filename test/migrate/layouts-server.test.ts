@@ -140,6 +140,25 @@ describe.skipIf(!PG15)('every layout applies with migrate up, in its runner orde
     ]);
   });
 
+  it('dbmate: several up/down blocks in one file, each with its own transaction:false', async () => {
+    const { result, status } = await up('dbmate-sections/db/migrations');
+    expect(result.runs.map((r) => r.version)).toEqual(['20240201000000', '20240202000000']);
+    expect(status.statuses.every((m) => m.state === 'applied')).toBe(true);
+    // the CONCURRENTLY blocks ran outside any transaction, the others inside theirs
+    const indexes = await query<{ name: string }>(
+      `SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indrelid = 'orders'::regclass AND indisvalid ORDER BY 1`,
+    );
+    expect(indexes.map((i) => i.name)).toEqual([
+      'orders_customer_idx',
+      'orders_pkey',
+      'orders_placed_at_idx',
+    ]);
+    const [note] = await query<{ comment: string }>(
+      `SELECT col_description('orders'::regclass, 4) AS comment`,
+    );
+    expect(note).toEqual({ comment: 'free text from the customer' });
+  });
+
   it('node-pg-migrate: a 17-digit UTC prefix before a later epoch-ms one', async () => {
     const { result } = await up('node-pg-migrate/migrations');
     expect(result.runs.map((r) => r.version)).toEqual(['0001', '20200513070724505', '1589353645000']);

@@ -55,6 +55,10 @@ describe.skipIf(!PG15)('migrate verify and check on real folders', () => {
     ]);
   });
 
+  it('dbmate blocks: every down (in file order, each with its own transaction:false) undoes its up', async () => {
+    expect(await verify(join(FIXTURES, 'dbmate-sections', 'db', 'migrations'))).toEqual([]);
+  });
+
   it('Prisma and Flyway (no down migrations) get no missing-down finding per migration', async () => {
     expect(
       (await verify(join(FIXTURES, 'prisma', 'migrations'))).filter((f) =>

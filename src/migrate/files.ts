@@ -155,14 +155,6 @@ export function splitSections(text: string): Sections | undefined {
   const up = UP_MARKER.exec(text) ?? NPM_UP.exec(text);
   if (!up) return undefined;
   const dbmate = /migrate:/i.test(up[0]);
-  if (dbmate) {
-    const blocks = dbmateBlocks(text);
-    if (blocks) return blocks;
-  }
-  const down = (dbmate ? DOWN_MARKER : NPM_DOWN).exec(text);
-  const upStart = up.index;
-  const downStart = down && down.index > upStart ? down.index : -1;
-  const upEnd = downStart >= 0 ? downStart : text.length;
   const section = (header: string, from: number, to: number): Section => {
     const runnerOptOut = dbmate && DBMATE_NO_TRANSACTION.test(header.replace(/^--\s*migrate:(up|down)/i, ''));
     const directive = NO_TRANSACTION.test(text.slice(from, to));
@@ -173,6 +165,18 @@ export function splitSections(text: string): Sections | undefined {
       directive,
     };
   };
+  if (dbmate) {
+    const blocks = dbmateBlocks(text);
+    if (blocks) return blocks;
+  }
+  const down = (dbmate ? DOWN_MARKER : NPM_DOWN).exec(text);
+  const upStart = up.index;
+  // node-pg-migrate also reads a Down Migration written before the Up: it runs up to the Up marker
+  if (!dbmate && down && down.index < upStart) {
+    return { up: section(up[0], upStart, text.length), down: section(down[0], down.index, upStart) };
+  }
+  const downStart = down && down.index > upStart ? down.index : -1;
+  const upEnd = downStart >= 0 ? downStart : text.length;
   return {
     up: section(up[0], upStart, upEnd),
     down: downStart >= 0 ? section(down![0], downStart, text.length) : null,

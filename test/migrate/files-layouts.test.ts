@@ -71,7 +71,18 @@ describe('ordering as each runner orders', () => {
   it('node-pg-migrate: a 17-digit prefix is a UTC time compared in epoch ms', async () => {
     const found = await readMigrationFolder(fixture('node-pg-migrate/migrations'));
     expect(found.layout).toBe('node-pg-migrate');
-    expect(found.migrations.map((m) => m.version)).toEqual(['0001', '20200513070724505', '1589353645000']);
+    expect(found.migrations.map((m) => m.version)).toEqual([
+      '0001',
+      '20200513070724505',
+      '1589353645000',
+      '20200601000000000',
+    ]);
+    // a Down Migration written before the Up runs up to the Up marker, as node-pg-migrate reads it
+    const downFirst = found.migrations.at(-1)!;
+    expect(downFirst.up.text.trim()).toBe(
+      "-- Up Migration\nALTER TABLE events ADD COLUMN source TEXT NOT NULL DEFAULT 'api';",
+    );
+    expect(downFirst.down!.text.trim()).toBe('-- Down Migration\nALTER TABLE events DROP COLUMN source;');
   });
 
   it('Flyway: 1.2.10 before 1.10, R__ repeatables after the versioned, V case-sensitive, U ignored', async () => {

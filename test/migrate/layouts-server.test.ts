@@ -159,9 +159,19 @@ describe.skipIf(!PG15)('every layout applies with migrate up, in its runner orde
     expect(note).toEqual({ comment: 'free text from the customer' });
   });
 
-  it('node-pg-migrate: a 17-digit UTC prefix before a later epoch-ms one', async () => {
+  it('node-pg-migrate: a 17-digit UTC prefix before a later epoch-ms one; a Down Migration before the Up', async () => {
     const { result } = await up('node-pg-migrate/migrations');
-    expect(result.runs.map((r) => r.version)).toEqual(['0001', '20200513070724505', '1589353645000']);
+    expect(result.runs.map((r) => r.version)).toEqual([
+      '0001',
+      '20200513070724505',
+      '1589353645000',
+      '20200601000000000',
+    ]);
+    // the Down Migration written first did not run with the Up
+    const [source] = await query<{ type: string }>(
+      `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'events'::regclass AND attname = 'source'`,
+    );
+    expect(source).toEqual({ type: 'text' });
   });
 
   it("pgwarden's own layout: 2 before 10, a no-transaction migration", async () => {

@@ -96,6 +96,15 @@ export interface SeedResult {
  * would in production: validations scan, rewrites copy, index builds read. Best effort: a table whose
  * constraints cannot be satisfied by generated values stays empty and is reported.
  */
+/** The tables of `tables` (quoted names) that have at least one row. */
+async function tablesWithRows(connection: Connection, tables: readonly string[]): Promise<Set<string>> {
+  if (tables.length === 0) return new Set();
+  const { rows } = await connection.query<{ filled: boolean[] }>(
+    `SELECT ARRAY[${tables.map((t) => `EXISTS (SELECT 1 FROM ${t})`).join(', ')}] AS filled`,
+  );
+  return new Set(tables.filter((_, i) => rows[0]!.filled[i]));
+}
+
 export async function seedEmptyTables(connection: Connection, rows = 200): Promise<SeedResult> {
   const columns = await connection.rows<ColumnRow>('reading tables to seed', COLUMNS);
   const byTable = new Map<string, ColumnRow[]>();
@@ -155,11 +164,15 @@ export async function seedEmptyTables(connection: Connection, rows = 200): Promi
 
   await connection.query('BEGIN');
   const blocked: string[] = [];
-  for (const table of topological(order, byTable)) {
-    const { rows: existing } = await connection.query<{ any: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM ${table}) AS any`,
-    );
-    if (existing[0]!.any) {
+  const tables = topological(order, byTable);
+  // which tables have rows, in one round trip: a query per table before every migration made the trace of a
+  // 250-migration project thousands of round trips; a table is asked again only once rows were put in others
+  // (a trigger may have filled it)
+  const hasRows = await tablesWithRows(connection, tables);
+  let inserted = false;
+  for (const table of tables) {
+    const any = hasRows.has(table) || (inserted && (await tablesWithRows(connection, [table])).has(table));
+    if (any) {
       filled.add(table);
       continue;
     }
@@ -174,6 +187,7 @@ export async function seedEmptyTables(connection: Connection, rows = 200): Promi
     }
     try {
       await connection.query('SAVEPOINT pgwarden_seed');
+      inserted = true;
       await insert(statement.sql);
       await connection.query('RELEASE SAVEPOINT pgwarden_seed');
       seeded.push(table);

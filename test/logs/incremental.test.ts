@@ -125,5 +125,5 @@ describe('logs --incremental', () => {
     const stdin = await runCli(['logs', '-', '--incremental', state]);
     expect(stdin.code).toBe(2);
     expect(stdin.stderr).toMatch(/standard input cannot be resumed/);
-  });
+  }, 300_000);
 });

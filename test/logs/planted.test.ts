@@ -63,8 +63,10 @@ interface Badger {
 }
 
 async function pgbadger(file: string, format: 'stderr' | 'csv' | 'jsonlog'): Promise<Badger> {
-  const out = join(sharedTempDir('pgwarden-badger'), 'out.json');
-  const args = ['-q', '-f', format, '-o', out, file];
+  const dir = sharedTempDir('pgwarden-badger');
+  const out = join(dir, 'out.json');
+  // a pid file of its own: another pgBadger (the bench's) may be running
+  const args = ['-q', '--pid-dir', dir, '-f', format, '-o', out, file];
   if (format === 'stderr') args.unshift('--prefix', PLANTED_PREFIX);
   await run(PGBADGER, args, { maxBuffer: 16 * 1024 * 1024 });
   return JSON.parse(readFileSync(out, 'utf8')) as Badger;

@@ -1,9 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuleSet } from '../../src/core/engine.js';
 import type { Finding } from '../../src/core/finding.js';
 import { Connection } from '../../src/db/connection.js';
 import { withDatabase } from '../../src/db/url.js';
+import { readMetrics } from '../../src/health/metrics/collect.js';
+import { renderExposition } from '../../src/health/metrics/exposition.js';
+import { metricFamilies } from '../../src/health/metrics/families.js';
 import { healthReport } from '../../src/ops/health.js';
 import { allRules } from '../../src/rules/index.js';
 import { clusterBinariesExist, startTestCluster, type TestCluster } from '../helpers/cluster.js';
@@ -165,6 +169,24 @@ describe.skipIf(!clusterBinariesExist())(
         expect(findings[0]!.message).toMatch(
           /^standby replica1 \(127\.0\.0\.1\), async and streaming, is [\d.]+ (kB|MB) of WAL behind in replay.*; most of it received but not replayed/,
         );
+        // the exporter's series of the same lag
+        const families = metricFamilies([
+          {
+            target: 'primary',
+            reading: await readMetrics(admin, { statementTimeoutMs: 10_000, topTables: 5 }),
+            error: null,
+            seconds: 0,
+          },
+        ]);
+        const lag = families.find((f) => f.name === 'pgwarden_replication_lag_bytes')!;
+        const replay = lag.samples.find((x) => x.labels.stage === 'replay')!;
+        expect(replay.labels).toEqual({ target: 'primary', standby: 'replica1', stage: 'replay' });
+        expect(replay.value).toBeGreaterThan(1024 ** 2);
+        const promtool = spawnSync('/usr/bin/promtool', ['check', 'metrics'], {
+          input: renderExposition(families),
+        });
+        expect(`${promtool.stdout}${promtool.stderr}`).toBe('');
+        expect(promtool.status).toBe(0);
         await standby.query('SELECT pg_wal_replay_resume()');
         await until(
           'the standby to catch up',

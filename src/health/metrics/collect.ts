@@ -1,4 +1,5 @@
 import type { Connection } from '../../db/connection.js';
+import { BLOAT_INDEXES_SQL, BLOAT_TABLES_SQL, collationDriftSql, STANDBYS_SQL } from '../queries.js';
 
 type Row = Record<string, unknown>;
 
@@ -11,6 +12,13 @@ export interface MetricsReading {
   readonly topDeadTuples: readonly Row[] | null;
   readonly checkpoints: Row | null;
   readonly slots: readonly Row[] | null;
+  /** pg_stat_replication: each standby's lag (absent in older recordings). */
+  readonly standbys?: readonly Row[] | null;
+  /** Collations (and databases' default collations, 15+) whose recorded version is not the library's. */
+  readonly collationDrift?: readonly Row[] | null;
+  /** The rows the bloat estimate reads, tables and B-tree indexes of 10 pages or more. */
+  readonly bloatTables?: readonly Row[] | null;
+  readonly bloatIndexes?: readonly Row[] | null;
   /** Reads that failed (a privilege, a timeout), by what they were for. */
   readonly failed: readonly { readonly read: string; readonly reason: string }[];
 }
@@ -122,6 +130,13 @@ export async function readMetrics(
       const tables = await rows('tables', TABLES_SQL, [options.topTables]);
       const checkpoints = await rows('checkpoints', checkpointsSql(Number(server!.version_num)));
       const slots = await rows('replication slots', SLOTS_SQL);
+      const standbys = await rows('standbys', STANDBYS_SQL);
+      const collationDrift = await rows(
+        'collations',
+        collationDriftSql(Math.floor(Number(server!.version_num) / 10_000)),
+      );
+      const bloatTables = await rows('bloat estimate of tables', BLOAT_TABLES_SQL);
+      const bloatIndexes = await rows('bloat estimate of indexes', BLOAT_INDEXES_SQL);
       return {
         server: server!,
         connections,
@@ -130,6 +145,10 @@ export async function readMetrics(
         topDeadTuples: (tables?.[0]?.top_dead as Row[] | undefined) ?? null,
         checkpoints: checkpoints?.[0] ?? null,
         slots,
+        standbys,
+        collationDrift,
+        bloatTables,
+        bloatIndexes,
         failed,
       };
     },

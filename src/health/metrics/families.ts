@@ -1,3 +1,4 @@
+import { type BloatEstimate, bloatRelationOf, estimateBloat } from '../bloat.js';
 import type { MetricsReading } from './collect.js';
 import type { Labels, MetricFamily, Sample } from './exposition.js';
 
@@ -96,6 +97,36 @@ function declared(): Families {
     'gauge',
     'WAL the replication slot keeps on the server',
   );
+  f.declare(
+    'pgwarden_replication_lag_bytes',
+    'gauge',
+    "WAL bytes a standby is behind this server's position, by stage (write, flush, replay)",
+  );
+  f.declare(
+    'pgwarden_replication_lag_seconds',
+    'gauge',
+    'How late the last WAL reached each stage of a standby (write, flush, replay); absent once caught up',
+  );
+  f.declare(
+    'pgwarden_collation_version_mismatches',
+    'gauge',
+    'Collations an index uses (and databases, 15+) whose recorded version is not the library version',
+  );
+  f.declare(
+    'pgwarden_collation_version_mismatch',
+    'gauge',
+    'One collation or database default collation whose recorded version is not the library version; always 1',
+  );
+  f.declare(
+    'pgwarden_bloat_estimated_bytes',
+    'gauge',
+    'Estimated bloat of the tables or B-tree indexes (kind) of 10 pages or more, reliable estimates only',
+  );
+  f.declare(
+    'pgwarden_relation_bloat_estimated_bytes',
+    'gauge',
+    'Estimated bloat of the most bloated tables and B-tree indexes (at most the configured number of each)',
+  );
   return f;
 }
 
@@ -138,6 +169,56 @@ function addReading(f: Families, target: string, r: MetricsReading): void {
     const slot = { ...t, slot: String(row.slot), type: String(row.type) };
     f.add('pgwarden_replication_slot_active', slot, row.active ? 1 : 0);
     f.add('pgwarden_replication_slot_retained_bytes', slot, num(row.retained_bytes));
+  }
+  addReplication(f, target, r);
+  if (r.tables) addBloat(f, target, String(r.tables.database), r, TOP_BLOAT);
+}
+
+/** Relations labelled in pgwarden_relation_bloat_estimated_bytes, per kind. */
+const TOP_BLOAT = 20;
+
+function addReplication(f: Families, target: string, r: MetricsReading): void {
+  for (const row of r.standbys ?? []) {
+    const standby = String(row.application || row.client || 'standby');
+    for (const stage of ['write', 'flush', 'replay']) {
+      const labels = { target, standby, stage };
+      f.add('pgwarden_replication_lag_bytes', labels, num(row[`${stage}_lag_bytes`]));
+      f.add('pgwarden_replication_lag_seconds', labels, num(row[`${stage}_lag_seconds`]));
+    }
+  }
+  if (r.collationDrift) {
+    f.add('pgwarden_collation_version_mismatches', { target }, r.collationDrift.length);
+    for (const row of r.collationDrift)
+      f.add(
+        'pgwarden_collation_version_mismatch',
+        { target, kind: String(row.kind), name: String(row.name) },
+        1,
+      );
+  }
+}
+
+function addBloat(f: Families, target: string, database: string, r: MetricsReading, top: number): void {
+  const blockSize = 8192;
+  const kinds: [kind: 'table' | 'index', rows: readonly Row[] | null | undefined][] = [
+    ['table', r.bloatTables],
+    ['index', r.bloatIndexes],
+  ];
+  for (const [kind, rows] of kinds) {
+    if (!rows) continue;
+    const estimates: BloatEstimate[] = rows
+      .map((row) => estimateBloat(bloatRelationOf(row, kind), blockSize))
+      .filter((e) => e.unreliable === null);
+    const labels = { target, database, kind };
+    f.add(
+      'pgwarden_bloat_estimated_bytes',
+      labels,
+      estimates.reduce((sum, e) => sum + e.bloatBytes, 0),
+    );
+    for (const e of estimates
+      .filter((e) => e.bloatBytes > 0)
+      .sort((a, b) => b.bloatBytes - a.bloatBytes || a.name.localeCompare(b.name))
+      .slice(0, top))
+      f.add('pgwarden_relation_bloat_estimated_bytes', { ...labels, relation: e.name }, e.bloatBytes);
   }
 }
 

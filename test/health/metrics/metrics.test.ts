@@ -103,6 +103,11 @@ describe.skipIf(!haveTools)('pgwarden metrics', () => {
       return /pgwarden_table_dead_tuples\{[^}]*table="churn"\} 3000/.test(body) ? body : undefined;
     });
     expect(text).toMatch(/^pgwarden_dead_tuples\{target="app",database="[^"]+"\} 3000$/m);
+    // the health figures added with their rules: bloat (churn is never analyzed: its estimate is not counted),
+    // collation drift (the replication lag series, with a standby: test/health/server-checks.test.ts)
+    expect(text).toMatch(/^pgwarden_bloat_estimated_bytes\{target="app",database="[^"]+",kind="table"\} 0$/m);
+    expect(text).toMatch(/^pgwarden_bloat_estimated_bytes\{target="app",database="[^"]+",kind="index"\} 0$/m);
+    expect(text).toContain('pgwarden_collation_version_mismatches{target="app"} 0');
 
     const child = spawn(PROMTOOL, ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';

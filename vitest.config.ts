@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
  * Every other test file is a unit test: `npm run test:unit` runs those, without the global setup.
  */
 const NEEDS_SERVER =
-  /\b(?:useTestDatabase|createTestDatabase|pg18Url|pg15ServiceUrl|guardServerUrl|useEmbeddedServer|runCases|evaluateCase|runCli|runCliAsync|cliPath|EmbeddedServer|openTarget|startTestCluster|startMcpClient|useMcpClients|Connection\.open)\b/;
+  /\b(?:useTestDatabase|createTestDatabase|pg18Url|pg15ServiceUrl|guardServerUrl|useEmbeddedServer|everyMajor|runCases|evaluateCase|runCli|runCliAsync|cliPath|EmbeddedServer|openTarget|startTestCluster|startMcpClient|useMcpClients|Connection\.open)\b/;
 
 const testFiles = (readdirSync('test', { recursive: true, encoding: 'utf8' }) as string[])
   .map((file) => join('test', file).split('\\').join('/'))

@@ -163,9 +163,12 @@ async function checkFix(
   return { executed: true };
 }
 
-const executed = new Map<number, number>();
+/** Fixes run, by major and by what printed them. */
+const executed = new Map<string, number>();
+const tally = (major: number, kind: string, count: number) =>
+  executed.set(`PostgreSQL ${major}, ${kind}`, (executed.get(`PostgreSQL ${major}, ${kind}`) ?? 0) + count);
 afterAll(() => {
-  for (const [major, count] of executed) console.log(`fixes executed on PostgreSQL ${major}: ${count}`);
+  for (const [what, count] of executed) console.log(`fixes executed on ${what}: ${count}`);
 });
 
 for (const { major, url } of MAJORS) {
@@ -183,7 +186,7 @@ for (const { major, url } of MAJORS) {
         if (outcome.executed) count++;
         if (outcome.failure) failures.push(outcome.failure);
       }
-      executed.set(major, (executed.get(major) ?? 0) + count);
+      tally(major, 'migration rules, corpus', count);
       expect(failures).toEqual([]);
       if (path === CORPUS[0]) expect(count).toBeGreaterThanOrEqual(15);
     });
@@ -218,7 +221,7 @@ for (const { major, url } of MAJORS) {
       console.log(
         `rule cases on PostgreSQL ${major}: ${count} fixes executed, ${noSchema} whose tables the case assumes`,
       );
-      executed.set(major, (executed.get(major) ?? 0) + count);
+      tally(major, 'migration rules, rule cases', count);
       expect(failures).toEqual([]);
     });
   });
@@ -297,7 +300,7 @@ for (const { major, url } of MAJORS) {
           await admin.close();
           await built.drop();
         }
-        executed.set(major, (executed.get(major) ?? 0) + count);
+        tally(major, 'schema rules, corpus', count);
         expect(failures).toEqual([]);
       },
     );

@@ -5,7 +5,6 @@
  * its JSON report; `migrate up` of the same folder is timed per migration side by side with dbmate, each on a new
  * database, every run checked (all objects present, 250 history rows).
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +17,6 @@ import {
   loadLib,
   log,
   mdTable,
-  now,
-  onCleanup,
   type Stats,
   sharedTempDir,
   stats,
@@ -33,6 +30,7 @@ import {
   migrationSpecs,
   nativeFile,
   peerScript,
+  runProcess,
   writeMigrations,
 } from './migrate.js';
 
@@ -82,42 +80,17 @@ interface CheckJson {
 }
 
 /** Runs `pgwarden check . --db URL` in `cwd` (no command line holds the harness's temporary prefix). */
-function runCheck(cwd: string, url: string): Promise<{ ms: number; json: CheckJson }> {
-  return new Promise((resolve, reject) => {
-    const start = now();
-    const child = spawn(
-      process.execPath,
-      [distPath('cli/main.js'), 'check', '.', '--db', url, '--format', 'json', '--quiet'],
-      { cwd, env: { ...process.env, DATABASE_URL: '', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+async function runCheck(cwd: string, url: string): Promise<{ ms: number; json: CheckJson }> {
+  const run = await runProcess(
+    process.execPath,
+    [distPath('cli/main.js'), 'check', '.', '--db', url, '--format', 'json', '--quiet'],
+    { cwd, env: { ...process.env, DATABASE_URL: '', NO_COLOR: '1' } },
+  );
+  if (run.code !== 0 && run.code !== 1)
+    throw new Error(
+      `pgwarden check exited with ${run.code ?? run.signal}: ${run.stderr.trim().split('\n').slice(-5).join('\n')}`,
     );
-    const stop = onCleanup(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = now() - start;
-      void stop();
-      if (code !== 0 && code !== 1) {
-        reject(
-          new Error(`pgwarden check exited with ${code}: ${stderr.trim().split('\n').slice(-5).join('\n')}`),
-        );
-        return;
-      }
-      try {
-        resolve({ ms, json: JSON.parse(stdout) as CheckJson });
-      } catch (error) {
-        reject(new Error(`pgwarden check printed no JSON report: ${(error as Error).message}`));
-      }
-    });
-  });
+  return { ms: run.ms, json: JSON.parse(run.stdout) as CheckJson };
 }
 
 export async function runCheckProject(options: BenchOptions): Promise<CheckProjectResult> {

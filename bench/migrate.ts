@@ -406,7 +406,7 @@ const GNU_TIME = '/usr/bin/time';
 const TIME_FILE = 'time.txt';
 
 /** Runs a command to its end, timed from spawn to exit; stopped by the clean-up on failure or Ctrl-C. */
-function runProcess(
+export function runProcess(
   file: string,
   args: readonly string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; usage?: boolean },

@@ -301,6 +301,11 @@ export async function readLogFile(
 ): Promise<FileRead> {
   try {
     const { stream, compressed, counted } = await openFile(file, options.stdin);
+    // syslog's times have no year: the file's last write places them
+    const modified =
+      file.path === '-'
+        ? Date.now()
+        : ((await stat(file.path).catch(() => undefined))?.mtimeMs ?? Date.now());
     let format = file.format;
     let unreadable = 0;
     let prefix: string | null = null;
@@ -315,7 +320,7 @@ export async function readLogFile(
           format ??= sniffFormat(chunk.slice(0, 64 * 1024));
           if (format === 'csvlog') return 'stop';
           json = format === 'jsonlog';
-          if (format === 'syslog') parser = new SyslogParser(options.prefix, emit, file.path);
+          if (format === 'syslog') parser = new SyslogParser(options.prefix, emit, file.path, modified);
           else if (!json) parser = new StderrParser(options.prefix, emit, file.path);
           return 'lines';
         },

@@ -43,7 +43,7 @@ interface OpenMessage {
  * join without a line break. Lines of concurrent processes interleave, so each process's message is gathered apart
  * and handed, whole, to the stderr parser (the text after the header is a stderr line, with the same
  * log_line_prefix). The syslog header's time and process id fill in what the prefix leaves out; its time has no
- * year nor zone: the year is the one that puts it at most a day in the future, the zone UTC.
+ * year nor zone: the year is the one that puts it at most a day after the file was last written, the zone UTC.
  */
 export class SyslogParser {
   private stderr: StderrParser | null = null;
@@ -54,12 +54,13 @@ export class SyslogParser {
   private ident: string | null = null;
   private lineNo = 0;
   private other = 0;
-  private readonly now = Date.now();
 
   constructor(
     private readonly prefix: string | undefined,
     private readonly emit: (entry: LogEntry) => void,
     private readonly source: string,
+    /** When the file was last written (its mtime): no line of it is later, which places the year. */
+    private readonly now = Date.now(),
   ) {
     if (prefix !== undefined) this.start(prefix);
   }

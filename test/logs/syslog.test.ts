@@ -4,7 +4,7 @@
  * the same story. pgBadger reads the same files for comparison.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -90,6 +90,9 @@ describe('syslog', () => {
     );
     const file = join(sharedTempDir('pgwarden-syslog'), 'messages');
     writeFileSync(file, bare);
+    // the year comes from the file's last write, as on the server that wrote it
+    const written = new Date(Date.parse(jsonlog.last!) + 5000);
+    utimesSync(file, written, written);
     const read = await readLogs({ paths: [file] });
     expect(read.files[0]).toMatchObject({ format: 'syslog', prefix: '', unreadable: 0 });
     expect(read.queries).toBe(jsonlog.queries);

@@ -1,4 +1,5 @@
 import type { TableInfo } from '../catalog/model.js';
+import type { ConventionChoice, NameCase, NamingConvention } from './model.js';
 import { isSnakeCase, pluralName, singularNameIfPlural, toSnakeCase } from './naming.js';
 
 /**
@@ -7,8 +8,7 @@ import { isSnakeCase, pluralName, singularNameIfPlural, toSnakeCase } from './na
  * in the plural or the singular. The naming rules check consistency with it instead of imposing snake_case.
  */
 
-export const NAME_CASES = ['snake_case', 'camelCase', 'PascalCase'] as const;
-export type NameCase = (typeof NAME_CASES)[number];
+export type { ConventionChoice, NameCase, NamingConvention };
 
 /** How a name is written: one of the cases, `word` (one lower-case word: fits snake_case and camelCase), `other`. */
 export type NameShape = NameCase | 'word' | 'other';
@@ -66,24 +66,6 @@ export function toCase(name: string, convention: NameCase): string | null {
   const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
   const joined = words.map((w, i) => (i === 0 && convention === 'camelCase' ? w : cap(w))).join('');
   return `${leading}${joined}`;
-}
-
-/** One dimension of the convention: what it is, and the votes it was decided by. */
-export interface ConventionChoice<T extends string> {
-  /** The convention; null when the schema holds no clear majority (see `votes`). */
-  readonly convention: T | null;
-  /** `config`: forced in `schema.naming`; `detected`: the majority of the schema's names; `default`: no evidence. */
-  readonly source: 'config' | 'detected' | 'default';
-  /** Names that tell the conventions apart, per convention (single words fit several and are not counted). */
-  readonly votes: Readonly<Record<string, number>>;
-}
-
-export interface NamingConvention {
-  readonly tables: ConventionChoice<NameCase>;
-  readonly columns: ConventionChoice<NameCase>;
-  readonly tableNumber: ConventionChoice<'plural' | 'singular'>;
-  /** The share of the telling names a convention needed. */
-  readonly majority: number;
 }
 
 /** What the config may force: `auto` reads the schema. */

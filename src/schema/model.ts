@@ -1,5 +1,4 @@
 import type { CatalogSnapshot, SequenceInfo, TableInfo } from '../catalog/model.js';
-import type { NamingConvention } from './conventions.js';
 
 /** What ANALYZE learnt of one column (pg_stats), on a live database. */
 export interface ColumnStats {
@@ -17,6 +16,27 @@ export interface ColumnStats {
   readonly commonFrequency: number;
   /** The most common values with the fraction of rows each covers, most common first (pg_stats' MCV list). */
   readonly mostCommon?: readonly { readonly value: string; readonly frequency: number }[];
+}
+
+/** The cases of names the naming rules know. */
+export type NameCase = 'snake_case' | 'camelCase' | 'PascalCase';
+
+/** One dimension of the convention: what it is, and the votes it was decided by. */
+export interface ConventionChoice<T extends string> {
+  /** The convention; null when the schema holds no clear majority (see `votes`). */
+  readonly convention: T | null;
+  /** `config`: forced in `schema.naming`; `detected`: the majority of the schema's names; `default`: no evidence. */
+  readonly source: 'config' | 'detected' | 'default';
+  /** Names that tell the conventions apart, per convention (single words fit several and are not counted). */
+  readonly votes: Readonly<Record<string, number>>;
+}
+
+export interface NamingConvention {
+  readonly tables: ConventionChoice<NameCase>;
+  readonly columns: ConventionChoice<NameCase>;
+  readonly tableNumber: ConventionChoice<'plural' | 'singular'>;
+  /** The share of the telling names a convention needed. */
+  readonly majority: number;
 }
 
 /** PostgreSQL's keyword categories (pg_get_keywords): reserved words cannot be bare identifiers. */

@@ -433,6 +433,22 @@ export function judgeName(
 }
 
 /**
+ * A `template` option without a default: when it is not set, the rule uses the template most of the schema's names
+ * follow among its candidates (pgwarden's own, and PostgreSQL's as Prisma also names).
+ */
+export function detectedTemplateOption(placeholders: readonly string[], description: string) {
+  return z
+    .string()
+    .min(1)
+    .optional()
+    .superRefine((value, ctx) => {
+      const problem = value === undefined ? null : templateProblem(value, placeholders);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .describe(description);
+}
+
+/**
  * A naming rule's `template` option: a non-empty template whose placeholders are among `placeholders`, checked when
  * the config is read (an unknown `{placeholder}` is a config error, not a name that never matches).
  */
@@ -478,6 +494,89 @@ export function omitsTenantColumn(
       ['columns'],
       judgeOptions,
     ).ok;
+}
+
+/** The spelling a name is compared in: its snake_case form in a project whose names are mixed case. */
+export function comparableName(name: string, mixedCase: boolean): string {
+  return mixedCase ? templateName(name) : name;
+}
+
+/**
+ * A template's expansion in the project's own spelling, for a project whose names are mixed case: the table and the
+ * key columns as they are written (`{table}_{columns}_idx` → Prisma's `Post_authorId_idx`).
+ */
+export function spelledExpansion(
+  template: string,
+  values: Readonly<Record<string, string>>,
+  table: TableInfo,
+  keyColumns: readonly string[],
+): string {
+  const written = new Map(table.columns.map((c) => [templateName(c.name), c.name]));
+  return expandTemplate(template, {
+    ...values,
+    table: table.name,
+    columns: keyColumns.map((c) => written.get(c) ?? c).join('_'),
+  });
+}
+
+/** The template most names follow among `candidates`, by `follows` (how many follow it); the first on a tie. */
+export function likeliestTemplate(
+  candidates: readonly string[],
+  follows: (template: string) => number,
+): string {
+  let best = candidates[0]!;
+  let count = follows(best);
+  for (const candidate of candidates.slice(1)) {
+    const n = follows(candidate);
+    if (n > count) {
+      best = candidate;
+      count = n;
+    }
+  }
+  return best;
+}
+
+/** A named key (an index, a unique constraint) with its template values, as the naming rules judge it. */
+export interface NamedKey {
+  readonly table: TableInfo;
+  readonly name: string;
+  readonly key: IndexKey;
+  readonly values: Readonly<Record<string, string>>;
+  /** Any suffix is tolerated whatever the other names (a partial or expression key). */
+  readonly loose: boolean;
+}
+
+/**
+ * The template the keys are judged by — `configured`, else the candidate most of them follow — and the judgement of
+ * one key: its name, in the project's spelling (snake_case for a mixed-case project), against the template, with the
+ * tolerances of judgeName and of a left-out tenancy column.
+ */
+export function projectTemplate<K extends NamedKey>(
+  model: SchemaModel,
+  keys: readonly K[],
+  candidates: readonly string[],
+  configured: string | undefined,
+  mixedCase: boolean,
+): { template: string; judge(key: K): { judged: NameJudgement; ok: boolean } } {
+  const judgeWith = (template: string) => {
+    const expectedOf = (k: K) => `${k.table.qualifiedName}\0${expandTemplate(template, k.values)}`;
+    const count = new Map<string, number>();
+    for (const k of keys) count.set(expectedOf(k), (count.get(expectedOf(k)) ?? 0) + 1);
+    const omitsTenant = omitsTenantColumn(model, template);
+    return (k: K) => {
+      const options = { loose: k.loose || (count.get(expectedOf(k)) ?? 0) > 1, prefixOnly: k.key.opaque };
+      const name = comparableName(k.name, mixedCase);
+      const judged = judgeName(name, template, k.values, ['columns'], options);
+      return { judged, ok: judged.ok || omitsTenant(name, k.key.columns, k.values, options) };
+    };
+  };
+  const template =
+    configured ??
+    likeliestTemplate(candidates, (t) => {
+      const judge = judgeWith(t);
+      return keys.filter((k) => judge(k).ok).length;
+    });
+  return { template, judge: judgeWith(template) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -58,6 +58,14 @@ describe('a Prisma-style camelCase schema', () => {
       'public.audit_log.created_at',
       'public.audit_log.team_id',
     ]);
+    // Prisma's {Model}_{fields}_key / _idx names are the project's templates; camelCase references are judged in
+    // their snake_case spelling (authorId → users is a role without the table's name: authorUserId)
+    expect(objectsOf(findings, 'schema/unique-naming')).toEqual([]);
+    expect(objectsOf(findings, 'schema/index-naming')).toEqual(['public._ProductToTag_B_index']);
+    expect(objectsOf(findings, 'schema/foreign-key-naming')).toEqual([
+      'public.Comment.authorId',
+      'public.Review.authorId',
+    ]);
     // upper case is the convention: only the keyword column `position` (info)
     expect(objectsOf(findings, 'schema/quoted-identifier')).toEqual(['public.ProductImage.position']);
     // createdAt/updatedAt are the timestamps; junction tables (MemberPermission, StockLevel, _ProductToTag) need

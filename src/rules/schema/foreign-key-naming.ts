@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { defineRule } from '../../core/rule.js';
+import { isToolTable, toCase } from '../../schema/conventions.js';
 import {
   byteLength,
+  comparableName,
   expandTemplate,
   NAME_MAX_BYTES,
   singularForms,
@@ -62,19 +64,26 @@ export default defineRule<SchemaModel, Options>({
       }
       return found;
     };
+    // a camelCase project (Prisma's `authorId`): names are judged in their snake_case spelling, fixed in the project's
+    const convention = model.conventions.naming.columns.convention;
+    const mixed = convention === 'camelCase' || convention === 'PascalCase';
     for (const table of model.tables) {
-      const columnNames = new Set(table.columns.map((c) => c.name));
+      if (isToolTable(table.name)) continue;
+      const columnNames = new Set(table.columns.map((c) => comparableName(c.name, mixed)));
       const promised = new Set<string>();
       for (const fk of table.constraints) {
         if (fk.type !== 'foreign key' || !fk.foreignKey || fk.columns.length !== 1 || fk.inherited) continue;
-        const column = fk.columns[0]!;
+        const written = fk.columns[0]!;
+        // Prisma's implicit many-to-many tables name their two keys "A" and "B": the tool's names, not the project's
+        if (/^[AB]$/.test(written) && /^_\w+To\w+$/.test(table.name)) continue;
+        const column = comparableName(written, mixed);
         const referenced = fk.foreignKey.referencedTable;
         const referencedName = referenced.slice(referenced.indexOf('.') + 1);
         const tableName = templateName(referencedName);
         const referencedColumn = templateName(fk.foreignKey.referencedColumns[0] ?? 'id');
         const forms = singularsOf(tableName);
         const values = { singular: forms.preferred, table: tableName, column: referencedColumn };
-        const expected = expandTemplate(options.template, values);
+        let expected = expandTemplate(options.template, values);
         const accepted = new Set<string>();
         for (const singular of forms.all.slice(0, -1)) {
           accepted.add(expandTemplate(options.template, { ...values, singular }));
@@ -111,7 +120,7 @@ export default defineRule<SchemaModel, Options>({
         const entity = forms.all.some(
           (s) => flat(role) === flat(s) || (role.length >= 3 && flat(s).startsWith(flat(role))),
         );
-        const target = selfReference
+        let target = selfReference
           ? `${prefix}${role}${suffix}`
           : entity || role.length === 0
             ? expected
@@ -119,7 +128,11 @@ export default defineRule<SchemaModel, Options>({
               ? `${prefix}${role.slice(0, -singular.length)}${expected.slice(prefix.length)}`
               : `${prefix}${role}_${expected.slice(prefix.length)}`;
 
-        const object = `${table.qualifiedName}.${column}`;
+        if (mixed && convention !== null) {
+          target = toCase(target, convention) ?? target;
+          expected = toCase(expected, convention) ?? expected;
+        }
+        const object = `${table.qualifiedName}.${written}`;
         const location = { object, kind: 'column' as const };
         const base = `foreign key column ${object} references ${referenced} (${fk.foreignKey.referencedColumns.join(', ')})`;
         const advice =
@@ -128,7 +141,7 @@ export default defineRule<SchemaModel, Options>({
             : selfReference
               ? `name it ${target} (a self-reference: a role ending in ${suffix || 'the template'})`
               : `name it ${target} (its role, then ${expected.slice(prefix.length)})`;
-        if (toSnakeCase(target) !== target || quoteIdent(target) !== target) {
+        if (!mixed && (toSnakeCase(target) !== target || quoteIdent(target) !== target)) {
           report({
             message: `${base}: name it ${expected} or role_${expected.slice(prefix.length)} (${target} would need quotes)`,
             location,
@@ -136,7 +149,7 @@ export default defineRule<SchemaModel, Options>({
           });
         } else if (byteLength(target) > NAME_MAX_BYTES) {
           report({ message: `${base}: ${advice}, but that would exceed 63 bytes`, location, fix: null });
-        } else if (columnNames.has(target) || promised.has(target)) {
+        } else if (columnNames.has(comparableName(target, mixed)) || promised.has(target)) {
           report({
             message: `${base}: ${advice}, but another column of the table has that name`,
             location,
@@ -147,7 +160,7 @@ export default defineRule<SchemaModel, Options>({
           report({
             message: `${base}: ${advice}`,
             location,
-            fix: `ALTER TABLE ${qualifiedIdent(table.schema, table.name)} RENAME COLUMN ${quoteIdent(column)} TO ${target};`,
+            fix: `ALTER TABLE ${qualifiedIdent(table.schema, table.name)} RENAME COLUMN ${quoteIdent(written)} TO ${quoteIdent(target)};`,
           });
         }
       }

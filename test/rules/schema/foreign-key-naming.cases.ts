@@ -68,8 +68,27 @@ export default defineCases(rule, {
         CREATE TABLE orders (id bigint PRIMARY KEY, fk_customer bigint REFERENCES customers,
           fk_billing_address bigint REFERENCES addresses);`,
     },
+    {
+      name: 'a Prisma schema: camelCase references and the implicit join table’s A and B',
+      setup: `CREATE TABLE "User" ("id" text PRIMARY KEY, "createdAt" timestamp(3));
+        CREATE TABLE "TeamMember" ("id" serial PRIMARY KEY, "userId" text REFERENCES "User", "invitedByUserId" text REFERENCES "User");
+        CREATE TABLE "Tag" ("id" serial PRIMARY KEY);
+        CREATE TABLE "_TagToUser" ("A" int NOT NULL REFERENCES "Tag", "B" text NOT NULL REFERENCES "User");`,
+    },
   ],
   invalid: [
+    {
+      name: 'a camelCase schema: the fix keeps the project’s case',
+      setup: `CREATE TABLE "Customer" ("id" serial PRIMARY KEY, "fullName" text);
+        CREATE TABLE "Order" ("id" serial PRIMARY KEY, "placedAt" timestamp(3), "cust" int REFERENCES "Customer");`,
+      findings: [
+        {
+          object: 'public.Order.cust',
+          message: 'foreign key column public.Order.cust references public.Customer (id): name it customerId',
+          fix: 'ALTER TABLE public."Order" RENAME COLUMN cust TO "customerId";',
+        },
+      ],
+    },
     {
       name: 'a spelling of the table itself',
       setup: `${parents}
@@ -121,6 +140,7 @@ export default defineCases(rule, {
     },
     {
       name: 'a plural or mixed-case referenced table, in another schema',
+      schemaConfig: { naming: { columns: 'snake_case' } },
       setup: `CREATE SCHEMA billing;
         CREATE TABLE billing."Invoices" (id bigint PRIMARY KEY);
         CREATE TABLE billing.payments (id bigint PRIMARY KEY, "InvoiceRef" bigint REFERENCES billing."Invoices");`,

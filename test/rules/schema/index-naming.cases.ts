@@ -61,7 +61,8 @@ export default defineCases(rule, {
   ],
   invalid: [
     {
-      name: 'PostgreSQL generated names',
+      name: 'PostgreSQL generated names, under pgwarden’s template',
+      options: { template: 'idx_{table}_{columns}' },
       setup: `${orders}
         CREATE INDEX ON orders (customer_id);
         CREATE INDEX ON orders (status, placed_at);
@@ -85,6 +86,35 @@ export default defineCases(rule, {
       ],
     },
     {
+      name: 'PostgreSQL’s names, detected as the project’s template: only the index that breaks it',
+      setup: `${orders}
+        CREATE INDEX ON orders (customer_id);
+        CREATE INDEX ON orders (status, placed_at);
+        CREATE INDEX ON orders (lower(note));`,
+      findings: [
+        {
+          object: 'public.orders_lower_idx',
+          message: 'index public.orders_lower_idx on public.orders (note) is not named orders_note_idx',
+          fix: 'ALTER INDEX public.orders_lower_idx RENAME TO orders_note_idx;',
+        },
+      ],
+    },
+    {
+      name: 'Prisma’s names in a camelCase schema, detected: the fix keeps the project’s spelling',
+      setup: `CREATE TABLE "Post" ("id" serial PRIMARY KEY, "authorId" int, "publishedAt" timestamp(3), "categoryId" int);
+        CREATE INDEX "Post_authorId_idx" ON "Post" ("authorId");
+        CREATE INDEX "Post_publishedAt_idx" ON "Post" ("publishedAt");
+        CREATE INDEX "PostsByCategory" ON "Post" ("categoryId");`,
+      findings: [
+        {
+          object: 'public.PostsByCategory',
+          message:
+            'index public.PostsByCategory on public.Post (category_id) is not named Post_categoryId_idx',
+          fix: 'ALTER INDEX public."PostsByCategory" RENAME TO "Post_categoryId_idx";',
+        },
+      ],
+    },
+    {
       name: 'a suffix is not tolerated on a plain index; free-form names',
       setup: `${orders}
         CREATE INDEX idx_orders_customer_id_fast ON orders (customer_id);
@@ -99,6 +129,7 @@ export default defineCases(rule, {
     },
     {
       name: 'quoted names, a table with a mixed-case name, a partitioned table',
+      schemaConfig: { naming: { tables: 'snake_case', columns: 'snake_case' } },
       setup: `CREATE TABLE "Events" (id bigint, at date, "Kind" text, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
         CREATE TABLE events_2025 PARTITION OF "Events" FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
         CREATE INDEX "EventsByKind" ON "Events" ("Kind");`,

@@ -40,7 +40,22 @@ export default defineCases(rule, {
   ],
   invalid: [
     {
-      name: 'PostgreSQL generated names: a constraint and a unique index',
+      name: 'Prisma’s names in a camelCase schema, detected: the fix keeps the project’s spelling',
+      setup: `CREATE TABLE "User" ("id" text PRIMARY KEY, "email" text, "githubLogin" text, "apiKey" text);
+        CREATE UNIQUE INDEX "User_email_key" ON "User" ("email");
+        CREATE UNIQUE INDEX "User_githubLogin_key" ON "User" ("githubLogin");
+        CREATE UNIQUE INDEX "uniqueApiKey" ON "User" ("apiKey");`,
+      findings: [
+        {
+          object: 'public.uniqueApiKey',
+          message: 'unique index uniqueApiKey on public.User (api_key) is not named User_apiKey_key',
+          fix: 'ALTER INDEX public."uniqueApiKey" RENAME TO "User_apiKey_key";',
+        },
+      ],
+    },
+    {
+      name: 'PostgreSQL generated names: a constraint and a unique index, under pgwarden’s template',
+      options: { template: 'unq_{table}_{columns}' },
       setup: `CREATE TABLE users (id bigint PRIMARY KEY, email text UNIQUE, handle text);
         CREATE UNIQUE INDEX ON users (lower(handle));`,
       findings: [
@@ -75,6 +90,7 @@ export default defineCases(rule, {
     },
     {
       name: 'mixed-case table and constraint names',
+      schemaConfig: { naming: { tables: 'snake_case', columns: 'snake_case' } },
       setup: 'CREATE TABLE "Users" (id bigint PRIMARY KEY, "Email" text CONSTRAINT "UsersEmail" UNIQUE);',
       findings: [
         {

@@ -189,6 +189,41 @@ export function renderHealthPrometheus(
       (a.lastArchivedSeconds === null || a.lastArchivedSeconds > a.lastFailedSeconds);
     gauge('archiver_failing', 'Whether the last archive attempt failed (1)', failing ? 1 : 0);
   }
+  // the same names and labels as the exporter's (pgwarden metrics), without its target label
+  const lag = family(
+    'replication_lag_bytes',
+    'gauge',
+    "WAL bytes a standby is behind this server's position, by stage (write, flush, replay)",
+  );
+  const lagSeconds = family(
+    'replication_lag_seconds',
+    'gauge',
+    'How late the last WAL reached each stage of a standby (write, flush, replay); absent once caught up',
+  );
+  for (const s of health.standbys) {
+    const standby = s.application || s.client || 'standby';
+    for (const [stage, bytes, seconds] of [
+      ['write', s.writeLagBytes, s.writeLagSeconds],
+      ['flush', s.flushLagBytes, s.flushLagSeconds],
+      ['replay', s.replayLagBytes, s.replayLagSeconds],
+    ] as const) {
+      if (bytes !== null) lag.samples.push({ labels: { standby, stage }, value: bytes });
+      if (seconds !== null) lagSeconds.samples.push({ labels: { standby, stage }, value: seconds });
+    }
+  }
+  gauge(
+    'collation_version_mismatches',
+    'Collations an index uses (and databases, 15+) whose recorded version is not the library version',
+    health.collationDrift.length,
+  );
+  const bloat = family(
+    'relation_bloat_estimated_bytes',
+    'gauge',
+    'Estimated bloat of the most bloated tables and B-tree indexes (at most 20 of each)',
+  );
+  for (const e of [...health.bloat.tables, ...health.bloat.indexes])
+    if (e.unreliable === null && e.bloatBytes > 0)
+      bloat.samples.push({ labels: { kind: e.kind, relation: e.name }, value: e.bloatBytes });
   gauge('not_valid_constraints', 'Constraints never validated', health.notValidConstraints.length);
   gauge('disabled_triggers', 'Disabled triggers on user tables', health.disabledTriggers.length);
 

@@ -8,6 +8,7 @@ import { withDatabase } from '../../src/db/url.js';
 import { readMetrics } from '../../src/health/metrics/collect.js';
 import { renderExposition } from '../../src/health/metrics/exposition.js';
 import { metricFamilies } from '../../src/health/metrics/families.js';
+import { renderHealthPrometheus } from '../../src/health/prometheus.js';
 import { healthReport } from '../../src/ops/health.js';
 import { allRules } from '../../src/rules/index.js';
 import { clusterBinariesExist, startTestCluster, type TestCluster } from '../helpers/cluster.js';
@@ -161,9 +162,11 @@ describe.skipIf(!clusterBinariesExist())(
           `CREATE TABLE wal_filler AS SELECT g, repeat('x', 200) AS pad FROM generate_series(1, 30000) g`,
         );
         let findings: Finding[] = [];
-        await until('the lag to show', async () => {
+        // the WAL reaches the standby within moments (until then the finding says it is not written there yet),
+        // and stays unreplayed
+        await until('the lag to show at the replay stage', async () => {
           findings = await findingsOf('health/replication-lag');
-          return findings.length === 1;
+          return findings.length === 1 && findings[0]!.message.includes('received but not replayed');
         });
         expect(findings[0]!.location).toEqual({ object: 'standby replica1', kind: 'database' });
         expect(findings[0]!.message).toMatch(
@@ -187,6 +190,16 @@ describe.skipIf(!clusterBinariesExist())(
         });
         expect(`${promtool.stdout}${promtool.stderr}`).toBe('');
         expect(promtool.status).toBe(0);
+        // and health --format prometheus, under the same names
+        const report = await healthReport(admin, { ruleSet: RULES });
+        const text = renderHealthPrometheus({
+          findings: report.findings,
+          health: report.data!.health,
+          skipped: [],
+        });
+        expect(text).toMatch(/^pgwarden_replication_lag_bytes\{standby="replica1",stage="replay"\} \d+$/m);
+        const checked = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: text });
+        expect(`${checked.stdout}${checked.stderr}`).toBe('');
         await standby.query('SELECT pg_wal_replay_resume()');
         await until(
           'the standby to catch up',

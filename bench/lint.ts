@@ -282,7 +282,7 @@ function count<T>(items: readonly T[], key: (item: T) => string): Record<string,
 }
 
 export async function runLint(options: BenchOptions): Promise<LintResult> {
-  const cli = distPath('cli/main.js');
+  const cli = distPath('bin/pgwarden.js');
   if (!existsSync(cli)) throw new Error(`bench: ${cli} is missing: run "npm run build" first`);
   if (!existsSync(GNU_TIME)) throw new Error(`bench: ${GNU_TIME} (GNU time) is needed for peak RSS`);
   const problems: string[] = [];
@@ -317,7 +317,7 @@ export async function runLint(options: BenchOptions): Promise<LintResult> {
         '--fail-on',
         'none',
       ],
-      shown: 'node dist/cli/main.js lint <dir> --format json --pg-version 18 --fail-on none',
+      shown: 'node dist/bin/pgwarden.js lint <dir> --format json --pg-version 18 --fail-on none',
     },
     {
       runner: 'squawk',
@@ -692,7 +692,7 @@ export function renderLint(result: LintResult): string {
   out.push(
     '### The sample, settled by trace',
     '',
-    `${result.settled.length} disagreements, up to ${result.settled.length ? Math.max(...Object.values(count(result.settled, categoryOfSample))) : 0} per category, one of each statement kind first (seeded). Each is settled by running its migration after the schema it found: the generator writes that schema (the tables the migration names and the tables they refer to, as they stood) as a base migration, and \`node dist/cli/main.js lint <that folder> --trace --format json\` runs both on a scratch database of an embedded ${result.traces.server.replace(/ on .*/, '')} with rows in every table (${result.traces.count} traces, ${fmtMs(result.traces.totalMs)} in all). _Observed_ is what PostgreSQL did for the statement on tables that existed before the migration (locks, including those its transaction already held; rewrites; tables read whole). The hazard is real when the trace shows it (a rewrite, a full read under a lock that blocks writes, ACCESS EXCLUSIVE, an error); for drops and renames, when the table existed before the migration (the trace cannot show a client breaking); the tool that matched the trace was right. Overall: pgwarden right ${fmtInt(pgRight.length)}, squawk right ${fmtInt(pgWrong.length)}, not decidable (type preferences) ${fmtInt(result.settled.length - pgRight.length - pgWrong.length)}.`,
+    `${result.settled.length} disagreements, up to ${result.settled.length ? Math.max(...Object.values(count(result.settled, categoryOfSample))) : 0} per category, one of each statement kind first (seeded). Each is settled by running its migration after the schema it found: the generator writes that schema (the tables the migration names and the tables they refer to, as they stood) as a base migration, and \`node dist/bin/pgwarden.js lint <that folder> --trace --format json\` runs both on a scratch database of an embedded ${result.traces.server.replace(/ on .*/, '')} with rows in every table (${result.traces.count} traces, ${fmtMs(result.traces.totalMs)} in all). _Observed_ is what PostgreSQL did for the statement on tables that existed before the migration (locks, including those its transaction already held; rewrites; tables read whole). The hazard is real when the trace shows it (a rewrite, a full read under a lock that blocks writes, ACCESS EXCLUSIVE, an error); for drops and renames, when the table existed before the migration (the trace cannot show a client breaking); the tool that matched the trace was right. Overall: pgwarden right ${fmtInt(pgRight.length)}, squawk right ${fmtInt(pgWrong.length)}, not decidable (type preferences) ${fmtInt(result.settled.length - pgRight.length - pgWrong.length)}.`,
     '',
     mdTable(
       ['#', 'Category', 'Statement', 'squawk', 'pgwarden', 'Trace observed', 'Right'],

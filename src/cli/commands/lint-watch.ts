@@ -1,9 +1,8 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import type { LintRun } from '../../ops/lint-watch.js';
-import type { CliContext } from '../context.js';
-import type { LintCliOptions } from './lint.js';
+import type { LintRun } from '../../index.js';
+import type { CliContext, OutputOptions } from '../context.js';
 
 /** Options that write files, start servers or compare with git: each run of a watch would do it again. */
 const NOT_WITH_WATCH = [
@@ -15,6 +14,18 @@ const NOT_WITH_WATCH = [
   ['changedSince', '--changed-since'],
 ] as const;
 
+/** The lint command's options (its own type is in lint.ts, which loads this module). */
+export interface WatchOptions extends OutputOptions {
+  readonly db?: string;
+  readonly pgVersion?: number;
+  readonly trace?: boolean;
+  readonly traceDb?: string;
+  readonly fix?: boolean;
+  readonly baseline?: string;
+  readonly writeBaseline?: string;
+  readonly changedSince?: string;
+}
+
 /** Editors save in bursts (a temporary file, a rename, a touch): one lint for the burst. */
 const SETTLE_MS = 25;
 
@@ -22,12 +33,8 @@ const SETTLE_MS = 25;
  * `pgwarden lint --watch`: the first run reports every file, each later one the files that changed (text), or one
  * JSON report per line. Runs until interrupted (Ctrl-C: exit 130, as every interrupted pgwarden command).
  */
-export async function watchLint(
-  context: CliContext,
-  paths: string[],
-  options: LintCliOptions,
-): Promise<void> {
-  const { PgwardenError, onShutdown } = context.lib;
+export async function watchLint(context: CliContext, paths: string[], options: WatchOptions): Promise<void> {
+  const { LintSession, PgwardenError, onShutdown } = context.lib;
   for (const [key, flag] of NOT_WITH_WATCH) {
     if (options[key] !== undefined && options[key] !== false)
       throw new PgwardenError('usage', `--watch does not go with ${flag}`, {
@@ -38,7 +45,6 @@ export async function watchLint(
     throw new PgwardenError('usage', `--watch prints text or json, not ${options.format}`, {
       hint: 'use --format text or --format json (one report per line)',
     });
-  const { LintSession } = await import('../../ops/lint-watch.js');
   const session = new LintSession({
     paths,
     config: context.config,
@@ -100,7 +106,7 @@ async function watchTarget(path: string): Promise<{ folder: string; recursive: b
     : { folder: dirname(path), recursive: false, only: basename(path) };
 }
 
-function show(context: CliContext, options: LintCliOptions, run: LintRun, first: boolean): void {
+function show(context: CliContext, options: WatchOptions, run: LintRun, first: boolean): void {
   const { lib } = context;
   const report = run.report(first ? undefined : new Set(run.changed));
   if (options.format === 'json') {

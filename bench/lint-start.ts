@@ -62,13 +62,14 @@ export function measureStart(file: string, statements: number, squawk: string, r
       cpuMs[starter].push(childrenCpuMs() - cpuBefore);
     }
   }
+  const dist = distPath('').replace(/\/$/, '');
   const shown = (starter: Starter) =>
-    argv[starter]
-      .map((a) =>
-        a === process.execPath ? 'node' : a.replace(`${distPath('')}`, 'dist/').replace(file, '<file>'),
-      )
-      .join(' ')
-      .replace(squawk, 'squawk');
+    starter === 'node'
+      ? 'node -e ""'
+      : argv[starter]
+          .map((a) => (a === process.execPath ? 'node' : a === squawk ? 'squawk' : a === file ? '<file>' : a))
+          .map((a) => (a.startsWith(dist) ? `dist${a.slice(dist.length)}` : a))
+          .join(' ');
   return {
     file,
     statements,

@@ -147,7 +147,7 @@ export function adviseWorkload(count = 100): string {
 function runCli(args: readonly string[]): Promise<{ ms: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const start = now();
-    const child = spawn(process.execPath, [distPath('cli/main.js'), ...args], {
+    const child = spawn(process.execPath, [distPath('bin/pgwarden.js'), ...args], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: '', NO_COLOR: '1' },
     });

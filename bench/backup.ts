@@ -160,7 +160,7 @@ export async function runBackupBench(options: BenchOptions): Promise<BackupBench
   let createBytes = 0;
   let dumpBytes = 0;
   let lastBackup = '';
-  const cli = distPath('cli/main.js');
+  const cli = distPath('bin/pgwarden.js');
   for (let round = 0; round < ROUNDS; round++) {
     const pgwarden = async () => {
       const to = join(work.path, `pgwarden-${round}`);

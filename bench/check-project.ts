@@ -83,7 +83,7 @@ interface CheckJson {
 async function runCheck(cwd: string, url: string): Promise<{ ms: number; json: CheckJson }> {
   const run = await runProcess(
     process.execPath,
-    [distPath('cli/main.js'), 'check', '.', '--db', url, '--format', 'json', '--quiet'],
+    [distPath('bin/pgwarden.js'), 'check', '.', '--db', url, '--format', 'json', '--quiet'],
     { cwd, env: { ...process.env, DATABASE_URL: '', NO_COLOR: '1' } },
   );
   if (run.code !== 0 && run.code !== 1)
@@ -164,7 +164,7 @@ export async function runCheckProject(options: BenchOptions): Promise<CheckProje
       server,
       load,
       check: {
-        command: `node dist/cli/main.js check . --db ${lib.redactUrl(options.pg15Url)} --format json --quiet`,
+        command: `node dist/bin/pgwarden.js check . --db ${lib.redactUrl(options.pg15Url)} --format json --quiet`,
         samples: checkSamples,
         stats: checkStats,
         steps: [...stepSamples].map(([title, values]) => ({ title, medianMs: stats(values).median })),
@@ -217,10 +217,10 @@ export function checkProjectGoals(result: CheckProjectResult): GoalLine[] {
 
 /**
  * Where `check`'s time goes on this project, from a CPU profile taken by hand (it is not part of the harness's run):
- * `cd <project> && node --cpu-prof --cpu-prof-dir=prof dist/cli/main.js check . --db URL --format json --quiet`.
+ * `cd <project> && node --cpu-prof --cpu-prof-dir=prof dist/bin/pgwarden.js check . --db URL --format json --quiet`.
  */
 const PROFILE_NOTE =
-  "Where the time goes (a CPU profile by hand, 2026-12-06, load 17–21: `node --cpu-prof dist/cli/main.js check . --db URL --format json --quiet` in the project folder): 147 s of wall time, of which 114 s (77%) the process sat idle waiting on PostgreSQL; garbage collection 4.8 s, socket writes 3.3 s, the rules 1.3 s, the parser about 1.5 s. The cost is the server's: `check` applies the 250 migrations five times (the lock trace, statement by statement with the catalog read before and after each; `migrate verify`'s up, down, up with a schema fingerprint after each; the schema review's shadow; the query shadow), and every DDL commit on the loaded service costs what dbmate's own run shows (about 28 ms per migration here). Two round-trip reductions were tried on the trace, each timed old/new alternately with `lint --trace` on this project: the relations, locks and block counters read in one query per statement instead of three (old 37 and 48 s, new 39 and 46 s: not kept), and which tables already have rows read in one query per migration instead of one query per table (old 35 and 40 s, new 38 and 34 s: kept, about 7,600 fewer queries, the same trace); both within the run-to-run noise of this machine. The 15 s goal cannot be judged on a machine at load 17: an idle 2-core machine is needed for that figure.";
+  "Where the time goes (a CPU profile by hand, 2026-12-06, load 17–21: `node --cpu-prof dist/bin/pgwarden.js check . --db URL --format json --quiet` in the project folder): 147 s of wall time, of which 114 s (77%) the process sat idle waiting on PostgreSQL; garbage collection 4.8 s, socket writes 3.3 s, the rules 1.3 s, the parser about 1.5 s. The cost is the server's: `check` applies the 250 migrations five times (the lock trace, statement by statement with the catalog read before and after each; `migrate verify`'s up, down, up with a schema fingerprint after each; the schema review's shadow; the query shadow), and every DDL commit on the loaded service costs what dbmate's own run shows (about 28 ms per migration here). Two round-trip reductions were tried on the trace, each timed old/new alternately with `lint --trace` on this project: the relations, locks and block counters read in one query per statement instead of three (old 37 and 48 s, new 39 and 46 s: not kept), and which tables already have rows read in one query per migration instead of one query per table (old 35 and 40 s, new 38 and 34 s: kept, about 7,600 fewer queries, the same trace); both within the run-to-run noise of this machine. The 15 s goal cannot be judged on a machine at load 17: an idle 2-core machine is needed for that figure.";
 
 export function renderCheckProject(result: CheckProjectResult): string {
   const loads = result.load.map((l) => `${l.oneMinute} ${l.at}`).join(', ');

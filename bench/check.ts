@@ -42,7 +42,7 @@ interface CheckJson {
 
 function run(args: string[]): { ms: number; stdout: string } {
   const start = now();
-  const result = spawnSync(process.execPath, [distPath('cli/main.js'), ...args], {
+  const result = spawnSync(process.execPath, [distPath('bin/pgwarden.js'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, DATABASE_URL: '' },
@@ -98,7 +98,7 @@ export async function runCheckBench(): Promise<CheckBenchResult> {
   const total = stats(totals);
   const result: CheckBenchResult = {
     runs: RUNS,
-    command: `node dist/cli/main.js ${args.join(' ')}`,
+    command: `node dist/bin/pgwarden.js ${args.join(' ')}`,
     total: { samples: totals, stats: total },
     steps: [...stepSamples].map(([title, samples]) => ({ title, medianMs: stats(samples).median })),
     separate: {

@@ -45,7 +45,7 @@ function timeOnce(command: Command): number {
 }
 
 export async function runHelp(options: BenchOptions): Promise<HelpResult> {
-  const cli = distPath('cli/main.js');
+  const cli = distPath('bin/pgwarden.js');
   const pgwarden: Command = { label: 'pgwarden --help', args: [cli, '--help'] };
   const bare: Command = { label: 'node -e ""', args: ['-e', ''] };
 
@@ -75,7 +75,7 @@ export async function runHelp(options: BenchOptions): Promise<HelpResult> {
   const result: HelpResult = {
     runs: options.helpRuns,
     warmup: options.helpWarmup,
-    command: 'node dist/cli/main.js --help',
+    command: 'node dist/bin/pgwarden.js --help',
     pgwarden: { samples: ours, stats: stats(ours) },
     bareNode: { samples: theirs, stats: stats(theirs) },
     goalMs: HELP_GOAL_MS,
@@ -108,7 +108,7 @@ export function renderHelp(result: HelpResult): string {
     '',
     mdTable(
       ['Command', 'Median', 'p90', 'Min', 'Max'],
-      [row('`node dist/cli/main.js --help`', ours), row('`node -e ""` (bare Node start)', bare)],
+      [row('`node dist/bin/pgwarden.js --help`', ours), row('`node -e ""` (bare Node start)', bare)],
     ),
     '',
     mdTable(

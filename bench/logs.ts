@@ -96,7 +96,7 @@ async function runPgwarden(
   file: string,
   format: Format,
 ): Promise<Omit<LogsRun, 'format' | 'tool' | 'bytes'>> {
-  const args = [distPath('cli/main.js'), 'logs', file, '--format', 'json', '--quiet', '--fail-on', 'none'];
+  const args = [distPath('bin/pgwarden.js'), 'logs', file, '--format', 'json', '--quiet', '--fail-on', 'none'];
   if (format === 'stderr') args.push('--prefix', BENCH_PREFIX);
   const { ms, maxRssBytes, stdout } = await measured(process.execPath, args, 'stdout');
   const report = JSON.parse(stdout) as { queries: number };
@@ -144,7 +144,7 @@ function badgerSizes(all: readonly number[]): Set<number> {
 }
 
 export async function runLogsBench(): Promise<LogsBenchResult> {
-  if (!existsSync(distPath('cli/main.js')))
+  if (!existsSync(distPath('bin/pgwarden.js')))
     throw new Error('bench logs: dist/ is missing: run "npm run build" first');
   const version = pgbadgerVersion();
   const loadBefore = load();

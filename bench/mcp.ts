@@ -63,7 +63,7 @@ function send(child: ChildProcessWithoutNullStreams, message: Record<string, unk
 
 async function startOnce(project: string): Promise<McpStartSample> {
   const start = now();
-  const child = spawn(process.execPath, [distPath('cli/main.js'), 'mcp', '--quiet', '--project', project], {
+  const child = spawn(process.execPath, [distPath('bin/pgwarden.js'), 'mcp', '--quiet', '--project', project], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: '' },
   });
@@ -132,7 +132,7 @@ export async function runMcpStart(
     const result: McpStartResult = {
       runs,
       warmup,
-      command: 'node dist/cli/main.js mcp --quiet --project DIR; initialize, then tools/list',
+      command: 'node dist/bin/pgwarden.js mcp --quiet --project DIR; initialize, then tools/list',
       samples,
       initialize: stats(samples.map((s) => s.initializeMs)),
       toolsList,

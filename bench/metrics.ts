@@ -151,7 +151,7 @@ export async function runMetricsBench(options: BenchOptions): Promise<MetricsBen
     const ours = spawn(
       process.execPath,
       [
-        distPath('cli/main.js'),
+        distPath('bin/pgwarden.js'),
         '--config',
         config,
         'metrics',
@@ -210,7 +210,7 @@ export async function runMetricsBench(options: BenchOptions): Promise<MetricsBen
       const start = now();
       const result = spawnSync(
         process.execPath,
-        [distPath('cli/main.js'), 'tune', '--db', dbUrl, '--workload', 'oltp', '--format', 'json', '--quiet'],
+        [distPath('bin/pgwarden.js'), 'tune', '--db', dbUrl, '--workload', 'oltp', '--format', 'json', '--quiet'],
         { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } },
       );
       tuneSamples.push(now() - start);

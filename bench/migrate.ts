@@ -578,7 +578,7 @@ export function makeTools(
   versions: { dbmate: string },
   serverHasSsl: boolean,
 ): Tool[] {
-  const cli = distPath('cli/main.js');
+  const cli = distPath('bin/pgwarden.js');
   const dbmate = peerScript('dbmate');
   const npm = binScript('node-pg-migrate');
   const npmVersion = packageVersion('node-pg-migrate');
@@ -603,7 +603,7 @@ export function makeTools(
       {
         label: 'pgwarden',
         version: lib.VERSION,
-        command: 'node dist/cli/main.js migrate up --db $URL --dir $DIR',
+        command: 'node dist/bin/pgwarden.js migrate up --db $URL --dir $DIR',
         transactions: 'one per migration',
       },
       (url) => ({
@@ -902,7 +902,7 @@ async function verifyOnce(
   problems: string[],
   label: string,
 ): Promise<{ sample: VerifySample; server: string }> {
-  const run = await runProcess(process.execPath, [distPath('cli/main.js'), 'migrate', 'verify', ...args], {
+  const run = await runProcess(process.execPath, [distPath('bin/pgwarden.js'), 'migrate', 'verify', ...args], {
     cwd,
     env,
   });
@@ -974,7 +974,7 @@ async function verifyService(
     name: 'PostgreSQL service',
     where: `${parsed.host}:${parsed.port}`,
     serverVersion: serverVersionIn(server),
-    command: 'node dist/cli/main.js migrate verify --db $URL --dir $DIR --format json',
+    command: 'node dist/bin/pgwarden.js migrate verify --db $URL --dir $DIR --format json',
     firstRun: null,
     samples,
   };
@@ -1026,7 +1026,7 @@ async function verifyEmbedded(
       name: 'embedded PostgreSQL',
       where: 'started by the CLI',
       serverVersion: serverVersionIn(server),
-      command: 'PGWARDEN_CACHE_DIR=$TMP node dist/cli/main.js migrate verify --dir $DIR --format json',
+      command: 'PGWARDEN_CACHE_DIR=$TMP node dist/bin/pgwarden.js migrate verify --dir $DIR --format json',
       firstRun,
       samples,
     };

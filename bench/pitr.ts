@@ -165,7 +165,7 @@ export async function runPitrBench(): Promise<PitrBenchResult> {
       await run(pgCtl, ['-D', dir, '-m', 'immediate', '-w', 'stop'], account).catch(() => {});
     }
   });
-  const cli = distPath('cli/main.js');
+  const cli = distPath('bin/pgwarden.js');
   const pgwarden = (args: readonly string[]) => run(process.execPath, [cli, ...args, '--quiet'], null);
   await pgwarden(['pitr', 'setup', '--stanza', 'bench', '--repo', repo, '--db', url, '--apply']);
   const config = join(repo, 'pgbackrest.conf');

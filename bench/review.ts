@@ -223,11 +223,11 @@ interface PgwardenReview {
   readonly skipped: { rule: string; reason: string }[];
 }
 
-/** `node dist/cli/main.js schema --db URL --format json --quiet`; throws when it fails or its output is not a report. */
+/** `node dist/bin/pgwarden.js schema --db URL --format json --quiet`; throws when it fails or its output is not a report. */
 async function runPgwardenSchema(url: string, dir: string): Promise<PgwardenReview> {
   const argv = [
     process.execPath,
-    distPath('cli/main.js'),
+    distPath('bin/pgwarden.js'),
     'schema',
     '--db',
     url,
@@ -613,7 +613,7 @@ export function renderReview(targets: { label: string; review: ReviewResult }[],
     )
     .join(', ');
   parts.push(
-    `**Schema review** of the same generated database, in the same rounds: \`node dist/cli/main.js schema --db URL --format json --quiet\` as a fresh process, timed from spawn to exit, peak RSS from GNU time (\`/usr/bin/time -f %M\`); its JSON report must parse and say ${tables} tables, so an error cannot pass as fast. Side by side on the same database, schemalint (npm \`schemalint\`, installed into bench/.peers), also under GNU time, with a \`.schemalintrc.js\` on schema \`public\` that enables its built-in rules with a counterpart among pgwarden's (pgwarden's \`schema/\` rule in brackets): ${rulesList}. Both tools exit with 1 when they report findings, which is not a failure; schemalint must name all ${tables} tables (none has \`updated_at\`, so \`mandatory-columns\` names every table it reviewed). The warm-up round runs pgwarden only (schemalint's warm-up is its as-shipped attempt below), then ${runs === 1 ? '1 measured round' : `${runs} measured rounds`}, the two tools' order alternating every round; medians. A schemalint run still going after ${limit} (\`--schemalint-timeout=\`) is stopped: its time is then a lower bound, and later rounds do not run it again.`,
+    `**Schema review** of the same generated database, in the same rounds: \`node dist/bin/pgwarden.js schema --db URL --format json --quiet\` as a fresh process, timed from spawn to exit, peak RSS from GNU time (\`/usr/bin/time -f %M\`); its JSON report must parse and say ${tables} tables, so an error cannot pass as fast. Side by side on the same database, schemalint (npm \`schemalint\`, installed into bench/.peers), also under GNU time, with a \`.schemalintrc.js\` on schema \`public\` that enables its built-in rules with a counterpart among pgwarden's (pgwarden's \`schema/\` rule in brackets): ${rulesList}. Both tools exit with 1 when they report findings, which is not a failure; schemalint must name all ${tables} tables (none has \`updated_at\`, so \`mandatory-columns\` names every table it reviewed). The warm-up round runs pgwarden only (schemalint's warm-up is its as-shipped attempt below), then ${runs === 1 ? '1 measured round' : `${runs} measured rounds`}, the two tools' order alternating every round; medians. A schemalint run still going after ${limit} (\`--schemalint-timeout=\`) is stopped: its time is then a lower bound, and later rounds do not run it again.`,
   );
   parts.push(
     '',

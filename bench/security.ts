@@ -145,7 +145,7 @@ export async function runSecurityBench(options: BenchOptions): Promise<SecurityB
     const queriesFile = join(folder.path, 'security-queries.sql');
     writeFileSync(queriesFile, EQUIVALENT_QUERIES);
     const count = EQUIVALENT_QUERIES.split(';').filter((q) => q.trim() !== '').length;
-    const pgwardenArgs = [distPath('cli/main.js'), 'security', '--db', url, '--format', 'json', '--quiet'];
+    const pgwardenArgs = [distPath('bin/pgwarden.js'), 'security', '--db', url, '--format', 'json', '--quiet'];
     const pgwardenOnce = () => {
       const run = timedRun(process.execPath, pgwardenArgs, { ...process.env, DATABASE_URL: '' });
       if (run.status !== 0 && run.status !== 1)
@@ -232,7 +232,7 @@ export function securityGoals(result: SecurityBenchResult): GoalLine[] {
 export function renderSecurityBench(result: SecurityBenchResult): string {
   const row = (label: string, s: Stats) => [label, fmtMs(s.median), fmtMs(s.p90), fmtMs(s.min), fmtMs(s.max)];
   return [
-    `A database generated on the PostgreSQL service (${result.server}): ${fmtInt(result.tables)} tables (one in five with a \`tenant_id\`, four of those with row level security forced and a policy; a grant to a role on every table, one in a hundred granted to PUBLIC) and roles in chains of ten (one in ten can log in; the first of each chain set holds pg_read_server_files), created in ${fmtMs(result.generateMs)}; the audit counted ${fmtInt(result.roles)} roles in the cluster. \`node dist/cli/main.js security --db URL --format json --quiet\` as a fresh process (its JSON must parse and count every table). There is no peer CLI to run beside it (pgdsat needs the server's files and a shell on it; splinter is Supabase's lints), so the side-by-side is the equivalent query set: the same checks as ${result.queries.count} bare SQL queries in one \`psql -f\` process — no model, no messages, no fixes, no tenant setting or membership semantics beyond a recursive CTE. One warm-up round, then ${result.runs} rounds, the order alternating; medians. pgwarden reported ${fmtInt(result.pgwarden.findings)} findings.`,
+    `A database generated on the PostgreSQL service (${result.server}): ${fmtInt(result.tables)} tables (one in five with a \`tenant_id\`, four of those with row level security forced and a policy; a grant to a role on every table, one in a hundred granted to PUBLIC) and roles in chains of ten (one in ten can log in; the first of each chain set holds pg_read_server_files), created in ${fmtMs(result.generateMs)}; the audit counted ${fmtInt(result.roles)} roles in the cluster. \`node dist/bin/pgwarden.js security --db URL --format json --quiet\` as a fresh process (its JSON must parse and count every table). There is no peer CLI to run beside it (pgdsat needs the server's files and a shell on it; splinter is Supabase's lints), so the side-by-side is the equivalent query set: the same checks as ${result.queries.count} bare SQL queries in one \`psql -f\` process — no model, no messages, no fixes, no tenant setting or membership semantics beyond a recursive CTE. One warm-up round, then ${result.runs} rounds, the order alternating; medians. pgwarden reported ${fmtInt(result.pgwarden.findings)} findings.`,
     '',
     mdTable(
       ['Run', 'Median', 'p90', 'Min', 'Max'],

@@ -233,6 +233,7 @@ export {
   type StatementReport,
   scriptOf,
 } from './ops/lint.js';
+export { type LintRun, LintSession, type LintSessionOptions } from './ops/lint-watch.js';
 export { analyzeLogs, type LogsData, type LogsOptions } from './ops/logs.js';
 export {
   type MetricsOptions,

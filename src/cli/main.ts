@@ -351,7 +351,11 @@ export function buildProgram(): Command {
         '--write-baseline <file>',
         'write the current findings to a baseline file (to adopt pgwarden on existing migrations)',
       )
-      .option('--changed-since <ref>', 'report only on files changed since this git ref (e.g. origin/main)'),
+      .option('--changed-since <ref>', 'report only on files changed since this git ref (e.g. origin/main)')
+      .option(
+        '--watch',
+        'keep running: lint again whenever a file changes, from the first changed migration on (text, or json: one report per line)',
+      ),
   )
     .addHelpText(
       'after',
@@ -361,6 +365,7 @@ export function buildProgram(): Command {
         'pgwarden lint migrations/ --trace --pg-version 16',
         'pgwarden lint migrations/ --db "$DATABASE_URL"     # severity from real table sizes',
         'pgwarden lint migrations/ --fix',
+        'pgwarden lint migrations/ --watch                 # an editor beside it: findings as you save',
         'pgwarden lint migrations/ --changed-since origin/main --baseline .pgwarden-baseline.json',
         'pgwarden lint db/changes.sql --format github --fail-on warning',
       ]),

@@ -144,6 +144,16 @@ export class SchemaState {
   }
 
   /** A table created by the SQL being linted, in the given transaction. */
+  /** An independent copy: what a linter keeps to start again from this point. */
+  copy(): SchemaState {
+    const copy = new SchemaState(this.fromDatabase);
+    for (const [name, table] of this.tables) copy.tables.set(name, copyTable(table));
+    for (const [name, index] of this.indexes) copy.indexes.set(name, { ...index });
+    for (const [name, volatility] of this.functions) copy.functions.set(name, volatility);
+    for (const cast of this.casts) copy.casts.add(cast);
+    return copy;
+  }
+
   createdIn(name: string, transaction: TransactionRef): boolean {
     const created = this.tables.get(name)?.createdIn;
     return created !== undefined && created.file === transaction.file && created.index === transaction.index;

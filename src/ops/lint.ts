@@ -324,9 +324,9 @@ async function runTrace(
 }
 
 /** A statement's report before its findings are known. */
-type StatementEvidence = Omit<StatementReport, 'findings'> & { readonly endLine: number };
+export type StatementEvidence = Omit<StatementReport, 'findings'> & { readonly endLine: number };
 
-function evidenceOf(migration: MigrationModel): StatementEvidence[] {
+export function evidenceOf(migration: MigrationModel): StatementEvidence[] {
   return migration.statements
     .filter((s) => s.operations.length > 0)
     .map((analyzed) => {
@@ -351,7 +351,7 @@ function evidenceOf(migration: MigrationModel): StatementEvidence[] {
 }
 
 /** Each statement with the findings on its lines (in the order of `findings`). */
-function statementReports(
+export function statementReports(
   statements: readonly StatementEvidence[],
   findings: readonly Finding[],
 ): StatementReport[] {

@@ -49,7 +49,7 @@ describe('the published package', () => {
   });
 
   it('declares in its dependencies every package its type declarations import (a consumer without skipLibCheck)', () => {
-    // the built package (npm test builds it first): dist/, where dist/cli/main.js is
+    // the built package (npm test builds it first): dist/, where dist/bin/pgwarden.js is
     const dist = dirname(dirname(cliPath));
     expect(existsSync(dist), 'run npm run build first').toBe(true);
     const missing = new Set<string>();

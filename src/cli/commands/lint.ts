@@ -10,9 +10,14 @@ export interface LintCliOptions extends OutputOptions {
   readonly baseline?: string;
   readonly writeBaseline?: string;
   readonly changedSince?: string;
+  readonly watch?: boolean;
 }
 
 export async function runLint(context: CliContext, paths: string[], options: LintCliOptions): Promise<void> {
+  if (options.watch) {
+    const { watchLint } = await import('./lint-watch.js');
+    return watchLint(context, paths, options);
+  }
   const report = await context.lib.lint({
     paths,
     config: context.config,

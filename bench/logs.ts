@@ -96,7 +96,16 @@ async function runPgwarden(
   file: string,
   format: Format,
 ): Promise<Omit<LogsRun, 'format' | 'tool' | 'bytes'>> {
-  const args = [distPath('bin/pgwarden.js'), 'logs', file, '--format', 'json', '--quiet', '--fail-on', 'none'];
+  const args = [
+    distPath('bin/pgwarden.js'),
+    'logs',
+    file,
+    '--format',
+    'json',
+    '--quiet',
+    '--fail-on',
+    'none',
+  ];
   if (format === 'stderr') args.push('--prefix', BENCH_PREFIX);
   const { ms, maxRssBytes, stdout } = await measured(process.execPath, args, 'stdout');
   const report = JSON.parse(stdout) as { queries: number };

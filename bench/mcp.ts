@@ -63,10 +63,14 @@ function send(child: ChildProcessWithoutNullStreams, message: Record<string, unk
 
 async function startOnce(project: string): Promise<McpStartSample> {
   const start = now();
-  const child = spawn(process.execPath, [distPath('bin/pgwarden.js'), 'mcp', '--quiet', '--project', project], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: '' },
-  });
+  const child = spawn(
+    process.execPath,
+    [distPath('bin/pgwarden.js'), 'mcp', '--quiet', '--project', project],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: '' },
+    },
+  );
   let initializeMs = 0;
   const sample = await new Promise<McpStartSample>((resolve, reject) => {
     let buffer = '';

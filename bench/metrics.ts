@@ -210,7 +210,17 @@ export async function runMetricsBench(options: BenchOptions): Promise<MetricsBen
       const start = now();
       const result = spawnSync(
         process.execPath,
-        [distPath('bin/pgwarden.js'), 'tune', '--db', dbUrl, '--workload', 'oltp', '--format', 'json', '--quiet'],
+        [
+          distPath('bin/pgwarden.js'),
+          'tune',
+          '--db',
+          dbUrl,
+          '--workload',
+          'oltp',
+          '--format',
+          'json',
+          '--quiet',
+        ],
         { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } },
       );
       tuneSamples.push(now() - start);

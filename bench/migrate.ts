@@ -902,10 +902,14 @@ async function verifyOnce(
   problems: string[],
   label: string,
 ): Promise<{ sample: VerifySample; server: string }> {
-  const run = await runProcess(process.execPath, [distPath('bin/pgwarden.js'), 'migrate', 'verify', ...args], {
-    cwd,
-    env,
-  });
+  const run = await runProcess(
+    process.execPath,
+    [distPath('bin/pgwarden.js'), 'migrate', 'verify', ...args],
+    {
+      cwd,
+      env,
+    },
+  );
   let report: VerifyJson | undefined;
   try {
     const parsed = JSON.parse(run.stdout) as VerifyReport;

@@ -145,7 +145,15 @@ export async function runSecurityBench(options: BenchOptions): Promise<SecurityB
     const queriesFile = join(folder.path, 'security-queries.sql');
     writeFileSync(queriesFile, EQUIVALENT_QUERIES);
     const count = EQUIVALENT_QUERIES.split(';').filter((q) => q.trim() !== '').length;
-    const pgwardenArgs = [distPath('bin/pgwarden.js'), 'security', '--db', url, '--format', 'json', '--quiet'];
+    const pgwardenArgs = [
+      distPath('bin/pgwarden.js'),
+      'security',
+      '--db',
+      url,
+      '--format',
+      'json',
+      '--quiet',
+    ];
     const pgwardenOnce = () => {
       const run = timedRun(process.execPath, pgwardenArgs, { ...process.env, DATABASE_URL: '' });
       if (run.status !== 0 && run.status !== 1)

@@ -36,7 +36,10 @@ export interface HealthReportOptions {
 /** The read-only facts of a server: one reading, or two `sampleSeconds` apart. */
 export async function readHealthFacts(
   connection: Connection,
-  options: Pick<HealthReportOptions, 'sampleSeconds' | 'statementTimeoutMs' | 'lockTimeoutMs' | 'exact' | 'log'> = {},
+  options: Pick<
+    HealthReportOptions,
+    'sampleSeconds' | 'statementTimeoutMs' | 'lockTimeoutMs' | 'exact' | 'log'
+  > = {},
 ): Promise<HealthFacts> {
   const read = () =>
     readHealth(connection, {

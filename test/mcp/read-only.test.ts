@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Connection } from '../../src/db/connection.js';
 import { runExplain } from '../../src/explain/run.js';
 import { pg15ServiceUrl, useTestDatabase } from '../helpers/db.js';

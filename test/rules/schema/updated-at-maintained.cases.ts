@@ -45,7 +45,7 @@ export default defineCases(rule, {
       findings: [
         {
           object: 'public.reports',
-          fix: /public\.set_updated_at_date\(\)[^]*NEW\.updated_at := current_date;/,
+          fix: /public\.set_updated_at_date\(\)[\s\S]*NEW\.updated_at := current_date;/,
         },
       ],
     },

@@ -1,6 +1,8 @@
--- A small warehouse inventory schema, used by the README's quick start:
---   npm run demo   (pgwarden inspect examples/inventory/schema.sql)
--- pgwarden builds it on a scratch database of the embedded PostgreSQL and prints the catalog snapshot.
+-- A small warehouse inventory schema, used by the README's examples of:
+--   pgwarden schema examples/inventory/schema.sql      (the schema review)
+--   pgwarden explain / query … --schema examples/inventory/schema.sql   (plans and SQL checked against it)
+--   pgwarden inspect db/schema.sql --table stock_levels (the README's test copies it to db/schema.sql)
+-- pgwarden builds it on a scratch database of the embedded PostgreSQL (or the --db server); nothing else is touched.
 
 CREATE TYPE stock_movement_kind AS ENUM ('receipt', 'shipment', 'adjustment');
 

@@ -171,6 +171,9 @@ async function openFile(
 function unzstd(raw: Readable, path: string): Readable {
   const child = spawn('zstd', ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const out = new PassThrough();
+  // a missing program fails at once, before the reader has subscribed: the stream keeps the error (its reader
+  // meets it), instead of an 'error' event nobody listens to ending the process
+  out.on('error', () => {});
   let stderr = '';
   let failed = false;
   const fail = (error: Error) => {

@@ -357,8 +357,9 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
         scope.destructive += destructions(model).length;
       }
       if (scope.destructive > 0) {
-        // The backups are taken on the project's server, of the target major: pg_dump must be able to dump it.
-        const readiness = await guardReadiness(pgVersion);
+        // The backups are taken on the project's server, not on this scratch one: of the major the config names
+        // for it (or --pg-version), else the target major. pg_dump must be able to dump that.
+        const readiness = await guardReadiness(options.pgVersion ?? config.config.pgVersion ?? pgVersion);
         scope.guard = { ready: readiness.ready, problem: readiness.problem };
       }
       return {

@@ -22,6 +22,8 @@ const README = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 /** Commands the test cannot run here, each with the reason. */
 const NOT_RUN: Readonly<Record<string, string>> = {
   'pgwarden mcp': 'speaks MCP on stdio until its client leaves (tested by test/mcp)',
+  'pgwarden lint migrations/ --watch':
+    'lints again at every change until interrupted (tested by test/ops/lint-watch.test.ts)',
   'pgwarden metrics': 'serves /metrics until it is stopped (tested by test/health/metrics)',
   'pgwarden health --db "$DATABASE_URL" --nagios':
     'exits 2 on a critical finding, as a Nagios plugin does (tested by test/health/health.test.ts)',

@@ -60,10 +60,8 @@ SELECT name, setting, unit, vartype, context, source, enumvals, pending_restart
   FROM pg_settings
  ORDER BY name`;
 
-const DATABASE_SIZE_SQL = `
-SELECT sum(pg_database_size(oid))::float8 AS bytes
-  FROM pg_database
- WHERE datallowconn AND has_database_privilege(oid, 'CONNECT')`;
+const DATABASES_SQL = `
+SELECT oid FROM pg_database WHERE datallowconn AND has_database_privilege(oid, 'CONNECT')`;
 
 const TEMP_FILES_SQL = `
 SELECT coalesce(sum(temp_files), 0)::float8 AS files,
@@ -154,9 +152,27 @@ export async function readTune(connection: Connection, options: ReadTuneOptions 
       const major = Math.floor(
         Number(settings.find((s) => s.name === 'server_version_num')?.setting) / 10_000,
       );
-      const size = await attempt('database sizes', () =>
-        tx.rows<{ bytes: number | null }>('reading database sizes', DATABASE_SIZE_SQL),
-      );
+      // one database at a time: a database dropped between the list and its size (3D000) is left out, where one
+      // sum over pg_database failed whole on a server whose databases come and go (a test server, a CI runner)
+      const size = await attempt('database sizes', async () => {
+        const databases = await tx.rows<{ oid: number }>('listing databases', DATABASES_SQL);
+        let bytes = 0;
+        for (const { oid } of databases) {
+          await tx.query('SAVEPOINT pgwarden_database_size');
+          try {
+            const result = await tx.query<{ bytes: number }>(
+              'SELECT pg_database_size($1::oid)::float8 AS bytes',
+              [oid],
+            );
+            bytes += result.rows[0]?.bytes ?? 0;
+            await tx.query('RELEASE SAVEPOINT pgwarden_database_size');
+          } catch (error) {
+            await tx.query('ROLLBACK TO SAVEPOINT pgwarden_database_size');
+            if ((error as { code?: string }).code !== '3D000') throw error;
+          }
+        }
+        return [{ bytes }];
+      });
       const temp = await attempt('temporary files (pg_stat_database)', () =>
         tx.rows<{ files: number; bytes: number; seconds: number }>(
           'reading pg_stat_database',

@@ -59,6 +59,18 @@ export const LINT_SEED = 20_261_125;
 export const LINT_GOAL_RATIO = 0.5;
 const GNU_TIME = '/usr/bin/time';
 
+/** How every pgwarden run of this bench lints the corpus folder (after `node <cli>`). */
+const LINT_ARGS = (dir: string) => [
+  'lint',
+  dir,
+  '--format',
+  'json',
+  '--pg-version',
+  '18',
+  '--fail-on',
+  'none',
+];
+
 type Runner = 'pgwarden' | 'pgwardenUnbundled' | 'squawk' | 'squawkNpm';
 const RUNNERS: readonly Runner[] = ['pgwarden', 'pgwardenUnbundled', 'squawk', 'squawkNpm'];
 
@@ -250,19 +262,7 @@ function profileRun(cli: string, dir: string, profileDir: string): LintProfile |
   const start = now();
   const run = spawnSync(
     process.execPath,
-    [
-      '--cpu-prof',
-      `--cpu-prof-dir=${profileDir}`,
-      cli,
-      'lint',
-      dir,
-      '--format',
-      'json',
-      '--pg-version',
-      '18',
-      '--fail-on',
-      'none',
-    ],
+    ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, cli, ...LINT_ARGS(dir)],
     { cwd: ROOT, stdio: 'ignore' },
   );
   const wallMs = now() - start;
@@ -317,34 +317,12 @@ export async function runLint(options: BenchOptions): Promise<LintResult> {
   const commands: Command[] = [
     {
       runner: 'pgwarden',
-      argv: [
-        process.execPath,
-        cli,
-        'lint',
-        dir,
-        '--format',
-        'json',
-        '--pg-version',
-        '18',
-        '--fail-on',
-        'none',
-      ],
+      argv: [process.execPath, cli, ...LINT_ARGS(dir)],
       shown: 'node dist/bin/pgwarden.js lint <dir> --format json --pg-version 18 --fail-on none',
     },
     {
       runner: 'pgwardenUnbundled',
-      argv: [
-        process.execPath,
-        distPath('cli/main.js'),
-        'lint',
-        dir,
-        '--format',
-        'json',
-        '--pg-version',
-        '18',
-        '--fail-on',
-        'none',
-      ],
+      argv: [process.execPath, distPath('cli/main.js'), ...LINT_ARGS(dir)],
       shown: 'node dist/cli/main.js lint <dir> --format json --pg-version 18 --fail-on none',
     },
     {

@@ -14,7 +14,7 @@ const NOT_WITH_WATCH = [
   ['changedSince', '--changed-since'],
 ] as const;
 
-/** The lint command's options (its own type is in lint.ts, which loads this module). */
+/** The lint command's options, but --watch itself (lint.ts loads this module when it is given). */
 export interface WatchOptions extends OutputOptions {
   readonly db?: string;
   readonly pgVersion?: number;

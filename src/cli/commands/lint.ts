@@ -1,15 +1,8 @@
-import type { CliContext, OutputOptions } from '../context.js';
+import type { CliContext } from '../context.js';
 import { emit } from '../context.js';
+import type { WatchOptions } from './lint-watch.js';
 
-export interface LintCliOptions extends OutputOptions {
-  readonly db?: string;
-  readonly pgVersion?: number;
-  readonly trace?: boolean;
-  readonly traceDb?: string;
-  readonly fix?: boolean;
-  readonly baseline?: string;
-  readonly writeBaseline?: string;
-  readonly changedSince?: string;
+export interface LintCliOptions extends WatchOptions {
   readonly watch?: boolean;
 }
 

@@ -151,6 +151,7 @@ export class SchemaState {
     for (const [name, index] of this.indexes) copy.indexes.set(name, { ...index });
     for (const [name, volatility] of this.functions) copy.functions.set(name, volatility);
     for (const cast of this.casts) copy.casts.add(cast);
+    copy.sessionTimeZone = this.sessionTimeZone;
     return copy;
   }
 

@@ -4,9 +4,6 @@ import { type Finding, isFileLocation } from '../core/finding.js';
 import { DEFAULT_PG_MAJOR } from '../core/pg-major.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
-import { serverVersion } from '../db/server-info.js';
-import { openTarget } from '../db/target.js';
-import { schemaStateFromDatabase } from '../lint/database-facts.js';
 import { SchemaState } from '../lint/schema-state.js';
 import { allRules } from '../rules/index.js';
 import { loadParser, parseSqlSync } from '../sql/parser.js';
@@ -16,10 +13,10 @@ import {
   type LintData,
   type LintOptions,
   lintSources,
+  lintTarget,
   type StatementEvidence,
   scriptOf,
   statementReports,
-  validateLintVersion,
 } from './lint.js';
 
 /** Files per stretch: a changed file is re-linted with at most this many before it, from the schema saved there. */
@@ -109,26 +106,10 @@ export class LintSession {
     if (this.#ruleSet) return;
     const options = this.#options;
     this.#ruleSet = options.ruleSet ?? createRuleSet(allRules, options.config.config);
-    let dbVersion: number | undefined;
-    if (options.db !== undefined) {
-      const target = await openTarget({ db: options.db });
-      this.#database = target.display;
-      try {
-        const connection = await target.connect();
-        try {
-          dbVersion = (await serverVersion(connection)).major;
-          this.#initial = await schemaStateFromDatabase(connection);
-        } finally {
-          await connection.close();
-        }
-      } finally {
-        await target.close();
-      }
-    }
-    this.#pgVersion = validateLintVersion(
-      options.pgVersion ?? dbVersion ?? options.config.config.pgVersion ?? DEFAULT_PG_MAJOR,
-      options.pgVersion !== undefined ? '--pg-version' : 'the target version',
-    );
+    const target = await lintTarget(options);
+    this.#initial = target.state;
+    this.#pgVersion = target.pgVersion;
+    this.#database = target.database;
     await loadParser();
   }
 

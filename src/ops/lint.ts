@@ -164,40 +164,7 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
   // read only for what they create: nothing is reported on them
   const readFirst = new Set(earlier.map((s) => s.file).filter((file) => !givenFiles.has(file)));
   const sources = [...earlier, ...given];
-  let state: SchemaState | undefined;
-  let dbVersion: number | undefined;
-  let database: string | null = null;
-  if (options.db !== undefined) {
-    const target = await openTarget({ db: options.db });
-    database = target.display;
-    try {
-      const connection = await target.connect();
-      try {
-        dbVersion = (await serverVersion(connection)).major;
-        state = await schemaStateFromDatabase(connection);
-      } finally {
-        await connection.close();
-      }
-    } finally {
-      await target.close();
-    }
-  }
-  // the runner's session TimeZone, as the config says (else the --db server's)
-  const sessionTimeZone = options.config.config.migrations.sessionTimeZone;
-  if (sessionTimeZone !== undefined) {
-    state ??= new SchemaState();
-    state.sessionTimeZone = sessionTimeZone;
-  }
-  const target = targetMajor({
-    given: options.pgVersion,
-    server: dbVersion,
-    configured: options.config.config.pgVersion,
-  });
-  if (target.warning) options.log?.(target.warning);
-  const pgVersion = validateLintVersion(
-    target.major,
-    options.pgVersion !== undefined ? '--pg-version' : 'the target version',
-  );
+  const { state, pgVersion, database } = await lintTarget(options);
   // the models are needed after the rules only to trace, fix and baseline; else each file's is let go at once
   const retain =
     options.trace === true ||
@@ -286,6 +253,50 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
       before: [...(options.before ?? [])],
     },
   });
+}
+
+/**
+ * What every lint starts from, for `lint` and its watch session alike: the --db server's facts (schema, sizes,
+ * major), the runner's session TimeZone from the config, and the target major (a mismatch logged as a warning).
+ */
+export async function lintTarget(
+  options: Pick<LintOptions, 'db' | 'pgVersion' | 'config' | 'log'>,
+): Promise<{ state: SchemaState | undefined; pgVersion: number; database: string | null }> {
+  let state: SchemaState | undefined;
+  let dbVersion: number | undefined;
+  let database: string | null = null;
+  if (options.db !== undefined) {
+    const target = await openTarget({ db: options.db });
+    database = target.display;
+    try {
+      const connection = await target.connect();
+      try {
+        dbVersion = (await serverVersion(connection)).major;
+        state = await schemaStateFromDatabase(connection);
+      } finally {
+        await connection.close();
+      }
+    } finally {
+      await target.close();
+    }
+  }
+  // the runner's session TimeZone, as the config says (else the --db server's)
+  const sessionTimeZone = options.config.config.migrations.sessionTimeZone;
+  if (sessionTimeZone !== undefined) {
+    state ??= new SchemaState();
+    state.sessionTimeZone = sessionTimeZone;
+  }
+  const target = targetMajor({
+    given: options.pgVersion,
+    server: dbVersion,
+    configured: options.config.config.pgVersion,
+  });
+  if (target.warning) options.log?.(target.warning);
+  const pgVersion = validateLintVersion(
+    target.major,
+    options.pgVersion !== undefined ? '--pg-version' : 'the target version',
+  );
+  return { state, pgVersion, database };
 }
 
 async function runTrace(

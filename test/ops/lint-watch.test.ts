@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -84,6 +84,34 @@ describe('lint --watch (LintSession)', () => {
       const removed = await session.run();
       expect(removed.files).toBe(40);
       expect(comparable(removed.report())).toBe(await cold(dir));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('lint --watch keeps what a cold lint starts from', () => {
+  it("the config's session TimeZone survives the saved schemas (timestamp → timestamptz in a later stretch)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgwarden-watch-tz-'));
+    try {
+      const file = join(dir, 'pgwarden.config.json');
+      writeFileSync(file, JSON.stringify({ migrations: { sessionTimeZone: 'UTC' } }));
+      const utc = loadConfig({ path: file });
+      const migrations = join(dir, 'migrations');
+      mkdirSync(migrations);
+      history(migrations, 20);
+      writeFileSync(
+        join(migrations, '20260301000000_tz.sql'),
+        '-- migrate:up\nALTER TABLE t1 ADD COLUMN at timestamp;\nALTER TABLE t1 ALTER COLUMN at TYPE timestamptz;\n',
+      );
+      const session = new LintSession({ paths: [migrations], config: utc, pgVersion: 18 });
+      await session.run();
+      const edited = join(migrations, '20260301000000_tz.sql');
+      writeFileSync(edited, `${readFileSync(edited, 'utf8')}-- touched\n`);
+      const again = await session.run();
+      expect(again.relinted).toBeLessThan(21);
+      const cold = await lint({ paths: [migrations], config: utc, pgVersion: 18, parseWorkers: 0 });
+      expect(JSON.stringify(again.report())).toBe(JSON.stringify(cold));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -16,6 +16,7 @@ import {
   type GoalLine,
   loadLib,
   log,
+  machineLoadNote,
   mdTable,
   type Stats,
   sharedTempDir,
@@ -227,7 +228,7 @@ export function renderCheckProject(result: CheckProjectResult): string {
   return [
     `A generated project of ${result.migrations} migrations (the \`migrate\` benchmark's: per table a CREATE TABLE, an ADD COLUMN with a default, a CREATE INDEX, an ADD COLUMN with a COMMENT) on ${result.server}. \`${result.check.command}\` runs as a fresh process, ${result.check.samples.length} measured runs without a warm-up; each step's time is read from its JSON report (${result.check.findings} findings). Then \`migrate up\` of the same folder by pgwarden and by dbmate, each on a new database, ${result.migrate.runs} rounds with the order alternated; every run is checked (every migration's objects exist, the tool's history has ${result.migrations} rows).`,
     '',
-    `**The machine is shared**: 2 cores, with other engineers' builds, tests and servers running; the one-minute load average was ${loads}. Every figure here is several times what an idle machine gives; the ratio to dbmate, measured in the same minutes, is the comparable figure.`,
+    `The machine has 2 cores; the one-minute load average was ${loads}: ${machineLoadNote(...result.load.map((l) => l.oneMinute))}. The ratio to dbmate, measured in the same minutes, holds either way.`,
     '',
     mdTable(
       ['Run', 'Median', 'p90', 'Min', 'Max'],

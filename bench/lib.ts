@@ -531,3 +531,14 @@ export interface GoalLine {
   readonly met: boolean | null;
   readonly peer: string;
 }
+
+/**
+ * What a run's one-minute load averages say about its wall times on this 2-core machine: near idle, or shared with
+ * other work (then a wall time is an upper bound and only ratios measured side by side compare).
+ */
+export function machineLoadNote(...oneMinuteLoads: readonly number[]): string {
+  const highest = Math.max(0, ...oneMinuteLoads);
+  return highest <= 2.5
+    ? 'the machine was close to idle: the benchmark itself was most of its load'
+    : 'the machine was shared with other work, so wall times are upper bounds and only side-by-side ratios compare';
+}

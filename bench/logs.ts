@@ -14,6 +14,7 @@ import {
   fmtMs,
   type GoalLine,
   log,
+  machineLoadNote,
   mdTable,
   now,
   sharedTempDir,
@@ -260,11 +261,11 @@ export function renderLogsBench(result: LogsBenchResult): string {
     }),
   );
   return [
-    `Generated server logs (bench/logs-generate.ts): sessions of an application (simple and extended protocol with parameters), pgbench-like statements with random constants from a few dozen shapes, N+1 loops, errors with SQLSTATEs, lock waits, temp files, checkpoints, autovacuum and connections; the same events written in stderr (log_line_prefix \`${BENCH_PREFIX}\`) and in jsonlog. Every tool runs as a fresh process, once per size and format, under GNU time (peak RSS); pgwarden as \`pgwarden logs FILE --format json\`, pgBadger ${result.pgbadger ?? '(not installed)'} as \`pgbadger -j N -f FORMAT -o out.json\`. Each tool's query count must equal the statements generated. The issue's goal is measured at 0.25, 0.5 and 1 GB; on this shared 2-core machine (load average ${result.loadBefore.join(', ')} before, ${result.loadAfter.join(', ')} after: other engineers' test suites ran at the same time) the sizes are ${result.sizes.map((s) => `${s.targetMiB} MiB`).join(', ')} of stderr (PGWARDEN_BENCH_LOG_MB sets them)${(() => {
+    `Generated server logs (bench/logs-generate.ts): sessions of an application (simple and extended protocol with parameters), pgbench-like statements with random constants from a few dozen shapes, N+1 loops, errors with SQLSTATEs, lock waits, temp files, checkpoints, autovacuum and connections; the same events written in stderr (log_line_prefix \`${BENCH_PREFIX}\`) and in jsonlog. Every tool runs as a fresh process, once per size and format, under GNU time (peak RSS); pgwarden as \`pgwarden logs FILE --format json\`, pgBadger ${result.pgbadger ?? '(not installed)'} as \`pgbadger -j N -f FORMAT -o out.json\`. Each tool's query count must equal the statements generated. The issue's goal is measured at 0.25, 0.5 and 1 GB; on this 2-core machine (load average ${result.loadBefore.join(', ')} before, ${result.loadAfter.join(', ')} after; ${machineLoadNote(result.loadBefore[0] ?? 0, result.loadAfter[0] ?? 0)}) the sizes are ${result.sizes.map((s) => `${s.targetMiB} MiB`).join(', ')} of stderr (PGWARDEN_BENCH_LOG_MB sets them)${(() => {
       const badger = result.sizes.filter((s) => s.runs.some((r) => r.tool === 'pgbadger-j1'));
       return badger.length === result.sizes.length
         ? ''
-        : `. **pgBadger was timed on the ${badger.map((s) => `${s.targetMiB} MiB`).join(', ') || 'no'} log only** (PGWARDEN_BENCH_LOG_BADGER_MB), not at the issue's sizes: at the CPU share it gets on this loaded machine under \`nice -n 10\` (well under 1 MB/s) its four runs (-j 1 and -j 2, stderr and jsonlog) on the larger logs could not finish in the time the run had. The throughput ratios compare pgwarden and pgBadger on that log; pgwarden alone ran at every size, and its memory is compared from the smallest to the largest`;
+        : `. **pgBadger was timed on the ${badger.map((s) => `${s.targetMiB} MiB`).join(', ') || 'no'} log only** (PGWARDEN_BENCH_LOG_BADGER_MB), not at the issue's sizes: its four runs (-j 1 and -j 2, stderr and jsonlog) take a quarter of an hour per GB each at the CPU share a loaded machine leaves it. The throughput ratios compare pgwarden and pgBadger on that log; pgwarden alone ran at every size, and its memory is compared from the smallest to the largest`;
     })()}.`,
     '',
     mdTable(['Log', 'Tool', 'Time', 'Throughput', 'Peak RSS', 'Queries', 'vs pgBadger -j 1'], rows),

@@ -1,4 +1,5 @@
 import type { Connection } from '../../db/connection.js';
+import { readDatabaseSizes } from '../../db/database-sizes.js';
 import { BLOAT_INDEXES_SQL, BLOAT_TABLES_SQL, collationDriftSql, STANDBYS_SQL } from '../queries.js';
 
 type Row = Record<string, unknown>;
@@ -41,11 +42,12 @@ SELECT coalesce(datname, '') AS database, coalesce(state, 'unknown') AS state, c
  WHERE backend_type = 'client backend'
  GROUP BY 1, 2`;
 
+/** The databases' figures; their sizes are read after, one database at a time (readDatabaseSizes). */
 const DATABASES_SQL = `
-SELECT d.datname AS database,
+SELECT d.oid, d.datname AS database,
        age(d.datfrozenxid)::float8 AS xid_age,
        mxid_age(d.datminmxid)::float8 AS mxid_age,
-       CASE WHEN has_database_privilege(d.oid, 'CONNECT') THEN pg_database_size(d.oid)::float8 END AS size_bytes,
+       has_database_privilege(d.oid, 'CONNECT') AS can_connect,
        s.xact_commit::float8, s.xact_rollback::float8, s.blks_read::float8, s.blks_hit::float8,
        s.temp_files::float8, s.temp_bytes::float8, s.deadlocks::float8
   FROM pg_database d
@@ -92,6 +94,25 @@ SELECT slot_name AS slot, slot_type AS type, active,
                        restart_lsn)::float8 AS retained_bytes
   FROM pg_replication_slots`;
 
+/**
+ * Each database's figures with its size (null where the role may not connect to it). A database dropped between
+ * the list and its size is left out, where one query calling pg_database_size over pg_database failed the whole
+ * read ("database with OID … does not exist") on a server whose databases come and go.
+ */
+async function readDatabases(tx: Connection): Promise<Row[]> {
+  const listed = await tx.rows<Row>('reading databases', DATABASES_SQL);
+  const sizes = await readDatabaseSizes(
+    tx,
+    listed.filter((row) => row.can_connect === true).map((row) => Number(row.oid)),
+  );
+  return listed
+    .filter((row) => row.can_connect !== true || sizes.has(Number(row.oid)))
+    .map(({ oid, can_connect, ...row }) => ({
+      ...row,
+      size_bytes: can_connect === true ? sizes.get(Number(oid))! : null,
+    }));
+}
+
 export interface ReadMetricsOptions {
   /** Per-query limit (ms). */
   readonly statementTimeoutMs: number;
@@ -126,7 +147,7 @@ export async function readMetrics(
       const rows = (read: string, sql: string, params?: unknown[]) =>
         attempt(read, () => tx.rows<Row>(`reading ${read}`, sql, params));
       const connections = await rows('connections', CONNECTIONS_SQL);
-      const databases = await rows('databases', DATABASES_SQL);
+      const databases = await attempt('databases', () => readDatabases(tx));
       const tables = await rows('tables', TABLES_SQL, [options.topTables]);
       const checkpoints = await rows('checkpoints', checkpointsSql(Number(server!.version_num)));
       const slots = await rows('replication slots', SLOTS_SQL);

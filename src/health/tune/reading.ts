@@ -1,4 +1,5 @@
 import type { Connection } from '../../db/connection.js';
+import { readDatabaseSizes } from '../../db/database-sizes.js';
 
 /** One row of pg_settings, as tune reads it. */
 export interface SettingRow {
@@ -152,26 +153,14 @@ export async function readTune(connection: Connection, options: ReadTuneOptions 
       const major = Math.floor(
         Number(settings.find((s) => s.name === 'server_version_num')?.setting) / 10_000,
       );
-      // one database at a time: a database dropped between the list and its size (3D000) is left out, where one
-      // sum over pg_database failed whole on a server whose databases come and go (a test server, a CI runner)
+      // one database at a time (readDatabaseSizes): a database dropped between the list and its size is left out
       const size = await attempt('database sizes', async () => {
         const databases = await tx.rows<{ oid: number }>('listing databases', DATABASES_SQL);
-        let bytes = 0;
-        for (const { oid } of databases) {
-          await tx.query('SAVEPOINT pgwarden_database_size');
-          try {
-            const result = await tx.query<{ bytes: number }>(
-              'SELECT pg_database_size($1::oid)::float8 AS bytes',
-              [oid],
-            );
-            bytes += result.rows[0]?.bytes ?? 0;
-            await tx.query('RELEASE SAVEPOINT pgwarden_database_size');
-          } catch (error) {
-            await tx.query('ROLLBACK TO SAVEPOINT pgwarden_database_size');
-            if ((error as { code?: string }).code !== '3D000') throw error;
-          }
-        }
-        return [{ bytes }];
+        const sizes = await readDatabaseSizes(
+          tx,
+          databases.map((d) => d.oid),
+        );
+        return [{ bytes: [...sizes.values()].reduce((sum, bytes) => sum + bytes, 0) }];
       });
       const temp = await attempt('temporary files (pg_stat_database)', () =>
         tx.rows<{ files: number; bytes: number; seconds: number }>(

@@ -12,7 +12,7 @@ export function registerTune(server: McpServer, context: McpContext): string[] {
     {
       title: 'Tune postgresql.conf',
       description:
-        "Recommends postgresql.conf settings for the server's hardware and workload (PGTune's formulas: shared_buffers, effective_cache_size, work_mem, maintenance_work_mem, WAL sizes, planner costs, parallel workers …) and compares them with the live settings, read-only: each change with its reason and whether it needs a reload or a restart, settings waiting for a restart, and the workload's evidence (temporary files → work_mem, requested checkpoints → max_wal_size, idle connections → a pooler). Findings are the changes worth making, each with its ALTER SYSTEM fix; `changes` is the script. RAM and CPUs are read from this machine when the server runs here; otherwise give them. Changes nothing: show the user the ALTER SYSTEM lines to run.",
+        "Recommends postgresql.conf settings for the server's hardware and workload (PGTune's formulas: shared_buffers, effective_cache_size, work_mem, maintenance_work_mem, WAL sizes, planner costs, parallel workers …) and compares them with the live settings, read-only: each change with its reason and whether it needs a reload or a restart, settings waiting for a restart, and the workload's evidence (temporary files → work_mem, requested checkpoints → max_wal_size, idle connections → a pooler). Findings are the changes worth making, each with its ALTER SYSTEM (or, for a big or hot table, ALTER TABLE … SET (autovacuum_…)) fix; `changes` is the ALTER SYSTEM script, `tables` the tables' ALTER TABLE lines (to run in the database tune read). RAM and CPUs are read from this machine when the server runs here; otherwise give them. Changes nothing: show the user the ALTER SYSTEM lines to run.",
       inputSchema: {
         ram: z
           .string()
@@ -43,6 +43,7 @@ export function registerTune(server: McpServer, context: McpContext): string[] {
         recommendations: z.array(z.unknown()),
         settings: z.array(z.unknown()).nullable(),
         changes: z.array(z.unknown()),
+        tables: z.array(z.looseObject({ table: z.string(), sql: z.string(), reason: z.string() })),
       }),
       annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false },
     },

@@ -30,7 +30,7 @@ import {
   type Workload,
 } from '../health/tune/pgtune.js';
 import { readTune, type TuneReading } from '../health/tune/reading.js';
-import type { ScriptChange, TuneData, TuneInputValue } from '../health/tune/render.js';
+import type { ScriptChange, ScriptTableChange, TuneData, TuneInputValue } from '../health/tune/render.js';
 import { needsRestart } from '../health/tune/restart.js';
 import { allRules } from '../rules/index.js';
 
@@ -211,6 +211,21 @@ function scriptChanges(model: TuneModel, findings: readonly Finding[]): ScriptCh
   return [...changes.values()];
 }
 
+/** The tables the script gives their own autovacuum settings: health/tune-table-autovacuum's fixes, one per table. */
+function scriptTables(findings: readonly Finding[]): ScriptTableChange[] {
+  const tables = new Map<string, ScriptTableChange>();
+  for (const finding of findings) {
+    if (finding.rule !== 'health/tune-table-autovacuum' || !finding.fix) continue;
+    if (!('object' in finding.location) || tables.has(finding.location.object)) continue;
+    tables.set(finding.location.object, {
+      table: finding.location.object,
+      sql: finding.fix,
+      reason: finding.message,
+    });
+  }
+  return [...tables.values()];
+}
+
 /**
  * `pgwarden tune`: PGTune's configuration for the server's hardware and workload, compared with the live settings
  * (read-only), with the workload's evidence for work_mem, max_wal_size and a pooler. Findings are the changes
@@ -239,6 +254,7 @@ export async function tune(options: TuneOptions): Promise<Report<TuneData>> {
       recommendations: model.recommendations,
       settings: model.live?.changes ?? null,
       changes: scriptChanges(model, run.findings),
+      tables: scriptTables(run.findings),
       workload: model.live?.workload ?? null,
       warnings: model.warnings,
     },

@@ -24,6 +24,7 @@ const config = {
         'health/tune-checkpoints-requested': { options: { minCheckpoints: 3 } },
         'health/tune-work-mem-spills': { options: { minTempFiles: 1 } },
         'health/tune-connection-pooler': { options: { minConnections: 10 } },
+        'health/tune-table-autovacuum': { options: { minRows: 50_000 } },
       },
     },
     'test',
@@ -129,7 +130,15 @@ describe.skipIf(!clusterBinariesExist())('pgwarden tune on a PostgreSQL 15 clust
     }
   });
 
-  it('the ALTER SYSTEM script runs, marks the restart, and after a restart the server has the values', async () => {
+  it("the ALTER SYSTEM script runs, marks the restart, sets the tables' own autovacuum settings, and after a restart the server has the values", async () => {
+    const setup = await Connection.open(cluster.url);
+    try {
+      await setup.query(`CREATE TABLE "Tune Events" (id bigint, kind int);
+        INSERT INTO "Tune Events" SELECT g, g % 7 FROM generate_series(1, 60000) g;
+        ANALYZE "Tune Events";`);
+    } finally {
+      await setup.close();
+    }
     const configFile = join(cluster.workDir, 'pgwarden.config.json');
     writeFileSync(configFile, JSON.stringify({ rules: config.config.rules }));
     const cli = await runCli([
@@ -152,11 +161,31 @@ describe.skipIf(!clusterBinariesExist())('pgwarden tune on a PostgreSQL 15 clust
     expect(cli.stdout).toMatch(/^-- RESTART needed after the reload for: .*shared_buffers/m);
     expect(cli.stdout).toContain("ALTER SYSTEM SET shared_buffers = '512MB'; -- RESTART");
     expect(cli.stdout).toContain("ALTER SYSTEM SET random_page_cost = '1.1';");
+    // the big table's own autovacuum settings, after the reload (health/tune-table-autovacuum's fix)
+    expect(cli.stdout).toMatch(
+      /^SELECT pg_reload_conf\(\);\n[\s\S]*^ALTER TABLE public\."Tune Events" SET \(autovacuum_vacuum_scale_factor = 0\.05, autovacuum_vacuum_threshold = 1000\);$/m,
+    );
     const script = join(cluster.workDir, 'tune.sql');
     writeFileSync(script, cli.stdout, { mode: 0o644 });
     await cluster.exec('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-q', '-d', cluster.url, '-f', script]);
 
     const pending = await tune({ config, db: cluster.url, ...HARDWARE });
+    // every table of the script has its settings now, and tune no longer asks for them
+    const altered = [...cli.stdout.matchAll(/^ALTER TABLE (.+) SET \((.+)\);$/gm)];
+    expect(altered.map((m) => m[1])).toContain('public."Tune Events"');
+    const check = await Connection.open(cluster.url);
+    try {
+      for (const [, table, settings] of altered) {
+        const { rows } = await check.query<{ reloptions: string[] | null }>(
+          'SELECT reloptions FROM pg_class WHERE oid = $1::regclass',
+          [table],
+        );
+        expect(rows[0]!.reloptions, table).toEqual(settings!.split(', ').map((s) => s.replace(' = ', '=')));
+      }
+    } finally {
+      await check.close();
+    }
+    expect(byRule(pending, 'health/tune-table-autovacuum')).toEqual([]);
     expect(byRule(pending, 'health/tune-pending-restart').map((f) => f.location)).toContainEqual({
       object: 'shared_buffers',
       kind: 'setting',

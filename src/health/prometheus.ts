@@ -221,9 +221,16 @@ export function renderHealthPrometheus(
     'gauge',
     'Estimated bloat of the most bloated tables and B-tree indexes (at most 20 of each)',
   );
+  const size = family(
+    'relation_size_bytes',
+    'gauge',
+    'Size of each relation in pgwarden_relation_bloat_estimated_bytes (a table with its TOAST): bloat / size is the share health judges',
+  );
   for (const e of [...health.bloat.tables, ...health.bloat.indexes])
-    if (e.unreliable === null && e.bloatBytes > 0)
+    if (e.unreliable === null && e.bloatBytes > 0) {
       bloat.samples.push({ labels: { kind: e.kind, relation: e.name }, value: e.bloatBytes });
+      size.samples.push({ labels: { kind: e.kind, relation: e.name }, value: e.sizeBytes });
+    }
   gauge('not_valid_constraints', 'Constraints never validated', health.notValidConstraints.length);
   gauge('disabled_triggers', 'Disabled triggers on user tables', health.disabledTriggers.length);
 

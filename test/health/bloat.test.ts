@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuleSet } from '../../src/core/engine.js';
 import { Connection } from '../../src/db/connection.js';
 import { withDatabase } from '../../src/db/url.js';
+import { readMetrics } from '../../src/health/metrics/collect.js';
+import { metricFamilies } from '../../src/health/metrics/families.js';
 import { healthReport, readHealthFacts } from '../../src/ops/health.js';
 import { allRules } from '../../src/rules/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -91,6 +93,31 @@ describe.skipIf(!clusterBinariesExist())('health: table and B-tree bloat, estima
       ['health/index-bloat', 'public.churn_pkey', 'warning'],
       ['health/table-bloat', 'public.churn', 'error'],
     ]);
+    // the exporter's series for the alert rules (docs/alerts/pgwarden.rules.yml: bloat / size against the same
+    // 30% of a table and 40% of a B-tree): the share each finding reports, past the same lines (the bytes floor
+    // is 10 MiB there, 1 MiB in this test's rules)
+    const reading = await readMetrics(db, { statementTimeoutMs: 10_000, topTables: 10 });
+    const families = metricFamilies([{ target: 'shop', reading, error: null, seconds: 0 }]);
+    const series = (name: string) =>
+      new Map(
+        families
+          .find((f) => f.name === name)!
+          .samples.map((s) => [`${s.labels.kind} ${s.labels.relation}`, s.value] as const),
+      );
+    const bloat = series('pgwarden_relation_bloat_estimated_bytes');
+    const size = series('pgwarden_relation_size_bytes');
+    const facts = await readHealthFacts(db);
+    for (const [key, share] of [
+      ['table public.churn', facts.bloat.tables.find((e) => e.name === 'public.churn')!.share],
+      ['index public.churn_pkey', facts.bloat.indexes.find((e) => e.name === 'public.churn_pkey')!.share],
+    ] as const) {
+      expect(bloat.get(key)! / size.get(key)!, key).toBeCloseTo(share, 6);
+      expect(bloat.get(key)!, key).toBeGreaterThanOrEqual(1024 ** 2);
+    }
+    expect(bloat.get('table public.churn')! / size.get('table public.churn')!).toBeGreaterThanOrEqual(0.3);
+    expect(
+      bloat.get('index public.churn_pkey')! / size.get('index public.churn_pkey')!,
+    ).toBeGreaterThanOrEqual(0.4);
     const table = findings.find((f) => f.rule === 'health/table-bloat')!;
     expect(table.message).toMatch(
       /^table public\.churn has about [\d.]+ MB of bloat in [\d.]+ MB \(estimated 7\d%, fillfactor 100\); 29\d,\d{3} dead rows of it a plain VACUUM makes reusable/,

@@ -127,6 +127,11 @@ function declared(): Families {
     'gauge',
     'Estimated bloat of the most bloated tables and B-tree indexes (at most the configured number of each)',
   );
+  f.declare(
+    'pgwarden_relation_size_bytes',
+    'gauge',
+    'Size of each relation in pgwarden_relation_bloat_estimated_bytes (a table with its TOAST): bloat / size is the share health judges',
+  );
   return f;
 }
 
@@ -217,8 +222,10 @@ function addBloat(f: Families, target: string, database: string, r: MetricsReadi
     for (const e of estimates
       .filter((e) => e.bloatBytes > 0)
       .sort((a, b) => b.bloatBytes - a.bloatBytes || a.name.localeCompare(b.name))
-      .slice(0, top))
+      .slice(0, top)) {
       f.add('pgwarden_relation_bloat_estimated_bytes', { ...labels, relation: e.name }, e.bloatBytes);
+      f.add('pgwarden_relation_size_bytes', { ...labels, relation: e.name }, e.sizeBytes);
+    }
   }
 }
 

@@ -20,30 +20,55 @@ interface ColumnRow {
   fk_column: string | null;
 }
 
+/** The tables `seedEmptyTables` fills: user tables (not partitions, not an extension's). */
+const SEEDABLE = `c.relkind = 'r' AND NOT c.relispartition
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname !~ '^pg_(toast_)?temp_'
+   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`;
+
+const TABLES = `
+SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS table_name
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE ${SEEDABLE}
+ ORDER BY c.oid`;
+
+/**
+ * Every column of the seedable tables. Unique keys and foreign keys are joined once rather than looked up per
+ * column (a query per migration of the trace, over every table: the lookups made it grow with the square of the
+ * schema); a column in several foreign keys gets the one of lowest oid.
+ */
 const COLUMNS = `
+WITH uniq AS MATERIALIZED (
+  SELECT DISTINCT i.indrelid, k.attnum
+    FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey::int2[]) AS k(attnum)
+   WHERE i.indisunique
+),
+fk AS MATERIALIZED (
+  SELECT DISTINCT ON (f.conrelid, k.attnum) f.conrelid, k.attnum,
+         quote_ident(fn.nspname) || '.' || quote_ident(fc.relname) AS fk_table, quote_ident(fa.attname) AS fk_column
+    FROM pg_constraint f
+   CROSS JOIN LATERAL unnest(f.conkey) WITH ORDINALITY AS k(attnum, position)
+    JOIN pg_class fc ON fc.oid = f.confrelid JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+    JOIN pg_attribute fa ON fa.attrelid = f.confrelid AND fa.attnum = f.confkey[k.position]
+   WHERE f.contype = 'f'
+   ORDER BY f.conrelid, k.attnum, f.oid
+)
 SELECT c.oid AS table_oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS table_name,
        quote_ident(a.attname) AS column, format_type(a.atttypid, a.atttypmod) AS type,
        t.typcategory AS type_category, t.oid AS type_oid, a.attnotnull AS not_null,
        (a.atthasdef OR a.attidentity <> '') AS has_default, (a.attidentity <> '') AS identity,
        COALESCE(pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%', false) AS sequence_default,
        (a.attgenerated <> '') AS generated,
-       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique AND a.attnum = ANY (i.indkey::int2[])) AS unique,
+       (u.indrelid IS NOT NULL) AS unique,
        CASE WHEN a.atttypmod > 4 AND t.typname IN ('varchar', 'bpchar') THEN a.atttypmod - 4 END AS max_length,
-       (SELECT quote_ident(fn.nspname) || '.' || quote_ident(fc.relname)
-          FROM pg_constraint f JOIN pg_class fc ON fc.oid = f.confrelid JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-         WHERE f.conrelid = c.oid AND f.contype = 'f' AND a.attnum = ANY (f.conkey) LIMIT 1) AS fk_table,
-       (SELECT quote_ident(fa.attname)
-          FROM pg_constraint f JOIN pg_attribute fa ON fa.attrelid = f.confrelid
-           AND fa.attnum = f.confkey[array_position(f.conkey, a.attnum)]
-         WHERE f.conrelid = c.oid AND f.contype = 'f' AND a.attnum = ANY (f.conkey) LIMIT 1) AS fk_column
+       fk.fk_table, fk.fk_column
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
   JOIN pg_type t ON t.oid = a.atttypid
   LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
- WHERE c.relkind = 'r' AND NOT c.relispartition
-   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname !~ '^pg_(toast_)?temp_'
-   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+  LEFT JOIN uniq u ON u.indrelid = c.oid AND u.attnum = a.attnum
+  LEFT JOIN fk ON fk.conrelid = c.oid AND fk.attnum = a.attnum
+ WHERE ${SEEDABLE}
  ORDER BY c.oid, a.attnum`;
 
 function valueFor(column: ColumnRow, rows: number): string | undefined {
@@ -106,6 +131,12 @@ async function tablesWithRows(connection: Connection, tables: readonly string[])
 }
 
 export async function seedEmptyTables(connection: Connection, rows = 200): Promise<SeedResult> {
+  // Most migrations leave no table empty (all were seeded before): then the columns are not read at all.
+  const names = (await connection.rows<{ table_name: string }>('reading tables to seed', TABLES)).map(
+    (t) => t.table_name,
+  );
+  const withRows = await tablesWithRows(connection, names);
+  if (withRows.size === names.length) return { seeded: [], skipped: [] };
   const columns = await connection.rows<ColumnRow>('reading tables to seed', COLUMNS);
   const byTable = new Map<string, ColumnRow[]>();
   for (const column of columns) {
@@ -165,13 +196,12 @@ export async function seedEmptyTables(connection: Connection, rows = 200): Promi
   await connection.query('BEGIN');
   const blocked: string[] = [];
   const tables = topological(order, byTable);
-  // which tables have rows, in one round trip: a query per table before every migration made the trace of a
-  // 250-migration project thousands of round trips; a table is asked again only once rows were put in others
-  // (a trigger may have filled it)
-  const hasRows = await tablesWithRows(connection, tables);
+  // which tables have rows was read in one round trip above (a query per table before every migration made the
+  // trace of a 250-migration project thousands of round trips); a table is asked again only once rows were put in
+  // others (a trigger may have filled it)
   let inserted = false;
   for (const table of tables) {
-    const any = hasRows.has(table) || (inserted && (await tablesWithRows(connection, [table])).has(table));
+    const any = withRows.has(table) || (inserted && (await tablesWithRows(connection, [table])).has(table));
     if (any) {
       filled.add(table);
       continue;

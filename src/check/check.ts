@@ -16,6 +16,7 @@ import { targetMajor } from '../core/pg-major.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
+import { builtShadowSource } from '../db/schema-source.js';
 import { applySql, createScratchDatabase } from '../db/scratch.js';
 import { serverVersion } from '../db/server-info.js';
 import { type DatabaseTarget, openTarget } from '../db/target.js';
@@ -187,21 +188,29 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
     guard: { ready: true, problem: null as string | null },
   };
 
+  // Each step's outcome, kept until every step has run: the steps run in three lanes at once (the lock trace, the
+  // up/down/up verification and the shadow database each on a database of their own), and their findings, skipped
+  // rules and timings are then put together in the order of CHECK_STEPS, as when they ran one after the other.
+  type Outcome = { findings: readonly Finding[]; skipped?: readonly SkippedRule[]; detail?: string };
+  const outcomes = new Map<CheckStep, StepResult & { readonly outcome: Outcome | null }>();
+  /** `priorMs`: time the step spent before `work` (the shadow's build, done before the schema review). */
   const run = async (
     step: CheckStep,
     skipReason: string | null,
-    work: () => Promise<{ findings: readonly Finding[]; skipped?: readonly SkippedRule[]; detail?: string }>,
+    work: () => Promise<Outcome>,
+    priorMs = 0,
   ): Promise<void> => {
     const index = CHECK_STEPS.indexOf(step) + 1;
     const total = CHECK_STEPS.length;
     if (skipReason) {
-      steps.push({
+      outcomes.set(step, {
         step,
         title: STEP_TITLES[step],
         status: 'skipped',
         ms: 0,
         findings: 0,
         detail: skipReason,
+        outcome: null,
       });
       options.progress?.({ step, index, total, state: 'skipped', detail: skipReason });
       return;
@@ -209,18 +218,23 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
     options.progress?.({ step, index, total, state: 'start' });
     const t0 = performance.now();
     const result = await work();
-    const ms = performance.now() - t0;
-    findings.push(...result.findings);
-    skipped.push(...(result.skipped ?? []));
-    steps.push({
+    const ms = performance.now() - t0 + priorMs;
+    outcomes.set(step, {
       step,
       title: STEP_TITLES[step],
       status: 'done',
       ms,
       findings: result.findings.length,
       detail: result.detail ?? null,
+      outcome: result,
     });
     options.progress?.({ step, index, total, state: 'done', ms, detail: result.detail });
+  };
+  /** Runs the lanes to their end (none is left running on a failure), then fails with the first step's error. */
+  const lanes = async (...work: readonly (() => Promise<void>)[]): Promise<void> => {
+    const settled = await Promise.allSettled(work.map((lane) => lane()));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
   };
 
   const noMigrations = migrations.length === 0 ? 'no migrations' : null;
@@ -245,55 +259,75 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
     }
     const { major: pgVersion, warning } = targetMajor({ given: options.pgVersion, server: serverMajor });
     if (warning) options.log?.(warning);
-    await run('lint', noMigrations, async () => {
-      const report = await lint({
-        paths: [migrationsDir],
-        config,
-        ruleSet,
-        pgVersion,
-        trace: true,
-        traceDb: target.url,
+    const lintLane = () =>
+      run('lint', noMigrations, async () => {
+        const report = await lint({
+          paths: [migrationsDir],
+          config,
+          ruleSet,
+          pgVersion,
+          trace: true,
+          traceDb: target.url,
+        });
+        // The type rules the linter shares with the schema review are reported once, by the review.
+        return {
+          findings: report.findings.filter((f) => !f.rule.startsWith('schema/')),
+          skipped: report.skipped,
+          detail: `${migrations.length} migration(s)`,
+        };
       });
-      // The type rules the linter shares with the schema review are reported once, by the review.
-      return {
-        findings: report.findings.filter((f) => !f.rule.startsWith('schema/')),
-        skipped: report.skipped,
-        detail: `${migrations.length} migration(s)`,
-      };
-    });
-    await run('reversibility', noMigrations, async () => {
-      const report = await verifyReport(target, config, { dir: migrationsDir, log: options.log, ruleSet });
-      return { findings: report.findings, skipped: report.skipped };
-    });
-    await run('schema', noMigrations, async () => {
-      const report = await reviewSchema({
-        config,
-        ruleSet,
-        db: target.url,
-        migrations: migrationsDir,
-        env: {},
+    const reversibilityLane = () =>
+      run('reversibility', noMigrations, async () => {
+        const report = await verifyReport(target, config, { dir: migrationsDir, log: options.log, ruleSet });
+        return { findings: report.findings, skipped: report.skipped };
       });
-      scope.tables = report.data?.tables ?? 0;
-      scope.tenantTables = report.data?.tenantTables ?? 0;
-      return { findings: report.findings, skipped: report.skipped, detail: `${scope.tables} table(s)` };
-    });
-
+    // One shadow database for the schema review, the queries and their plans: the migrations are applied once, the
+    // schema reviewed as they left it, then the seed script and ANALYZE run for the queries. The queries are
+    // explained once the other lanes are done, on a server as quiet as when the steps ran one after the other (plan
+    // findings read times).
     const shadow = await createScratchDatabase(target);
     try {
-      await run('shadow', null, async () => {
-        const connection = await shadow.connect();
+      const shadowLane = async () => {
+        const migrationSql = migrations.map((m) => ({ file: m.up.file, text: m.up.text }));
+        const t0 = performance.now();
+        const builder = await shadow.connect();
         try {
-          await applySql(
-            connection,
-            migrations.map((m) => ({ file: m.up.file, text: m.up.text })),
-          );
-          if (seed) await applySql(connection, await readSqlSources([seed]));
-          await connection.query('ANALYZE');
+          await applySql(builder, migrationSql);
         } finally {
-          await shadow.closeConnections();
+          await builder.close();
         }
-        return { findings: [], detail: seed ? `seeded with ${shown(seed)}` : 'no seed script' };
-      });
+        const buildMs = performance.now() - t0;
+        await run('schema', noMigrations, async () => {
+          const report = await reviewSchema({
+            config,
+            ruleSet,
+            source: builtShadowSource(target, shadow, {
+              sql: migrationSql,
+              input: `the ${migrations.length} migration(s) in ${migrationsDir}`,
+            }),
+            env: {},
+          });
+          scope.tables = report.data?.tables ?? 0;
+          scope.tenantTables = report.data?.tenantTables ?? 0;
+          return { findings: report.findings, skipped: report.skipped, detail: `${scope.tables} table(s)` };
+        });
+        await run(
+          'shadow',
+          null,
+          async () => {
+            const connection = await shadow.connect();
+            try {
+              if (seed) await applySql(connection, await readSqlSources([seed]));
+              await connection.query('ANALYZE');
+            } finally {
+              await shadow.closeConnections();
+            }
+            return { findings: [], detail: seed ? `seeded with ${shown(seed)}` : 'no seed script' };
+          },
+          buildMs,
+        );
+      };
+      await lanes(lintLane, reversibilityLane, shadowLane);
 
       const sources = readQuerySources(queryFiles);
       const statements = (await checkQueries(sources, { schema: null, ruleSet })).models.flatMap(
@@ -372,6 +406,14 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
     });
   } finally {
     await target.close();
+  }
+  for (const step of CHECK_STEPS) {
+    const done = outcomes.get(step);
+    if (!done) continue;
+    const { outcome, ...result } = done;
+    steps.push(result);
+    findings.push(...(outcome?.findings ?? []));
+    skipped.push(...(outcome?.skipped ?? []));
   }
 
   const report = createReport({ version: VERSION, command: 'check', findings, skipped });

@@ -10,7 +10,7 @@ import { PgwardenError } from '../core/errors.js';
 import { collectSqlFiles, readSqlSources, type SqlSource } from '../sql/files.js';
 import type { Connection } from './connection.js';
 import type { EmbeddedServerOptions } from './embedded/server.js';
-import { withShadowDatabase } from './scratch.js';
+import { type ScratchDatabase, withShadowDatabase } from './scratch.js';
 import { type DatabaseTarget, openTarget, resolveTargetSource } from './target.js';
 
 /**
@@ -161,6 +161,35 @@ export async function resolveSchemaSource(options: SchemaSourceOptions): Promise
       return described;
     },
     withConnection,
+  };
+}
+
+/**
+ * A shadow database already built from `sql` (by the caller, who keeps and drops it) as a schema source: what
+ * `resolveSchemaSource` gives for the same SQL, without building a second copy (`check` reviews the schema of the
+ * shadow it then seeds for the queries). `withConnection` opens a session on it and closes that session after.
+ */
+export function builtShadowSource(
+  target: DatabaseTarget,
+  scratch: ScratchDatabase,
+  shadow: { readonly sql: readonly SqlSource[]; readonly input: string },
+): SchemaSource {
+  const described = `schema built from ${shadow.input} on ${target.display}`;
+  return {
+    kind: 'shadow',
+    server: 'url',
+    sql: shadow.sql,
+    input: shadow.input,
+    describe: () => described,
+    withConnection: async (work, run = {}) => {
+      const connection = await scratch.connect();
+      try {
+        await run.before?.(connection);
+        return await work(connection, target);
+      } finally {
+        await connection.close();
+      }
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { createReport, type Report } from '../core/report.js';
 import { applySuppressions, type Suppression } from '../core/suppression.js';
 import { VERSION } from '../core/version.js';
 import type { EmbeddedServerOptions } from '../db/embedded/server.js';
+import type { SchemaSource } from '../db/schema-source.js';
 import { allRules } from '../rules/index.js';
 import { columnsFromCatalog } from '../schema/columns.js';
 import type { NamingConvention } from '../schema/conventions.js';
@@ -26,6 +27,8 @@ export interface ReviewOptions {
   readonly files?: readonly string[];
   /** A migrations folder: the schema its up sections build is reviewed. */
   readonly migrations?: string;
+  /** A schema source already resolved (a shadow the caller built): used instead of `db`, `files` and `migrations`. */
+  readonly source?: SchemaSource;
   readonly env?: NodeJS.ProcessEnv;
   readonly embedded?: EmbeddedServerOptions;
   readonly log?: (message: string) => void;
@@ -79,19 +82,21 @@ export function reviewRules(
 export async function reviewSchema(options: ReviewOptions): Promise<Report<ReviewData>> {
   const { config } = options;
   const ruleSet = options.ruleSet ?? createRuleSet(allRules, config.config);
-  const schemaSource = (await projectSchemaSource({
-    config,
-    db: options.db,
-    files: options.files,
-    migrations: options.migrations,
-    env: options.env,
-    embedded: options.embedded,
-    configMigrations: true,
-    otherwise: {
-      error: `pass --db URL (a live database), --migrations DIR, or SQL files (no ${config.config.migrations.dir}/ folder here)`,
-    },
-    log: options.log,
-  }))!;
+  const schemaSource =
+    options.source ??
+    (await projectSchemaSource({
+      config,
+      db: options.db,
+      files: options.files,
+      migrations: options.migrations,
+      env: options.env,
+      embedded: options.embedded,
+      configMigrations: true,
+      otherwise: {
+        error: `pass --db URL (a live database), --migrations DIR, or SQL files (no ${config.config.migrations.dir}/ folder here)`,
+      },
+      log: options.log,
+    }))!;
 
   await loadParser();
   const suppressions: Suppression[] = schemaSource.sql.flatMap(

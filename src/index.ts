@@ -59,7 +59,14 @@ export {
 export { type ErrorCode, errorMessage, isPgwardenError, PgwardenError } from './core/errors.js';
 export * from './core/finding.js';
 export { formatBytes } from './core/format.js';
-export { DEFAULT_PG_MAJOR } from './core/pg-major.js';
+export {
+  DEFAULT_PG_MAJOR,
+  LINT_PG_MAJORS,
+  parsePgMajor,
+  pgMajorRange,
+  SERVER_PG_MAJORS,
+  targetMajor,
+} from './core/pg-major.js';
 export { redact, redactUrl } from './core/redact.js';
 export { createReport, exitCodeFor, type Report } from './core/report.js';
 export {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { FAIL_ON_LEVELS } from '../core/finding.js';
+import { pgMajorRange } from '../core/pg-major.js';
 import { VERSION } from '../core/version.js';
 import { FORMATS } from '../report/formats.js';
 import { registerAdviseCommand } from './advise-command.js';
@@ -39,7 +40,7 @@ function majorVersion(min: number, max: number) {
   return (value: string): number => {
     const major = Number(value);
     if (!Number.isInteger(major) || major < min || major > max) {
-      throw new InvalidArgumentError(`a PostgreSQL major version from ${min} to ${max}`);
+      throw new InvalidArgumentError(pgMajorRange({ min, max }));
     }
     return major;
   };

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import * as lib from '../index.js';
 import { progressInSteps, stepProgress } from './calls.js';
 import type { McpContext } from './context.js';
-import { guarded, reportJson, success } from './results.js';
-import { reportShape } from './tools.js';
+import { guarded, reportJson } from './results.js';
+import { pgVersionInput, reportShape, successWithWarnings, targetLog, targetMajorOf } from './tools.js';
 
 /** `check_project`: the project's Definition of Done, on scratch databases of the embedded server only. */
 export function registerCheck(server: McpServer, context: McpContext): string[] {
@@ -25,6 +25,10 @@ export function registerCheck(server: McpServer, context: McpContext): string[] 
           .enum(['error', 'warning', 'info'])
           .optional()
           .describe('a box of the checklist fails on a finding at or above this severity (default: warning)'),
+        pg_version: pgVersionInput(
+          lib.SERVER_PG_MAJORS,
+          "the major the project's migrations and queries will run on: every box's findings and fixes, and the guard's pg_dump check, are for it (default: the config's pgVersion, else the embedded server's major)",
+        ),
       },
       outputSchema: z.looseObject({
         ...reportShape,
@@ -37,6 +41,8 @@ export function registerCheck(server: McpServer, context: McpContext): string[] 
     },
     (input) =>
       guarded(async () => {
+        const pgVersion = targetMajorOf(input.pg_version, lib.SERVER_PG_MAJORS);
+        const { log, warnings } = targetLog(context);
         progressInSteps();
         const report = await lib.checkProject({
           dir: context.projectDir,
@@ -45,8 +51,9 @@ export function registerCheck(server: McpServer, context: McpContext): string[] 
           env: {},
           explain: input.explain,
           failOn: input.fail_on,
+          pgVersion,
           embedded: { log: context.log },
-          log: context.log,
+          log,
           progress: (event) => {
             const title = lib.checkStepTitle(event.step);
             // the checklist's steps are the progress the client sees: half a step when one starts
@@ -61,7 +68,7 @@ export function registerCheck(server: McpServer, context: McpContext): string[] 
               );
           },
         });
-        return success(reportJson(report), lib.renderCheckText(report, false));
+        return successWithWarnings(warnings, reportJson(report), lib.renderCheckText(report, false));
       }, context.debug),
   );
   return ['check_project'];

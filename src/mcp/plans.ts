@@ -14,7 +14,7 @@ import { z } from 'zod';
 import * as lib from '../index.js';
 import { type McpContext, migrationsDir } from './context.js';
 import { guarded, Refusal, success } from './results.js';
-import { statusText } from './tools.js';
+import { pgVersionInput, statusText, successWithWarnings, targetMajorOf } from './tools.js';
 
 export interface PlannedStatement {
   readonly line: number;
@@ -261,12 +261,17 @@ function registerPlan(server: McpServer, context: McpContext, store: PlanStore):
           .describe(
             "the migrations folder, relative to the project (default: the config's, else migrations/)",
           ),
+        pg_version: pgVersionInput(
+          lib.SERVER_PG_MAJORS,
+          "the plan's lint findings and safe recipes are for it (default: the database's major)",
+        ),
       },
       annotations: { readOnlyHint: true, destructiveHint: false, openWorldHint: false },
     },
     (input) =>
       guarded(async () => {
         if (!context.allowWrites) throw writesDisabled('plan_migrations');
+        const given = targetMajorOf(input.pg_version, lib.SERVER_PG_MAJORS);
         const dir = migrationsDir(context, input.dir);
         // the files as planned: their checksums are what apply_migrations compares with
         const files = await lib.readMigrations(dir);
@@ -277,7 +282,7 @@ function registerPlan(server: McpServer, context: McpContext, store: PlanStore):
         try {
           // the runner's own checks: changed or missing applied files, out-of-order, failed part-way, drift
           dry = await lib.migrateUp(
-            { target, config: context.config, dir, log: context.log },
+            { target, config: context.config, dir, log: context.log, pgVersion: given },
             { to: input.to, dryRun: true },
           );
           if (dry.plan.length > 0) facts = await databaseFacts(target);
@@ -301,17 +306,18 @@ function registerPlan(server: McpServer, context: McpContext, store: PlanStore):
             });
           return migration;
         });
+        const major = lib.targetMajor({ given, server: facts.pgVersion });
         const checked = await lib.checkSql(
           pending.map((m) => m.up),
           {
-            pgVersion: facts.pgVersion,
+            pgVersion: major.major,
             state: facts.state,
             ruleSet: lib.createRuleSet(lib.allRules, context.config.config),
             thresholds: context.config.config.thresholds,
           },
         );
         const findings = lib.sortFindings(checked.findings);
-        const pgVersion = facts.pgVersion;
+        const pgVersion = major.major;
         const guardBackups = target.kind !== 'embedded';
         const now = Date.now();
         const unhashed: Omit<MigrationPlan, 'planHash'> = {
@@ -357,7 +363,11 @@ function registerPlan(server: McpServer, context: McpContext, store: PlanStore):
         };
         const plan: MigrationPlan = { ...unhashed, planHash: planHash(unhashed) };
         store.add(plan);
-        return success({ ...plan }, planText(plan));
+        return successWithWarnings(
+          major.warning ? [major.warning.replace('--pg-version', 'pg_version')] : [],
+          { ...plan },
+          planText(plan),
+        );
       }, context.debug),
   );
 }
@@ -406,7 +416,13 @@ function registerApply(server: McpServer, context: McpContext, store: PlanStore)
               { changed },
             );
           }
-          const runner = { config: context.config, dir: plan.dir, log: context.log };
+          // the target major the plan was linted for
+          const runner = {
+            config: context.config,
+            dir: plan.dir,
+            log: context.log,
+            pgVersion: plan.pgVersion,
+          };
           const reader = await context.databases.target(false);
           let status: lib.MigrateResult;
           try {

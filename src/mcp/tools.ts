@@ -19,6 +19,59 @@ export const MAX_TIMEOUT_SCHEMA_MS = 24 * 3_600_000;
 
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, openWorldHint: false } as const;
 
+type MajorRange = { readonly min: number; readonly max: number };
+
+/**
+ * `pg_version`, where the CLI command has `--pg-version`: the majors it takes are checked in the handler
+ * (targetMajorOf), so that a value out of range is one usage error in the CLI's words, not the schema validator's
+ * dump; digits as text are taken as the CLI takes them.
+ */
+export function pgVersionInput(range: MajorRange, what: string) {
+  return z
+    .union([z.number(), z.string().max(16)])
+    .optional()
+    .describe(`the target PostgreSQL major, ${range.min} to ${range.max}: ${what}`);
+}
+
+/** The `pg_version` given, checked against the command's range (undefined: not given). */
+export function targetMajorOf(value: number | string | undefined, range: MajorRange): number | undefined {
+  return value === undefined ? undefined : lib.parsePgMajor(value, 'pg_version', range);
+}
+
+/**
+ * A log for one call that also keeps, for the agent, the warning that pg_version is not the server's major (the
+ * CLI prints it on stderr, which an agent does not see).
+ */
+export function targetLog(context: McpContext): {
+  readonly log: (message: string) => void;
+  readonly warnings: string[];
+} {
+  const warnings: string[] = [];
+  return {
+    warnings,
+    log: (message) => {
+      if (message.startsWith('warning: --pg-version ')) {
+        const said = message.replace('--pg-version', 'pg_version');
+        if (!warnings.includes(said)) warnings.push(said);
+      }
+      context.log(message);
+    },
+  };
+}
+
+/** A result with the call's target warnings first in its text and as `targetWarnings`. */
+export function successWithWarnings(
+  warnings: readonly string[],
+  structured: Record<string, unknown>,
+  text: string,
+) {
+  return warnings.length === 0
+    ? success(structured, text)
+    : success({ ...structured, targetWarnings: warnings }, `${warnings.join('\n')}\n\n${text}`);
+}
+
+const TARGET_DEFAULT = "default: the database's major, else the config's pgVersion, else 18";
+
 const findingSchema = z.looseObject({
   rule: z.string(),
   severity: z.enum(['error', 'warning', 'info']),
@@ -103,15 +156,10 @@ function registerLint(server: McpServer, context: McpContext): void {
           .describe(
             'migration files or folders, relative to the project (any layout: pgwarden/dbmate, golang-migrate, node-pg-migrate, diesel, Prisma, Flyway, plain .sql)',
           ),
-        pg_version: z
-          .number()
-          .int()
-          .min(10)
-          .max(18)
-          .optional()
-          .describe(
-            "the PostgreSQL major the migration will run on (default: the database's, else the config's, else 18)",
-          ),
+        pg_version: pgVersionInput(
+          lib.LINT_PG_MAJORS,
+          `the major the migration will run on: its locks, rewrites and safe recipes (${TARGET_DEFAULT})`,
+        ),
         use_database: z
           .boolean()
           .optional()
@@ -151,6 +199,8 @@ function registerLint(server: McpServer, context: McpContext): void {
     },
     (input) =>
       guarded(async () => {
+        const pgVersion = targetMajorOf(input.pg_version, lib.LINT_PG_MAJORS);
+        const { log, warnings } = targetLog(context);
         if (input.sql !== undefined && input.paths !== undefined)
           throw new lib.PgwardenError('usage', 'give `sql` or `paths`, not both');
         const useDb = input.use_database ?? context.databases.live;
@@ -173,14 +223,14 @@ function registerLint(server: McpServer, context: McpContext): void {
           ...scripts,
           config: context.config,
           db,
-          pgVersion: input.pg_version,
-          log: context.log,
+          pgVersion,
+          log,
           parseWorkers: 0,
         });
         const text = reportText(report, context.projectDir, (colors) =>
           lib.renderLintData(report, colors, { cwd: context.projectDir }),
         );
-        return success(reportJson(report), text);
+        return successWithWarnings(warnings, reportJson(report), text);
       }, context.debug),
   );
 }
@@ -199,7 +249,13 @@ function registerReview(server: McpServer, context: McpContext): void {
       title: 'Review the schema',
       description:
         "Reviews a schema as a DBA would before approving it: naming (consistency with the project's own convention — snake_case, or camelCase/PascalCase as Prisma generates — detected from the schema and returned as `naming`), keys and constraints (primary keys, foreign keys and their indexes, NOT NULL, checks), types (timestamptz, identity, bigint keys, no float or money for amounts), indexes (missing, duplicate, unused), columns named like a reference with no foreign key, normalization and growth. Reads the live database read-only, or builds the project's migrations (or DDL files) on a shadow database first.",
-      inputSchema: sourceInput,
+      inputSchema: {
+        ...sourceInput,
+        pg_version: pgVersionInput(
+          lib.SERVER_PG_MAJORS,
+          `the findings and fixes are for it, e.g. the major the schema goes to production on (${TARGET_DEFAULT})`,
+        ),
+      },
       outputSchema: z.looseObject({
         ...reportShape,
         source: z.string(),
@@ -222,8 +278,10 @@ function registerReview(server: McpServer, context: McpContext): void {
     },
     (input) =>
       guarded(async () => {
+        const pgVersion = targetMajorOf(input.pg_version, lib.SERVER_PG_MAJORS);
+        const { log, warnings } = targetLog(context);
         const source = await chooseSource(context, input);
-        const common = { config: context.config, embedded: { log: context.log }, log: context.log };
+        const common = { config: context.config, pgVersion, embedded: { log: context.log }, log };
         const report =
           source === 'database'
             ? await lib.reviewSchema({ ...common, db: await context.databases.url() })
@@ -239,7 +297,7 @@ function registerReview(server: McpServer, context: McpContext): void {
                   db: await context.databases.shadowServerUrl(),
                 });
         const text = reportText(report, context.projectDir, (colors) => lib.renderReviewData(report, colors));
-        return success(reportJson(report), text);
+        return successWithWarnings(warnings, reportJson(report), text);
       }, context.debug),
   );
 }
@@ -302,6 +360,10 @@ function registerExplain(server: McpServer, context: McpContext): void {
             'a SQL data script, relative to the project, loaded on the shadow database (source "migrations" or "files")',
           ),
         ...sourceInput,
+        pg_version: pgVersionInput(
+          lib.SERVER_PG_MAJORS,
+          `the plan's findings and fixes are for it (${TARGET_DEFAULT})`,
+        ),
       },
       outputSchema: z.looseObject({
         ...reportShape,
@@ -316,13 +378,15 @@ function registerExplain(server: McpServer, context: McpContext): void {
     },
     (input) =>
       guarded(async () => {
+        const pgVersion = targetMajorOf(input.pg_version, lib.SERVER_PG_MAJORS);
         const source = await chooseSource(context, input);
         const params = input.params?.map((v) => (v === null ? null : String(v)));
         // what the connected role could do beyond reading is told to the agent too, not only to the log
         const warnings: string[] = [];
+        const target = targetLog(context);
         const log = (message: string) => {
           if (message.startsWith('the role ') && !warnings.includes(message)) warnings.push(message);
-          context.log(message);
+          target.log(message);
         };
         const common = {
           config: context.config,
@@ -337,6 +401,7 @@ function registerExplain(server: McpServer, context: McpContext): void {
           // database pgwarden created it runs and is rolled back. Side effects beyond DML are refused everywhere.
           readOnly: !context.allowWrites && source === 'database',
           hypothetical: input.hypothetical,
+          pgVersion,
           seed: input.seed === undefined ? undefined : projectPath(context, input.seed),
           env: {},
           embedded: { log: context.log },
@@ -378,7 +443,8 @@ function registerExplain(server: McpServer, context: McpContext): void {
           lib.renderExplainData(report, colors, { width: 110 }),
         );
         const notes = warnings.map((w) => `warning: ${w}`).join('\n');
-        return success(
+        return successWithWarnings(
+          target.warnings,
           { ...reportJson(report), ...(warnings.length > 0 ? { roleWarnings: warnings } : {}) },
           notes ? `${notes}\n\n${text}` : text,
         );

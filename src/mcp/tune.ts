@@ -3,7 +3,7 @@ import { z } from 'zod';
 import * as lib from '../index.js';
 import type { McpContext } from './context.js';
 import { guarded, reportJson, reportText, success } from './results.js';
-import { reportShape } from './tools.js';
+import { pgVersionInput, reportShape, targetMajorOf } from './tools.js';
 
 /** `tune`: PGTune's configuration for the server's hardware and workload, against its live settings (read-only). */
 export function registerTune(server: McpServer, context: McpContext): string[] {
@@ -29,7 +29,7 @@ export function registerTune(server: McpServer, context: McpContext): string[] {
           .max(262_143)
           .optional()
           .describe("the max_connections to plan for (default: the server's)"),
-        pg_version: z.number().int().min(10).max(18).optional().describe('default: the server'),
+        pg_version: pgVersionInput(lib.LINT_PG_MAJORS, "PGTune's settings for it (default: the server's)"),
         os: z.enum(['linux', 'windows', 'mac']).optional(),
         db_size: z
           .enum(['less', 'mid', 'greater'])
@@ -49,6 +49,7 @@ export function registerTune(server: McpServer, context: McpContext): string[] {
     },
     (input) =>
       guarded(async () => {
+        const pgVersion = targetMajorOf(input.pg_version, lib.LINT_PG_MAJORS);
         // with the hardware given and no database named, PGTune's list alone; otherwise the database, read-only
         const db =
           context.databases.live || input.ram === undefined ? await context.databases.url() : undefined;
@@ -61,7 +62,7 @@ export function registerTune(server: McpServer, context: McpContext): string[] {
           storage: input.storage,
           workload: input.workload,
           connections: input.connections,
-          pgVersion: input.pg_version,
+          pgVersion,
           os: input.os,
           dbSize: input.db_size,
           embedded: { log: context.log },

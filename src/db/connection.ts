@@ -161,7 +161,10 @@ export class Connection {
   async simpleQueryCountingCompletions(
     sql: string,
   ): Promise<
-    { readonly completed: number } & ({ readonly ok: true } | { readonly ok: false; readonly error: unknown })
+    { readonly completed: number } & (
+      | { readonly ok: true; readonly lastRows: readonly Record<string, unknown>[] }
+      | { readonly ok: false; readonly error: unknown }
+    )
   > {
     let completed = 0;
     const count = () => {
@@ -171,8 +174,9 @@ export class Connection {
     protocol.on('commandComplete', count);
     this.#running++;
     try {
-      await this.client.query(sql);
-      return { ok: true, completed };
+      const result: pg.QueryResult | pg.QueryResult[] = await this.client.query(sql);
+      const last = Array.isArray(result) ? result[result.length - 1] : result;
+      return { ok: true, completed, lastRows: last?.rows ?? [] };
     } catch (error) {
       return { ok: false, error, completed };
     } finally {

@@ -44,12 +44,15 @@ export function mayDestroy(
   return statements.some((s) => touchesCode(s.ast));
 }
 
+/**
+ * The query of {@link guardFacts}, one row with the boolean `any`: the runner appends it to a migration's COMMIT
+ * (the same round trip) for the next migration's facts.
+ */
+export const GUARD_FACTS_SQL = `SELECT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtenabled <> 'D') AS any`;
+
 /** What {@link mayDestroy} needs of the database: whether event triggers run code on DDL. */
 export async function guardFacts(connection: Connection): Promise<{ readonly eventTriggers: boolean }> {
-  const [row] = await connection.rows<{ any: boolean }>(
-    'looking for event triggers',
-    `SELECT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtenabled <> 'D') AS any`,
-  );
+  const [row] = await connection.rows<{ any: boolean }>('looking for event triggers', GUARD_FACTS_SQL);
   return { eventTriggers: row!.any };
 }
 

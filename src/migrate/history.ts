@@ -177,19 +177,23 @@ export async function recordApplied(
   record: MigrationRecord,
   msBefore: number,
 ): Promise<void> {
-  await connection.query(
-    `INSERT INTO ${qualifiedHistory(history)} (version, name, checksum, status, execution_ms, pgwarden_version, transactional, backup, guard_skipped_reason)
-     VALUES ($1, $2, $3, 'applied', ($4::int + extract(epoch FROM clock_timestamp() - now()) * 1000)::int, $5, true, $6, $7)`,
-    [
-      record.version,
-      record.name,
-      record.checksum,
-      msBefore,
-      record.pgwardenVersion,
-      record.backup === null || record.backup === undefined ? null : JSON.stringify(record.backup),
-      record.guardSkippedReason,
-    ],
-  );
+  await connection.query(recordAppliedSql(connection, history, record, msBefore));
+}
+
+/**
+ * The INSERT of `recordApplied`, its values written in as literals: it can share a simple query (one round trip)
+ * with the migration's statements and the COMMIT.
+ */
+export function recordAppliedSql(
+  connection: Connection,
+  history: HistoryTable,
+  record: MigrationRecord,
+  msBefore: number,
+): string {
+  const text = (value: string | null) => (value === null ? 'NULL' : connection.literal(value));
+  const backup = record.backup === null || record.backup === undefined ? null : JSON.stringify(record.backup);
+  return `INSERT INTO ${qualifiedHistory(history)} (version, name, checksum, status, execution_ms, pgwarden_version, transactional, backup, guard_skipped_reason)
+     VALUES (${text(record.version)}, ${text(record.name)}, ${text(record.checksum)}, 'applied', (${Math.round(msBefore)}::int + extract(epoch FROM clock_timestamp() - now()) * 1000)::int, ${text(record.pgwardenVersion)}, true, ${text(backup)}, ${text(record.guardSkippedReason)})`;
 }
 
 /**

@@ -15,7 +15,14 @@ import { type DatabaseIdentity, databaseIdentity, identityDifferences } from '..
 import type { DatabaseTarget } from '../db/target.js';
 import type { BackupManifest } from '../guard/backup.js';
 import { type Destruction, destructions } from '../guard/destructive.js';
-import { EMBEDDED_NOTE, guardFacts, mayDestroy, requireGuardReason, runGuard } from '../guard/guard.js';
+import {
+  EMBEDDED_NOTE,
+  GUARD_FACTS_SQL,
+  guardFacts,
+  mayDestroy,
+  requireGuardReason,
+  runGuard,
+} from '../guard/guard.js';
 import { analyzeMigration, type MigrationModel, transactionControl } from '../lint/migration-model.js';
 import { SchemaState } from '../lint/schema-state.js';
 import { asNode, type Node, stringValues } from '../sql/ast.js';
@@ -40,6 +47,7 @@ import {
   readHistory,
   readHistoryAndServer,
   recordApplied,
+  recordAppliedSql,
   recordProgress,
 } from './history.js';
 import { acquireMigrationLock } from './lock.js';
@@ -189,6 +197,11 @@ interface Session {
   readonly statuses: MigrationStatus[];
   readonly pgVersion: number;
   readonly guarded: boolean;
+  /**
+   * Whether event triggers are enabled, as read in the round trip of the last migration's COMMIT (null: unknown,
+   * read before the next migration): what the guard needs to know before each migration.
+   */
+  eventTriggersAfterCommit: boolean | null;
   readonly log: (message: string) => void;
   /** Another runner's history, read because pgwarden had none (written into pgwarden's when the session locks). */
   readonly adopted: AdoptedHistory | null;
@@ -252,6 +265,7 @@ async function openSession(context: RunnerContext, needLock: boolean): Promise<S
       statuses: migrationStatuses(migrations, rows),
       pgVersion: target.major,
       guarded: context.target.kind !== 'embedded' && context.noGuardReason === undefined,
+      eventTriggersAfterCommit: null,
       log,
       release: async () => {
         // the migration session ends before the lock goes: the next runner finds nothing of this one left
@@ -540,14 +554,23 @@ const HEAD_STATEMENTS = 3;
 /**
  * Sends `head` (`headStatements` statements) and every statement as one simple query: one round trip. A failure
  * is a StatementError naming the statement it came from (the server completed those before it) and that
- * statement's offset in the query, which the server's error position counts from.
+ * statement's offset in the query, which the server's error position counts from. `tail` (its `statements`: the
+ * history row, the COMMIT…) goes in the same round trip; a failure there is the last statement's,
+ * without an offset, as when it was sent on its own. The rows of the query's last statement come back (null when
+ * it failed after the tail's COMMIT).
  */
 async function runAsOneQuery(
   work: Connection,
   head: string,
   headStatements: number,
   statements: readonly StatementText[],
-): Promise<void> {
+  tail: {
+    readonly sql: string;
+    readonly statements: number;
+    /** The tail's statements up to its COMMIT: a failure after them (a read after the COMMIT) is not the migration's. */
+    readonly committedAfter?: number;
+  } = { sql: '', statements: 0 },
+): Promise<readonly Record<string, unknown>[] | null> {
   const offsets: number[] = [];
   let sql = head;
   for (const [i, statement] of statements.entries()) {
@@ -556,9 +579,15 @@ async function runAsOneQuery(
     offsets.push(sql.length);
     sql += statement.text;
   }
+  if (tail.sql) sql += `\n;\n${tail.sql}`;
   const result = await work.simpleQueryCountingCompletions(sql);
-  if (result.ok) return;
-  const i = Math.min(Math.max(result.completed - headStatements, 0), statements.length - 1);
+  if (result.ok) return result.lastRows;
+  const own = result.completed - headStatements;
+  // committed: only what was read after the COMMIT is missing
+  if (tail.committedAfter !== undefined && own >= statements.length + tail.committedAfter) return null;
+  if (own >= statements.length && tail.statements > 0)
+    throw new StatementError(Math.max(statements.length - 1, 0), null, result.error);
+  const i = Math.min(Math.max(own, 0), statements.length - 1);
   throw new StatementError(i, offsets[i]!, result.error);
 }
 
@@ -603,7 +632,14 @@ async function runScript(
   // The guard (src/guard/guard.ts): planned statement by statement against the live catalog, then a proven backup,
   // or the reason there is none — which the history row always records.
   const from = (fromLine: number) => statements.filter((s) => s.start.line >= fromLine);
-  const facts = session.guarded ? await guardFacts(work) : { eventTriggers: false };
+  // read after the last migration's COMMIT, in its round trip, when it could be; else now
+  const known = session.eventTriggersAfterCommit;
+  session.eventTriggersAfterCommit = null;
+  const facts = !session.guarded
+    ? { eventTriggers: false }
+    : known !== null
+      ? { eventTriggers: known }
+      : await guardFacts(work);
   let guardNote: string | null =
     context.noGuardReason ??
     (session.embedded ? EMBEDDED_NOTE : session.guarded ? 'nothing destructive' : null);
@@ -699,6 +735,21 @@ async function runTransactional(run: ScriptRun): Promise<MigrationRun> {
     }
     if (statements.length === 0) {
       if (head) await work.query(head);
+    } else if (oneQuery && direction === 'up' && !run.fingerprintAt) {
+      // the history row, the COMMIT and the next migration's guard facts in the statements' own round trip
+      const tail = [
+        recordAppliedSql(work, history, { ...run.record, backup }, sinceStart),
+        clearFingerprintSql(qualifiedHistory(history)),
+        'COMMIT',
+        ...(session.guarded ? [GUARD_FACTS_SQL] : []),
+      ];
+      const rows = await runAsOneQuery(work, head, head === '' ? 0 : HEAD_STATEMENTS, statements, {
+        sql: tail.join(';\n'),
+        statements: tail.length,
+        committedAfter: 3,
+      });
+      if (session.guarded && rows?.[0]) session.eventTriggersAfterCommit = rows[0].any === true;
+      return;
     } else if (oneQuery) {
       await runAsOneQuery(work, head, head === '' ? 0 : HEAD_STATEMENTS, statements);
     } else {

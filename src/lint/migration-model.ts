@@ -48,6 +48,12 @@ export interface MigrationModel {
    * transaction block, each COMMIT starting a new one.
    */
   readonly sentWhole: boolean;
+  /**
+   * What the runner's transaction covers: this migration (`migration`), or every pending migration of the run
+   * (`run`: node-pg-migrate's default), so that a failure here rolls back the migrations before it in the run too,
+   * and a COMMIT in the file commits them.
+   */
+  readonly runnerTransactionSpan: 'migration' | 'run';
   readonly statements: readonly AnalyzedStatement[];
   /** Facts on a table as they were before this script (size from --db, partitioning), or undefined if unknown. */
   table(name: string): TableFacts | undefined;
@@ -165,6 +171,8 @@ export function analyzeMigration(
     runnerTransaction: boolean;
     /** See MigrationModel.sentWhole (default false: statement by statement). */
     sentWhole?: boolean;
+    /** See MigrationModel.runnerTransactionSpan (default `migration`). */
+    runnerTransactionSpan?: 'migration' | 'run';
     state: SchemaState;
     thresholds?: Thresholds;
   },
@@ -310,6 +318,7 @@ export function analyzeMigration(
     pgVersion,
     runnerTransaction,
     sentWhole,
+    runnerTransactionSpan: runnerTransaction ? (options.runnerTransactionSpan ?? 'migration') : 'migration',
     statements,
     fromDatabase: state.fromDatabase,
     thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,

@@ -37,6 +37,11 @@ export interface MigrationScript extends SqlSource {
    * then run in an implicit transaction block (CONCURRENTLY fails there), COMMIT starting a new one.
    */
   readonly sentWhole?: boolean;
+  /**
+   * In the runner's transaction, what that transaction covers (the layout's `transactionSpan`): `run` when the
+   * runner puts every pending migration of a run in one (node-pg-migrate); absent: this migration alone.
+   */
+  readonly transactionSpan?: 'migration' | 'run';
   /** Where it belongs, when it was read from a migrations folder. */
   readonly migration?: {
     readonly dir: string;
@@ -224,7 +229,7 @@ function transactionOf(
   layout: Layout,
   text: string,
   options: { directive: boolean; runnerOptOut?: boolean },
-): { transaction: boolean; sentWhole: boolean } {
+): { transaction: boolean; sentWhole: boolean; transactionSpan?: 'run' } {
   if (options.directive) return { transaction: false, sentWhole: false };
   const runnerBegins =
     options.runnerOptOut !== undefined
@@ -234,7 +239,12 @@ function transactionOf(
         : layout.transaction === 'detected'
           ? !factsOf(text).flywayNonTransactional
           : false;
-  if (runnerBegins) return { transaction: true, sentWhole: layout.sends === 'one-string' };
+  if (runnerBegins)
+    return {
+      transaction: true,
+      sentWhole: layout.sends === 'one-string',
+      ...(layout.transactionSpan === 'run' ? { transactionSpan: 'run' as const } : {}),
+    };
   if (layout.sends === 'statements') return { transaction: false, sentWhole: false };
   // one simple-query string without BEGIN: an implicit transaction when it holds several statements, unless it
   // manages transactions itself (pgwarden then runs it statement by statement, honouring its BEGIN/COMMIT); a
@@ -248,13 +258,14 @@ function transactionOf(
 function script(
   source: SqlSource,
   text: string,
-  run: { transaction: boolean; sentWhole: boolean },
+  run: { transaction: boolean; sentWhole: boolean; transactionSpan?: 'run' },
 ): MigrationScript {
   return {
     file: source.file,
     text,
     transaction: run.transaction,
     sentWhole: run.sentWhole,
+    ...(run.transactionSpan ? { transactionSpan: run.transactionSpan } : {}),
     fileText: source.text,
   };
 }

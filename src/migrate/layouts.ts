@@ -69,6 +69,13 @@ export interface Layout {
    * `detected` (Flyway: unless every statement is one PostgreSQL refuses in a transaction).
    */
   readonly transaction: 'runner' | 'none' | 'detected';
+  /**
+   * What the runner's transaction covers when it begins one: `migration`, each migration its own (with its history
+   * row); `run`, every pending migration of one run in a single transaction (node-pg-migrate's default,
+   * `--single-transaction`): one failure rolls back the whole run, the migrations before it included, and a lock
+   * taken by one migration is held until the last has run.
+   */
+  readonly transactionSpan: 'migration' | 'run';
   /** The per-file opt-out, in words (pgwarden's own `-- pgwarden:no-transaction` is honoured in every layout). */
   readonly optOut: string;
   /** How a file (or section) reaches the server. */
@@ -160,6 +167,7 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
     identity: versionKey,
     pairing: 'sections',
     transaction: 'runner',
+    transactionSpan: 'migration',
     optOut:
       "-- pgwarden:no-transaction (or dbmate's transaction:false) in the section: statement by statement, resumable",
     sends: 'one-string',
@@ -183,6 +191,7 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
     identity: (v) => v,
     pairing: 'sections',
     transaction: 'runner',
+    transactionSpan: 'migration',
     optOut:
       '-- migrate:up transaction:false (exactly: no space, lower case; per section); a file may hold several up/down blocks, each run in its own transaction unless its directive opts out, downs in file order',
     sends: 'one-string',
@@ -204,6 +213,7 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
     identity: (v) => BigInt(v).toString(),
     pairing: 'by-version',
     transaction: 'none',
+    transactionSpan: 'migration',
     optOut:
       'none per file (the file is one string: an implicit transaction unless it has its own BEGIN/COMMIT)',
     sends: 'one-string',
@@ -222,6 +232,7 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
     identity: (v) => v,
     pairing: 'down.sql',
     transaction: 'runner',
+    transactionSpan: 'migration',
     optOut:
       'metadata.toml run_in_transaction = false (a metadata.toml without the key counts as false; none or unreadable: true)',
     sends: 'one-string',
@@ -241,6 +252,7 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
     identity: (v) => v,
     pairing: 'none',
     transaction: 'none',
+    transactionSpan: 'migration',
     optOut: 'none (the file is one string: an implicit transaction unless it has its own BEGIN/COMMIT)',
     sends: 'one-string',
     downs: false,
@@ -270,6 +282,7 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
     identity: (v) => (v.startsWith('R__') ? v : versionKey(v)),
     pairing: 'none',
     transaction: 'detected',
+    transactionSpan: 'migration',
     optOut:
       '<script>.conf with executeInTransaction=false|true; a script whose every statement PostgreSQL refuses in a transaction runs without one',
     sends: 'statements',
@@ -290,7 +303,9 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
     identity: (v) => v,
     pairing: 'sections',
     transaction: 'runner',
-    optOut: 'none for SQL files (pgm.noTransaction() exists only in JS/TS migrations)',
+    transactionSpan: 'run',
+    optOut:
+      'none for SQL files (pgm.noTransaction() exists only in JS/TS migrations: in a single-transaction run it commits the run so far before that migration and begins anew after it); --no-single-transaction gives each migration its own transaction',
     sends: 'one-string',
     downs: true,
     ignores: 'names starting with . (pgwarden also skips JS/TS migrations, which it cannot read)',

@@ -17,6 +17,8 @@ export interface ScriptSource extends SqlSource {
   readonly transaction?: boolean;
   /** Outside the runner's transaction, its runner still sends it as one string (see MigrationScript.sentWhole). */
   readonly sentWhole?: boolean;
+  /** What the runner's transaction covers (see MigrationScript.transactionSpan). */
+  readonly transactionSpan?: MigrationScript['transactionSpan'];
   /** The whole file, when `text` is one section of it (positions are the same: other sections are blanked). */
   readonly fileText?: string;
   /** Where it belongs, when it was read from a migrations folder. */
@@ -82,6 +84,7 @@ export async function checkSql(
       // a plain file says so itself when it runs without a transaction (`-- pgwarden:no-transaction`)
       runnerTransaction: source.transaction ?? !wantsNoTransaction(source.text),
       sentWhole: source.sentWhole ?? false,
+      ...(source.transactionSpan ? { runnerTransactionSpan: source.transactionSpan } : {}),
       state,
       thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
     });

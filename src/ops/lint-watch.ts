@@ -181,6 +181,10 @@ export class LintSession {
 
 function sameSource(a: ScriptSource, b: ScriptSource): boolean {
   return (
-    a.file === b.file && a.text === b.text && a.transaction === b.transaction && a.sentWhole === b.sentWhole
+    a.file === b.file &&
+    a.text === b.text &&
+    a.transaction === b.transaction &&
+    a.sentWhole === b.sentWhole &&
+    a.transactionSpan === b.transactionSpan
   );
 }

@@ -19,7 +19,7 @@ export default defineRule<MigrationModel>({
   summary: 'A statement that cannot run inside a transaction block, inside one',
   reportsOn: 'file',
   docs: {
-    why: 'CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, DETACH PARTITION … CONCURRENTLY and VACUUM refuse to run in a transaction block: the migration fails with "cannot run inside a transaction block". Migration runners (pgwarden, Flyway, dbmate, Rails, Django) wrap each migration in a transaction unless told otherwise, so such a statement fails there even without an explicit BEGIN.',
+    why: 'CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, DETACH PARTITION … CONCURRENTLY and VACUUM refuse to run in a transaction block: the migration fails with "cannot run inside a transaction block". Migration runners (pgwarden, Flyway, dbmate, Rails, Django) wrap each migration in a transaction unless told otherwise, so such a statement fails there even without an explicit BEGIN. node-pg-migrate (by default, `--single-transaction`) runs every pending migration of a run in one transaction: the failure then rolls back the whole run, the migrations before this one included.',
     howToFix:
       'Move the statement to a migration of its own and mark it `-- pgwarden:no-transaction` (dbmate: `-- migrate:up transaction:false`), with no BEGIN around it. Keep one such statement per migration so that a failure leaves a clear state.',
     examples: {
@@ -31,11 +31,17 @@ export default defineRule<MigrationModel>({
     for (const { analyzed, operation } of operations(model, ...ENTRIES)) {
       if (!analyzed.inTransactionBlock || analyzed.embeddedIn === 'function') continue;
       if (behaviourAt(operation.entry!, model.pgVersion)?.transactionBlock !== false) continue;
-      const where = model.runnerTransaction
-        ? "the migration runner's transaction"
-        : 'a transaction block (BEGIN … COMMIT)';
+      const where = !model.runnerTransaction
+        ? 'a transaction block (BEGIN … COMMIT)'
+        : model.runnerTransactionSpan === 'run'
+          ? "the migration runner's transaction, which spans every pending migration of the run"
+          : "the migration runner's transaction";
+      const consequence =
+        model.runnerTransaction && model.runnerTransactionSpan === 'run'
+          ? 'PostgreSQL rejects it, and the whole run is rolled back: the pending migrations before this one too'
+          : 'PostgreSQL rejects it';
       report({
-        message: `${operation.summary} cannot run inside ${where}: PostgreSQL rejects it`,
+        message: `${operation.summary} cannot run inside ${where}: ${consequence}`,
         location: locationOf(model, analyzed),
         fix: `-- pgwarden:no-transaction\n${analyzed.statement.text};`,
       });

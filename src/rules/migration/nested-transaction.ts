@@ -25,7 +25,9 @@ export default defineRule<MigrationModel>({
       if (control === 'TRANS_STMT_BEGIN' || control === 'TRANS_STMT_START') {
         report({
           message: model.runnerTransaction
-            ? "BEGIN inside the migration runner's transaction is ignored; its COMMIT will end the runner's transaction"
+            ? model.runnerTransactionSpan === 'run'
+              ? "BEGIN inside the migration runner's transaction is ignored; its COMMIT will end the runner's transaction, which spans every pending migration of the run (the later ones then run without a transaction)"
+              : "BEGIN inside the migration runner's transaction is ignored; its COMMIT will end the runner's transaction"
             : 'BEGIN inside an open transaction is ignored: PostgreSQL has no nested transactions',
           location: locationOf(model, analyzed),
           fix: model.runnerTransaction
@@ -42,8 +44,12 @@ export default defineRule<MigrationModel>({
             /^TRANS_STMT_(BEGIN|START)$/.test(transactionControl(s.statement) ?? ''),
         );
         if (earlierBegin) continue; // the BEGIN was already reported
+        const word = control === 'TRANS_STMT_COMMIT' ? 'COMMIT' : 'ROLLBACK';
         report({
-          message: `${control === 'TRANS_STMT_COMMIT' ? 'COMMIT' : 'ROLLBACK'} ends the migration runner's transaction half-way: what follows runs without one`,
+          message:
+            model.runnerTransactionSpan === 'run'
+              ? `${word} ends the migration runner's transaction, which spans every pending migration of the run: it ${control === 'TRANS_STMT_COMMIT' ? 'commits' : 'rolls back'} the pending migrations before this one with half of this one, and what follows, the later migrations of the run included, runs without a transaction`
+              : `${word} ends the migration runner's transaction half-way: what follows runs without one`,
           location: locationOf(model, analyzed),
           fix: '-- remove it, or mark the migration -- pgwarden:no-transaction and manage transactions in it',
         });

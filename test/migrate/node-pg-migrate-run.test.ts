@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/core/config.js';
+import { readMigrations } from '../../src/migrate/files.js';
+import { LAYOUTS } from '../../src/migrate/layouts.js';
+import { lint } from '../../src/ops/lint.js';
+import { pg15ServiceUrl, useTestDatabase } from '../helpers/db.js';
+
+/**
+ * node-pg-migrate's CLI runs every pending migration of a run in ONE transaction by default (`--single-transaction`,
+ * turned off with `--no-single-transaction`; salsita/node-pg-migrate src/runner.ts: one BEGIN before the pending
+ * migrations, one COMMIT after). The fixture (test/fixtures/layouts/node-pg-migrate-run/: a table, a column, then a
+ * CREATE INDEX CONCURRENTLY) is run by the real node-pg-migrate on the PostgreSQL 15 service: the third migration
+ * fails and takes the first two with it. pgwarden's layout data and lint say so.
+ */
+const PG15 = pg15ServiceUrl();
+const DIR = join(import.meta.dirname, '..', 'fixtures', 'layouts', 'node-pg-migrate-run', 'migrations');
+const BIN = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'node-pg-migrate');
+const config = { config: parseConfig({}, 'test'), path: null, dir: process.cwd() };
+
+describe('node-pg-migrate: one transaction for every pending migration of a run', () => {
+  it('is the layout’s data, carried by each script read from the folder', async () => {
+    expect(LAYOUTS['node-pg-migrate'].transactionSpan).toBe('run');
+    expect(LAYOUTS.dbmate.transactionSpan).toBe('migration');
+    const migrations = await readMigrations(DIR);
+    expect(migrations.map((m) => [m.layout, m.up.transaction, m.up.transactionSpan])).toEqual([
+      ['node-pg-migrate', true, 'run'],
+      ['node-pg-migrate', true, 'run'],
+      ['node-pg-migrate', true, 'run'],
+    ]);
+  });
+
+  it('lint says CONCURRENTLY in any migration rolls back the whole run', async () => {
+    const report = await lint({ paths: [DIR], config });
+    const found = report.findings.filter((f) => f.rule === 'migration/cannot-run-in-transaction');
+    expect(found).toHaveLength(1);
+    expect((found[0]!.location as { file: string }).file).toMatch(/1733400000003_index_accounts_email\.sql$/);
+    expect(found[0]!.message).toBe(
+      "CREATE INDEX CONCURRENTLY cannot run inside the migration runner's transaction, which spans every pending migration of the run: PostgreSQL rejects it, and the whole run is rolled back: the pending migrations before this one too",
+    );
+  });
+
+  it("lint says a file's own COMMIT commits the run so far and leaves the rest of the run without a transaction", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgwarden-npm-run-'));
+    writeFileSync(
+      join(dir, '1733400000001_create_notes.sql'),
+      '-- Up Migration\nCREATE TABLE notes (id bigint PRIMARY KEY);\n\n-- Down Migration\nDROP TABLE notes;\n',
+    );
+    writeFileSync(
+      join(dir, '1733400000002_notes_body.sql'),
+      '-- Up Migration\nALTER TABLE notes ADD COLUMN body text;\nCOMMIT;\nALTER TABLE notes ADD COLUMN title text;\n\n-- Down Migration\nALTER TABLE notes DROP COLUMN title, DROP COLUMN body;\n',
+    );
+    const report = await lint({ paths: [dir], config });
+    const found = report.findings.filter((f) => f.rule === 'migration/nested-transaction');
+    expect(found.map((f) => f.message)).toEqual([
+      "COMMIT ends the migration runner's transaction, which spans every pending migration of the run: it commits the pending migrations before this one with half of this one, and what follows, the later migrations of the run included, runs without a transaction",
+    ]);
+  });
+
+  describe.skipIf(!PG15)('the real node-pg-migrate on PostgreSQL 15', () => {
+    const db = useTestDatabase(() => PG15!);
+
+    function nodePgMigrate(...args: string[]) {
+      return spawnSync(BIN, ['up', '--migrations-dir', DIR, ...args], {
+        env: { ...process.env, DATABASE_URL: db().url },
+        encoding: 'utf8',
+      });
+    }
+
+    async function state() {
+      const connection = await db().connect();
+      const { rows } = await connection.query<{
+        accounts: string | null;
+        index: string | null;
+        runs: number;
+      }>(
+        `SELECT to_regclass('accounts')::text AS accounts, to_regclass('accounts_email_idx')::text AS index,
+                (SELECT count(*)::int FROM pgmigrations) AS runs`,
+      );
+      return rows[0];
+    }
+
+    it('by default: CONCURRENTLY in the third pending migration rolls back all three', async () => {
+      const run = nodePgMigrate();
+      expect(run.status).toBe(1);
+      expect(run.stderr + run.stdout).toMatch(
+        /CREATE INDEX CONCURRENTLY cannot run inside a transaction block/,
+      );
+      expect(await state()).toEqual({ accounts: null, index: null, runs: 0 });
+    });
+
+    it('with --no-single-transaction: the two migrations before it stay applied', async () => {
+      const run = nodePgMigrate('--no-single-transaction');
+      expect(run.status).toBe(1);
+      expect(await state()).toEqual({ accounts: 'accounts', index: null, runs: 2 });
+    });
+  });
+});

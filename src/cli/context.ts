@@ -3,6 +3,10 @@ import type * as Library from '../index.js';
 import type { Format } from '../report/formats.js';
 
 export type Lib = typeof Library;
+/** What every command needs of the library: its config and its report output. */
+export type CoreLib = Pick<Lib, 'loadConfig' | 'render' | 'allRules' | 'exitCodeFor'>;
+/** The lint command's slice of the library (lint-library.ts), all it loads. */
+export type LintLib = typeof import('../lint-library.js');
 
 export interface GlobalOptions {
   readonly config?: string;
@@ -19,8 +23,8 @@ export interface OutputOptions {
 }
 
 /** What every command action gets: the library (loaded on demand), the config and the terminal's settings. */
-export interface CliContext {
-  readonly lib: Lib;
+export interface CliContext<L extends CoreLib = Lib> {
+  readonly lib: L;
   readonly config: Library.LoadedConfig;
   readonly color: boolean;
   readonly debug: boolean;
@@ -38,8 +42,12 @@ export function colorEnabled(
   return stream.isTTY === true;
 }
 
-export async function createContext(global: GlobalOptions): Promise<CliContext> {
-  const lib = await import('../index.js');
+/** The context of a command, with the library as `load` gives it (all of it, or a command's slice). */
+export async function createContext<L extends CoreLib>(
+  global: GlobalOptions,
+  load: () => Promise<L>,
+): Promise<CliContext<L>> {
+  const lib = await load();
   const loaded = lib.loadConfig({ path: global.config });
   const quiet = global.quiet === true;
   const stderrColor = colorEnabled(global.color, process.stderr);
@@ -68,7 +76,7 @@ export async function createContext(global: GlobalOptions): Promise<CliContext> 
 
 /** Prints a report in the chosen format and sets the exit code from --fail-on (default: the config's, else error). */
 export function emit(
-  context: CliContext,
+  context: CliContext<CoreLib>,
   report: Library.Report,
   output: OutputOptions,
   renderData?: (colors: Library.Colors) => string,

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { FAIL_ON_LEVELS } from '../core/finding.js';
 import { pgMajorRange } from '../core/pg-major.js';
@@ -6,7 +7,7 @@ import { VERSION } from '../core/version.js';
 import { FORMATS } from '../report/formats.js';
 import { registerAdviseCommand } from './advise-command.js';
 import { registerBackupCommands } from './backup-commands.js';
-import type { CliContext, GlobalOptions } from './context.js';
+import type { CliContext, GlobalOptions, LintLib } from './context.js';
 import { registerLogsCommand } from './logs-command.js';
 import { registerPitrCommands } from './pitr-commands.js';
 
@@ -70,7 +71,24 @@ let libraryLoaded = false;
 async function withContext(command: Command, work: (context: CliContext) => Promise<void>): Promise<void> {
   libraryLoaded = true;
   const { createContext } = await import('./context.js');
-  const context = await createContext(command.optsWithGlobals() as GlobalOptions);
+  const context = await createContext(
+    command.optsWithGlobals() as GlobalOptions,
+    () => import('../index.js'),
+  );
+  await work(context);
+}
+
+/** withContext with the lint command's slice of the library only. */
+async function withLintContext(
+  command: Command,
+  work: (context: CliContext<LintLib>) => Promise<void>,
+): Promise<void> {
+  libraryLoaded = true;
+  const { createContext } = await import('./context.js');
+  const context = await createContext(
+    command.optsWithGlobals() as GlobalOptions,
+    () => import('../lint-library.js'),
+  );
   await work(context);
 }
 
@@ -372,7 +390,7 @@ export function buildProgram(): Command {
       ]),
     )
     .action(async (paths: string[], options, command: Command) => {
-      await withContext(command, async (context) => {
+      await withLintContext(command, async (context) => {
         const { runLint } = await import('./commands/lint.js');
         await runLint(context, paths, options);
       });
@@ -718,7 +736,8 @@ export function buildProgram(): Command {
 }
 
 async function reportError(error: unknown, debug: boolean): Promise<number> {
-  const { isPgwardenError, errorMessage, redact } = await import('../index.js');
+  const { isPgwardenError, errorMessage } = await import('../core/errors.js');
+  const { redact } = await import('../core/redact.js');
   const color = process.stderr.isTTY === true && process.env.NO_COLOR === undefined;
   const red = (text: string) => (color ? `\u001b[31m${text}\u001b[39m` : text);
   if (isPgwardenError(error)) {
@@ -772,4 +791,5 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   }
 }
 
-await main();
+// `node dist/cli/main.js …` runs the CLI; the bundled bin (bundle-entry.ts) calls main() itself
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

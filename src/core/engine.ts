@@ -140,20 +140,45 @@ export function createRuleSet(
 
 /** A rule set from settings already resolved against `rules`. */
 export function ruleSetOf(rules: readonly AnyRule[], settings: RuleSettings = new Map()): RuleSet {
+  // a run's plan (which rules run, with which options) depends only on these: a history of thousands of files
+  // runs the same few plans thousands of times
+  const plans = new Map<string, RulePlan>();
+  const plansWith = new WeakMap<Capabilities, Map<string, RulePlan>>();
   return Object.freeze({
     rules,
     settings,
     known: new Set(rules.map((rule) => rule.id)),
-    run: <M>(kind: ModelKind, model: M, context: RunContext) =>
-      runRules({ rules, kind, model, settings, ...context }),
+    run: <M>(kind: ModelKind, model: M, context: RunContext) => {
+      let cache = plans;
+      if (context.capabilities) {
+        cache = plansWith.get(context.capabilities) ?? new Map();
+        plansWith.set(context.capabilities, cache);
+      }
+      const key = `${kind} ${context.pgVersion}`;
+      let plan = cache.get(key);
+      if (!plan) {
+        plan = planRun({ rules, kind, settings, ...context });
+        cache.set(key, plan);
+      }
+      return runPlan(plan, model, context.pgVersion);
+    },
   });
 }
 
-/** Runs every enabled rule that reads `kind` on one model. */
-export function runRules<M>(input: RunRulesInput<M>): RuleRun {
-  const findings: Finding[] = [];
+/** Which rules of a run run, with their parsed options and configured level, and which are skipped and why. */
+interface RulePlan {
+  readonly runs: readonly {
+    readonly rule: AnyRule;
+    readonly options: unknown;
+    readonly configured: Severity | undefined;
+  }[];
+  readonly skipped: readonly SkippedRule[];
+  readonly ran: readonly string[];
+}
+
+function planRun(input: Omit<RunRulesInput<unknown>, 'model'>): RulePlan {
+  const runs: RulePlan['runs'][number][] = [];
   const skipped: SkippedRule[] = [];
-  const ran: string[] = [];
   for (const rule of input.rules) {
     if (rule.model !== input.kind) continue;
     const setting = input.settings?.get(rule.id);
@@ -170,14 +195,28 @@ export function runRules<M>(input: RunRulesInput<M>): RuleRun {
       skipped.push({ rule: rule.id, reason: missing });
       continue;
     }
-    const options = rule.parseOptions(setting?.options);
-    ran.push(rule.id);
-    const configured = setting?.level as Severity | undefined;
+    runs.push({
+      rule,
+      options: rule.parseOptions(setting?.options),
+      configured: setting?.level as Severity | undefined,
+    });
+  }
+  return { runs, skipped, ran: runs.map((run) => run.rule.id) };
+}
+
+/** Runs every enabled rule that reads `kind` on one model. */
+export function runRules<M>(input: RunRulesInput<M>): RuleRun {
+  return runPlan(planRun(input), input.model, input.pgVersion);
+}
+
+function runPlan(plan: RulePlan, model: unknown, pgVersion: number): RuleRun {
+  const findings: Finding[] = [];
+  for (const { rule, options, configured } of plan.runs) {
     try {
       rule.check({
-        model: input.model,
+        model,
         options,
-        pgVersion: input.pgVersion,
+        pgVersion,
         report: (issue) => {
           findings.push({
             rule: rule.id,
@@ -202,7 +241,7 @@ export function runRules<M>(input: RunRulesInput<M>): RuleRun {
       );
     }
   }
-  return { findings, skipped, ran };
+  return { findings, skipped: [...plan.skipped], ran: [...plan.ran] };
 }
 
 function missingRequirements(rule: AnyRule, capabilities: Capabilities | undefined): string | null {

@@ -1,6 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { cancellation, cancelledError } from './cancel.js';
 import { connectionError, queryError } from './errors.js';
+import { pgDriver } from './pg-driver.js';
 import { onShutdown } from './shutdown.js';
 import { libpqSslSemantics, parseDatabaseUrl } from './url.js';
 
@@ -64,7 +65,8 @@ export class Connection {
 
   async #cancelRunning(): Promise<void> {
     if (this.#running === 0 || this.#closed) return;
-    const canceller = new pg.Client({
+    const { Client } = await pgDriver();
+    const canceller = new Client({
       connectionString: this.#connectionString,
       connectionTimeoutMillis: 3_000,
     });
@@ -88,7 +90,8 @@ export class Connection {
     if (cancellation()?.aborted) throw cancelledError();
     const parsed = parseDatabaseUrl(url);
     const connectionString = libpqSslSemantics(parsed.url);
-    const client = new pg.Client({
+    const { Client } = await pgDriver();
+    const client = new Client({
       connectionString,
       application_name: options.applicationName ?? 'pgwarden',
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,

@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { LoadedConfig } from '../core/config.js';
 import { PgwardenError } from '../core/errors.js';
 import { asNode } from '../sql/ast.js';
-import { readSqlSources, type SqlSource } from '../sql/files.js';
+import { type FileTextCache, readSqlSources, type SqlSource } from '../sql/files.js';
 import { loadParser, parseSqlSync } from '../sql/parser.js';
 import {
   detectLayout,
@@ -342,6 +342,12 @@ interface Candidate {
 const VERSIONED = /^(\d[\d._-]*?)_(.+)$/;
 const readText = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
 
+export interface ReadFolderOptions {
+  readonly layout?: LayoutName;
+  /** Texts read before (a watch session): files unchanged since are not read again. */
+  readonly cache?: FileTextCache;
+}
+
 /**
  * Reads a migrations folder as its runner does (see LAYOUTS): pgwarden's own layout (`NNNN_name.sql` with
  * `-- migrate:up` / `-- migrate:down`, or plain files), dbmate, golang-migrate (`N_x.up.sql` / `N_x.down.sql`),
@@ -351,7 +357,7 @@ const readText = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8'
  */
 export async function readMigrationFolder(
   dir: string,
-  options: { layout?: LayoutName } = {},
+  options: ReadFolderOptions = {},
 ): Promise<MigrationFolder> {
   let dirents: import('node:fs').Dirent[];
   try {
@@ -377,7 +383,12 @@ export async function readMigrationFolder(
     (e) => e.kind === 'file' && /\.sql$/i.test(e.name) && !e.name.startsWith('.'),
   );
   const texts = new Map(
-    (await readSqlSources(sqlFiles.map((e) => join(dir, e.name)))).map((s) => [basename(s.file), s.text]),
+    (
+      await readSqlSources(
+        sqlFiles.map((e) => join(dir, e.name)),
+        options.cache,
+      )
+    ).map((s) => [basename(s.file), s.text]),
   );
   let siblings: string[] = [];
   try {
@@ -413,7 +424,7 @@ export async function readMigrationFolder(
   const sources = new Map<string, SqlSource>();
   for (const [name, text] of texts) sources.set(join(dir, name), { file: join(dir, name), text });
   const wanted = [...new Set(candidates.flatMap((c) => c.files))].filter((f) => !sources.has(f));
-  for (const read of await readSqlSources(wanted)) sources.set(read.file, read);
+  for (const read of await readSqlSources(wanted, options.cache)) sources.set(read.file, read);
   const source = (path: string): SqlSource => sources.get(path) ?? { file: path, text: '' };
   const migrations = candidates.map((candidate) => {
     const built = candidate.build(source);
@@ -429,10 +440,7 @@ export async function readMigrationFolder(
 }
 
 /** The migrations of a folder, in its runner's order (see readMigrationFolder). */
-export async function readMigrations(
-  dir: string,
-  options: { layout?: LayoutName } = {},
-): Promise<Migration[]> {
+export async function readMigrations(dir: string, options: ReadFolderOptions = {}): Promise<Migration[]> {
   return (await readMigrationFolder(dir, options)).migrations;
 }
 

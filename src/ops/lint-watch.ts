@@ -6,6 +6,7 @@ import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import { SchemaState } from '../lint/schema-state.js';
 import { allRules } from '../rules/index.js';
+import { FileTextCache } from '../sql/files.js';
 import { loadParser, parseSqlSync } from '../sql/parser.js';
 import { checkSql, type ScriptSource } from './check-sql.js';
 import {
@@ -66,6 +67,8 @@ export class LintSession {
   /** The schema after the last file, as the last run left it. */
   #end: SchemaState | undefined;
   #stretches: Stretch[] = [];
+  /** Each file's text as last read: a run reads again only the files saved since. */
+  readonly #files = new FileTextCache();
 
   constructor(options: LintSessionOptions) {
     this.#options = options;
@@ -115,7 +118,7 @@ export class LintSession {
 
   async #sources(): Promise<ScriptSource[]> {
     const sources = [
-      ...(await lintSources(this.#options.paths ?? [])),
+      ...(await lintSources(this.#options.paths ?? [], this.#files)),
       ...(this.#options.sources ?? []).map((s) => (s.transaction === undefined ? scriptOf(s) : s)),
     ];
     if (sources.length === 0) throw new PgwardenError('input', 'nothing to lint');

@@ -20,7 +20,7 @@ import { MAX_LINT_VERSION, MIN_LINT_VERSION } from '../locks/model.js';
 import type { LockMode } from '../locks/modes.js';
 import { readMigrations, splitSections } from '../migrate/files.js';
 import { allRules } from '../rules/index.js';
-import { collectSqlFiles, readSqlSources, type SqlSource } from '../sql/files.js';
+import { collectSqlFiles, type FileTextCache, readSqlSources, type SqlSource } from '../sql/files.js';
 import { ParsePool } from '../sql/parse-pool.js';
 import { checkSql, type ScriptSource } from './check-sql.js';
 import { type FixPlan, planFixes } from './fix.js';
@@ -104,22 +104,22 @@ export interface LintData extends Record<string, unknown> {
 }
 
 /** The scripts to lint: migration folders in any supported layout (up sections), and SQL files. */
-export async function lintSources(paths: readonly string[]): Promise<ScriptSource[]> {
+export async function lintSources(paths: readonly string[], cache?: FileTextCache): Promise<ScriptSource[]> {
   const scripts: ScriptSource[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
     if (!info) throw new PgwardenError('input', `no such file or folder: ${path}`);
     if (info.isDirectory()) {
-      const migrations = await readMigrations(path);
+      const migrations = await readMigrations(path, cache ? { cache } : {});
       if (migrations.length > 0) {
         scripts.push(...migrations.map((m) => m.up));
         continue;
       }
       const files = await collectSqlFiles([path]);
-      scripts.push(...(await readSqlSources(files)));
+      scripts.push(...(await readSqlSources(files, cache)));
       continue;
     }
-    const [source] = await readSqlSources([path]);
+    const [source] = await readSqlSources([path], cache);
     scripts.push(scriptOf(source!));
   }
   return scripts;

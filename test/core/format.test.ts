@@ -69,6 +69,9 @@ describe('counts and sizes', () => {
       '12,345',
       '1,234,567',
     ]);
+    // the same as the locale's grouping, without loading it
+    for (const value of [-1_234_567.4, -999, -0.2, 1e3, 999_999.5, 2 ** 53, 1e20, 1e22, Number.NaN, Infinity])
+      expect(formatCount(value)).toBe(Math.round(value).toLocaleString('en-US').replace(/^-0$/, '0'));
     expect([0.33, 1000, 12_345, 1_234_567].map(formatCompactCount)).toEqual([
       '0.33',
       '1.00k',

@@ -2,7 +2,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { LintRun } from '../../index.js';
-import type { CliContext, OutputOptions } from '../context.js';
+import type { CliContext, LintLib, OutputOptions } from '../context.js';
 
 /** Options that write files, start servers or compare with git: each run of a watch would do it again. */
 const NOT_WITH_WATCH = [
@@ -33,7 +33,11 @@ const SETTLE_MS = 25;
  * `pgwarden lint --watch`: the first run reports every file, each later one the files that changed (text), or one
  * JSON report per line. Runs until interrupted (Ctrl-C: exit 130, as every interrupted pgwarden command).
  */
-export async function watchLint(context: CliContext, paths: string[], options: WatchOptions): Promise<void> {
+export async function watchLint(
+  context: CliContext<LintLib>,
+  paths: string[],
+  options: WatchOptions,
+): Promise<void> {
   const { LintSession, PgwardenError, onShutdown } = context.lib;
   for (const [key, flag] of NOT_WITH_WATCH) {
     if (options[key] !== undefined && options[key] !== false)
@@ -106,7 +110,7 @@ async function watchTarget(path: string): Promise<{ folder: string; recursive: b
     : { folder: dirname(path), recursive: false, only: basename(path) };
 }
 
-function show(context: CliContext, options: WatchOptions, run: LintRun, first: boolean): void {
+function show(context: CliContext<LintLib>, options: WatchOptions, run: LintRun, first: boolean): void {
   const { lib } = context;
   const report = run.report(first ? undefined : new Set(run.changed));
   if (options.format === 'json') {

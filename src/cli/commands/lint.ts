@@ -1,4 +1,4 @@
-import type { CliContext } from '../context.js';
+import type { CliContext, LintLib } from '../context.js';
 import { emit } from '../context.js';
 import type { WatchOptions } from './lint-watch.js';
 
@@ -6,7 +6,11 @@ export interface LintCliOptions extends WatchOptions {
   readonly watch?: boolean;
 }
 
-export async function runLint(context: CliContext, paths: string[], options: LintCliOptions): Promise<void> {
+export async function runLint(
+  context: CliContext<LintLib>,
+  paths: string[],
+  options: LintCliOptions,
+): Promise<void> {
   if (options.watch) {
     const { watchLint } = await import('./lint-watch.js');
     return watchLint(context, paths, options);

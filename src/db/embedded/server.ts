@@ -4,11 +4,12 @@ import { chown, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promi
 import { createServer } from 'node:net';
 import { platform } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import lockfile from 'proper-lockfile';
 import { PgwardenError } from '../../core/errors.js';
 import { DEFAULT_PG_MAJOR } from '../../core/pg-major.js';
 import { registerSecret } from '../../core/redact.js';
+import { pgDriver } from '../pg-driver.js';
 import { SCRATCH_PREFIX } from '../scratch-name.js';
 import { onShutdown } from '../shutdown.js';
 import { accessibleTo, binariesFor, binaryPath, type PgBinaries } from './binaries.js';
@@ -434,7 +435,8 @@ async function waitReady(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (gone) return 'exited';
-    const client = new pg.Client({
+    const { Client } = await pgDriver();
+    const client = new Client({
       host: '127.0.0.1',
       port,
       user: SUPERUSER,

@@ -1,0 +1,80 @@
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const MIGRATION = 'CREATE INDEX orders_total ON orders (total);\n';
+
+describe('the bundled CLI keeps V8 code caches', () => {
+  const folders: string[] = [];
+  afterEach(() => {
+    for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+  });
+
+  function setUp(): {
+    cacheDir: string;
+    file: string;
+    lint: (env?: NodeJS.ProcessEnv) => ReturnType<typeof runCli>;
+  } {
+    const root = mkdtempSync(join(tmpdir(), 'pgwarden-code-cache-'));
+    folders.push(root);
+    const file = join(root, 'change.sql');
+    writeFileSync(file, MIGRATION);
+    const cacheDir = join(root, 'cache');
+    const lint = (env: NodeJS.ProcessEnv = {}) =>
+      runCli(['lint', file, '--format', 'json', '--pg-version', '18'], {
+        env: { PGWARDEN_CACHE_DIR: cacheDir, ...env },
+      });
+    return { cacheDir, file, lint };
+  }
+
+  function caches(cacheDir: string): string[] {
+    const root = join(cacheDir, 'code');
+    return readdirSync(root).flatMap((build) =>
+      readdirSync(join(root, build)).map((f) => join(root, build, f)),
+    );
+  }
+
+  it('writes one per command on its first run, reuses it after, and changes no output', async () => {
+    const { cacheDir, lint } = setUp();
+    const first = await lint();
+    const [cache, ...others] = caches(cacheDir);
+    expect(others).toEqual([]);
+    expect(cache).toMatch(/node[\d.]+[/\\]lint\.bin$/);
+    const written = statSync(cache!);
+    expect(written.size).toBeGreaterThan(100_000);
+
+    const second = await lint();
+    // accepted: a rejected cache is written again
+    expect(statSync(cache!).mtimeMs).toBe(written.mtimeMs);
+    const without = await lint({ PGWARDEN_CODE_CACHE: '0' });
+    for (const run of [first, second, without]) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe('');
+    }
+    expect(second.stdout).toBe(first.stdout);
+    expect(without.stdout).toBe(first.stdout);
+    expect(JSON.parse(first.stdout).findings.length).toBeGreaterThan(0);
+  });
+
+  it('replaces a cache V8 rejects, and runs when the cache folder cannot be written', async () => {
+    const { cacheDir, lint } = setUp();
+    const reference = await lint({ PGWARDEN_CODE_CACHE: '0' });
+    await lint();
+    const [cache] = caches(cacheDir);
+    writeFileSync(cache!, Buffer.alloc(4096, 7));
+    const damaged = await lint();
+    expect(damaged.stdout).toBe(reference.stdout);
+    expect(statSync(cache!).size).toBeGreaterThan(100_000);
+
+    const locked = join(cacheDir, 'locked');
+    mkdirSync(locked);
+    writeFileSync(join(locked, 'code'), 'a file where the folder would go');
+    chmodSync(locked, 0o500);
+    const unwritable = await lint({ PGWARDEN_CACHE_DIR: locked });
+    expect(unwritable.code).toBe(reference.code);
+    expect(unwritable.stderr).toBe('');
+    expect(unwritable.stdout).toBe(reference.stdout);
+  });
+});

@@ -169,7 +169,7 @@ export function renderStart(start: StartResult, watch: WatchResult): string {
   return [
     '### One migration, a fresh process (what CI lints on a pull request)',
     '',
-    `\`${start.file.split('/').at(-1)}\` of the corpus (${start.statements} statements), each command a fresh process, 1 warm-up round then ${start.rounds} rounds interleaved (the order alternating); medians. CPU is user + system time of the process and its threads (from /proc).`,
+    `\`${start.file.split('/').at(-1)}\` of the corpus (${start.statements} statements), each command a fresh process, 1 warm-up round then ${start.rounds} rounds interleaved (the order alternating); medians; the bundled pgwarden's processes start from the V8 code cache its warm-up run wrote (as every run after a command's first does). CPU is user + system time of the process and its threads (from /proc).`,
     '',
     mdTable(['Command', 'Wall (median)', 'min – max', 'CPU (median)', '× bare Node'], STARTERS.map(row)),
     '',

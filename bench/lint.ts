@@ -575,7 +575,7 @@ export function renderLint(result: LintResult): string {
     '',
     '### Throughput',
     '',
-    `Each tool lints the whole folder as a fresh process, timed from spawn to exit (output to a file); peak RSS is GNU time's \`%M\`. ${result.warmup} warm-up round, then ${result.runs} measured rounds, the tools interleaved (the order alternates every round); medians. ${result.squawkVersion}.`,
+    `Each tool lints the whole folder as a fresh process, timed from spawn to exit (output to a file); peak RSS is GNU time's \`%M\`. ${result.warmup} warm-up round, then ${result.runs} measured rounds, the tools interleaved (the order alternates every round); medians; the bundled pgwarden's processes start from the V8 code cache its warm-up run wrote (as every run after a command's first does). ${result.squawkVersion}.`,
     '',
     mdTable(
       ['Tool', 'Median', 'min – max', 'Files/s (median)', 'Peak RSS (median)', 'Findings'],

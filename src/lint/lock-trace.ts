@@ -62,6 +62,16 @@ async function relations(connection: Connection): Promise<Map<string, RelationSt
   );
 }
 
+/** A session's server process id, asked once per connection (a trace asks before every statement). */
+const pids = new WeakMap<Connection, number>();
+async function backendPid(connection: Connection): Promise<number> {
+  const known = pids.get(connection);
+  if (known !== undefined) return known;
+  const pid = (await connection.rows<{ pid: number }>('tracing', 'SELECT pg_backend_pid() AS pid'))[0]!.pid;
+  pids.set(connection, pid);
+  return pid;
+}
+
 async function heldLocks(connection: Connection, pid: number): Promise<{ oid: string; mode: string }[]> {
   return connection.rows<{ oid: string; mode: string }>(
     'tracing: reading locks',
@@ -137,7 +147,7 @@ function changes(before: Map<string, RelationState>, after: Map<string, Relation
  * runner would run it), and reports the locks it took, what it rewrote and what it scanned.
  */
 export async function traceInTransaction(connection: Connection, sql: string): Promise<ObservedStatement> {
-  const pid = (await connection.rows<{ pid: number }>('tracing', 'SELECT pg_backend_pid() AS pid'))[0]!.pid;
+  const pid = await backendPid(connection);
   const before = await relations(connection);
   const heldBefore = await heldLocks(connection, pid);
   const locksBefore = new Set(heldBefore.map((l) => `${l.oid}/${l.mode}`));
@@ -182,7 +192,7 @@ export async function traceConcurrently(
   touch: readonly string[] = [],
   probe?: () => Promise<void>,
 ): Promise<ObservedStatement> {
-  const pid = (await worker.rows<{ pid: number }>('tracing', 'SELECT pg_backend_pid() AS pid'))[0]!.pid;
+  const pid = await backendPid(worker);
   const before = await relations(observer);
   // An open transaction that has read the statement's tables: CONCURRENTLY waits for it while holding its locks.
   await blocker.query('BEGIN ISOLATION LEVEL REPEATABLE READ');

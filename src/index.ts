@@ -305,7 +305,14 @@ export { type CodeExtraction, extractSql, type SqlFragment } from './query/extra
 export type { QueryModel, QueryOrigin, QueryStatement } from './query/model.js';
 export { buildQuerySchema, loadQuerySchema, type QuerySchema } from './query/schema.js';
 export { collectQueryFiles, type QuerySource, readQuerySources } from './query/sources.js';
-export { type Colors, FORMATS, type Format, type RenderOptions, render } from './report/index.js';
+export {
+  type Colors,
+  FORMATS,
+  type Format,
+  type RenderOptions,
+  render,
+  renderChunks,
+} from './report/index.js';
 export { renderSnapshot, renderTable } from './report/snapshot-text.js';
 export { generatedDocs, ruleDocMarkdown, ruleOptions, rulesIndexMarkdown } from './rules/docs.js';
 export {

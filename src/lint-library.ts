@@ -10,5 +10,5 @@ export { onShutdown } from './db/shutdown.js';
 export { lint } from './ops/lint.js';
 export { LintSession } from './ops/lint-watch.js';
 export { renderLintData } from './ops/render.js';
-export { render } from './report/index.js';
+export { render, renderChunks } from './report/index.js';
 export { allRules } from './rules/index.js';

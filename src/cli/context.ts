@@ -4,7 +4,7 @@ import type { Format } from '../report/formats.js';
 
 export type Lib = typeof Library;
 /** What every command needs of the library: its config and its report output. */
-export type CoreLib = Pick<Lib, 'loadConfig' | 'render' | 'allRules' | 'exitCodeFor'>;
+export type CoreLib = Pick<Lib, 'loadConfig' | 'render' | 'renderChunks' | 'allRules' | 'exitCodeFor'>;
 /** The lint command's slice of the library (lint-library.ts), all it loads. */
 export type LintLib = typeof import('../lint-library.js');
 
@@ -81,13 +81,26 @@ export function emit(
   output: OutputOptions,
   renderData?: (colors: Library.Colors) => string,
 ): void {
-  const text = context.lib.render(report, {
+  const chunks = context.lib.renderChunks(report, {
     format: output.format,
     color: context.color,
     rules: context.lib.allRules,
     renderData,
   });
-  process.stdout.write(text);
+  // written in batches of about a megabyte: few writes, and no report held whole (stdout is synchronous on Linux
+  // for files and pipes)
+  let batch: string[] = [];
+  let length = 0;
+  for (const chunk of chunks) {
+    batch.push(chunk);
+    length += chunk.length;
+    if (length >= 1 << 20) {
+      process.stdout.write(batch.join(''));
+      batch = [];
+      length = 0;
+    }
+  }
+  if (length > 0) process.stdout.write(batch.join(''));
   const failOn = output.failOn ?? context.config.config.failOn;
   process.exitCode = context.lib.exitCodeFor(report, failOn);
 }

@@ -3,7 +3,7 @@ import type { Report } from '../core/report.js';
 import type { AnyRule } from '../core/rule.js';
 import type { Format } from './formats.js';
 import { renderGithub } from './github.js';
-import { renderJson } from './json.js';
+import { renderJson, renderJsonChunks } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
 import { type Colors, renderText } from './text.js';
@@ -40,6 +40,11 @@ export function render(report: Report, options: RenderOptions): string {
         renderData: options.renderData,
       });
   }
+}
+
+/** render's text in pieces, written one after the other: a large JSON report is never held whole. */
+export function renderChunks(report: Report, options: RenderOptions): Iterable<string> {
+  return options.format === 'json' ? renderJsonChunks(report) : [render(report, options)];
 }
 
 export type { Colors };

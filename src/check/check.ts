@@ -19,7 +19,7 @@ import type { EmbeddedServerOptions } from '../db/embedded/server.js';
 import { builtShadowSource } from '../db/schema-source.js';
 import { applySql, createScratchDatabase } from '../db/scratch.js';
 import { serverVersion } from '../db/server-info.js';
-import { type DatabaseTarget, openTarget } from '../db/target.js';
+import { type DatabaseTarget, deferScratchDrops, openTarget } from '../db/target.js';
 import { guardReadiness } from '../guard/backup.js';
 import { destructions } from '../guard/destructive.js';
 import { analyzeMigration } from '../lint/migration-model.js';
@@ -248,6 +248,9 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
       ...options.embedded,
     },
   });
+  // the scratch and shadow databases of the steps are dropped together at the end: one checkpoint (see
+  // deferScratchDrops), none in the middle of the other lanes' work
+  const { target: lanesTarget, drops } = deferScratchDrops(target);
   try {
     // one target major for every step: --pg-version, else this server's (the embedded one starts the config's)
     const versionConnection = await target.connect();
@@ -267,7 +270,7 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
           ruleSet,
           pgVersion,
           trace: true,
-          traceDb: target.url,
+          traceTarget: lanesTarget,
         });
         // The type rules the linter shares with the schema review are reported once, by the review.
         return {
@@ -278,14 +281,18 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
       });
     const reversibilityLane = () =>
       run('reversibility', noMigrations, async () => {
-        const report = await verifyReport(target, config, { dir: migrationsDir, log: options.log, ruleSet });
+        const report = await verifyReport(lanesTarget, config, {
+          dir: migrationsDir,
+          log: options.log,
+          ruleSet,
+        });
         return { findings: report.findings, skipped: report.skipped };
       });
     // One shadow database for the schema review, the queries and their plans: the migrations are applied once, the
     // schema reviewed as they left it, then the seed script and ANALYZE run for the queries. The queries are
     // explained once the other lanes are done, on a server as quiet as when the steps ran one after the other (plan
     // findings read times).
-    const shadow = await createScratchDatabase(target);
+    const shadow = await createScratchDatabase(lanesTarget);
     try {
       const shadowLane = async () => {
         const migrationSql = migrations.map((m) => ({ file: m.up.file, text: m.up.text }));
@@ -405,7 +412,11 @@ export async function checkProject(options: CheckOptions = {}): Promise<Report<C
       };
     });
   } finally {
-    await target.close();
+    try {
+      await drops.flush();
+    } finally {
+      await target.close();
+    }
   }
   for (const step of CHECK_STEPS) {
     const done = outcomes.get(step);

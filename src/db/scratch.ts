@@ -45,8 +45,9 @@ export async function createScratchDatabase(
     await admin.close();
   }
   let dropped: Promise<void> | undefined;
+  let released: Promise<void> | undefined;
   const opened: Connection[] = [];
-  const drop = (): Promise<void> => {
+  const dropNow = (): Promise<void> => {
     dropped ??= (async () => {
       unregister();
       await Promise.all(opened.map((connection) => connection.close()));
@@ -59,7 +60,17 @@ export async function createScratchDatabase(
     })();
     return dropped;
   };
-  const unregister = onShutdown(drop);
+  // on a target that defers drops (deferScratchDrops), the sessions close now and the DROP waits for the flush
+  const drop = (): Promise<void> => {
+    const queue = target.scratchDrops;
+    if (!queue) return dropNow();
+    released ??= (async () => {
+      await Promise.all(opened.map((connection) => connection.close()));
+      queue.add(dropNow);
+    })();
+    return released;
+  };
+  const unregister = onShutdown(dropNow);
   const url = withDatabase(target.url, name);
   return {
     name,

@@ -20,6 +20,42 @@ export interface DatabaseTarget {
   connect(database?: string): Promise<Connection>;
   /** Closes what pgwarden opened (and stops the embedded server it started). */
   close(): Promise<void>;
+  /**
+   * Scratch databases created on this target are dropped when the queue is flushed rather than when their work
+   * is done (see `deferScratchDrops`); absent: at once.
+   */
+  readonly scratchDrops?: ScratchDropQueue;
+}
+
+/** Drops of scratch databases put off until `flush`, which runs them all at once. */
+export interface ScratchDropQueue {
+  add(drop: () => Promise<void>): void;
+  flush(): Promise<void>;
+}
+
+/**
+ * `target`, with its scratch databases dropped together when the returned queue is flushed. Dropping a database
+ * makes PostgreSQL take a checkpoint (it writes and syncs every dirty buffer of the server: seconds after the DDL
+ * of a few hundred migrations), and drops issued together share one; an operation that works on several scratch
+ * databases at once (check) drops them at its end instead of one after another in the middle of the others'
+ * work. The caller flushes, whatever happens; the owner of `target` still closes it.
+ */
+export function deferScratchDrops(target: DatabaseTarget): {
+  target: DatabaseTarget;
+  drops: ScratchDropQueue;
+} {
+  const pending: (() => Promise<void>)[] = [];
+  const drops: ScratchDropQueue = {
+    add: (drop) => {
+      pending.push(drop);
+    },
+    flush: async () => {
+      const settled = await Promise.allSettled(pending.splice(0).map((drop) => drop()));
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+  };
+  return { target: { ...target, scratchDrops: drops }, drops };
 }
 
 export interface TargetOptions {

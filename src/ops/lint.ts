@@ -8,7 +8,7 @@ import { targetMajor } from '../core/pg-major.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import { serverVersion } from '../db/server-info.js';
-import { openTarget } from '../db/target.js';
+import { type DatabaseTarget, openTarget } from '../db/target.js';
 import { applyBaseline, writeBaseline } from '../lint/baseline.js';
 import { changedSince } from '../lint/changed.js';
 import { schemaStateFromDatabase } from '../lint/database-facts.js';
@@ -51,6 +51,8 @@ export interface LintOptions {
   readonly trace?: boolean;
   /** The server to trace on (a scratch database is created there); default: the embedded server of --pg-version. */
   readonly traceDb?: string;
+  /** The server to trace on, already open (its owner closes it): used instead of `traceDb`. */
+  readonly traceTarget?: DatabaseTarget;
   /** Rewrite the mechanical cases in the files (and report the diff). */
   readonly fix?: boolean;
   /** Accept the findings listed in this file; `writeBaseline` writes the current findings to one. */
@@ -304,7 +306,7 @@ async function runTrace(
   pgVersion: number,
   options: LintOptions,
 ): Promise<TraceModel> {
-  if (options.traceDb === undefined && pgVersion < 13) {
+  if (options.traceDb === undefined && options.traceTarget === undefined && pgVersion < 13) {
     throw new PgwardenError(
       'usage',
       `--trace runs on an embedded PostgreSQL ${pgVersion}, which pgwarden cannot start (13 to 18 only)`,
@@ -313,12 +315,14 @@ async function runTrace(
       },
     );
   }
-  const target = await openTarget({
-    db: options.traceDb,
-    env: {},
-    config: { databaseUrlEnv: 'PGWARDEN_NO_URL', embedded: { version: pgVersion } },
-    embedded: { log: options.log },
-  });
+  const target =
+    options.traceTarget ??
+    (await openTarget({
+      db: options.traceDb,
+      env: {},
+      config: { databaseUrlEnv: 'PGWARDEN_NO_URL', embedded: { version: pgVersion } },
+      embedded: { log: options.log },
+    }));
   try {
     const trace = await traceMigrations(target, migrations, options.log);
     const traced = Number(/PostgreSQL (\d+)/.exec(trace.server)?.[1]);
@@ -330,7 +334,7 @@ async function runTrace(
     }
     return trace;
   } finally {
-    await target.close();
+    if (!options.traceTarget) await target.close();
   }
 }
 

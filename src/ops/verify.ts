@@ -252,7 +252,9 @@ export async function verifyMigrations(
 }
 
 async function copyDatabase(target: DatabaseTarget, source: ScratchDatabase): Promise<ScratchDatabase> {
-  return createScratchDatabase(target, { template: source.name });
+  // a copy per migration that cannot run in a transaction: each is dropped at once, even where the scratch
+  // databases' drops wait (they would pile up)
+  return createScratchDatabase({ ...target, scratchDrops: undefined }, { template: source.name });
 }
 
 /** `pgwarden migrate verify` as a report: one finding per migration that is not reversible. */

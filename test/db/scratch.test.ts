@@ -7,7 +7,7 @@ import {
   withScratchDatabase,
   withShadowDatabase,
 } from '../../src/db/scratch.js';
-import type { DatabaseTarget } from '../../src/db/target.js';
+import { type DatabaseTarget, deferScratchDrops } from '../../src/db/target.js';
 import { withDatabase } from '../../src/db/url.js';
 import { pg18Url } from '../helpers/db.js';
 
@@ -64,6 +64,18 @@ describe('scratch databases', () => {
     const [a, b] = await Promise.all([createScratchDatabase(target), createScratchDatabase(target)]);
     expect(a.name).not.toBe(b.name);
     await Promise.all([a.drop(), b.drop()]);
+  });
+
+  it('on a target that defers drops, closes the sessions at drop() and drops the databases together at flush()', async () => {
+    const { target, drops } = deferScratchDrops(targetFor(pg18Url()));
+    const [a, b] = await Promise.all([createScratchDatabase(target), createScratchDatabase(target)]);
+    const session = await a.connect();
+    await a.drop();
+    await b.drop();
+    expect(session.closed).toBe(true);
+    expect([await databaseExists(a.name), await databaseExists(b.name)]).toEqual([true, true]);
+    await drops.flush();
+    expect([await databaseExists(a.name), await databaseExists(b.name)]).toEqual([false, false]);
   });
 });
 

@@ -217,11 +217,12 @@ export function checkProjectGoals(result: CheckProjectResult): GoalLine[] {
 }
 
 /**
- * Where `check`'s time goes on this project, from a CPU profile taken by hand (it is not part of the harness's run):
- * `cd <project> && node --cpu-prof --cpu-prof-dir=prof dist/bin/pgwarden.js check . --db URL --format json --quiet`.
+ * Where `check`'s time goes on this project, measured by hand (not part of the harness's run), in the project
+ * folder: every query timed by a preload that wraps pg's Client.query, `/usr/bin/time` for the process, and the
+ * PostgreSQL service's CPU from /proc (postmaster, its backends and the reaped ones).
  */
 const PROFILE_NOTE =
-  "Where the time goes (a CPU profile by hand, 2026-12-06, load 17–21: `node --cpu-prof dist/bin/pgwarden.js check . --db URL --format json --quiet` in the project folder): 147 s of wall time, of which 114 s (77%) the process sat idle waiting on PostgreSQL; garbage collection 4.8 s, socket writes 3.3 s, the rules 1.3 s, the parser about 1.5 s. The cost is the server's: `check` applies the 250 migrations five times (the lock trace, statement by statement with the catalog read before and after each; `migrate verify`'s up, down, up with a schema fingerprint after each; the schema review's shadow; the query shadow), and every DDL commit on the loaded service costs what dbmate's own run shows (about 28 ms per migration here). Two round-trip reductions were tried on the trace, each timed old/new alternately with `lint --trace` on this project: the relations, locks and block counters read in one query per statement instead of three (old 37 and 48 s, new 39 and 46 s: not kept), and which tables already have rows read in one query per migration instead of one query per table (old 35 and 40 s, new 38 and 34 s: kept, about 7,600 fewer queries, the same trace); both within the run-to-run noise of this machine. The 15 s goal cannot be judged on a machine at load 17: an idle 2-core machine is needed for that figure.";
+  "Where the time goes (measured by hand, 2026-12-06 16:30–16:45 UTC, one-minute load 4–8 from other work on the machine: every query timed by a preload wrapping pg's `Client.query`, `/usr/bin/time`, and the PostgreSQL service's CPU read from /proc). `check` applies the 250 migrations three times, at once, each on a scratch database of its own: the lock trace (statement by statement, the catalog read before and after each), `migrate verify`'s up, down, up (a schema fingerprint after each: 750, about 10 ms of server time each by the end), and one shadow database that the schema review reads and the seed then fills (the review built a copy of its own before); the queries are explained after the three. PostgreSQL's CPU is 8–9 s of a run and pgwarden's own 2.5–2.7 s: on 2 cores the server is the limit. Dropping a database makes PostgreSQL 15 take a checkpoint: the three scratch databases, dropped one after another as each lane ended, took 6.1, 3.1 and 3.9 s; dropped together at the end, 0.4–0.9 s. The 15:45 build against this one, interleaved, at load 4: 16.7, 16.6, 16.9 s → 11.1, 10.5, 11.0 s wall; pgwarden's CPU 3.1, 3.3, 2.9 → 2.7, 2.7, 2.5 s; PostgreSQL's 8.6, 11.0, 10.4 → 8.6, 8.3, 8.0 s; the reports identical but for times. The trace's seeding reads the columns only when a table is empty (`lint --trace` alone at load 5: 10.0, 9.6 → 6.6, 6.6 s). `migrate up` sends each migration with its history row, the COMMIT and the next migration's guard facts in one round trip (1,031 queries → 284): its loop is then about 3 ms per migration, the commit's own latency; the rest of the gap to dbmate is the process start and the one-time work (the catalog snapshot, parsing the 250 files, the final fingerprint).";
 
 export function renderCheckProject(result: CheckProjectResult): string {
   const loads = result.load.map((l) => `${l.oneMinute} ${l.at}`).join(', ');
@@ -242,6 +243,8 @@ export function renderCheckProject(result: CheckProjectResult): string {
         ],
       ],
     ),
+    '',
+    "The first four steps run at once, in three lanes (the lint's trace, the reversibility check, and the shadow database the schema review reads before it is seeded): their times overlap.",
     '',
     mdTable(
       ['Step of `check`', 'Median'],

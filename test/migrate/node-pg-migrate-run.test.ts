@@ -41,6 +41,10 @@ describe('node-pg-migrate: one transaction for every pending migration of a run'
     expect(found[0]!.message).toBe(
       "CREATE INDEX CONCURRENTLY cannot run inside the migration runner's transaction, which spans every pending migration of the run: PostgreSQL rejects it, and the whole run is rolled back: the pending migrations before this one too",
     );
+    // the runner ignores pgwarden's directive in a .sql file: the fix says what does opt out
+    expect(found[0]!.fix).toMatch(
+      /^-- node-pg-migrate runs every SQL migration in the run's transaction .*pgm\.noTransaction\(\)/,
+    );
   });
 
   it("lint says a file's own COMMIT commits the run so far and leaves the rest of the run without a transaction", async () => {

@@ -43,7 +43,10 @@ export default defineRule<MigrationModel>({
       report({
         message: `${operation.summary} cannot run inside ${where}: ${consequence}`,
         location: locationOf(model, analyzed),
-        fix: `-- pgwarden:no-transaction\n${analyzed.statement.text};`,
+        fix:
+          model.runnerTransaction && model.runnerTransactionSpan === 'run'
+            ? `-- node-pg-migrate runs every SQL migration in the run's transaction and ignores the next line (pgwarden's runner honours it): move the statement to a JS/TS migration that calls pgm.noTransaction(), which commits the run so far first\n-- pgwarden:no-transaction\n${analyzed.statement.text};`
+            : `-- pgwarden:no-transaction\n${analyzed.statement.text};`,
       });
     }
   },

@@ -64,6 +64,23 @@ describe('node-pg-migrate: one transaction for every pending migration of a run'
     ]);
   });
 
+  it('lint says splitting a migration does not split the run’s transaction', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgwarden-npm-run-'));
+    writeFileSync(
+      join(dir, '1733400000001_create.sql'),
+      '-- Up Migration\nCREATE TABLE a (id bigint PRIMARY KEY);\nCREATE TABLE b (id bigint PRIMARY KEY);\n\n-- Down Migration\nDROP TABLE a, b;\n',
+    );
+    writeFileSync(
+      join(dir, '1733400000002_both.sql'),
+      "-- Up Migration\nSET lock_timeout = '2s';\nALTER TABLE a ADD COLUMN note text;\nALTER TABLE b ADD COLUMN note text;\n\n-- Down Migration\nALTER TABLE a DROP COLUMN note;\nALTER TABLE b DROP COLUMN note;\n",
+    );
+    const report = await lint({ paths: [dir], config });
+    const found = report.findings.filter((f) => f.rule === 'migration/several-heavy-locks');
+    expect(found.map((f) => f.fix)).toEqual([
+      '-- split into separate migrations, and run them with node-pg-migrate --no-single-transaction: by default every pending migration of a run shares one transaction, so separate migrations still hold their locks together until the run ends',
+    ]);
+  });
+
   describe.skipIf(!PG15)('the real node-pg-migrate on PostgreSQL 15', () => {
     const db = useTestDatabase(() => PG15!);
 

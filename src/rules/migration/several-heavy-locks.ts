@@ -71,7 +71,10 @@ export default defineRule<MigrationModel>({
       report({
         message: `this transaction holds ${lockModeSql(first.holder.mode as never)} on ${display(first.relation)} (line ${first.holder.at.statement.start.line}) and ${first.what}: ${display(first.relation)} stays blocked meanwhile${more}`,
         location: locationOf(model, first.at),
-        fix: '-- split into separate migrations: one blocking change per transaction',
+        fix:
+          model.runnerTransactionSpan === 'run'
+            ? '-- split into separate migrations, and run them with node-pg-migrate --no-single-transaction: by default every pending migration of a run shares one transaction, so separate migrations still hold their locks together until the run ends'
+            : '-- split into separate migrations: one blocking change per transaction',
         evidence: { tables: blocked, statements: laterStatements + 1 },
       });
     }

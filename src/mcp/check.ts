@@ -44,6 +44,7 @@ export function registerCheck(server: McpServer, context: McpContext): string[] 
         const pgVersion = targetMajorOf(input.pg_version, lib.SERVER_PG_MAJORS);
         const { log, warnings } = targetLog(context);
         progressInSteps();
+        let finished = 0;
         const report = await lib.checkProject({
           dir: context.projectDir,
           config: context.config,
@@ -56,9 +57,11 @@ export function registerCheck(server: McpServer, context: McpContext): string[] 
           log,
           progress: (event) => {
             const title = lib.checkStepTitle(event.step);
-            // the checklist's steps are the progress the client sees: half a step when one starts
+            // the checklist's steps are the progress the client sees: the steps finished, and half a step when one
+            // starts (steps run in lanes at once, so they finish in any order)
+            if (event.state !== 'start') finished++;
             stepProgress(
-              event.state === 'start' ? event.index - 0.5 : event.index,
+              event.state === 'start' ? finished + 0.5 : finished,
               event.total,
               `${title}: ${event.state === 'start' ? 'running' : event.state}`,
             );

@@ -109,7 +109,7 @@ describe('database sizes while databases are dropped', () => {
     try {
       const started = Date.now();
       let scrapes = 0;
-      while (Date.now() - started < 6_000 || drops < 6) {
+      while (Date.now() - started < 6_000 || drops < 6 || scrapes < 6) {
         const reading = await readMetrics(monitor, { statementTimeoutMs: 10_000, topTables: 5 });
         expect(reading.failed).toEqual([]);
         expect(reading.databases!.map((d) => d.database)).toContain('postgres');
@@ -118,7 +118,8 @@ describe('database sizes while databases are dropped', () => {
             expect(row.size_bytes, String(row.database)).toBeGreaterThan(0);
         scrapes++;
       }
-      expect(scrapes).toBeGreaterThan(drops);
+      // scrapes and drops interleaved (how many of each a loaded machine manages varies)
+      expect(Math.min(scrapes, drops)).toBeGreaterThanOrEqual(6);
     } finally {
       stop = true;
       await Promise.all(churning);

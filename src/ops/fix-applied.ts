@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { LoadedConfig } from '../core/config.js';
-import { openTarget } from '../db/target.js';
 import { changedSince } from '../lint/changed.js';
 import { adoptForeignHistory } from '../migrate/adopt.js';
 import { readMigrations } from '../migrate/files.js';
@@ -38,6 +37,8 @@ async function fromHistory(
   config: LoadedConfig,
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
+  // loaded here: a lint without --fix never opens a database
+  const { openTarget } = await import('../db/target.js');
   const target = await openTarget({ db });
   try {
     const connection = await target.connect();

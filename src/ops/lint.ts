@@ -8,7 +8,7 @@ import { targetMajor } from '../core/pg-major.js';
 import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import { serverVersion } from '../db/server-info.js';
-import { type DatabaseTarget, openTarget } from '../db/target.js';
+import type { DatabaseTarget } from '../db/target.js';
 import { applyBaseline, writeBaseline } from '../lint/baseline.js';
 import { changedSince } from '../lint/changed.js';
 import { schemaStateFromDatabase } from '../lint/database-facts.js';
@@ -257,6 +257,11 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
   });
 }
 
+/** The database targets (the driver, the embedded server), loaded only when a lint reads or traces a database. */
+function loadTargets(): Promise<typeof import('../db/target.js')> {
+  return import('../db/target.js');
+}
+
 /**
  * What every lint starts from, for `lint` and its watch session alike: the --db server's facts (schema, sizes,
  * major), the runner's session TimeZone from the config, and the target major (a mismatch logged as a warning).
@@ -268,6 +273,7 @@ export async function lintTarget(
   let dbVersion: number | undefined;
   let database: string | null = null;
   if (options.db !== undefined) {
+    const { openTarget } = await loadTargets();
     const target = await openTarget({ db: options.db });
     database = target.display;
     try {
@@ -315,6 +321,7 @@ async function runTrace(
       },
     );
   }
+  const { openTarget } = await loadTargets();
   const target =
     options.traceTarget ??
     (await openTarget({

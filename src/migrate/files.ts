@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { LoadedConfig } from '../core/config.js';
 import { PgwardenError } from '../core/errors.js';
@@ -334,9 +334,19 @@ export function migrationsFolder(config: LoadedConfig, dir?: string, base: strin
 interface Candidate {
   readonly key: OrderKey;
   readonly files: readonly string[];
+  /** What `build` reads besides the files' texts (a runner's settings file): a watch session rebuilds on a change. */
+  readonly depends?: readonly unknown[];
   readonly build: (
     source: (path: string) => SqlSource,
   ) => Omit<Migration, 'layout'> & { layout?: MigrationLayout };
+}
+
+function listOrNothing(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 const VERSIONED = /^(\d[\d._-]*?)_(.+)$/;
@@ -360,24 +370,19 @@ export async function readMigrationFolder(
   options: ReadFolderOptions = {},
 ): Promise<MigrationFolder> {
   let dirents: import('node:fs').Dirent[];
+  // synchronous, as the files are read (sql/files.ts): a local folder, listed faster than an await comes back
   try {
-    dirents = await readdir(dir, { withFileTypes: true });
+    dirents = readdirSync(dir, { withFileTypes: true });
   } catch {
     throw new PgwardenError('input', `no migrations folder at ${dir}`, {
       hint: 'pass the folder that holds the migration files',
     });
   }
   dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const entries: FolderEntry[] = await Promise.all(
-    dirents.map(async (d) =>
-      d.isDirectory()
-        ? {
-            name: d.name,
-            kind: 'directory' as const,
-            inner: await readdir(join(dir, d.name)).catch(() => []),
-          }
-        : { name: d.name, kind: 'file' as const },
-    ),
+  const entries: FolderEntry[] = dirents.map((d) =>
+    d.isDirectory()
+      ? { name: d.name, kind: 'directory' as const, inner: listOrNothing(join(dir, d.name)) }
+      : { name: d.name, kind: 'file' as const },
   );
   const sqlFiles = entries.filter(
     (e) => e.kind === 'file' && /\.sql$/i.test(e.name) && !e.name.startsWith('.'),
@@ -426,7 +431,8 @@ export async function readMigrationFolder(
   const wanted = [...new Set(candidates.flatMap((c) => c.files))].filter((f) => !sources.has(f));
   for (const read of await readSqlSources(wanted, options.cache)) sources.set(read.file, read);
   const source = (path: string): SqlSource => sources.get(path) ?? { file: path, text: '' };
-  const migrations = candidates.map((candidate) => {
+  const cache = options.cache;
+  const migrationOf = (candidate: Candidate): Migration => {
     const built = candidate.build(source);
     const migration: Migration = { ...built, layout: built.layout ?? layoutName };
     const where = { dir, version: migration.version, name: migration.name, layout: migration.layout };
@@ -435,7 +441,17 @@ export async function readMigrationFolder(
       up: { ...migration.up, migration: where },
       down: migration.down ? { ...migration.down, migration: where } : null,
     };
-  });
+  };
+  // a watch session builds a migration again only when its files' texts (or what else it reads) changed
+  const migrations = candidates.map((candidate) =>
+    cache
+      ? cache.memo(
+          JSON.stringify([layoutName, dir, candidate.key, candidate.files]),
+          [...candidate.files.map((file) => source(file).text), ...(candidate.depends ?? [])],
+          () => migrationOf(candidate),
+        )
+      : migrationOf(candidate),
+  );
   return { dir, layout: layoutName, migrations, ignored };
 }
 
@@ -622,6 +638,7 @@ const READERS: Record<LayoutName, Reader> = {
       candidates.push({
         key: { version, entry: entry.name, name: label },
         files: [upPath, ...(downPath ? [downPath] : [])],
+        depends: [inTransaction],
         build: (source) => ({
           version,
           name: label,
@@ -698,6 +715,7 @@ const READERS: Record<LayoutName, Reader> = {
       candidates.push({
         key: { version, entry: entry.name, name: label, repeatable: !versioned },
         files: [path],
+        depends: [conf],
         build: (source) => ({
           version,
           name: label,

@@ -59,6 +59,21 @@ function readSqlText(file: string): string {
  */
 export class FileTextCache {
   readonly #entries = new Map<string, { readonly stamp: string; readonly text: string }>();
+  readonly #memos = new Map<string, { readonly inputs: readonly unknown[]; readonly value: unknown }>();
+
+  /** `compute()` of what `key` names, computed again only when one of its `inputs` changed (compared with ===). */
+  memo<T>(key: string, inputs: readonly unknown[], compute: () => T): T {
+    const known = this.#memos.get(key);
+    if (
+      known &&
+      known.inputs.length === inputs.length &&
+      known.inputs.every((input, i) => input === inputs[i])
+    )
+      return known.value as T;
+    const value = compute();
+    this.#memos.set(key, { inputs, value });
+    return value;
+  }
 
   read(file: string): string {
     let stamp: string | undefined;

@@ -253,3 +253,29 @@ describe('robust on what real folders contain', () => {
     expect(found.ignored[0]!.reason).toMatch(/no up\.sql/);
   });
 });
+
+describe('a folder read again with a FileTextCache (a watch session)', () => {
+  it('rebuilds a migration whose file or settings changed, and reuses the others', async () => {
+    const { FileTextCache } = await import('../../src/sql/files.js');
+    const dir = mkdtempSync(join(tmpdir(), 'pgwarden-diesel-cache-'));
+    for (const name of ['2024-01-01-000000_a', '2024-01-02-000000_b']) {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'up.sql'), `CREATE TABLE ${name.slice(-1)} (id int);\n`);
+      writeFileSync(join(dir, name, 'down.sql'), `DROP TABLE ${name.slice(-1)};\n`);
+    }
+    const cache = new FileTextCache();
+    const [a1, b1] = await readMigrations(dir, { cache });
+    expect(await readMigrations(dir, { cache })).toEqual([a1, b1]);
+    writeFileSync(join(dir, '2024-01-02-000000_b', 'metadata.toml'), 'run_in_transaction = false\n');
+    const [a2, b2] = await readMigrations(dir, { cache });
+    expect(a2).toBe(a1);
+    expect(b2).not.toBe(b1);
+    // what a read without the cache gives
+    expect([a2, b2]).toEqual(await readMigrations(dir));
+    writeFileSync(join(dir, '2024-01-01-000000_a', 'up.sql'), 'CREATE TABLE a2 (id int);\n');
+    const [a3, b3] = await readMigrations(dir, { cache });
+    expect(a3!.up.text).toBe('CREATE TABLE a2 (id int);\n');
+    expect(b3).toBe(b2);
+    expect([a3, b3]).toEqual(await readMigrations(dir));
+  });
+});

@@ -41,3 +41,22 @@ describe('FileTextCache', () => {
     await expect(readSqlSources([path])).rejects.toThrow(/cannot read .*a\.sql: ENOENT/);
   });
 });
+
+describe('FileTextCache.memo', () => {
+  it('computes again only when an input changed', () => {
+    const cache = new FileTextCache();
+    let computed = 0;
+    const value = (inputs: unknown[]) =>
+      cache.memo('migration a', inputs, () => {
+        computed++;
+        return { inputs };
+      });
+    const first = value(['SELECT 1;', true]);
+    expect(value(['SELECT 1;', true])).toBe(first);
+    expect(computed).toBe(1);
+    expect(value(['SELECT 2;', true])).not.toBe(first);
+    expect(value(['SELECT 2;', false]).inputs).toEqual(['SELECT 2;', false]);
+    expect(value(['SELECT 2;', false, 'more'])).not.toBe(first);
+    expect(computed).toBe(4);
+  });
+});

@@ -1,7 +1,7 @@
 // Bundles the CLI (built by tsc into dist/) into dist/bin/:
 // - pgwarden-cli.cjs: the whole CLI in one CommonJS file, which pgwarden.js runs with V8's code cache (Node 20
 //   caches no ES module code, and compiling 600 modules, or one 3 MB module, was most of a short command's time);
-// - pgwarden.js: that small loader (the package's bin);
+// - pgwarden-launch.cjs and pgwarden.js: the small launcher that does so, and the package's bin that starts it;
 // - parse-worker.js: the parse worker that parse-pool.ts starts from beside its own code.
 // Packages that find files beside their own code stay outside the bundle.
 import { chmodSync, rmSync } from 'node:fs';
@@ -41,12 +41,23 @@ const esm = {
     js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
   },
 };
-// the loader alone: it imports main.js only when there is no bundle (running dist/cli/bin.js itself)
+// the launcher (V8's flags, the code cache), CommonJS too; and the bin, an ES module that requires it (it imports
+// launch.js and main.js only when there is no bundle: running dist/cli/bin.js itself)
 await build({
-  ...esm,
+  ...COMMON,
+  entryPoints: { 'pgwarden-launch': 'dist/cli/launch.js' },
+  outdir: OUT,
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "var __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+await build({
+  ...COMMON,
   entryPoints: { pgwarden: 'dist/cli/bin.js' },
   outdir: OUT,
-  external: [...EXTERNAL, './main.js'],
+  format: 'esm',
+  external: [...EXTERNAL, './main.js', './launch.js', './pgwarden-launch.cjs'],
 });
 await build({ ...esm, entryPoints: { 'parse-worker': 'dist/sql/parse-worker.js' }, outdir: OUT });
 chmodSync(`${OUT}/pgwarden.js`, 0o755);

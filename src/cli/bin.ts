@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runBundle } from './code-cache.js';
-import { commandOf, isLongRunning } from './command-kind.js';
+import { createRequire } from 'node:module';
 
-// before any code is compiled: V8 accepts a code cache only under the flags it was made with
-if (!isLongRunning(process.argv)) setFlagsFromString('--liftoff-only');
+type Launcher = typeof import('./launch.js');
 
-// built: the whole CLI in one CommonJS file beside this one (scripts/bundle-cli.mjs); else the compiled modules
-const bundle = fileURLToPath(new URL('./pgwarden-cli.cjs', import.meta.url));
-if (existsSync(bundle)) runBundle(bundle, commandOf(process.argv));
-else await (await import('./main.js')).main();
+// built, the launcher is CommonJS beside this file: it reaches Node's own modules without the ES module wrappers
+// of each (a few ms of a short command's start); else (tsc's output alone) it is the ES module
+let launcher: Launcher;
+try {
+  launcher = createRequire(import.meta.url)('./pgwarden-launch.cjs') as Launcher;
+} catch (error) {
+  if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+  launcher = await import('./launch.js');
+}
+if (!launcher.launch()) await (await import('./main.js')).main();

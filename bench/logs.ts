@@ -292,6 +292,15 @@ export function renderLogsBench(result: LogsBenchResult): string {
           ]
         : [];
     })(),
+    ...(() => {
+      const [before, after] = [result.loadBefore[0] ?? 0, result.loadAfter[0] ?? 0];
+      return Math.abs(after - before) > 2
+        ? [
+            `The machine's load changed during this run (one-minute average ${before} at the start, ${after} at the end): the tools ran one after the other, so each ratio is only as fair as the loads its two runs saw were alike (at each size pgwarden runs first, then pgBadger -j 1 and -j 2).`,
+            '',
+          ]
+        : [];
+    })(),
     `Goals: ${logsGoals(result)
       .map((g) => `${g.benchmark}: ${g.result} (${g.goal}) ${yesNo(g.met === true)}`)
       .join('; ')}.`,

@@ -1,10 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/core/config.js';
-import { lint } from '../../src/ops/lint.js';
 import { everyMajor } from '../helpers/db.js';
+import { lintTracedChanges } from '../helpers/traced-changes.js';
 
 /**
  * Dropping a foreign key drops its triggers on the referenced table, so PostgreSQL locks that table ACCESS
@@ -12,7 +8,6 @@ import { everyMajor } from '../helpers/db.js';
  * holds it, DROP TABLE … CASCADE of the table it references. Each is traced on every major from 13 to 18, and lint
  * must predict the lock on both tables (before, it predicted none on the referenced one: `trace-mismatch`).
  */
-const config = { config: parseConfig({}, 'test'), path: null, dir: process.cwd() };
 const servers = everyMajor();
 
 const INIT = `CREATE TABLE customers (id bigint PRIMARY KEY, name text);
@@ -24,7 +19,6 @@ CREATE TABLE refunds (id bigint PRIMARY KEY, invoice_id bigint REFERENCES invoic
 CREATE TABLE notes (id bigint PRIMARY KEY, parent_id bigint REFERENCES notes (id));
 `;
 
-const TIMEOUTS = "SET lock_timeout = '2s';\nSET statement_timeout = '5min';\n";
 const CHANGES: Record<string, { sql: string; locked: string[] }> = {
   '20240102000000_drop_constraint.sql': {
     sql: 'ALTER TABLE invoices DROP CONSTRAINT invoices_customer_fk;',
@@ -48,19 +42,7 @@ const CHANGES: Record<string, { sql: string; locked: string[] }> = {
 
 describe.each(servers)('dropping a foreign key on PostgreSQL $major', ({ major, url }) => {
   it('locks the referenced table too, as lint predicts', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pgwarden-drop-fk-'));
-    writeFileSync(join(dir, '20240101000000_init.sql'), INIT);
-    for (const [file, { sql }] of Object.entries(CHANGES)) writeFileSync(join(dir, file), TIMEOUTS + sql);
-    const report = await lint({ paths: [dir], config, trace: true, traceDb: url(), pgVersion: major });
-    const trace = report.data!.trace!;
-    expect(trace.stopped).toBeNull();
-    expect(trace.statements.flatMap((s) => s.mismatches)).toEqual([]);
-    for (const { sql, locked } of Object.values(CHANGES)) {
-      const statement = report.data!.statements.find((s) => sql.startsWith(s.sql))!;
-      expect(statement.locks.map((l) => `${l.relation} ${l.mode}`).sort(), sql).toEqual(
-        locked.map((relation) => `${relation} AccessExclusiveLock`),
-      );
-    }
+    const { trace } = await lintTracedChanges(INIT, CHANGES, { major, url });
     // DROP TABLE refunds after the CASCADE: refunds no longer references invoices, so only refunds is locked
     const traced = trace.statements.find((s) => s.sql.includes('DROP CONSTRAINT invoices_customer_fk'))!;
     expect(traced.observed.locks).toContainEqual(

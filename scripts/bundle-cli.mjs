@@ -21,37 +21,22 @@ const COMMON = {
   logLevel: 'warning',
 };
 
-rmSync(OUT, { recursive: true, force: true });
-await build({
+// CommonJS files in dist/bin: the code reads files beside its own (../../package.json, ./parse-worker.js, the
+// bundle beside the launcher), there the bundle's own place
+const cjs = {
   ...COMMON,
-  entryPoints: { 'pgwarden-cli': 'dist/cli/bundle-entry.js' },
   outdir: OUT,
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
-  // the code reads files beside its own (../../package.json, ./parse-worker.js): the bundle's own place
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "var __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
-// ES modules: the loader uses import.meta.url and top-level await; the worker is started as a module
-const esm = {
-  ...COMMON,
-  format: 'esm',
-  // the CommonJS packages inside call require()
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
-  },
 };
-// the launcher (V8's flags, the code cache), CommonJS too; and the bin, an ES module that requires it (it imports
-// launch.js and main.js only when there is no bundle: running dist/cli/bin.js itself)
-await build({
-  ...COMMON,
-  entryPoints: { 'pgwarden-launch': 'dist/cli/launch.js' },
-  outdir: OUT,
-  outExtension: { '.js': '.cjs' },
-  format: 'cjs',
-  define: { 'import.meta.url': '__bundleUrl' },
-  banner: { js: "var __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
+
+rmSync(OUT, { recursive: true, force: true });
+await build({ ...cjs, entryPoints: { 'pgwarden-cli': 'dist/cli/bundle-entry.js' } });
+// the launcher (V8's flags, the code cache); the bin, an ES module, requires it (and imports launch.js and main.js
+// only when there is no bundle: running dist/cli/bin.js itself)
+await build({ ...cjs, entryPoints: { 'pgwarden-launch': 'dist/cli/launch.js' } });
 await build({
   ...COMMON,
   entryPoints: { pgwarden: 'dist/cli/bin.js' },
@@ -59,5 +44,14 @@ await build({
   format: 'esm',
   external: [...EXTERNAL, './main.js', './launch.js', './pgwarden-launch.cjs'],
 });
-await build({ ...esm, entryPoints: { 'parse-worker': 'dist/sql/parse-worker.js' }, outdir: OUT });
+// the parse worker is started as an ES module; the CommonJS packages inside call require()
+await build({
+  ...COMMON,
+  entryPoints: { 'parse-worker': 'dist/sql/parse-worker.js' },
+  outdir: OUT,
+  format: 'esm',
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+  },
+});
 chmodSync(`${OUT}/pgwarden.js`, 0o755);

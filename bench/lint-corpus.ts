@@ -2746,3 +2746,15 @@ export function generateCorpus(
     bases,
   };
 }
+
+/** How every pgwarden run of the lint benches lints a folder or file (after `node <cli>`): JSON, for PostgreSQL 18. */
+export const LINT_ARGS = (path: string): string[] => [
+  'lint',
+  path,
+  '--format',
+  'json',
+  '--pg-version',
+  '18',
+  '--fail-on',
+  'none',
+];

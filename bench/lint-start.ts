@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { distPath, fmtMs, type GoalLine, mdTable, median, now, stats, yesNo } from './lib.js';
+import { LINT_ARGS } from './lint-corpus.js';
 
 /** Issue 20: one migration linted in at most 3× a bare `node -e ""`. */
 export const START_GOAL_FACTOR = 3;
@@ -36,7 +37,7 @@ export interface WatchResult {
 
 /** One migration, each command a fresh process, interleaved (the order alternating), after one warm-up round. */
 export function measureStart(file: string, statements: number, squawk: string, rounds: number): StartResult {
-  const lintArgs = ['lint', file, '--format', 'json', '--pg-version', '18', '--fail-on', 'none'];
+  const lintArgs = LINT_ARGS(file);
   const argv: Record<Starter, string[]> = {
     pgwarden: [process.execPath, distPath('bin/pgwarden.js'), ...lintArgs],
     pgwardenUnbundled: [process.execPath, distPath('cli/main.js'), ...lintArgs],

@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { log, mkdirShared, now } from './lib.js';
 import type { Corpus, CorpusFile, CorpusStatement } from './lint-corpus.js';
-import { Random } from './lint-corpus.js';
+import { LINT_ARGS, Random } from './lint-corpus.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Concepts
@@ -597,28 +597,13 @@ export function traceFile(options: {
   if (options.base !== '') writeFileSync(join(migrations, baseName), `-- migrate:up\n${options.base}\n`);
   writeFileSync(join(migrations, file.name), options.corpus.texts.get(file.name)!);
   const started = now();
-  const run = spawnSync(
-    process.execPath,
-    [
-      options.cli,
-      'lint',
-      migrations,
-      '--trace',
-      '--format',
-      'json',
-      '--pg-version',
-      '18',
-      '--fail-on',
-      'none',
-    ],
-    {
-      cwd: options.root,
-      encoding: 'utf8',
-      maxBuffer: 256 * 2 ** 20,
-      timeout: 5 * 60_000,
-      env: { ...process.env, PGWARDEN_CACHE_DIR: options.cacheDir, NO_COLOR: '1' },
-    },
-  );
+  const run = spawnSync(process.execPath, [options.cli, ...LINT_ARGS(migrations), '--trace'], {
+    cwd: options.root,
+    encoding: 'utf8',
+    maxBuffer: 256 * 2 ** 20,
+    timeout: 5 * 60_000,
+    env: { ...process.env, PGWARDEN_CACHE_DIR: options.cacheDir, NO_COLOR: '1' },
+  });
   const ms = now() - started;
   const empty = {
     fileIndex: file.index,

@@ -29,7 +29,7 @@ import {
   stats,
   yesNo,
 } from './lib.js';
-import { BASE_TABLE_COUNT, type Corpus, generateCorpus } from './lint-corpus.js';
+import { BASE_TABLE_COUNT, type Corpus, generateCorpus, LINT_ARGS } from './lint-corpus.js';
 import {
   measureStart,
   measureWatch,
@@ -58,18 +58,6 @@ export const LINT_SEED = 20_261_125;
 /** Issue 20: half of squawk's files/s, whole process, cold (it was 0.14×). */
 export const LINT_GOAL_RATIO = 0.5;
 const GNU_TIME = '/usr/bin/time';
-
-/** How every pgwarden run of this bench lints the corpus folder (after `node <cli>`). */
-const LINT_ARGS = (dir: string) => [
-  'lint',
-  dir,
-  '--format',
-  'json',
-  '--pg-version',
-  '18',
-  '--fail-on',
-  'none',
-];
 
 type Runner = 'pgwarden' | 'pgwardenUnbundled' | 'squawk' | 'squawkNpm';
 const RUNNERS: readonly Runner[] = ['pgwarden', 'pgwardenUnbundled', 'squawk', 'squawkNpm'];

@@ -32,7 +32,19 @@ describe.skipIf(!PG15)('every layout applies with migrate up, in its runner orde
 
   async function query<T>(sql: string): Promise<T[]> {
     const connection = await db().connect();
-    return (await connection.query(sql)).rows as T[];
+    try {
+      return (await connection.query(sql)).rows as T[];
+    } finally {
+      await connection.close();
+    }
+  }
+
+  /** The valid indexes of orders, by name: what the migrations built, CONCURRENTLY or not. */
+  async function validOrderIndexes(): Promise<string[]> {
+    const rows = await query<{ name: string }>(
+      `SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indrelid = 'orders'::regclass AND indisvalid ORDER BY 1`,
+    );
+    return rows.map((row) => row.name);
   }
 
   it('diesel: 20170101000000_a before 2017-02-01-000000_b, hex suffixes, metadata.toml without a transaction', async () => {
@@ -96,10 +108,7 @@ describe.skipIf(!PG15)('every layout applies with migrate up, in its runner orde
       '4',
       'R__order_summary',
     ]);
-    const indexes = await query<{ name: string }>(
-      `SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indrelid = 'orders'::regclass AND indisvalid ORDER BY 1`,
-    );
-    expect(indexes.map((i) => i.name)).toEqual([
+    expect(await validOrderIndexes()).toEqual([
       'orders_currency_idx',
       'orders_pkey',
       'orders_placed_at_idx',
@@ -145,14 +154,7 @@ describe.skipIf(!PG15)('every layout applies with migrate up, in its runner orde
     expect(result.runs.map((r) => r.version)).toEqual(['20240201000000', '20240202000000']);
     expect(status.statuses.every((m) => m.state === 'applied')).toBe(true);
     // the CONCURRENTLY blocks ran outside any transaction, the others inside theirs
-    const indexes = await query<{ name: string }>(
-      `SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indrelid = 'orders'::regclass AND indisvalid ORDER BY 1`,
-    );
-    expect(indexes.map((i) => i.name)).toEqual([
-      'orders_customer_idx',
-      'orders_pkey',
-      'orders_placed_at_idx',
-    ]);
+    expect(await validOrderIndexes()).toEqual(['orders_customer_idx', 'orders_pkey', 'orders_placed_at_idx']);
     const [note] = await query<{ comment: string }>(
       `SELECT col_description('orders'::regclass, 4) AS comment`,
     );

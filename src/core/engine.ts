@@ -197,11 +197,24 @@ function planRun(input: Omit<RunRulesInput<unknown>, 'model'>): RulePlan {
     }
     runs.push({
       rule,
-      options: rule.parseOptions(setting?.options),
+      // one options object serves every model of the run: frozen, a rule that changed it would fail, not leak
+      options: deepFreeze(rule.parseOptions(setting?.options)),
       configured: setting?.level as Severity | undefined,
     });
   }
   return { runs, skipped, ran: runs.map((run) => run.rule.id) };
+}
+
+/** Freezes plain objects and arrays, and what they hold (a RegExp or a Set keeps its own state, so is left alone). */
+function deepFreeze<T>(value: T): T {
+  const plain =
+    Array.isArray(value) ||
+    (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype);
+  if (plain && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 /** Runs every enabled rule that reads `kind` on one model. */

@@ -18,7 +18,9 @@ export function runBundle(bundle: string, command: string): void {
   const cacheFile = cacheFileOf(bundle, command);
   let cachedData: Buffer | undefined;
   try {
-    if (cacheFile) cachedData = readFileSync(cacheFile);
+    // compiled code is code: only from a file and folder of this user's that no one else may write
+    if (cacheFile && ownedAndPrivate(dirname(cacheFile)) && ownedAndPrivate(cacheFile))
+      cachedData = readFileSync(cacheFile);
   } catch {
     // no cache yet: this run writes it
   }
@@ -52,7 +54,8 @@ function cacheFileOf(bundle: string, command: string): string | undefined {
 function writeCache(file: string, data: () => Buffer): void {
   try {
     const folder = dirname(file);
-    mkdirSync(folder, { recursive: true });
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    if (!ownedAndPrivate(folder)) return;
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, data());
     renameSync(temporary, file); // atomic: runs at the same time read a whole cache or none
@@ -67,5 +70,15 @@ function removeStaleCaches(root: string, current: string): void {
     const folder = join(root, entry);
     if (folder === current) continue;
     if (Date.now() - statSync(folder).mtimeMs > STALE_MS) rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** The path is this user's, and neither its group nor others may write it. */
+function ownedAndPrivate(path: string): boolean {
+  try {
+    const info = statSync(path);
+    return (process.getuid === undefined || info.uid === process.getuid()) && (info.mode & 0o022) === 0;
+  } catch {
+    return false;
   }
 }

@@ -68,6 +68,12 @@ describe('the bundled CLI keeps V8 code caches', () => {
     expect(damaged.stdout).toBe(reference.stdout);
     expect(statSync(cache!).size).toBeGreaterThan(100_000);
 
+    // a cache others could have written is not run: it is replaced by one of this user's
+    chmodSync(cache!, 0o666);
+    const shared = await lint();
+    expect(shared.stdout).toBe(reference.stdout);
+    expect(statSync(cache!).mode & 0o022).toBe(0);
+
     const locked = join(cacheDir, 'locked');
     mkdirSync(locked);
     writeFileSync(join(locked, 'code'), 'a file where the folder would go');

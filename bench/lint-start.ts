@@ -28,8 +28,14 @@ export interface StartResult {
 export interface WatchResult {
   readonly files: number;
   readonly firstRunMs: number;
-  /** Re-lint after an edit of the newest migration, each edit in turn. */
+  /**
+   * Re-lint after an edit of the newest migration, each edit in turn, as the CLI runs it: the watcher's 'change'
+   * events name the file, and only it is read again.
+   */
   readonly lastFileMs: number[];
+  /** The same without the watcher's hint: the folder listed and every file checked (a rename, a new file). */
+  readonly lastFileFullMs: number[];
+  readonly relintedAfterLast: number;
   /** Re-lint after an edit of the migration in the middle: every file after it is linted again. */
   readonly middleFileMs: number[];
   readonly relintedAfterMiddle: number;
@@ -102,17 +108,20 @@ export function measureWatch(dir: string, paths: readonly string[], edits: numbe
     import { LintSession } from ${JSON.stringify(distPath('ops/lint-watch.js'))};
     const session = new LintSession({ paths: [${JSON.stringify(dir)}], config: loadConfig({}), pgVersion: 18 });
     const first = await session.run();
-    const timed = async (file, k) => {
+    // as the CLI: the first change after the start is read whole, the later ones with the watcher's hint
+    const timed = async (file, k, hint) => {
       appendFileSync(file, '\\nCOMMENT ON TABLE customers IS ' + "'edit " + k + "'" + ';\\n');
-      const run = await session.run();
+      const run = await session.run(hint ? { changed: [file] } : undefined);
       run.report(new Set(run.changed));
       return run;
     };
-    const lastMs = [], middleMs = [];
-    let relinted = 0;
-    for (let k = 0; k < ${edits}; k++) lastMs.push((await timed(${JSON.stringify(last)}, k)).ms);
-    for (let k = 0; k < ${edits}; k++) { const run = await timed(${JSON.stringify(middle)}, k); middleMs.push(run.ms); relinted = run.relinted; }
-    console.log(JSON.stringify({ files: first.files, firstRunMs: first.ms, lastFileMs: lastMs, middleFileMs: middleMs, relintedAfterMiddle: relinted }));
+    await timed(${JSON.stringify(last)}, -1, false);
+    const lastMs = [], lastFullMs = [], middleMs = [];
+    let relinted = 0, relintedLast = 0;
+    for (let k = 0; k < ${edits}; k++) { const run = await timed(${JSON.stringify(last)}, k, true); lastMs.push(run.ms); relintedLast = run.relinted; }
+    for (let k = 0; k < ${edits}; k++) lastFullMs.push((await timed(${JSON.stringify(last)}, k, false)).ms);
+    for (let k = 0; k < ${edits}; k++) { const run = await timed(${JSON.stringify(middle)}, k, true); middleMs.push(run.ms); relinted = run.relinted; }
+    console.log(JSON.stringify({ files: first.files, firstRunMs: first.ms, lastFileMs: lastMs, lastFileFullMs: lastFullMs, relintedAfterLast: relintedLast, middleFileMs: middleMs, relintedAfterMiddle: relinted }));
   `;
   const scriptFile = join(dir, '..', 'watch-bench.mjs');
   writeFileSync(scriptFile, script);
@@ -166,6 +175,7 @@ export function renderStart(start: StartResult, watch: WatchResult): string {
     ];
   };
   const last = stats(watch.lastFileMs);
+  const lastFull = stats(watch.lastFileFullMs);
   const middle = stats(watch.middleFileMs);
   return [
     '### One migration, a fresh process (what CI lints on a pull request)',
@@ -180,17 +190,24 @@ export function renderStart(start: StartResult, watch: WatchResult): string {
     '',
     '### Watch mode (what an editor beside pgwarden gets)',
     '',
-    `A warm session (\`LintSession\`, what \`pgwarden lint --watch\` runs) in a process of its own on the same ${watch.files.toLocaleString('en-US')} migrations: the first run took ${fmtMs(watch.firstRunMs)}; then a statement was appended to the newest migration ${watch.lastFileMs.length} times, and to the one in the middle ${watch.middleFileMs.length} times, each re-lint timed (files read again, the changed stretch and everything after it linted again, the changed files' report built).`,
+    `A warm session (\`LintSession\`, what \`pgwarden lint --watch\` runs) in a process of its own on the same ${watch.files.toLocaleString('en-US')} migrations: the first run took ${fmtMs(watch.firstRunMs)}; then a statement was appended to the newest migration ${watch.lastFileMs.length} times, and to the one in the middle ${watch.middleFileMs.length} times, each re-lint timed (the changed file read again, the changed stretch and everything after it linted again, the changed files' report built). As the CLI runs it, the session is told the file the watcher saw change (its 'change' events); without that hint (the first change after the start, a file added, removed or renamed) it lists the folder and checks every file.`,
     '',
     mdTable(
       ['Edit', 'Files linted again', 'Median', 'min – max', `Goal ≤ ${WATCH_GOAL_MS} ms`],
       [
         [
           'the newest migration',
-          '≤ 16',
+          watch.relintedAfterLast.toLocaleString('en-US'),
           fmtMs(last.median),
           `${fmtMs(last.min)} – ${fmtMs(last.max)}`,
           yesNo(last.median <= WATCH_GOAL_MS),
+        ],
+        [
+          'the newest migration, every file checked (no hint)',
+          watch.relintedAfterLast.toLocaleString('en-US'),
+          fmtMs(lastFull.median),
+          `${fmtMs(lastFull.min)} – ${fmtMs(lastFull.max)}`,
+          yesNo(lastFull.median <= WATCH_GOAL_MS),
         ],
         [
           'the migration in the middle',

@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { LoadedConfig } from '../core/config.js';
 import { PgwardenError } from '../core/errors.js';
 import { asNode } from '../sql/ast.js';
@@ -369,6 +369,23 @@ export async function readMigrationFolder(
   dir: string,
   options: ReadFolderOptions = {},
 ): Promise<MigrationFolder> {
+  return (await readFolder(dir, options)).folder;
+}
+
+/** A folder read, with what a watch session needs to read again only the files that changed. */
+interface FolderRead {
+  readonly folder: MigrationFolder;
+  readonly entries: readonly FolderEntry[];
+  /** The top-level .sql files' texts, by name (what the layout is detected from). */
+  readonly texts: ReadonlyMap<string, string>;
+  readonly siblings: readonly string[];
+  /** In the runner's order, as `folder.migrations`. */
+  readonly candidates: readonly Candidate[];
+  /** Every file read, by path. */
+  readonly sources: ReadonlyMap<string, SqlSource>;
+}
+
+async function readFolder(dir: string, options: ReadFolderOptions): Promise<FolderRead> {
   let dirents: import('node:fs').Dirent[];
   // synchronous, as the files are read (sql/files.ts): a local folder, listed faster than an await comes back
   try {
@@ -378,12 +395,7 @@ export async function readMigrationFolder(
       hint: 'pass the folder that holds the migration files',
     });
   }
-  dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const entries: FolderEntry[] = dirents.map((d) =>
-    d.isDirectory()
-      ? { name: d.name, kind: 'directory' as const, inner: listOrNothing(join(dir, d.name)) }
-      : { name: d.name, kind: 'file' as const },
-  );
+  const entries = entriesOf(dir, dirents);
   const sqlFiles = entries.filter(
     (e) => e.kind === 'file' && /\.sql$/i.test(e.name) && !e.name.startsWith('.'),
   );
@@ -395,10 +407,7 @@ export async function readMigrationFolder(
       )
     ).map((s) => [basename(s.file), s.text]),
   );
-  let siblings: string[] = [];
-  try {
-    siblings = readdirSync(dirname(resolve(dir)));
-  } catch {}
+  const siblings = siblingsOf(dir);
   const layoutName = options.layout ?? detectLayout({ dir: resolve(dir), entries, texts, siblings });
   const layout = LAYOUTS[layoutName];
   await loadParser();
@@ -431,8 +440,45 @@ export async function readMigrationFolder(
   const wanted = [...new Set(candidates.flatMap((c) => c.files))].filter((f) => !sources.has(f));
   for (const read of await readSqlSources(wanted, options.cache)) sources.set(read.file, read);
   const source = (path: string): SqlSource => sources.get(path) ?? { file: path, text: '' };
-  const cache = options.cache;
-  const migrationOf = (candidate: Candidate): Migration => {
+  const migrations = candidates.map((candidate) =>
+    buildMigration(dir, layoutName, candidate, source, options.cache),
+  );
+  return {
+    folder: { dir, layout: layoutName, migrations, ignored },
+    entries,
+    texts,
+    siblings,
+    candidates,
+    sources,
+  };
+}
+
+/** The folder's entries, sorted by name (byte order), each folder with the names inside it. */
+function entriesOf(dir: string, dirents: import('node:fs').Dirent[]): FolderEntry[] {
+  dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return dirents.map((d) =>
+    d.isDirectory()
+      ? { name: d.name, kind: 'directory' as const, inner: listOrNothing(join(dir, d.name)) }
+      : { name: d.name, kind: 'file' as const },
+  );
+}
+
+function siblingsOf(dir: string): string[] {
+  try {
+    return readdirSync(dirname(resolve(dir)));
+  } catch {
+    return [];
+  }
+}
+
+function buildMigration(
+  dir: string,
+  layoutName: LayoutName,
+  candidate: Candidate,
+  source: (path: string) => SqlSource,
+  cache: FileTextCache | undefined,
+): Migration {
+  const build = (): Migration => {
     const built = candidate.build(source);
     const migration: Migration = { ...built, layout: built.layout ?? layoutName };
     const where = { dir, version: migration.version, name: migration.name, layout: migration.layout };
@@ -443,21 +489,146 @@ export async function readMigrationFolder(
     };
   };
   // a watch session builds a migration again only when its files' texts (or what else it reads) changed
-  const migrations = candidates.map((candidate) =>
-    cache
-      ? cache.memo(
-          JSON.stringify([layoutName, dir, candidate.key, candidate.files]),
-          [...candidate.files.map((file) => source(file).text), ...(candidate.depends ?? [])],
-          () => migrationOf(candidate),
-        )
-      : migrationOf(candidate),
-  );
-  return { dir, layout: layoutName, migrations, ignored };
+  return cache
+    ? cache.memo(
+        JSON.stringify([layoutName, dir, candidate.key, candidate.files]),
+        [...candidate.files.map((file) => source(file).text), ...(candidate.depends ?? [])],
+        build,
+      )
+    : build();
+}
+
+/** The folder's inode, modification and change times: they change when a name in it is added, removed or renamed. */
+function folderStamp(dir: string): string | undefined {
+  try {
+    const info = statSync(dir, { bigint: true });
+    return `${info.ino}:${info.mtimeNs}:${info.ctimeNs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A migrations folder that a watch session reads after every change. `read()` reads it as readMigrationFolder
+ * does (files unchanged since the last read taken from the cache). `reread(files)` is for a caller that knows only
+ * the contents of `files` changed since (its file watcher saw no name added, removed or renamed, no other file
+ * changed): it reads those files alone and builds their migrations again, reusing everything else. It gives
+ * undefined, and the caller calls read(), whenever it cannot be sure of giving what read() would: a file that is
+ * not one of a migration's (a runner's settings file such as a Flyway `.conf` or diesel's metadata.toml, a file
+ * the runner ignores, a name it does not know), a file it cannot read, a new text that would change the layout
+ * or whether the runner takes the file, or a folder whose names are no longer those it read.
+ */
+export class WatchedMigrationFolder {
+  readonly #dir: string;
+  readonly #options: ReadFolderOptions & { readonly cache: FileTextCache };
+  #read: FolderRead | undefined;
+  #stamp: string | undefined;
+  /** Each migration file, by its path as read → the indexes of the migrations it is read for (made on a reread). */
+  #byPath: Map<string, number[]> | undefined;
+
+  constructor(dir: string, options: ReadFolderOptions & { readonly cache: FileTextCache }) {
+    this.#dir = dir;
+    this.#options = options;
+  }
+
+  async read(): Promise<MigrationFolder> {
+    this.#read = undefined;
+    // taken before listing: a change while it reads makes the next reread() compare the names
+    const stamp = folderStamp(this.#dir);
+    const read = await readFolder(this.#dir, this.#options);
+    this.#byPath = undefined;
+    this.#read = read;
+    this.#stamp = stamp;
+    return read.folder;
+  }
+
+  reread(files: readonly string[]): MigrationFolder | undefined {
+    const read = this.#read;
+    const dir = this.#dir;
+    if (!read || !this.#sameNames(read)) return undefined;
+    if (!this.#byPath) {
+      this.#byPath = new Map();
+      for (const [index, candidate] of read.candidates.entries())
+        for (const path of candidate.files)
+          this.#byPath.set(path, [...(this.#byPath.get(path) ?? []), index]);
+    }
+    // each file by its path as read (the folder as given, then the path inside it)
+    const paths = files.map((file) => join(dir, relative(resolve(dir), resolve(file))));
+    const indexes = paths.map((path) => this.#byPath!.get(path));
+    if (indexes.some((i) => i === undefined)) return undefined;
+    const changed = new Map<string, string>();
+    try {
+      for (const path of paths) changed.set(path, this.#options.cache.reread(path));
+    } catch {
+      return undefined;
+    }
+    const layoutName = read.folder.layout;
+    const texts = new Map(read.texts);
+    for (const [path, text] of changed) {
+      if (!takesText(layoutName, text)) return undefined;
+      const name = basename(path);
+      if (join(dir, name) === path && texts.has(name)) texts.set(name, text);
+    }
+    const siblings = siblingsOf(dir);
+    if (
+      this.#options.layout === undefined &&
+      detectLayout({ dir: resolve(dir), entries: read.entries, texts, siblings }) !== layoutName
+    )
+      return undefined;
+    const sources = new Map(read.sources);
+    for (const [path, text] of changed) sources.set(path, { file: path, text });
+    const source = (path: string): SqlSource => sources.get(path) ?? { file: path, text: '' };
+    const migrations = [...read.folder.migrations];
+    for (const index of new Set(indexes.flat() as number[]))
+      migrations[index] = buildMigration(
+        dir,
+        layoutName,
+        read.candidates[index]!,
+        source,
+        this.#options.cache,
+      );
+    const folder = { ...read.folder, migrations };
+    this.#read = { ...read, folder, texts, siblings, sources };
+    return folder;
+  }
+
+  /** The folder holds the names it held when read (checked only when its stamp says it was written to since). */
+  #sameNames(read: FolderRead): boolean {
+    const stamp = folderStamp(this.#dir);
+    if (stamp !== undefined && stamp === this.#stamp) return true;
+    let now: FolderEntry[];
+    try {
+      now = entriesOf(this.#dir, readdirSync(this.#dir, { withFileTypes: true }));
+    } catch {
+      return false;
+    }
+    const same =
+      now.length === read.entries.length &&
+      now.every((entry, i) => {
+        const was = read.entries[i]!;
+        return (
+          entry.name === was.name &&
+          entry.kind === was.kind &&
+          (entry.inner ?? []).join('\0') === (was.inner ?? []).join('\0')
+        );
+      });
+    if (same) this.#stamp = stamp;
+    return same;
+  }
 }
 
 /** The migrations of a folder, in its runner's order (see readMigrationFolder). */
 export async function readMigrations(dir: string, options: ReadFolderOptions = {}): Promise<Migration[]> {
   return (await readMigrationFolder(dir, options)).migrations;
+}
+
+/**
+ * Whether the layout's reader takes a file with this text as a migration: dbmate refuses a file without
+ * `-- migrate:up`; every other reader goes by names alone. (A watch session reads a changed file again on its own
+ * only while this answer stays.)
+ */
+function takesText(layout: LayoutName, text: string): boolean {
+  return layout !== 'dbmate' || UP_MARKER.test(text);
 }
 
 type Reader = (
@@ -491,7 +662,7 @@ function sectionFiles(name: LayoutName): Reader {
           ignore(entry.name, 'dbmate reads only files whose name starts with digits');
           continue;
         }
-        if (!UP_MARKER.test(text)) {
+        if (!takesText(name, text)) {
           ignore(entry.name, 'no -- migrate:up section: dbmate refuses this file');
           continue;
         }

@@ -76,6 +76,15 @@ export class FileTextCache {
   }
 
   read(file: string): string {
+    return this.#read(file, false);
+  }
+
+  /** Reads the file again whatever its stamp says (the caller knows it changed: a write can keep size and times). */
+  reread(file: string): string {
+    return this.#read(file, true);
+  }
+
+  #read(file: string, again: boolean): string {
     let stamp: string | undefined;
     try {
       const info = statSync(file, { bigint: true });
@@ -84,7 +93,7 @@ export class FileTextCache {
       // gone or unreadable: readSqlText says which, as without a cache
     }
     const known = this.#entries.get(file);
-    if (stamp !== undefined && known?.stamp === stamp) return known.text;
+    if (!again && stamp !== undefined && known?.stamp === stamp) return known.text;
     const text = readSqlText(file);
     if (stamp !== undefined) this.#entries.set(file, { stamp, text });
     else this.#entries.delete(file);

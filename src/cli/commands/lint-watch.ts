@@ -1,6 +1,6 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { LintRun } from '../../index.js';
 import type { CliContext, LintLib, OutputOptions } from '../context.js';
 
@@ -64,14 +64,20 @@ export async function watchLint(
     let timer: NodeJS.Timeout | undefined;
     let running = false;
     let again = false;
+    // the files whose contents changed since the last run began, or undefined when something else may have
+    // changed (a name added, removed or renamed; an event without a name): the session then reads everything.
+    // The first run read the files before the watchers were set up: the next one reads everything.
+    let changedFiles: Set<string> | undefined;
     const relint = async (): Promise<void> => {
       if (running) {
         again = true;
         return;
       }
       running = true;
+      const hint = changedFiles ? { changed: [...changedFiles] } : undefined;
+      changedFiles = new Set();
       try {
-        const run = await session.run();
+        const run = await session.run(hint);
         if (run.changed.length > 0 || run.relinted > 0) show(context, options, run, false);
       } catch (error) {
         // a file mid-save, or one deleted: say so, and wait for the next change
@@ -89,8 +95,11 @@ export async function watchLint(
       timer = setTimeout(() => void relint(), SETTLE_MS);
     };
     for (const target of watched) {
-      const watcher = watch(target.folder, { recursive: target.recursive }, (_event, name) => {
-        if (target.only === undefined || name === null || basename(String(name)) === target.only) changed();
+      const watcher = watch(target.folder, { recursive: target.recursive }, (event, name) => {
+        if (target.only !== undefined && name !== null && basename(String(name)) !== target.only) return;
+        if (event === 'change' && name !== null) changedFiles?.add(join(target.folder, String(name)));
+        else changedFiles = undefined;
+        changed();
       });
       watchers.push(watcher);
     }
@@ -116,7 +125,7 @@ function show(context: CliContext<LintLib>, options: WatchOptions, run: LintRun,
   if (options.format === 'json') {
     const data = {
       ...report.data!,
-      watch: { changed: run.changed, relinted: run.relinted, ms: Math.round(run.ms) },
+      watch: { changed: run.changed, readAll: run.readAll, relinted: run.relinted, ms: Math.round(run.ms) },
     };
     process.stdout.write(
       `${JSON.stringify(JSON.parse(lib.render({ ...report, data }, { format: 'json' })))}\n`,

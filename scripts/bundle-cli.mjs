@@ -15,9 +15,11 @@ const COMMON = {
   target: 'node20',
   external: EXTERNAL,
   legalComments: 'none',
-  // a third less source for V8 to read; names are kept, so stack traces (--debug) stay readable
+  // less source for V8 (and a slow disk) to read: 3.5 MB → 2.7 MB with short names (a one-file lint: −20 ms;
+  // keeping functions' names cost more than it saved); --debug runs the unbundled CLI, with its names (launch.ts)
   minifyWhitespace: true,
   minifySyntax: true,
+  minifyIdentifiers: true,
   logLevel: 'warning',
 };
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 type Launcher = typeof import('./launch.js');
@@ -12,4 +13,8 @@ try {
   if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
   launcher = await import('./launch.js');
 }
-if (!launcher.launch()) await (await import('./main.js')).main();
+// else the CLI unbundled: beside this file (dist/cli/bin.js), or in ../cli when this is the bundled bin (dist/bin)
+if (!launcher.launch()) {
+  const main = existsSync(new URL('./main.js', import.meta.url)) ? './main.js' : '../cli/main.js';
+  await ((await import(main)) as typeof import('./main.js')).main();
+}

@@ -10,6 +10,8 @@ import { commandOf, isLongRunning, parsesFirst } from './command-kind.js';
  * V8's flags are set first, before any code is compiled: a code cache is valid only under the flags it was made with.
  */
 export function launch(): boolean {
+  // the bundle's names are minified: a stack trace asked for names the code's own functions and files
+  if (process.argv.includes('--debug')) return false;
   if (!isLongRunning(process.argv)) setFlagsFromString('--liftoff-only');
   const bundle = fileURLToPath(new URL('./pgwarden-cli.cjs', import.meta.url));
   if (!existsSync(bundle)) return false;

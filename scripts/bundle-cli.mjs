@@ -24,7 +24,7 @@ const COMMON = {
 };
 
 // CommonJS files in dist/bin: the code reads files beside its own (../../package.json, ./parse-worker.js, the
-// bundle beside the launcher), there the bundle's own place
+// bundle beside the launcher), there the bundle's own place; Node starts a CommonJS bin without its ES module loader
 const cjs = {
   ...COMMON,
   plugins: [lazyCommanderChildProcess()],
@@ -38,26 +38,23 @@ const cjs = {
 rmSync(OUT, { recursive: true, force: true });
 await build({ ...cjs, entryPoints: { 'pgwarden-cli': 'dist/cli/bundle-entry.js' } });
 asCachedFunction(`${OUT}/pgwarden-cli.cjs`);
-// the launcher (V8's flags, the code cache); the bin, an ES module, requires it (and imports launch.js and main.js
-// only when there is no bundle: running dist/cli/bin.js itself)
+// the launcher (V8's flags, the code cache); the bin requires it (and imports the unbundled CLI for --debug, or
+// launch.js and main.js when run as dist/cli/bin.js itself)
 await build({ ...cjs, entryPoints: { 'pgwarden-launch': 'dist/cli/launch.js' } });
 await build({
-  ...COMMON,
+  ...cjs,
   entryPoints: { pgwarden: 'dist/cli/bin.js' },
-  outdir: OUT,
-  format: 'esm',
-  external: [...EXTERNAL, './main.js', './launch.js', './pgwarden-launch.cjs'],
+  outExtension: { '.js': '.js' },
+  external: [...EXTERNAL, './main.js', '../cli/main.js', './launch.js', './pgwarden-launch.cjs'],
 });
-// the parse worker is started as an ES module; the CommonJS packages inside call require()
+// the parse worker, started by parse-pool.ts from beside its own code
 await build({
-  ...COMMON,
+  ...cjs,
   entryPoints: { 'parse-worker': 'dist/sql/parse-worker.js' },
-  outdir: OUT,
-  format: 'esm',
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
-  },
+  outExtension: { '.js': '.js' },
 });
+// the package is "type": "module": this folder's .js files are CommonJS
+writeFileSync(`${OUT}/package.json`, `${JSON.stringify({ type: 'commonjs' })}\n`);
 chmodSync(`${OUT}/pgwarden.js`, 0o755);
 
 /**

@@ -13,8 +13,9 @@ const STALE_MS = 7 * 24 * 3600 * 1000;
  * bundle's 3 MB again (Node 20 caches no ES module code). A cache V8 rejects (another Node, other V8 flags) is
  * written again; a cache folder that cannot be written only costs the compilation.
  */
-export function runBundle(bundle: string, command: string): void {
-  const source = readFileSync(bundle, 'utf8');
+export function runBundle(bundle: string, command: string, ready?: Promise<unknown>): void {
+  // a function expression, ASCII only (scripts/bundle-cli.mjs): compiled as read, with no decoding and no copy
+  const source = readFileSync(bundle, 'latin1');
   const cacheFile = cacheFileOf(bundle, command);
   let cachedData: Buffer | undefined;
   try {
@@ -24,8 +25,7 @@ export function runBundle(bundle: string, command: string): void {
   } catch {
     // no cache yet: this run writes it
   }
-  // the CommonJS wrapper on the bundle's first line, so stack traces keep its line numbers
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  const script = new Script(source, {
     filename: bundle,
     ...(cachedData ? { cachedData } : {}),
   });
@@ -35,7 +35,10 @@ export function runBundle(bundle: string, command: string): void {
     process.once('exit', () => writeCache(cacheFile, () => script.createCachedData()));
   }
   const module = { exports: {} };
-  run(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  const start = () => run(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  // after what the launcher started first (the parser), whether it loaded or not
+  if (ready) ready.then(start, start);
+  else start();
 }
 
 /** One cache per build of the bundle, Node version and command (each command compiles other functions). */

@@ -14,3 +14,10 @@ export function commandOf(argv: readonly string[]): string {
 export function isLongRunning(argv: readonly string[]): boolean {
   return LONG_RUNNING.has(commandOf(argv));
 }
+
+/** Short commands whose first work is parsing SQL: the launcher loads the parser before the CLI (launch.ts). */
+const PARSE_FIRST = new Set(['lint', 'query', 'explain']);
+
+export function parsesFirst(argv: readonly string[]): boolean {
+  return PARSE_FIRST.has(commandOf(argv));
+}

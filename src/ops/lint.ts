@@ -10,7 +10,6 @@ import { VERSION } from '../core/version.js';
 import { serverVersion } from '../db/server-info.js';
 import type { DatabaseTarget } from '../db/target.js';
 import { applyBaseline, writeBaseline } from '../lint/baseline.js';
-import { changedSince } from '../lint/changed.js';
 import { schemaStateFromDatabase } from '../lint/database-facts.js';
 import type { MigrationModel } from '../lint/migration-model.js';
 import { oneLine } from '../lint/rule-helpers.js';
@@ -24,8 +23,6 @@ import { collectSqlFiles, type FileTextCache, readSqlSources, type SqlSource } f
 import { ParsePool } from '../sql/parse-pool.js';
 import { checkSql, type ScriptSource } from './check-sql.js';
 import { type FixPlan, planFixes } from './fix.js';
-import { appliedMigrations } from './fix-applied.js';
-import { traceMigrations } from './trace.js';
 
 export interface LintOptions {
   /** Migration folders (any supported layout: their up sections) and SQL files. */
@@ -205,6 +202,7 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
   let linted = [...givenFiles];
   let unchanged: LintData['unchanged'];
   if (options.changedSince !== undefined) {
+    const { changedSince } = await import('../lint/changed.js');
     const changed = await changedSince(options.changedSince);
     const isChanged = (file: string) => changed.has(resolve(file));
     findings = findings.filter((f) => !isFileLocation(f.location) || isChanged(f.location.file));
@@ -214,6 +212,7 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
     linted = kept;
   }
   if (options.fix) {
+    const { appliedMigrations } = await import('./fix-applied.js');
     const applied = await appliedMigrations(sources, options);
     const fix = planFixes(sources, result.migrations, findings, applied);
     for (const file of fix.files) {
@@ -257,7 +256,10 @@ export async function lint(options: LintOptions): Promise<Report<LintData>> {
   });
 }
 
-/** The database targets (the driver, the embedded server), loaded only when a lint reads or traces a database. */
+/**
+ * The database targets (the driver, the embedded server), loaded only when a lint reads or traces a database; the
+ * tracer, git and the runners' history tables likewise, with their options (they bring child_process and crypto).
+ */
 function loadTargets(): Promise<typeof import('../db/target.js')> {
   return import('../db/target.js');
 }
@@ -322,6 +324,7 @@ async function runTrace(
     );
   }
   const { openTarget } = await loadTargets();
+  const { traceMigrations } = await import('./trace.js');
   const target =
     options.traceTarget ??
     (await openTarget({

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type {
   ColumnInfo,
   ConstraintInfo,
@@ -6,6 +5,7 @@ import type {
   ReferentialAction,
   TableInfo,
 } from '../catalog/model.js';
+import { createHash } from '../core/hash.js';
 import { qualifiedIdent, quoteIdent, quoteLiteral } from '../sql/quote.js';
 import type { SchemaModel } from './model.js';
 

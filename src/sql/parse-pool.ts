@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ParseRequest, ParseResponse } from './parse-worker.js';
 import { loadParser, type ParsedSql, parseSqlSync } from './parser.js';
 import { SourceText } from './source-text.js';
@@ -10,6 +11,11 @@ import { SourceText } from './source-text.js';
 export const MIN_BYTES_FOR_WORKERS = 512 * 1024;
 
 const WORKER_URL = new URL('./parse-worker.js', import.meta.url);
+
+/** Loaded when a pool starts workers: most lints start none. */
+function workerThreads(): typeof import('node:worker_threads') {
+  return createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+}
 
 /**
  * Workers to start by default: none on one or two cores. There, V8's own background threads (compilation,
@@ -38,7 +44,7 @@ export class ParsePool {
   private constructor(sources: readonly { readonly file: string; readonly text: string }[], workers: number) {
     this.#sources = sources;
     for (let w = 0; w < workers; w++) {
-      const worker = new Worker(WORKER_URL);
+      const worker = new (workerThreads().Worker)(WORKER_URL);
       const requests: ParseRequest[] = [];
       for (let index = w; index < sources.length; index += workers)
         requests.push({ index, file: sources[index]!.file, text: sources[index]!.text });

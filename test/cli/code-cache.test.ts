@@ -1,8 +1,17 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { projectRoot, runCli } from '../helpers/cli.js';
 
 const MIGRATION = 'CREATE INDEX orders_total ON orders (total);\n';
 
@@ -82,5 +91,22 @@ describe('the bundled CLI keeps V8 code caches', () => {
     expect(unwritable.code).toBe(reference.code);
     expect(unwritable.stderr).toBe('');
     expect(unwritable.stdout).toBe(reference.stdout);
+  });
+
+  it('compiles the bundle as it is read (ASCII, one function), and --debug names the source of a stack', async () => {
+    const bundle = readFileSync(join(projectRoot, 'dist/bin/pgwarden-cli.cjs'));
+    // read as Latin-1 by the launcher: one byte above 0x7f would change the code
+    expect(bundle.findIndex((byte) => byte > 0x7f)).toBe(-1);
+    expect(bundle.subarray(0, 80).toString()).toMatch(
+      /^\(function \(exports, require, module, __filename, __dirname\) \{/,
+    );
+
+    const { file } = setUp();
+    const missing = `${file}.gone`;
+    const debug = await runCli(['lint', missing, '--debug']);
+    expect(debug.code).toBe(2);
+    expect(debug.stderr).toContain(`no such file or folder: ${missing}`);
+    // the bundle's names are minified: --debug runs the CLI unbundled, whose stack names its files
+    expect(debug.stderr).toMatch(/dist[/\\]ops[/\\]lint\.js/);
   });
 });

@@ -22,16 +22,16 @@ export function resolveRuleSettings(
   configured: Readonly<Record<string, RuleSetting>>,
   registry: readonly AnyRule[],
   shared: Readonly<Record<string, unknown>> = {},
+  known: readonly string[] = registry.map((rule) => rule.id),
 ): RuleSettings {
   const byId = new Map(registry.map((rule) => [rule.id, rule]));
   const settings = new Map<string, ResolvedRuleSetting>();
   for (const [id, setting] of Object.entries(configured)) {
     const rule = byId.get(id);
+    // a rule this command does not run (lint loads its own): its options are checked where it runs
+    if (!rule && known.includes(id)) continue;
     if (!rule) {
-      const suggestion = closest(
-        id,
-        registry.map((r) => r.id),
-      );
+      const suggestion = closest(id, [...known]);
       throw new PgwardenError('config', `rules: unknown rule "${id}"`, {
         hint: suggestion
           ? `did you mean "${suggestion}"? (pgwarden rules lists them all)`
@@ -134,12 +134,22 @@ export function createRuleSet(
     /** Table sizes every rule option of the same name reads (`thresholds.largeTableRows` …). */
     readonly thresholds?: Readonly<Record<string, unknown>>;
   } = {},
+  /** Every rule id pgwarden knows, when `rules` are only some (rules/ids.ts): neither unknown nor run. */
+  known?: readonly string[],
 ): RuleSet {
-  return ruleSetOf(rules, resolveRuleSettings(config.rules ?? {}, rules, config.thresholds ?? {}));
+  return ruleSetOf(
+    rules,
+    resolveRuleSettings(config.rules ?? {}, rules, config.thresholds ?? {}, known),
+    known,
+  );
 }
 
 /** A rule set from settings already resolved against `rules`. */
-export function ruleSetOf(rules: readonly AnyRule[], settings: RuleSettings = new Map()): RuleSet {
+export function ruleSetOf(
+  rules: readonly AnyRule[],
+  settings: RuleSettings = new Map(),
+  known: readonly string[] = rules.map((rule) => rule.id),
+): RuleSet {
   // a run's plan (which rules run, with which options) depends only on these: a history of thousands of files
   // runs the same few plans thousands of times
   const plans = new Map<string, RulePlan>();
@@ -147,7 +157,7 @@ export function ruleSetOf(rules: readonly AnyRule[], settings: RuleSettings = ne
   return Object.freeze({
     rules,
     settings,
-    known: new Set(rules.map((rule) => rule.id)),
+    known: new Set(known),
     run: <M>(kind: ModelKind, model: M, context: RunContext) => {
       let cache = plans;
       if (context.capabilities) {

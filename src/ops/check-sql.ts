@@ -8,7 +8,8 @@ import { analyzeMigration, type MigrationModel, wantsNoTransaction } from '../li
 import { SchemaState } from '../lint/schema-state.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../lint/thresholds.js';
 import type { MigrationScript } from '../migrate/files.js';
-import { allRules } from '../rules/index.js';
+import { RULE_IDS } from '../rules/ids.js';
+import { lintRules } from '../rules/lint-rules.js';
 import type { SqlSource } from '../sql/files.js';
 import { loadParser, type ParsedSql, parseSqlSync } from '../sql/parser.js';
 
@@ -65,7 +66,9 @@ export async function checkSql(
   options: CheckSqlOptions,
 ): Promise<CheckSqlResult> {
   if (!options.parse) await loadParser();
-  const ruleSet = options.ruleSet ?? ruleSetOf(options.rules ?? allRules, options.settings);
+  const ruleSet =
+    options.ruleSet ??
+    ruleSetOf(options.rules ?? lintRules, options.settings, options.rules ? undefined : RULE_IDS);
   const knownRules = ruleSet.known;
   const state = options.state ?? new SchemaState();
   const findings: Finding[] = [];

@@ -8,7 +8,8 @@ import { createReport, type Report } from '../core/report.js';
 import { VERSION } from '../core/version.js';
 import { SchemaState } from '../lint/schema-state.js';
 import { WatchedMigrationFolder } from '../migrate/files.js';
-import { allRules } from '../rules/index.js';
+import { RULE_IDS } from '../rules/ids.js';
+import { lintRules } from '../rules/lint-rules.js';
 import { FileTextCache } from '../sql/files.js';
 import { loadParser, parseSqlSync } from '../sql/parser.js';
 import { checkSql, type ScriptSource } from './check-sql.js';
@@ -175,7 +176,7 @@ export class LintSession {
   async #prepare(): Promise<void> {
     if (this.#ruleSet) return;
     const options = this.#options;
-    this.#ruleSet = options.ruleSet ?? createRuleSet(allRules, options.config.config);
+    this.#ruleSet = options.ruleSet ?? createRuleSet(lintRules, options.config.config, RULE_IDS);
     const target = await lintTarget(options);
     this.#initial = target.state;
     this.#pgVersion = target.pgVersion;

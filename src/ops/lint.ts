@@ -18,7 +18,8 @@ import type { TraceModel } from '../lint/trace-model.js';
 import { MAX_LINT_VERSION, MIN_LINT_VERSION } from '../locks/model.js';
 import type { LockMode } from '../locks/modes.js';
 import { readMigrations, splitSections } from '../migrate/files.js';
-import { allRules } from '../rules/index.js';
+import { RULE_IDS } from '../rules/ids.js';
+import { lintRules } from '../rules/lint-rules.js';
 import { collectSqlFiles, type FileTextCache, readSqlSources, type SqlSource } from '../sql/files.js';
 import { ParsePool } from '../sql/parse-pool.js';
 import { checkSql, type ScriptSource } from './check-sql.js';
@@ -143,7 +144,7 @@ export function validateLintVersion(major: number, source: string): number {
 
 /** `pgwarden lint`: migration scripts and SQL files, checked by every rule for the target PostgreSQL version. */
 export async function lint(options: LintOptions): Promise<Report<LintData>> {
-  const ruleSet = options.ruleSet ?? createRuleSet(allRules, options.config.config);
+  const ruleSet = options.ruleSet ?? createRuleSet(lintRules, options.config.config, RULE_IDS);
   const paths = options.paths ?? [];
   if (options.fix && options.sources && options.sources.length > 0)
     throw new PgwardenError('usage', '--fix rewrites files: give paths, not SQL text');

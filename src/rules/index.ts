@@ -40,6 +40,7 @@ import healthUnusedIndex from './health/unused-index.js';
 import healthVacuumLag from './health/vacuum-lag.js';
 import healthXidWraparound from './health/xid-wraparound.js';
 import healthXminHorizon from './health/xmin-horizon.js';
+import { lintRules } from './lint-rules.js';
 import logDeadlock from './log/deadlock.js';
 import logErrorBurst from './log/error-burst.js';
 import logFrequentCheckpoints from './log/frequent-checkpoints.js';
@@ -47,54 +48,16 @@ import logLockWait from './log/lock-wait.js';
 import logNPlusOne from './log/n-plus-one.js';
 import logSlowQuery from './log/slow-query.js';
 import logTempFiles from './log/temp-files.js';
-import migrationAddColumnRequired from './migration/add-column-required.js';
-import migrationAddColumnRewrite from './migration/add-column-rewrite.js';
 import migrationAppliedFileChanged from './migration/applied-file-changed.js';
 import migrationAppliedFileMissing from './migration/applied-file-missing.js';
-import migrationAttachPartitionScan from './migration/attach-partition-scan.js';
-import migrationBackfillInTransaction from './migration/backfill-in-transaction.js';
-import migrationCannotRunInTransaction from './migration/cannot-run-in-transaction.js';
-import migrationChangeColumnType from './migration/change-column-type.js';
-import migrationConstraintWithoutNotValid from './migration/constraint-without-not-valid.js';
-import migrationDomainConstraint from './migration/domain-constraint.js';
 import migrationDownColumnOrder from './migration/down-column-order.js';
 import migrationDownFails from './migration/down-fails.js';
-import migrationDropColumn from './migration/drop-column.js';
-import migrationDropDatabase from './migration/drop-database.js';
-import migrationDropNotNull from './migration/drop-not-null.js';
-import migrationDropSchema from './migration/drop-schema.js';
-import migrationDropTable from './migration/drop-table.js';
-import migrationEnumAddValue from './migration/enum-add-value.js';
-import migrationExclusionConstraint from './migration/exclusion-constraint.js';
 import migrationFailedPartWay from './migration/failed-part-way.js';
 import migrationIrreversible from './migration/irreversible.js';
 import migrationMissingDown from './migration/missing-down.js';
-import migrationNestedTransaction from './migration/nested-transaction.js';
 import migrationOutOfOrder from './migration/out-of-order.js';
-import migrationPreferRobustStatements from './migration/prefer-robust-statements.js';
-import migrationRefreshWithoutConcurrently from './migration/refresh-without-concurrently.js';
-import migrationRenameColumn from './migration/rename-column.js';
-import migrationRenameTable from './migration/rename-table.js';
-import migrationRequireConcurrentDetach from './migration/require-concurrent-detach.js';
-import migrationRequireConcurrentDropIndex from './migration/require-concurrent-drop-index.js';
-import migrationRequireConcurrentIndex from './migration/require-concurrent-index.js';
-import migrationRequireConcurrentReindex from './migration/require-concurrent-reindex.js';
-import migrationRequireLockTimeout from './migration/require-lock-timeout.js';
-import migrationRequireStatementTimeout from './migration/require-statement-timeout.js';
-import migrationRewritingAlter from './migration/rewriting-alter.js';
 import migrationSchemaDrift from './migration/schema-drift.js';
-import migrationSetNotNull from './migration/set-not-null.js';
-import migrationSeveralHeavyLocks from './migration/several-heavy-locks.js';
-import migrationTraceFailure from './migration/trace-failure.js';
-import migrationTraceMismatch from './migration/trace-mismatch.js';
-import migrationTruncate from './migration/truncate.js';
-import migrationUnboundedWrite from './migration/unbounded-write.js';
-import migrationUncommittedTransaction from './migration/uncommitted-transaction.js';
-import migrationUniqueWithoutIndex from './migration/unique-without-index.js';
-import migrationUnsupportedStatement from './migration/unsupported-statement.js';
 import migrationUpFails from './migration/up-fails.js';
-import migrationVacuumFull from './migration/vacuum-full.js';
-import migrationValidateInSameTransaction from './migration/validate-in-same-transaction.js';
 import planCacheMisses from './plan/cache-misses.js';
 import planFilterNotIndexCond from './plan/filter-not-index-cond.js';
 import planFunctionOnIndexedColumn from './plan/function-on-indexed-column.js';
@@ -145,16 +108,9 @@ import schemaLikelyUnique from './schema/likely-unique.js';
 import schemaLowCardinalityIndex from './schema/low-cardinality-index.js';
 import schemaMissingForeignKey from './schema/missing-foreign-key.js';
 import schemaNameLengthLimit from './schema/name-length-limit.js';
-import schemaNoChar from './schema/no-char.js';
-import schemaNoFloatMoney from './schema/no-float-money.js';
-import schemaNoMoneyType from './schema/no-money-type.js';
 import schemaNoPrimaryKey from './schema/no-primary-key.js';
 import schemaNotValidConstraint from './schema/not-valid-constraint.js';
 import schemaPartitionCandidate from './schema/partition-candidate.js';
-import schemaPreferBigintKey from './schema/prefer-bigint-key.js';
-import schemaPreferIdentity from './schema/prefer-identity.js';
-import schemaPreferJsonb from './schema/prefer-jsonb.js';
-import schemaPreferTimestamptz from './schema/prefer-timestamptz.js';
 import schemaPrimaryKeyNaming from './schema/primary-key-naming.js';
 import schemaQuotedIdentifier from './schema/quoted-identifier.js';
 import schemaRedundantIndex from './schema/redundant-index.js';
@@ -200,14 +156,11 @@ import securityTenantTableWithoutRls from './security/tenant-table-without-rls.j
 import securityUnsafeDurability from './security/unsafe-durability.js';
 import securityUntrustedLanguage from './security/untrusted-language.js';
 import securityViewBypassesRls from './security/view-bypasses-rls.js';
-import sqlIdentifierTooLong from './sql/identifier-too-long.js';
-import sqlIgnoreWithoutReason from './sql/ignore-without-reason.js';
-import sqlSyntaxError from './sql/syntax-error.js';
-import sqlUnusedIgnore from './sql/unused-ignore.js';
 
 /** Every rule pgwarden has, sorted by id. Explicit on purpose: no directory scanning (a test checks it is complete). */
 export const allRules: readonly AnyRule[] = Object.freeze(
   [
+    ...lintRules,
     adviseMissingIndex,
     adviseRedundantIndex,
     healthAnalyzeLag,
@@ -259,10 +212,6 @@ export const allRules: readonly AnyRule[] = Object.freeze(
     migrationFailedPartWay,
     migrationOutOfOrder,
     migrationSchemaDrift,
-    sqlIdentifierTooLong,
-    sqlIgnoreWithoutReason,
-    sqlSyntaxError,
-    sqlUnusedIgnore,
     logDeadlock,
     logErrorBurst,
     logFrequentCheckpoints,
@@ -270,44 +219,6 @@ export const allRules: readonly AnyRule[] = Object.freeze(
     logNPlusOne,
     logSlowQuery,
     logTempFiles,
-    migrationAddColumnRequired,
-    migrationAddColumnRewrite,
-    migrationAttachPartitionScan,
-    migrationBackfillInTransaction,
-    migrationCannotRunInTransaction,
-    migrationChangeColumnType,
-    migrationConstraintWithoutNotValid,
-    migrationDomainConstraint,
-    migrationDropColumn,
-    migrationDropDatabase,
-    migrationDropNotNull,
-    migrationDropSchema,
-    migrationDropTable,
-    migrationEnumAddValue,
-    migrationExclusionConstraint,
-    migrationNestedTransaction,
-    migrationPreferRobustStatements,
-    migrationRefreshWithoutConcurrently,
-    migrationRenameColumn,
-    migrationRenameTable,
-    migrationRequireConcurrentDetach,
-    migrationRequireConcurrentDropIndex,
-    migrationRequireConcurrentIndex,
-    migrationRequireConcurrentReindex,
-    migrationRequireLockTimeout,
-    migrationRequireStatementTimeout,
-    migrationRewritingAlter,
-    migrationSetNotNull,
-    migrationSeveralHeavyLocks,
-    migrationTraceFailure,
-    migrationTraceMismatch,
-    migrationTruncate,
-    migrationUnboundedWrite,
-    migrationUncommittedTransaction,
-    migrationUniqueWithoutIndex,
-    migrationUnsupportedStatement,
-    migrationVacuumFull,
-    migrationValidateInSameTransaction,
     planCacheMisses,
     planFilterNotIndexCond,
     planFunctionOnIndexedColumn,
@@ -344,9 +255,6 @@ export const allRules: readonly AnyRule[] = Object.freeze(
     schemaTenantInKeys,
     schemaTenantRls,
     schemaUniqueNaming,
-    schemaNoChar,
-    schemaNoFloatMoney,
-    schemaNoMoneyType,
     schemaNoPrimaryKey,
     schemaDuplicateIndex,
     schemaIndexTypeMismatch,
@@ -359,10 +267,6 @@ export const allRules: readonly AnyRule[] = Object.freeze(
     schemaUuidInText,
     schemaVarcharLength,
     schemaNotValidConstraint,
-    schemaPreferBigintKey,
-    schemaPreferIdentity,
-    schemaPreferJsonb,
-    schemaPreferTimestamptz,
     schemaSoftDeleteIndex,
     schemaStandardId,
     schemaTimestamps,

@@ -244,6 +244,15 @@ describe('pgwarden lint', () => {
     const bad = await runCli(['lint', dir], { cwd: configDir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown rule "sql\/nope"/);
+    // a rule lint does not run is known all the same (lint loads only its own rules)
+    writeFileSync(
+      join(configDir, 'pgwarden.config.json'),
+      JSON.stringify({ rules: { 'health/connections': 'off', 'sql/nope': 'error' } }),
+    );
+    const other = await runCli(['lint', dir], { cwd: configDir });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/unknown rule "sql\/nope"/);
+    expect(other.stderr).not.toMatch(/health\/connections/);
     const empty = await runCli(['lint', mkdtempSync(join(tmpdir(), 'pgwarden-empty-'))]);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/no \.sql files/);

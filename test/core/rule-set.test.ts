@@ -72,6 +72,20 @@ describe('rule set', () => {
     ).toThrow(/max/);
   });
 
+  it('with only some rules, knows the others: their settings are left to the commands that run them', () => {
+    const known = ['schema/elsewhere', 'schema/table-count'];
+    const set = createRuleSet(
+      [countRule],
+      { rules: { 'schema/elsewhere': ['error', { any: 'thing' }] } },
+      known,
+    );
+    expect(set.known).toEqual(new Set(known));
+    expect(set.run('catalog', model, { pgVersion: 18 }).findings).toHaveLength(1);
+    expect(() => createRuleSet([countRule], { rules: { 'schema/elsewere': 'off' } }, known)).toThrow(
+      /unknown rule "schema\/elsewere".*|did you mean "schema\/elsewhere"/,
+    );
+  });
+
   it('hands each rule the PostgreSQL major of the run, and skips the rules outside their versions', () => {
     const set = ruleSetOf([countRule, fromSixteen]);
     const on15 = set.run('catalog', model, { pgVersion: 15 });

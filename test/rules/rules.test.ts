@@ -4,7 +4,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RULE_CATEGORIES } from '../../src/core/rule.js';
 import { generatedDocs } from '../../src/rules/docs.js';
+import { RULE_IDS } from '../../src/rules/ids.js';
 import { allRules } from '../../src/rules/index.js';
+import { LINT_MODELS, lintRules } from '../../src/rules/lint-rules.js';
 import { loadRuleCases } from '../helpers/rule-cases.js';
 import { runCases } from '../helpers/rule-tester.js';
 
@@ -27,6 +29,12 @@ describe('the rule registry', () => {
   it('holds every rule file under src/rules, sorted by id, each once', async () => {
     expect(allRules.map((r) => r.id)).toEqual(ruleFiles());
     expect(new Set(allRules.map((r) => r.id)).size).toBe(allRules.length);
+  });
+
+  it('lists every id in RULE_IDS, and every rule of the models lint runs in lintRules, in the same order', () => {
+    expect(RULE_IDS).toEqual(allRules.map((r) => r.id));
+    expect(lintRules).toEqual(allRules.filter((r) => LINT_MODELS.includes(r.model)));
+    expect(lintRules.length).toBeGreaterThan(40);
   });
 
   it.each(allRules.map((rule) => [rule.id, rule] as const))(

@@ -19,5 +19,5 @@ export function isLongRunning(argv: readonly string[]): boolean {
 const PARSE_FIRST = new Set(['lint', 'query', 'explain']);
 
 export function parsesFirst(argv: readonly string[]): boolean {
-  return PARSE_FIRST.has(commandOf(argv));
+  return PARSE_FIRST.has(commandOf(argv)) && !argv.includes('--help') && !argv.includes('-h');
 }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { commandOf, isLongRunning, parsesFirst } from '../../src/cli/command-kind.js';
+
+const argv = (...args: string[]) => ['node', 'pgwarden', ...args];
+
+describe('what the launcher reads from a command line', () => {
+  it('finds the command: the first argument that is not an option', () => {
+    expect(commandOf(argv('--no-color', 'lint', 'db/migrations'))).toBe('lint');
+    expect(commandOf(argv('--help'))).toBe('');
+  });
+
+  it('keeps the optimising compilers for the long-running commands only', () => {
+    expect(isLongRunning(argv('mcp'))).toBe(true);
+    expect(isLongRunning(argv('lint', 'a.sql'))).toBe(false);
+  });
+
+  it('loads the parser first for the commands that parse first, not for their help', () => {
+    expect(parsesFirst(argv('lint', 'a.sql'))).toBe(true);
+    expect(parsesFirst(argv('explain', 'plan.json'))).toBe(true);
+    expect(parsesFirst(argv('lint', '--help'))).toBe(false);
+    expect(parsesFirst(argv('migrate', 'up'))).toBe(false);
+  });
+});

@@ -6,9 +6,17 @@
  */
 const LONG_RUNNING = new Set(['mcp', 'metrics', 'logs', 'advise']);
 
-/** The command a command line runs: its first argument that is not an option. */
+/** The global options that take a value (main.ts): that value is not the command. */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--config']);
+
+/** The command a command line runs: its first argument that is neither an option nor a global option's value. */
 export function commandOf(argv: readonly string[]): string {
-  return argv.slice(2).find((arg) => !arg.startsWith('-')) ?? '';
+  const args = argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(args[i]!)) i++;
+    else if (!args[i]!.startsWith('-')) return args[i]!;
+  }
+  return '';
 }
 
 export function isLongRunning(argv: readonly string[]): boolean {

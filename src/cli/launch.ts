@@ -13,9 +13,12 @@ export function launch(): boolean {
   // the bundle's names are minified: a stack trace asked for names the code's own functions and files
   if (process.argv.includes('--debug')) return false;
   if (!isLongRunning(process.argv)) setFlagsFromString('--liftoff-only');
-  const bundle = fileURLToPath(new URL('./pgwarden-cli.cjs', import.meta.url));
-  if (!existsSync(bundle)) return false;
-  runBundle(bundle, commandOf(process.argv), parsesFirst(process.argv) ? loadParser(bundle) : undefined);
+  const command = commandOf(process.argv);
+  const bundle = [...(command === 'lint' ? ['./pgwarden-lint.cjs'] : []), './pgwarden-cli.cjs']
+    .map((name) => fileURLToPath(new URL(name, import.meta.url)))
+    .find((file) => existsSync(file));
+  if (bundle === undefined) return false;
+  runBundle(bundle, command, parsesFirst(process.argv) ? loadParser(bundle) : undefined);
   return true;
 }
 

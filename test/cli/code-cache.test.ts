@@ -109,4 +109,24 @@ describe('the bundled CLI keeps V8 code caches', () => {
     // the bundle's names are minified: --debug runs the CLI unbundled, whose stack names its files
     expect(debug.stderr).toMatch(/dist[/\\]ops[/\\]lint\.js/);
   });
+
+  it('runs lint from a bundle of its own, and another command named after a --config file from the whole one', async () => {
+    const lintBundle = statSync(join(projectRoot, 'dist/bin/pgwarden-lint.cjs')).size;
+    expect(lintBundle).toBeLessThan(statSync(join(projectRoot, 'dist/bin/pgwarden-cli.cjs')).size / 2);
+    const { cacheDir, lint } = setUp();
+    await lint();
+    expect(caches(cacheDir).map((file) => file.split(/[/\\]/).at(-1))).toEqual(['lint.bin']);
+
+    // the file given to --config is called lint: the command is still `rules`, which the lint bundle has not
+    const dir = mkdtempSync(join(tmpdir(), 'pgwarden-config-named-lint-'));
+    folders.push(dir);
+    writeFileSync(join(dir, 'lint'), '{}\n');
+    const rules = await runCli(['--config', 'lint', 'rules'], {
+      cwd: dir,
+      env: { PGWARDEN_CACHE_DIR: cacheDir },
+    });
+    expect(rules.stderr).toBe('');
+    expect(rules.code).toBe(0);
+    expect(rules.stdout).toContain('migration/require-concurrent-index');
+  });
 });

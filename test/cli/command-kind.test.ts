@@ -7,6 +7,9 @@ describe('what the launcher reads from a command line', () => {
   it('finds the command: the first argument that is not an option', () => {
     expect(commandOf(argv('--no-color', 'lint', 'db/migrations'))).toBe('lint');
     expect(commandOf(argv('--help'))).toBe('');
+    // the value of --config is not the command (the launcher picks the lint bundle by it)
+    expect(commandOf(argv('--config', 'lint', 'check', '.'))).toBe('check');
+    expect(commandOf(argv('--config=lint', 'check'))).toBe('check');
   });
 
   it('keeps the optimising compilers for the long-running commands only', () => {

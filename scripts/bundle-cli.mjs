@@ -1,7 +1,8 @@
 // Bundles the CLI (built by tsc into dist/) into dist/bin/:
 // - pgwarden-cli.cjs: the whole CLI as one CommonJS module function, which pgwarden.js runs with V8's code cache (Node 20
 //   caches no ES module code, and compiling 600 modules, or one 3 MB module, was most of a short command's time);
-// - pgwarden-lint.cjs: the same for `pgwarden lint` alone (1 MB instead of 2.7: a third of the source to read);
+// - pgwarden-lint.cjs and pgwarden-help.cjs: the same for `pgwarden lint` alone (1 MB instead of 2.7: a third of
+//   the source to read), and for pgwarden without a command (--help, --version);
 // - pgwarden-launch.cjs and pgwarden.js: the small launcher that does so, and the package's bin that starts it;
 // - parse-worker.js: the parse worker that parse-pool.ts starts from beside its own code.
 // Packages that find files beside their own code stay outside the bundle.
@@ -40,12 +41,20 @@ rmSync(OUT, { recursive: true, force: true });
 await build({ ...cjs, entryPoints: { 'pgwarden-cli': 'dist/cli/bundle-entry.js' } });
 asCachedFunction(`${OUT}/pgwarden-cli.cjs`);
 // `pgwarden lint` alone, a third of the size: the other commands' modules and the whole library are left out
+const LINT = ['../lint-library.js', './commands/lint.js', './commands/lint-watch.js'];
 await build({
   ...cjs,
-  plugins: [...cjs.plugins, lintOnly()],
+  plugins: [...cjs.plugins, commandOnly('lint', LINT)],
   entryPoints: { 'pgwarden-lint': 'dist/cli/bundle-entry.js' },
 });
 asCachedFunction(`${OUT}/pgwarden-lint.cjs`);
+// no command (--help, --version, a usage error): the program's definition alone
+await build({
+  ...cjs,
+  plugins: [...cjs.plugins, commandOnly('help', [])],
+  entryPoints: { 'pgwarden-help': 'dist/cli/bundle-entry.js' },
+});
+asCachedFunction(`${OUT}/pgwarden-help.cjs`);
 // the launcher (V8's flags, the code cache); the bin requires it (and imports the unbundled CLI for --debug, or
 // launch.js and main.js when run as dist/cli/bin.js itself)
 await build({ ...cjs, entryPoints: { 'pgwarden-launch': 'dist/cli/launch.js' } });
@@ -103,21 +112,23 @@ function lazyCommanderChildProcess() {
 }
 
 /**
- * For the lint bundle: the library (`../index.js`) and every command module but lint's, which the CLI imports only
- * when their command runs, become a module that says so. The launcher runs this bundle only for `lint`
- * (command-kind.ts), so none is reached: the lint command's tests run through the bin, and so through this bundle.
+ * For a command's own bundle: the library (`../index.js`, `../lint-library.js`) and the command modules the CLI
+ * imports only when their command runs, but those kept, become a module that says so. The launcher runs such a
+ * bundle only for its command (launch.ts), so none is reached: that command's tests run through the bin, and so
+ * through its bundle.
  */
-function lintOnly() {
+function commandOnly(name, keep) {
+  const namespace = `not-in-${name}-bundle`;
   return {
-    name: 'lint-only',
+    name: `${name}-only`,
     setup(context) {
-      context.onResolve({ filter: /^(\.\.\/index|\.\/commands\/[a-z-]+)\.js$/ }, (args) =>
-        args.kind === 'dynamic-import' && !/^\.\/commands\/lint(-watch)?\.js$/.test(args.path)
-          ? { path: args.path, namespace: 'not-in-lint-bundle' }
+      context.onResolve({ filter: /^(\.\.\/index|\.\.\/lint-library|\.\/commands\/[a-z-]+)\.js$/ }, (args) =>
+        args.kind === 'dynamic-import' && !keep.includes(args.path)
+          ? { path: args.path, namespace }
           : undefined,
       );
-      context.onLoad({ filter: /.*/, namespace: 'not-in-lint-bundle' }, (args) => ({
-        contents: `throw new Error(${JSON.stringify(`internal: ${args.path} is not in the lint bundle`)});`,
+      context.onLoad({ filter: /.*/, namespace }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`internal: ${args.path} is not in the ${name} bundle`)});`,
         loader: 'js',
       }));
     },

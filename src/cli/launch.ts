@@ -5,6 +5,12 @@ import { setFlagsFromString } from 'node:v8';
 import { runBundle } from './code-cache.js';
 import { commandOf, isLongRunning, parsesFirst } from './command-kind.js';
 
+/** Commands with a bundle of their own, a fraction of the whole CLI's: lint, and none (--help, --version). */
+const OWN_BUNDLES = new Map([
+  ['lint', './pgwarden-lint.cjs'],
+  ['', './pgwarden-help.cjs'],
+]);
+
 /**
  * Starts the bundled CLI when it is built beside this file (scripts/bundle-cli.mjs), and says whether it did.
  * V8's flags are set first, before any code is compiled: a code cache is valid only under the flags it was made with.
@@ -14,7 +20,8 @@ export function launch(): boolean {
   if (process.argv.includes('--debug')) return false;
   if (!isLongRunning(process.argv)) setFlagsFromString('--liftoff-only');
   const command = commandOf(process.argv);
-  const bundle = [...(command === 'lint' ? ['./pgwarden-lint.cjs'] : []), './pgwarden-cli.cjs']
+  const own = OWN_BUNDLES.get(command);
+  const bundle = [...(own ? [own] : []), './pgwarden-cli.cjs']
     .map((name) => fileURLToPath(new URL(name, import.meta.url)))
     .find((file) => existsSync(file));
   if (bundle === undefined) return false;

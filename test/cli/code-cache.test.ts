@@ -129,4 +129,15 @@ describe('the bundled CLI keeps V8 code caches', () => {
     expect(rules.code).toBe(0);
     expect(rules.stdout).toContain('migration/require-concurrent-index');
   });
+
+  it('answers --help and --version from a bundle of the program alone, as the unbundled CLI does', async () => {
+    const helpBundle = statSync(join(projectRoot, 'dist/bin/pgwarden-help.cjs')).size;
+    expect(helpBundle).toBeLessThan(statSync(join(projectRoot, 'dist/bin/pgwarden-cli.cjs')).size / 4);
+    const unbundled = join(projectRoot, 'dist/cli/main.js');
+    for (const args of [['--help'], ['--version'], ['--no-such-option']]) {
+      const bundled = await runCli(args);
+      const plain = await runCli(args, { cli: unbundled });
+      expect(bundled).toEqual(plain);
+    }
+  });
 });

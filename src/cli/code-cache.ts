@@ -10,7 +10,7 @@ const STALE_MS = 7 * 24 * 3600 * 1000;
 /**
  * Runs the bundled CLI (one CommonJS file) with V8's code cache: the compiled code of a command's first run is
  * kept in pgwarden's cache folder, and later runs of that command start from it instead of compiling the
- * bundle's 3 MB again (Node 20 caches no ES module code). A cache V8 rejects (another Node, other V8 flags) is
+ * bundle's megabytes again (Node 20 caches no ES module code). A cache V8 rejects (another Node, other V8 flags) is
  * written again; a cache folder that cannot be written only costs the compilation.
  */
 export function runBundle(bundle: string, command: string, ready?: Promise<unknown>): void {

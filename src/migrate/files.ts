@@ -464,11 +464,7 @@ function entriesOf(dir: string, dirents: import('node:fs').Dirent[]): FolderEntr
 }
 
 function siblingsOf(dir: string): string[] {
-  try {
-    return readdirSync(dirname(resolve(dir)));
-  } catch {
-    return [];
-  }
+  return listOrNothing(dirname(resolve(dir)));
 }
 
 function buildMigration(

@@ -19,6 +19,7 @@ import {
   type LintOptions,
   lintSources,
   lintTarget,
+  looseSqlSources,
   type StatementEvidence,
   scriptOf,
   statementReports,
@@ -193,14 +194,15 @@ export class LintSession {
         const folder = this.#folders.get(path) ?? new WatchedMigrationFolder(path, { cache: this.#files });
         this.#folders.set(path, folder);
         const { migrations } = await folder.read();
-        if (migrations.length > 0) {
-          inputs.push({ path, kind: 'migrations', folder, sources: migrations.map((m) => m.up) });
-          continue;
-        }
+        inputs.push(
+          migrations.length > 0
+            ? { path, kind: 'migrations', folder, sources: migrations.map((m) => m.up) }
+            : { path, kind: 'folder', sources: await looseSqlSources(path, this.#files) },
+        );
+        continue;
       }
-      // a file, a folder of loose SQL files, or no such path (lintSources says so, as a cold lint does)
-      const kind = info?.isDirectory() ? 'folder' : 'file';
-      inputs.push({ path, kind, sources: await lintSources([path], this.#files) });
+      // a file, or no such path (lintSources says so, as a cold lint does)
+      inputs.push({ path, kind: 'file', sources: await lintSources([path], this.#files) });
     }
     return inputs;
   }

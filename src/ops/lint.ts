@@ -115,14 +115,18 @@ export async function lintSources(paths: readonly string[], cache?: FileTextCach
         scripts.push(...migrations.map((m) => m.up));
         continue;
       }
-      const files = await collectSqlFiles([path]);
-      scripts.push(...(await readSqlSources(files, cache)));
+      scripts.push(...(await looseSqlSources(path, cache)));
       continue;
     }
     const [source] = await readSqlSources([path], cache);
     scripts.push(scriptOf(source!));
   }
   return scripts;
+}
+
+/** A folder that holds no migrations: its .sql files, each linted as it is. */
+export async function looseSqlSources(dir: string, cache?: FileTextCache): Promise<ScriptSource[]> {
+  return readSqlSources(await collectSqlFiles([dir]), cache);
 }
 
 /** A SQL file's script: its up section when it has `-- migrate:up` / `-- migrate:down` sections, else all of it. */

@@ -21,6 +21,14 @@ const DIR = join(import.meta.dirname, '..', 'fixtures', 'layouts', 'node-pg-migr
 const BIN = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'node-pg-migrate');
 const config = { config: parseConfig({}, 'test'), path: null, dir: process.cwd() };
 
+/** node-pg-migrate SQL migrations (`-- Up Migration` / `-- Down Migration`) in a new folder, linted. */
+function lintMigrations(migrations: Record<string, { up: string; down: string }>) {
+  const dir = mkdtempSync(join(tmpdir(), 'pgwarden-npm-run-'));
+  for (const [name, { up, down }] of Object.entries(migrations))
+    writeFileSync(join(dir, name), `-- Up Migration\n${up}\n\n-- Down Migration\n${down}\n`);
+  return lint({ paths: [dir], config });
+}
+
 describe('node-pg-migrate: one transaction for every pending migration of a run', () => {
   it('is the layout’s data, carried by each script read from the folder', async () => {
     expect(LAYOUTS['node-pg-migrate'].transactionSpan).toBe('run');
@@ -48,16 +56,16 @@ describe('node-pg-migrate: one transaction for every pending migration of a run'
   });
 
   it("lint says a file's own COMMIT commits the run so far and leaves the rest of the run without a transaction", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pgwarden-npm-run-'));
-    writeFileSync(
-      join(dir, '1733400000001_create_notes.sql'),
-      '-- Up Migration\nCREATE TABLE notes (id bigint PRIMARY KEY);\n\n-- Down Migration\nDROP TABLE notes;\n',
-    );
-    writeFileSync(
-      join(dir, '1733400000002_notes_body.sql'),
-      '-- Up Migration\nALTER TABLE notes ADD COLUMN body text;\nCOMMIT;\nALTER TABLE notes ADD COLUMN title text;\n\n-- Down Migration\nALTER TABLE notes DROP COLUMN title, DROP COLUMN body;\n',
-    );
-    const report = await lint({ paths: [dir], config });
+    const report = await lintMigrations({
+      '1733400000001_create_notes.sql': {
+        up: 'CREATE TABLE notes (id bigint PRIMARY KEY);',
+        down: 'DROP TABLE notes;',
+      },
+      '1733400000002_notes_body.sql': {
+        up: 'ALTER TABLE notes ADD COLUMN body text;\nCOMMIT;\nALTER TABLE notes ADD COLUMN title text;',
+        down: 'ALTER TABLE notes DROP COLUMN title, DROP COLUMN body;',
+      },
+    });
     const found = report.findings.filter((f) => f.rule === 'migration/nested-transaction');
     expect(found.map((f) => f.message)).toEqual([
       "COMMIT ends the migration runner's transaction, which spans every pending migration of the run: it commits the pending migrations before this one with half of this one, and what follows, the later migrations of the run included, runs without a transaction",
@@ -65,16 +73,16 @@ describe('node-pg-migrate: one transaction for every pending migration of a run'
   });
 
   it('lint says splitting a migration does not split the run’s transaction', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pgwarden-npm-run-'));
-    writeFileSync(
-      join(dir, '1733400000001_create.sql'),
-      '-- Up Migration\nCREATE TABLE a (id bigint PRIMARY KEY);\nCREATE TABLE b (id bigint PRIMARY KEY);\n\n-- Down Migration\nDROP TABLE a, b;\n',
-    );
-    writeFileSync(
-      join(dir, '1733400000002_both.sql'),
-      "-- Up Migration\nSET lock_timeout = '2s';\nALTER TABLE a ADD COLUMN note text;\nALTER TABLE b ADD COLUMN note text;\n\n-- Down Migration\nALTER TABLE a DROP COLUMN note;\nALTER TABLE b DROP COLUMN note;\n",
-    );
-    const report = await lint({ paths: [dir], config });
+    const report = await lintMigrations({
+      '1733400000001_create.sql': {
+        up: 'CREATE TABLE a (id bigint PRIMARY KEY);\nCREATE TABLE b (id bigint PRIMARY KEY);',
+        down: 'DROP TABLE a, b;',
+      },
+      '1733400000002_both.sql': {
+        up: "SET lock_timeout = '2s';\nALTER TABLE a ADD COLUMN note text;\nALTER TABLE b ADD COLUMN note text;",
+        down: 'ALTER TABLE a DROP COLUMN note;\nALTER TABLE b DROP COLUMN note;',
+      },
+    });
     const found = report.findings.filter((f) => f.rule === 'migration/several-heavy-locks');
     expect(found.map((f) => f.fix)).toEqual([
       '-- split into separate migrations, and run them with node-pg-migrate --no-single-transaction: by default every pending migration of a run shares one transaction, so separate migrations still hold their locks together until the run ends',

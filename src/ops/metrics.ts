@@ -140,6 +140,29 @@ class TargetSession {
 }
 
 /**
+ * The log lines for reads that failed in a scrape (pgwarden_scrape_errors counts them; the reason is only here):
+ * a read is logged when it starts failing or fails for another reason, not at every scrape while it keeps failing.
+ */
+export class FailedReads {
+  #last = new Map<string, string>();
+
+  lines(scrapes: readonly TargetScrape[]): string[] {
+    const now = new Map<string, string>();
+    const lines: string[] = [];
+    for (const scrape of scrapes)
+      for (const { read, reason } of scrape.reading?.failed ?? []) {
+        const key = `${scrape.target}\u0000${read}`;
+        const text = redact(reason);
+        now.set(key, text);
+        if (this.#last.get(key) !== text)
+          lines.push(`metrics: ${scrape.target}: reading ${read} failed: ${text}`);
+      }
+    this.#last = now;
+    return lines;
+  }
+}
+
+/**
  * `pgwarden metrics`: a Prometheus exporter. Each scrape reads every target read-only (a READ ONLY transaction
  * with statement and lock timeouts) at once; a scrape that arrives while one runs waits for it, and a result is
  * served again for `cacheSeconds`, so scrapes never pile up on the databases.
@@ -150,6 +173,7 @@ export async function startMetricsServer(options: MetricsOptions): Promise<Metri
   const sessions = metricsTargets(options).map((target) => new TargetSession(target));
   const timeoutMs = settings.scrapeTimeoutSeconds * 1000;
   const topTables = options.topTables ?? 10;
+  const failedReads = new FailedReads();
   let running: Promise<string> | null = null;
   let cached: { text: string; at: number } | null = null;
 
@@ -161,6 +185,7 @@ export async function startMetricsServer(options: MetricsOptions): Promise<Metri
         const scrapes = await Promise.all(sessions.map((s) => s.scrape(timeoutMs, topTables)));
         for (const failed of scrapes.filter((s) => s.error))
           options.log?.(`metrics: ${failed.target}: ${failed.error}`);
+        for (const line of failedReads.lines(scrapes)) options.log?.(line);
         const text = renderExposition(metricFamilies(scrapes));
         cached = { text, at: performance.now() };
         return text;

@@ -51,6 +51,8 @@ describe.skipIf(!haveTools)('pgwarden metrics', () => {
   /** A port that accepts connections and never answers: a server that hangs. */
   let silent: Server;
   let silentPort: number;
+  /** What the exporter logged: why a target or a read failed. */
+  const logged: string[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase(pg18Url());
@@ -72,6 +74,7 @@ describe.skipIf(!haveTools)('pgwarden metrics', () => {
         scrapeTimeoutSeconds: 2,
       }),
       listen: '127.0.0.1:0',
+      log: (line) => logged.push(line),
     });
   });
   afterAll(async () => {
@@ -92,6 +95,9 @@ describe.skipIf(!haveTools)('pgwarden metrics', () => {
     const hungSeconds = sample(text, /^pgwarden_scrape_duration_seconds\{target="hung"\} (\S+)$/m)!;
     expect(hungSeconds).toBeGreaterThanOrEqual(1.9);
     expect(hungSeconds).toBeLessThan(5);
+    // every read of app succeeded (else the exporter logged why)
+    expect(logged.filter((line) => line.startsWith('metrics: app:'))).toEqual([]);
+    expect(text).toContain('pgwarden_scrape_errors{target="app"} 0');
     expect(text).toMatch(/^pgwarden_database_size_bytes\{target="app",database="[^"]+"\} \d+/m);
     expect(text).toMatch(/^pgwarden_database_xid_age\{target="app",database="[^"]+"\} \d+/m);
     expect(text).toMatch(/^pgwarden_database_cache_hit_ratio\{target="app",database="[^"]+"\} [\d.]+/m);

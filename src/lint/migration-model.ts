@@ -54,6 +54,11 @@ export interface MigrationModel {
    * and a COMMIT in the file commits them.
    */
   readonly runnerTransactionSpan: 'migration' | 'run';
+  /**
+   * The line that takes a migration of this script's layout out of the runner's transaction, as fixes write it:
+   * pgwarden's `-- pgwarden:no-transaction` unless the layout's runner has its own (dbmate, goose…).
+   */
+  readonly noTransactionLine: string;
   readonly statements: readonly AnalyzedStatement[];
   /** Facts on a table as they were before this script (size from --db, partitioning), or undefined if unknown. */
   table(name: string): TableFacts | undefined;
@@ -173,6 +178,8 @@ export function analyzeMigration(
     sentWhole?: boolean;
     /** See MigrationModel.runnerTransactionSpan (default `migration`). */
     runnerTransactionSpan?: 'migration' | 'run';
+    /** See MigrationModel.noTransactionLine (default pgwarden's directive). */
+    noTransactionLine?: string;
     state: SchemaState;
     thresholds?: Thresholds;
   },
@@ -319,6 +326,7 @@ export function analyzeMigration(
     runnerTransaction,
     sentWhole,
     runnerTransactionSpan: runnerTransaction ? (options.runnerTransactionSpan ?? 'migration') : 'migration',
+    noTransactionLine: options.noTransactionLine ?? '-- pgwarden:no-transaction',
     statements,
     fromDatabase: state.fromDatabase,
     thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,

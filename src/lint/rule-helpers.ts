@@ -86,6 +86,16 @@ export function withConcurrently(text: string): string {
 export const NO_TRANSACTION_NOTE =
   "CONCURRENTLY cannot run in a transaction block: put it in its own migration with `-- pgwarden:no-transaction` (or your runner's equivalent)";
 
+/**
+ * The first line of a fix that moves a statement to a migration of its own, out of the runner's transaction: the
+ * layout's opt-out line, and the note on a line of its own where the runner reads its line exactly (goose).
+ */
+export function ownMigrationNoTransaction(model: MigrationModel): string {
+  return model.noTransactionLine === '-- pgwarden:no-transaction'
+    ? '-- pgwarden:no-transaction (own migration)'
+    : `-- own migration:\n${model.noTransactionLine}`;
+}
+
 export function oneLine(text: string, max = 80): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;

@@ -20,7 +20,7 @@ export interface AdoptedHistory {
   readonly rows: HistoryRow[];
 }
 
-type Runner = 'prisma' | 'diesel' | 'golang-migrate' | 'dbmate' | 'flyway' | 'node-pg-migrate';
+type Runner = 'prisma' | 'diesel' | 'golang-migrate' | 'dbmate' | 'flyway' | 'node-pg-migrate' | 'goose';
 
 interface Candidate {
   readonly schema: string;
@@ -35,6 +35,7 @@ const TABLES: Record<Runner, string> = {
   dbmate: 'schema_migrations',
   flyway: 'flyway_schema_history',
   'node-pg-migrate': 'pgmigrations',
+  goose: 'goose_db_version',
 };
 
 /** The runners whose history a folder of `layout` can have (pgwarden's own files are dbmate's format). */
@@ -68,6 +69,8 @@ function matches(runner: Runner, table: Candidate): boolean {
       return has('version') && has('success') && has('type') && has('script');
     case 'node-pg-migrate':
       return has('name') && has('run_on');
+    case 'goose':
+      return has('version_id') && has('is_applied');
   }
 }
 
@@ -140,6 +143,22 @@ async function readRecorded(
       }
       const failed = rows.find((row) => !row.success);
       return { applied, unsettled: failed ? (failed.version ?? failed.script) : null };
+    }
+    case 'goose': {
+      // goose appends a row per up (is_applied) and, from v3, deletes the version's rows on down (older versions
+      // appended is_applied = false): a version is applied when its latest row says so; version 0 is the table's own
+      const rows = await read<{ version: string; applied: boolean; at: Date | null }>(
+        `SELECT DISTINCT ON (version_id) version_id::text AS version, is_applied AS applied, tstamp AS at
+           FROM ${table} WHERE version_id > 0 ORDER BY version_id, id DESC`,
+      );
+      const byNumber = new Map(
+        migrations
+          .filter((m) => /^\d+$/.test(m.version))
+          .map((m) => [BigInt(m.version).toString(), m.version]),
+      );
+      for (const row of rows)
+        if (row.applied) applied.set(byNumber.get(row.version) ?? row.version, at(row.at));
+      return { applied, unsettled: null };
     }
     case 'node-pg-migrate': {
       const rows = await read<{ name: string; run_on: Date }>(`SELECT name, run_on FROM ${table}`);

@@ -12,6 +12,8 @@ import {
   FLYWAY_VERSIONED,
   type FolderEntry,
   GOLANG_MIGRATE,
+  GOOSE_ANNOTATION,
+  GOOSE_UP,
   LAYOUTS,
   type Layout,
   type LayoutName,
@@ -185,6 +187,48 @@ export function splitSections(text: string): Sections | undefined {
   return {
     up: section(up[0], upStart, upEnd),
     down: downStart >= 0 ? section(down![0], downStart, text.length) : null,
+  };
+}
+
+/**
+ * A goose file's sections as goose reads them: the up from `-- +goose Up` to `-- +goose Down` (or the end), the down
+ * after it; `-- +goose NO TRANSACTION`, wherever it stands, takes both out of goose's transaction, and goose then runs
+ * each statement on its own, except that a `StatementBegin … StatementEnd` block is sent as one string: when it
+ * holds several statements they share PostgreSQL's implicit transaction, written as a BEGIN over its StatementBegin
+ * line and a COMMIT over its StatementEnd line (positions kept), so that lint and pgwarden's runner see it.
+ */
+export function gooseSections(text: string): Sections | undefined {
+  const annotations = [...text.matchAll(GOOSE_ANNOTATION)].map((m) => ({
+    word: m[1]!.toLowerCase(),
+    at: m.index,
+    length: m[0].length,
+  }));
+  const up = annotations.find((a) => a.word === 'up');
+  if (!up) return undefined;
+  const down = annotations.find((a) => a.word === 'down' && a.at > up.at);
+  const noTransaction = annotations.some((a) => a.word === 'no transaction');
+  const section = (from: number, to: number): Section => {
+    let kept = keepRange(text, from, to);
+    if (noTransaction) {
+      const inside = annotations.filter((a) => a.at >= from && a.at < to);
+      for (const [i, begin] of inside.entries()) {
+        if (begin.word !== 'statementbegin') continue;
+        const end = inside.slice(i + 1).find((a) => a.word === 'statementend');
+        if (!end || factsOf(text.slice(begin.at + begin.length, end.at)).statements < 2) continue;
+        kept = overwrite(kept, begin.at, 'BEGIN;'.padEnd(begin.length));
+        kept = overwrite(kept, end.at, 'COMMIT;'.padEnd(end.length));
+      }
+    }
+    return {
+      text: kept,
+      transaction: !noTransaction,
+      runnerOptOut: noTransaction,
+      directive: NO_TRANSACTION.test(text.slice(from, to)),
+    };
+  };
+  return {
+    up: section(up.at, down ? down.at : text.length),
+    down: down ? section(down.at, text.length) : null,
   };
 }
 
@@ -362,7 +406,7 @@ export interface ReadFolderOptions {
  * Reads a migrations folder as its runner does (see LAYOUTS): pgwarden's own layout (`NNNN_name.sql` with
  * `-- migrate:up` / `-- migrate:down`, or plain files), dbmate, golang-migrate (`N_x.up.sql` / `N_x.down.sql`),
  * diesel (`NAME/up.sql`, `down.sql`, `metadata.toml`), Prisma (`NAME/migration.sql`), Flyway (`V1__x.sql`,
- * `R__x.sql`) and node-pg-migrate (`-- Up Migration`). The layout is `options.layout`, or detected. Migrations come
+ * `R__x.sql`), node-pg-migrate (`-- Up Migration`) and goose (`-- +goose Up`). The layout is `options.layout`, or detected. Migrations come
  * in the runner's order; what the runner ignores is listed in `ignored`, never an error.
  */
 export async function readMigrationFolder(
@@ -620,10 +664,11 @@ export async function readMigrations(dir: string, options: ReadFolderOptions = {
 
 /**
  * Whether the layout's reader takes a file with this text as a migration: dbmate refuses a file without
- * `-- migrate:up`; every other reader goes by names alone. (A watch session reads a changed file again on its own
+ * `-- migrate:up`, goose one without `-- +goose Up`; every other reader goes by names alone. (A watch session reads a changed file again on its own
  * only while this answer stays.)
  */
 function takesText(layout: LayoutName, text: string): boolean {
+  if (layout === 'goose') return GOOSE_UP.test(text);
   return layout !== 'dbmate' || UP_MARKER.test(text);
 }
 
@@ -675,33 +720,56 @@ function sectionFiles(name: LayoutName): Reader {
       } else {
         [version, label] = (VERSIONED.exec(stem)?.slice(1) ?? [stem, stem]) as [string, string];
       }
-      const path = join(dir, entry.name);
-      candidates.push({
-        key: { version, entry: entry.name, name: label },
-        files: [path],
-        build: (source) => {
-          const file = source(path);
-          const sections = splitSections(file.text);
-          if (!sections)
-            return {
-              version,
-              name: label,
-              layout: name === 'pgwarden' ? 'plain' : name,
-              up: wholeScript(layout, file),
-              down: null,
-            };
-          const npm = !UP_MARKER.test(file.text);
-          return {
-            version,
-            name: label,
-            ...(name === 'pgwarden' && npm ? { layout: 'node-pg-migrate' as const } : {}),
-            up: sectionScript(layout, file, sections.up),
-            down: sections.down ? sectionScript(layout, file, sections.down) : null,
-          };
-        },
-      });
+      candidates.push(
+        sectionCandidate(
+          layout,
+          join(dir, entry.name),
+          { version, entry: entry.name, name: label },
+          {
+            split: splitSections,
+            whole: name === 'pgwarden' ? 'plain' : name,
+            // pgwarden's own layout reads a node-pg-migrate file among its own as node-pg-migrate's
+            sectioned: (text) =>
+              name === 'pgwarden' && !UP_MARKER.test(text) ? 'node-pg-migrate' : undefined,
+          },
+        ),
+      );
     }
     return candidates;
+  };
+}
+
+/**
+ * One migration of one file split into sections (`split`), or read whole (as layout `whole`) when it has none;
+ * `sectioned` names another layout for a file whose sections are that layout's.
+ */
+function sectionCandidate(
+  layout: Layout,
+  path: string,
+  key: OrderKey,
+  how: {
+    readonly split: (text: string) => Sections | undefined;
+    readonly whole: MigrationLayout;
+    readonly sectioned?: (text: string) => MigrationLayout | undefined;
+  },
+): Candidate {
+  const { version, name } = key;
+  return {
+    key,
+    files: [path],
+    build: (source) => {
+      const file = source(path);
+      const sections = how.split(file.text);
+      if (!sections) return { version, name, layout: how.whole, up: wholeScript(layout, file), down: null };
+      const other = how.sectioned?.(file.text);
+      return {
+        version,
+        name,
+        ...(other ? { layout: other } : {}),
+        up: sectionScript(layout, file, sections.up),
+        down: sections.down ? sectionScript(layout, file, sections.down) : null,
+      };
+    },
   };
 }
 
@@ -769,6 +837,57 @@ const READERS: Record<LayoutName, Reader> = {
         },
       };
     });
+  },
+
+  goose: (dir, entries, texts, ignore) => {
+    const layout = LAYOUTS.goose;
+    const candidates: Candidate[] = [];
+    for (const entry of entries) {
+      if (entry.kind === 'directory') {
+        ignore(entry.name, 'a folder: goose reads only the files of the migrations folder');
+        continue;
+      }
+      const named = /^(\d+)_.*\.(sql|go)$/i.exec(entry.name);
+      if (named?.[2]?.toLowerCase() === 'go') {
+        ignore(entry.name, 'a Go migration: pgwarden reads only SQL migrations');
+        continue;
+      }
+      const text = texts.get(entry.name);
+      if (text === undefined) {
+        ignore(entry.name, 'not a .sql migration (goose ignores it)');
+        continue;
+      }
+      if (!named) {
+        ignore(
+          entry.name,
+          "no numeric version before an _: goose's CLI refuses this file, its library skips it",
+        );
+        continue;
+      }
+      const version = named[1]!;
+      if (BigInt(version) < 1n) {
+        ignore(entry.name, 'version 0: goose needs a version of 1 or more');
+        continue;
+      }
+      if (!takesText('goose', text)) {
+        ignore(entry.name, 'no -- +goose Up annotation: goose refuses this file');
+        continue;
+      }
+      const label = entry.name.slice(version.length + 1).replace(/\.sql$/i, '');
+      // a text changed since the folder was read (a watch session) that goose would refuse is linted whole
+      candidates.push(
+        sectionCandidate(
+          layout,
+          join(dir, entry.name),
+          { version, entry: entry.name, name: label },
+          {
+            split: gooseSections,
+            whole: 'goose',
+          },
+        ),
+      );
+    }
+    return candidates;
   },
 
   diesel: (dir, entries, _texts, ignore) => {

@@ -13,7 +13,8 @@ export type LayoutName =
   | 'diesel'
   | 'prisma'
   | 'flyway'
-  | 'node-pg-migrate';
+  | 'node-pg-migrate'
+  | 'goose';
 
 /** The layout of one migration: its folder's, or `plain` for a marker-less file of a pgwarden folder. */
 export type MigrationLayout = LayoutName | 'plain';
@@ -87,6 +88,13 @@ export interface Layout {
 }
 
 const bytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+/** Versions compared as whole numbers (`0001` = 1), as golang-migrate and goose read them. */
+const byNumber = (a: OrderKey, b: OrderKey) => {
+  const x = BigInt(a.version);
+  const y = BigInt(b.version);
+  return x === y ? 0 : x < y ? -1 : 1;
+};
+const numberIdentity = (version: string) => BigInt(version).toString();
 const byVersionThenEntry = (order: (a: string, b: string) => number) => (a: OrderKey, b: OrderKey) =>
   order(a.version, b.version) || bytes(a.entry, b.entry);
 
@@ -148,6 +156,13 @@ export const FLYWAY_REPEATABLE = /^R__(.+)\.[sS][qQ][lL]$/;
 export const GOLANG_MIGRATE = /^(\d+)_(.*)\.(up|down)\.([^.]+)$/;
 export const UP_MARKER = /^--\s*migrate:up(?:[ \t].*)?$/m;
 export const NPM_UP = /^\s*--[\s-]*up\s+migration\b.*$/im;
+/**
+ * goose's annotations as its parser reads them: a line starting with `--` (no indent) holding `+goose` and one
+ * of its words, in any case (`-- +goose up`, `--+goose Up`), with nothing else on the line.
+ */
+export const GOOSE_ANNOTATION =
+  /^--\s*\+goose\s+(up|down|statementbegin|statementend|no transaction|envsub on|envsub off)\s*$/gim;
+export const GOOSE_UP = /^--\s*\+goose\s+up\s*$/im;
 const PGWARDEN_DIRECTIVE = /^--\s*pgwarden:/m;
 
 /**
@@ -205,12 +220,8 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
     recognises: ({ entries }) => hasFile(entries, GOLANG_MIGRATE),
     unit: 'up-down-files',
     ordering: 'the number N (uint64: 0001 = 1)',
-    compare: (a, b) => {
-      const x = BigInt(a.version);
-      const y = BigInt(b.version);
-      return x === y ? 0 : x < y ? -1 : 1;
-    },
-    identity: (v) => BigInt(v).toString(),
+    compare: byNumber,
+    identity: numberIdentity,
     pairing: 'by-version',
     transaction: 'none',
     transactionSpan: 'migration',
@@ -310,6 +321,26 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
     downs: true,
     ignores: 'names starting with . (pgwarden also skips JS/TS migrations, which it cannot read)',
   },
+  goose: {
+    name: 'goose',
+    runner: 'goose (pressly/goose)',
+    recognise: 'N_name.sql files with -- +goose Up (in any case)',
+    recognises: ({ texts }) => [...texts.values()].some((t) => GOOSE_UP.test(t)),
+    unit: 'file',
+    ordering:
+      'the number N before the first _ (int64, at least 1: 00002 = 2; sequential numbers before timestamps)',
+    compare: byNumber,
+    identity: numberIdentity,
+    pairing: 'sections',
+    transaction: 'runner',
+    transactionSpan: 'migration',
+    optOut:
+      '-- +goose NO TRANSACTION anywhere in the file (any case): both directions run statement by statement, each on its own',
+    sends: 'statements',
+    downs: true,
+    ignores:
+      'Go migrations (N_name.go, registered in Go code), names without a numeric prefix (its CLI refuses such a .sql file), sub-folders',
+  },
 };
 
 /** The order layouts are tried in: the most specific signatures first; pgwarden's own layout is the fallback. */
@@ -317,6 +348,7 @@ export const LAYOUT_DETECTION: readonly LayoutName[] = [
   'prisma',
   'diesel',
   'flyway',
+  'goose',
   'golang-migrate',
   'node-pg-migrate',
   'dbmate',
@@ -326,6 +358,25 @@ export const LAYOUT_DETECTION: readonly LayoutName[] = [
 /** The layout of a folder from its entries and the text of its top-level .sql files. */
 export function detectLayout(listing: FolderListing): LayoutName {
   return LAYOUT_DETECTION.find((name) => LAYOUTS[name].recognises(listing)) ?? 'pgwarden';
+}
+
+/**
+ * The line a fix writes to take a migration of this layout out of its runner's transaction: the runner's own
+ * option where it has one in the file, told as a comment where it lives elsewhere, else pgwarden's directive.
+ */
+export function noTransactionLine(layout: MigrationLayout): string {
+  switch (layout) {
+    case 'dbmate':
+      return '-- migrate:up transaction:false';
+    case 'goose':
+      return '-- +goose NO TRANSACTION';
+    case 'diesel':
+      return '-- diesel: a metadata.toml beside this up.sql with run_in_transaction = false';
+    case 'flyway':
+      return "-- Flyway: executeInTransaction=false in this script's .conf (or only such statements in the script)";
+    default:
+      return '-- pgwarden:no-transaction';
+  }
 }
 
 /** Whether a migration of this layout can have a down (the reversibility model's fact). */

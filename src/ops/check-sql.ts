@@ -8,6 +8,7 @@ import { analyzeMigration, type MigrationModel, wantsNoTransaction } from '../li
 import { SchemaState } from '../lint/schema-state.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../lint/thresholds.js';
 import type { MigrationScript } from '../migrate/files.js';
+import { noTransactionLine } from '../migrate/layouts.js';
 import { RULE_IDS } from '../rules/ids.js';
 import { lintRules } from '../rules/lint-rules.js';
 import type { SqlSource } from '../sql/files.js';
@@ -88,6 +89,7 @@ export async function checkSql(
       runnerTransaction: source.transaction ?? !wantsNoTransaction(source.text),
       sentWhole: source.sentWhole ?? false,
       ...(source.transactionSpan ? { runnerTransactionSpan: source.transactionSpan } : {}),
+      ...(source.migration ? { noTransactionLine: noTransactionLine(source.migration.layout) } : {}),
       state,
       thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
     });

@@ -40,11 +40,11 @@ export function cannotWrite(layout: MigrationLayout, noTransaction: boolean): st
 
 /**
  * Whether the layout's runner can run several statements of a migration without a transaction, statement by
- * statement: pgwarden's own runner can; the others send the file as one string (PostgreSQL then runs it as one
+ * statement: pgwarden's own runner can, and goose (NO TRANSACTION); the others send the file as one string (PostgreSQL then runs it as one
  * implicit transaction, where CONCURRENTLY fails) or, Flyway, decide per file.
  */
 export function runsStatementByStatement(layout: MigrationLayout): boolean {
-  return layout === 'pgwarden' || layout === 'plain';
+  return layout === 'pgwarden' || layout === 'plain' || layout === 'goose';
 }
 
 /** A migration of the folder as --fix places new ones: its version as the reader reads it, its file's prefix. */
@@ -157,7 +157,28 @@ export function migrationFiles(
           text: `-- Up Migration\n${up}\n-- Down Migration\n${down}`,
         },
       ];
+    case 'goose': {
+      const option = noTx ? '-- +goose NO TRANSACTION\n' : '';
+      const section = (statements: readonly string[]) =>
+        `${(statements.length > 0 ? statements : [NOTHING_TO_UNDO]).map(gooseStatement).join('\n')}\n`;
+      return [
+        {
+          file: join(dir, `${version}_${name}.sql`),
+          text: `${option}-- +goose Up\n${section(migration.up)}\n-- +goose Down\n${section(migration.down)}`,
+        },
+      ];
+    }
   }
+}
+
+/**
+ * A statement as goose splits it: goose ends a statement at any line ending in `;` outside a StatementBegin …
+ * StatementEnd block, quotes and dollar-quoted bodies included, so a statement of several lines goes in a block.
+ */
+function gooseStatement(statement: string): string {
+  return statement.includes('\n')
+    ? `-- +goose StatementBegin\n${statement}\n-- +goose StatementEnd`
+    : statement;
 }
 
 /** The first file of `files` that exists already, if any. */

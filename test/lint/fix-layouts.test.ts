@@ -24,6 +24,7 @@ const SHARED =
   'ALTER TABLE "User" ADD COLUMN "createdAt" timestamptz;\nCREATE UNIQUE INDEX "User_email_key" ON "User" (email);';
 const LONE = 'CREATE INDEX "User_name_idx" ON "User" (name);';
 const section = (up: string, down: string) => `-- migrate:up\n${up}\n\n-- migrate:down\n${down}\n`;
+const goose = (up: string, down: string) => `-- +goose Up\n${up}\n\n-- +goose Down\n${down}\n`;
 
 interface LayoutCase {
   readonly layout: string;
@@ -120,6 +121,22 @@ const CASES: readonly LayoutCase[] = [
     },
     written: ['2_email.sql', '3_email_concurrently.sql', '4_name.sql'],
     contains: { '4_name.sql': '-- pgwarden:no-transaction' },
+  },
+  {
+    layout: 'goose',
+    dir: 'migrations',
+    files: {
+      '00001_init.sql': goose(INIT, 'DROP TABLE "User";'),
+      '00002_email.sql': goose(SHARED, 'ALTER TABLE "User" DROP COLUMN "createdAt";'),
+      '00004_name.sql': goose(LONE, 'DROP INDEX "User_name_idx";'),
+    },
+    written: ['00002_email.sql', '00003_email_concurrently.sql', '00004_name.sql'],
+    contains: {
+      '00003_email_concurrently.sql':
+        '-- +goose NO TRANSACTION\n-- +goose Up\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "User_email_key" ON "User" (email);\n\n-- +goose Down\nDROP INDEX CONCURRENTLY IF EXISTS "User_email_key";\n',
+      '00004_name.sql':
+        '-- +goose NO TRANSACTION\n-- +goose Up\nSET lock_timeout = \'2s\';\nSET statement_timeout = \'15min\';\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "User_name_idx" ON "User" (name);\n',
+    },
   },
   {
     layout: 'flyway',

@@ -119,6 +119,22 @@ const RUNNERS = [
     applied: ['1700000000000', '1700000000001'],
     pending: '1700000000002',
   },
+  {
+    runner: 'goose',
+    files: {
+      '00001_init.sql': '-- +goose Up\nCREATE TABLE a (id int);\n-- +goose Down\nDROP TABLE a;\n',
+      '00002_b.sql': '-- +goose Up\nCREATE TABLE b (id int);\n',
+      '20240103000000_c.sql': '-- +goose Up\nCREATE TABLE c (id int);\n',
+    },
+    // goose's table starts with a row for version 0; a version migrated down by an older goose has a later row with
+    // is_applied false (20240103000000 here), from v3 its rows are deleted instead
+    history: `CREATE TABLE goose_db_version (id serial PRIMARY KEY, version_id bigint NOT NULL,
+        is_applied boolean NOT NULL, tstamp timestamp NULL DEFAULT now());
+      INSERT INTO goose_db_version (version_id, is_applied) VALUES
+        (0, true), (1, true), (2, true), (20240103000000, true), (20240103000000, false);`,
+    applied: ['00001', '00002'],
+    pending: '20240103000000',
+  },
 ] as const;
 
 describe("adopting another runner's history", () => {

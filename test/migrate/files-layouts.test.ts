@@ -22,7 +22,16 @@ const names = (migrations: { version: string; name: string }[]) => migrations.ma
 describe('layouts as data', () => {
   it('has one row per runner, each with every fact', () => {
     expect(Object.keys(LAYOUTS).sort()).toEqual(
-      ['dbmate', 'diesel', 'flyway', 'golang-migrate', 'node-pg-migrate', 'pgwarden', 'prisma'].sort(),
+      [
+        'dbmate',
+        'diesel',
+        'flyway',
+        'golang-migrate',
+        'goose',
+        'node-pg-migrate',
+        'pgwarden',
+        'prisma',
+      ].sort(),
     );
     for (const layout of Object.values(LAYOUTS)) {
       for (const field of ['recognise', 'ordering', 'optOut', 'ignores', 'runner'] as const)

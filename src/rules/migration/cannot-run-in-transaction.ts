@@ -11,6 +11,8 @@ const ENTRIES: readonly LockEntryId[] = [
   'vacuum',
 ];
 
+const GOOSE_NO_TRANSACTION = '-- +goose NO TRANSACTION';
+
 export default defineRule<MigrationModel>({
   id: 'migration/cannot-run-in-transaction',
   category: 'migration',
@@ -21,7 +23,7 @@ export default defineRule<MigrationModel>({
   docs: {
     why: 'CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, DETACH PARTITION … CONCURRENTLY and VACUUM refuse to run in a transaction block: the migration fails with "cannot run inside a transaction block". Migration runners (pgwarden, Flyway, dbmate, Rails, Django) wrap each migration in a transaction unless told otherwise, so such a statement fails there even without an explicit BEGIN. node-pg-migrate (by default, `--single-transaction`) runs every pending migration of a run in one transaction: the failure then rolls back the whole run, the migrations before this one included.',
     howToFix:
-      'Move the statement to a migration of its own and mark it `-- pgwarden:no-transaction` (dbmate: `-- migrate:up transaction:false`), with no BEGIN around it. Keep one such statement per migration so that a failure leaves a clear state.',
+      'Move the statement to a migration of its own and mark it `-- pgwarden:no-transaction` (dbmate: `-- migrate:up transaction:false`; goose: `-- +goose NO TRANSACTION`), with no BEGIN around it. Keep one such statement per migration so that a failure leaves a clear state.',
     examples: {
       bad: 'BEGIN;\nCREATE INDEX CONCURRENTLY idx_orders_user_id ON orders (user_id);\nCOMMIT;',
       good: '-- pgwarden:no-transaction\nCREATE INDEX CONCURRENTLY idx_orders_user_id ON orders (user_id);',
@@ -31,8 +33,14 @@ export default defineRule<MigrationModel>({
     for (const { analyzed, operation } of operations(model, ...ENTRIES)) {
       if (!analyzed.inTransactionBlock || analyzed.embeddedIn === 'function') continue;
       if (behaviourAt(operation.entry!, model.pgVersion)?.transactionBlock !== false) continue;
+      // goose, in a NO TRANSACTION file, still sends a StatementBegin … StatementEnd block as one string
+      const goose = model.noTransactionLine === GOOSE_NO_TRANSACTION;
       const where = !model.runnerTransaction
-        ? 'a transaction block (BEGIN … COMMIT)'
+        ? model.sentWhole
+          ? 'the transaction PostgreSQL gives a string of several statements (the runner sends the file as one)'
+          : goose
+            ? 'a transaction block (BEGIN … COMMIT, or a StatementBegin … StatementEnd block of several statements, which goose sends as one string)'
+            : 'a transaction block (BEGIN … COMMIT)'
         : model.runnerTransactionSpan === 'run'
           ? "the migration runner's transaction, which spans every pending migration of the run"
           : "the migration runner's transaction";
@@ -46,7 +54,9 @@ export default defineRule<MigrationModel>({
         fix:
           model.runnerTransaction && model.runnerTransactionSpan === 'run'
             ? `-- node-pg-migrate runs every SQL migration in the run's transaction and ignores the next line (pgwarden's runner honours it): move the statement to a JS/TS migration that calls pgm.noTransaction(), which commits the run so far first\n-- pgwarden:no-transaction\n${analyzed.statement.text};`
-            : `-- pgwarden:no-transaction\n${analyzed.statement.text};`,
+            : !model.runnerTransaction
+              ? `${model.sentWhole ? '-- alone, in a migration file of its own' : goose ? '-- alone: outside BEGIN … COMMIT, and not in a StatementBegin … StatementEnd block with other statements' : '-- outside BEGIN … COMMIT'}\n${analyzed.statement.text};`
+              : `${model.noTransactionLine}\n${analyzed.statement.text};`,
       });
     }
   },

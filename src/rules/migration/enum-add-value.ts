@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { locationOf } from '../../lint/rule-helpers.js';
+import { locationOf, ownMigrationNoTransaction } from '../../lint/rule-helpers.js';
 import { asNode } from '../../sql/ast.js';
 import { quoteLiteral } from '../../sql/quote.js';
 
@@ -28,7 +28,7 @@ export default defineRule<MigrationModel>({
         report({
           message: `ALTER TYPE … ADD VALUE cannot run inside a transaction block on PostgreSQL ${model.pgVersion}`,
           location: locationOf(model, analyzed),
-          fix: `-- pgwarden:no-transaction (own migration)\n${analyzed.statement.text};`,
+          fix: `${ownMigrationNoTransaction(model)}\n${analyzed.statement.text};`,
         });
         return;
       }

@@ -51,7 +51,7 @@ export default defineRule<MigrationModel>({
               ? `${word} ends the migration runner's transaction, which spans every pending migration of the run: it ${control === 'TRANS_STMT_COMMIT' ? 'commits' : 'rolls back'} the pending migrations before this one with half of this one, and what follows, the later migrations of the run included, runs without a transaction`
               : `${word} ends the migration runner's transaction half-way: what follows runs without one`,
           location: locationOf(model, analyzed),
-          fix: '-- remove it, or mark the migration -- pgwarden:no-transaction and manage transactions in it',
+          fix: `-- remove it, or take the migration out of the runner's transaction (${model.noTransactionLine.replace(/^-- /, '')}) and manage transactions in it`,
         });
       }
     }

@@ -4,6 +4,7 @@ import {
   display,
   locationOf,
   operations,
+  ownMigrationNoTransaction,
   sizedSeverity,
   sizeText,
   sqlRelation,
@@ -43,7 +44,7 @@ export default defineRule<MigrationModel>({
         message: `ADD ${kind} builds its index under an ACCESS EXCLUSIVE lock on ${display(table)}${sizeText(model.table(table))}: no reads or writes until it is built`,
         location: locationOf(model, analyzed),
         severity: sizedSeverity(model, table, 'error'),
-        fix: `-- pgwarden:no-transaction (own migration)\nCREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${sqlTable} (${columns});\n-- next migration:\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${name} ${kind} USING INDEX ${name};`,
+        fix: `${ownMigrationNoTransaction(model)}\nCREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${sqlTable} (${columns});\n-- next migration:\nALTER TABLE ${sqlTable} ADD CONSTRAINT ${name} ${kind} USING INDEX ${name};`,
       });
     }
   },

@@ -15,13 +15,24 @@ export default defineCases(rule, {
   invalid: [
     {
       sql: 'CREATE INDEX CONCURRENTLY idx_orders_note ON orders (note);',
-      findings: [{ message: /cannot run inside the migration runner's transaction/ }],
+      findings: [
+        {
+          message: /cannot run inside the migration runner's transaction/,
+          fix: '-- pgwarden:no-transaction\nCREATE INDEX CONCURRENTLY idx_orders_note ON orders (note);',
+        },
+      ],
       before: EXISTING_TABLES,
     },
     {
       sql: 'BEGIN;\nDROP INDEX CONCURRENTLY idx_orders_user_id;\nCOMMIT;',
       noTransaction: true,
-      findings: [{ line: 2, message: /a transaction block \(BEGIN/ }],
+      findings: [
+        {
+          line: 2,
+          message: /a transaction block \(BEGIN/,
+          fix: '-- outside BEGIN … COMMIT\nDROP INDEX CONCURRENTLY idx_orders_user_id;',
+        },
+      ],
       before: EXISTING_TABLES,
     },
     { sql: 'VACUUM orders;', findings: [{ message: /^VACUUM cannot run/ }], before: EXISTING_TABLES },

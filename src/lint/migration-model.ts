@@ -59,6 +59,11 @@ export interface MigrationModel {
    * pgwarden's `-- pgwarden:no-transaction` unless the layout's runner has its own (dbmate, goose…).
    */
   readonly noTransactionLine: string;
+  /**
+   * Offsets where the layout's runner ends a statement by itself, without parsing (goose: each line ending in `;`
+   * outside a StatementBegin … StatementEnd block); empty when it sends statements as PostgreSQL's parser ends them.
+   */
+  readonly runnerCuts: readonly number[];
   readonly statements: readonly AnalyzedStatement[];
   /** Facts on a table as they were before this script (size from --db, partitioning), or undefined if unknown. */
   table(name: string): TableFacts | undefined;
@@ -180,6 +185,8 @@ export function analyzeMigration(
     runnerTransactionSpan?: 'migration' | 'run';
     /** See MigrationModel.noTransactionLine (default pgwarden's directive). */
     noTransactionLine?: string;
+    /** See MigrationModel.runnerCuts (default none). */
+    runnerCuts?: readonly number[];
     state: SchemaState;
     thresholds?: Thresholds;
   },
@@ -327,6 +334,7 @@ export function analyzeMigration(
     sentWhole,
     runnerTransactionSpan: runnerTransaction ? (options.runnerTransactionSpan ?? 'migration') : 'migration',
     noTransactionLine: options.noTransactionLine ?? '-- pgwarden:no-transaction',
+    runnerCuts: options.runnerCuts ?? [],
     statements,
     fromDatabase: state.fromDatabase,
     thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,

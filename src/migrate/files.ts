@@ -53,6 +53,11 @@ export interface MigrationScript extends SqlSource {
   };
   /** The whole file (`text` has the other sections blanked out, at the same positions). */
   readonly fileText: string;
+  /**
+   * Where the layout's runner ends a statement by itself, as offsets in the file, when it splits the script
+   * without parsing it: goose ends one at each line ending in `;` outside a StatementBegin … StatementEnd block.
+   */
+  readonly runnerCuts?: readonly number[];
 }
 
 export interface Migration {
@@ -106,6 +111,8 @@ interface Section {
   readonly runnerOptOut: boolean;
   /** It has `-- pgwarden:no-transaction`. */
   readonly directive: boolean;
+  /** See MigrationScript.runnerCuts. */
+  readonly runnerCuts?: readonly number[];
 }
 
 interface Sections {
@@ -224,12 +231,39 @@ export function gooseSections(text: string): Sections | undefined {
       transaction: !noTransaction,
       runnerOptOut: noTransaction,
       directive: NO_TRANSACTION.test(text.slice(from, to)),
+      runnerCuts: gooseCuts(text, from, to),
     };
   };
   return {
     up: section(up.at, down ? down.at : text.length),
     down: down ? section(down.at, text.length) : null,
   };
+}
+
+/**
+ * Where goose ends statements in [from, to) of a file: at the end of each line whose last word (before a word
+ * starting with `--`) ends in `;`, outside StatementBegin … StatementEnd blocks, blind to quotes and dollar-quoted
+ * bodies; annotation lines are not SQL. (pressly/goose, internal/sqlparser/parser.go: endsWithSemicolon.)
+ */
+export function gooseCuts(text: string, from = 0, to = text.length): number[] {
+  const cuts: number[] = [];
+  let inBlock = false;
+  let start = from;
+  while (start < to) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 || newline > to ? to : newline;
+    const line = text.slice(start, end);
+    const annotation = /^--\s*\+goose\s+(statementbegin|statementend)\s*$/i.exec(line.replace(/\r$/, ''));
+    if (annotation) inBlock = annotation[1]!.toLowerCase() === 'statementbegin';
+    else if (!inBlock) {
+      const words = line.split(/\s+/).filter((word) => word !== '');
+      const comment = words.findIndex((word) => word.startsWith('--'));
+      const last = (comment < 0 ? words : words.slice(0, comment)).at(-1);
+      if (last?.endsWith(';')) cuts.push(end);
+    }
+    start = end + 1;
+  }
+  return cuts;
 }
 
 /** The statements Flyway's parser marks as not runnable in a transaction (it then runs the script without one). */
@@ -329,7 +363,7 @@ function wholeScript(layout: Layout, source: SqlSource, runnerOptOut?: boolean):
 function sectionScript(layout: Layout, source: SqlSource, section: Section): MigrationScript {
   // pgwarden's own layout reads dbmate's transaction:false as its own directive (statement by statement)
   const own = layout.name === 'pgwarden';
-  return script(
+  const made = script(
     source,
     section.text,
     transactionOf(layout, section.text, {
@@ -337,6 +371,7 @@ function sectionScript(layout: Layout, source: SqlSource, section: Section): Mig
       ...(section.runnerOptOut ? { runnerOptOut: true } : {}),
     }),
   );
+  return section.runnerCuts ? { ...made, runnerCuts: section.runnerCuts } : made;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface ScriptSource extends SqlSource {
   readonly fileText?: string;
   /** Where it belongs, when it was read from a migrations folder. */
   readonly migration?: MigrationScript['migration'];
+  /** See MigrationScript.runnerCuts. */
+  readonly runnerCuts?: MigrationScript['runnerCuts'];
 }
 
 export interface CheckSqlOptions {
@@ -90,6 +92,7 @@ export async function checkSql(
       sentWhole: source.sentWhole ?? false,
       ...(source.transactionSpan ? { runnerTransactionSpan: source.transactionSpan } : {}),
       ...(source.migration ? { noTransactionLine: noTransactionLine(source.migration.layout) } : {}),
+      ...(source.runnerCuts ? { runnerCuts: source.runnerCuts } : {}),
       state,
       thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
     });

@@ -86,6 +86,7 @@ export const RULE_IDS: readonly string[] = Object.freeze([
   'migration/require-lock-timeout',
   'migration/require-statement-timeout',
   'migration/rewriting-alter',
+  'migration/runner-splits-statement',
   'migration/schema-drift',
   'migration/set-not-null',
   'migration/several-heavy-locks',

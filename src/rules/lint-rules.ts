@@ -26,6 +26,7 @@ import migrationRequireConcurrentReindex from './migration/require-concurrent-re
 import migrationRequireLockTimeout from './migration/require-lock-timeout.js';
 import migrationRequireStatementTimeout from './migration/require-statement-timeout.js';
 import migrationRewritingAlter from './migration/rewriting-alter.js';
+import migrationRunnerSplitsStatement from './migration/runner-splits-statement.js';
 import migrationSetNotNull from './migration/set-not-null.js';
 import migrationSeveralHeavyLocks from './migration/several-heavy-locks.js';
 import migrationTraceFailure from './migration/trace-failure.js';
@@ -86,6 +87,7 @@ export const lintRules: readonly AnyRule[] = Object.freeze(
     migrationRequireLockTimeout,
     migrationRequireStatementTimeout,
     migrationRewritingAlter,
+    migrationRunnerSplitsStatement,
     migrationSetNotNull,
     migrationSeveralHeavyLocks,
     migrationTraceFailure,

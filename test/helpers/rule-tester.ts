@@ -9,6 +9,7 @@ import type { AnyRule } from '../../src/core/rule.js';
 import type { Connection } from '../../src/db/connection.js';
 import { openTarget } from '../../src/db/target.js';
 import type { HistoryModel } from '../../src/lint/history-model.js';
+import { gooseCuts } from '../../src/migrate/files.js';
 import { migrateStatus, migrateUp } from '../../src/migrate/runner.js';
 import { checkSql } from '../../src/ops/check-sql.js';
 import { explainReport, type PlanReading, readExplainOn } from '../../src/ops/explain.js';
@@ -59,6 +60,8 @@ export interface SqlCase extends BaseCase {
   readonly before?: string;
   /** The script runs without the runner's transaction. */
   readonly noTransaction?: boolean;
+  /** The script is the up section of a goose migration (its layout, and where goose ends statements). */
+  readonly goose?: boolean;
 }
 
 /**
@@ -269,7 +272,17 @@ async function evaluate(
   if ('sql' in testCase) {
     const sources = [
       ...(testCase.before !== undefined ? [{ file: 'before.sql', text: testCase.before }] : []),
-      { file: 'case.sql', text: testCase.sql, transaction: !testCase.noTransaction },
+      {
+        file: 'case.sql',
+        text: testCase.sql,
+        transaction: !testCase.noTransaction,
+        ...(testCase.goose
+          ? {
+              runnerCuts: gooseCuts(testCase.sql),
+              migration: { dir: '.', version: '1', name: 'case', layout: 'goose' as const },
+            }
+          : {}),
+      },
     ];
     const result = await checkSql(sources, { pgVersion, settings, rules: registry });
     if (rule.model === 'trace') {

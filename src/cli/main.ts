@@ -342,7 +342,7 @@ export function buildProgram(): Command {
       )
       .argument(
         '<paths...>',
-        'migration folders (pgwarden, dbmate, golang-migrate, diesel, Prisma, Flyway, node-pg-migrate, goose layouts) or SQL files',
+        'migration folders (pgwarden, dbmate, golang-migrate, diesel, Prisma, Flyway, node-pg-migrate, goose, sqlx layouts) or SQL files',
       )
       .option(
         '--pg-version <major>',

@@ -64,6 +64,11 @@ export interface MigrationModel {
    * outside a StatementBegin … StatementEnd block); empty when it sends statements as PostgreSQL's parser ends them.
    */
   readonly runnerCuts: readonly number[];
+  /**
+   * With `runnerTransaction`: the transaction is PostgreSQL's implicit one for a string of several statements, sent
+   * without BEGIN (golang-migrate, Prisma, an opt-out such as sqlx's `-- no-transaction`), not one the runner begins.
+   */
+  readonly implicitTransaction: boolean;
   readonly statements: readonly AnalyzedStatement[];
   /** Facts on a table as they were before this script (size from --db, partitioning), or undefined if unknown. */
   table(name: string): TableFacts | undefined;
@@ -187,6 +192,8 @@ export function analyzeMigration(
     noTransactionLine?: string;
     /** See MigrationModel.runnerCuts (default none). */
     runnerCuts?: readonly number[];
+    /** See MigrationModel.implicitTransaction (default false). */
+    implicitTransaction?: boolean;
     state: SchemaState;
     thresholds?: Thresholds;
   },
@@ -335,6 +342,7 @@ export function analyzeMigration(
     runnerTransactionSpan: runnerTransaction ? (options.runnerTransactionSpan ?? 'migration') : 'migration',
     noTransactionLine: options.noTransactionLine ?? '-- pgwarden:no-transaction',
     runnerCuts: options.runnerCuts ?? [],
+    implicitTransaction: runnerTransaction && options.implicitTransaction === true,
     statements,
     fromDatabase: state.fromDatabase,
     thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,

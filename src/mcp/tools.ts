@@ -154,7 +154,7 @@ function registerLint(server: McpServer, context: McpContext): void {
           .max(MAX_PATHS)
           .optional()
           .describe(
-            'migration files or folders, relative to the project (any layout: pgwarden/dbmate, golang-migrate, node-pg-migrate, diesel, Prisma, Flyway, goose, plain .sql)',
+            'migration files or folders, relative to the project (any layout: pgwarden/dbmate, golang-migrate, node-pg-migrate, diesel, Prisma, Flyway, goose, sqlx, plain .sql)',
           ),
         pg_version: pgVersionInput(
           lib.LINT_PG_MAJORS,

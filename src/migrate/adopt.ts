@@ -20,7 +20,15 @@ export interface AdoptedHistory {
   readonly rows: HistoryRow[];
 }
 
-type Runner = 'prisma' | 'diesel' | 'golang-migrate' | 'dbmate' | 'flyway' | 'node-pg-migrate' | 'goose';
+type Runner =
+  | 'prisma'
+  | 'diesel'
+  | 'golang-migrate'
+  | 'dbmate'
+  | 'flyway'
+  | 'node-pg-migrate'
+  | 'goose'
+  | 'sqlx';
 
 interface Candidate {
   readonly schema: string;
@@ -36,6 +44,7 @@ const TABLES: Record<Runner, string> = {
   flyway: 'flyway_schema_history',
   'node-pg-migrate': 'pgmigrations',
   goose: 'goose_db_version',
+  sqlx: '_sqlx_migrations',
 };
 
 /** The runners whose history a folder of `layout` can have (pgwarden's own files are dbmate's format). */
@@ -71,6 +80,8 @@ function matches(runner: Runner, table: Candidate): boolean {
       return has('name') && has('run_on');
     case 'goose':
       return has('version_id') && has('is_applied');
+    case 'sqlx':
+      return has('version') && has('success') && has('checksum');
   }
 }
 
@@ -151,14 +162,21 @@ async function readRecorded(
         `SELECT DISTINCT ON (version_id) version_id::text AS version, is_applied AS applied, tstamp AS at
            FROM ${table} WHERE version_id > 0 ORDER BY version_id, id DESC`,
       );
-      const byNumber = new Map(
-        migrations
-          .filter((m) => /^\d+$/.test(m.version))
-          .map((m) => [BigInt(m.version).toString(), m.version]),
-      );
+      const byNumber = versionsByNumber(migrations);
       for (const row of rows)
         if (row.applied) applied.set(byNumber.get(row.version) ?? row.version, at(row.at));
       return { applied, unsettled: null };
+    }
+    case 'sqlx': {
+      // a row with success = false is a migration sqlx left part-way (it refuses to go on until it is settled)
+      const rows = await read<{ version: string; success: boolean; at: Date | null }>(
+        `SELECT version::text AS version, success, installed_on AS at FROM ${table}`,
+      );
+      const byNumber = versionsByNumber(migrations);
+      for (const row of rows)
+        if (row.success) applied.set(byNumber.get(row.version) ?? row.version, at(row.at));
+      const failed = rows.find((row) => !row.success);
+      return { applied, unsettled: failed ? (byNumber.get(failed.version) ?? failed.version) : null };
     }
     case 'node-pg-migrate': {
       const rows = await read<{ name: string; run_on: Date }>(`SELECT name, run_on FROM ${table}`);
@@ -178,6 +196,13 @@ async function readRecorded(
       return { applied, unsettled: null };
     }
   }
+}
+
+/** The folder's versions by the number they read as (`00002` → `2`): goose and sqlx record numbers. */
+function versionsByNumber(migrations: readonly Migration[]): Map<string, string> {
+  return new Map(
+    migrations.filter((m) => /^\d+$/.test(m.version)).map((m) => [BigInt(m.version).toString(), m.version]),
+  );
 }
 
 /** Flyway records `1.2` for `V1_2__x` and also for `V01.2`: match a recorded version to the folder's spelling. */

@@ -20,6 +20,8 @@ import {
   type MigrationLayout,
   NPM_UP,
   type OrderKey,
+  SQLX_NAME,
+  SQLX_NO_TRANSACTION,
   versionKey,
 } from './layouts.js';
 
@@ -44,6 +46,11 @@ export interface MigrationScript extends SqlSource {
    * runner puts every pending migration of a run in one (node-pg-migrate); absent: this migration alone.
    */
   readonly transactionSpan?: 'migration' | 'run';
+  /**
+   * The transaction is not one the runner begins but the one PostgreSQL gives a string of several statements: the
+   * runner sends the script as one string without BEGIN (golang-migrate, Prisma, or an opt-out such as sqlx's).
+   */
+  readonly implicitTransaction?: boolean;
   /** Where it belongs, when it was read from a migrations folder. */
   readonly migration?: {
     readonly dir: string;
@@ -307,7 +314,7 @@ function transactionOf(
   layout: Layout,
   text: string,
   options: { directive: boolean; runnerOptOut?: boolean },
-): { transaction: boolean; sentWhole: boolean; transactionSpan?: 'run' } {
+): { transaction: boolean; sentWhole: boolean; transactionSpan?: 'run'; implicit?: true } {
   if (options.directive) return { transaction: false, sentWhole: false };
   const runnerBegins =
     options.runnerOptOut !== undefined
@@ -330,13 +337,17 @@ function transactionOf(
   // effect) unless PostgreSQL refuses it in one (CREATE INDEX CONCURRENTLY…)
   const facts = factsOf(text);
   if (facts.ownTransactionControl) return { transaction: false, sentWhole: true };
-  return { transaction: facts.statements > 1 || !facts.refusedInBlock, sentWhole: true };
+  return {
+    transaction: facts.statements > 1 || !facts.refusedInBlock,
+    sentWhole: true,
+    ...(facts.statements > 1 ? { implicit: true as const } : {}),
+  };
 }
 
 function script(
   source: SqlSource,
   text: string,
-  run: { transaction: boolean; sentWhole: boolean; transactionSpan?: 'run' },
+  run: { transaction: boolean; sentWhole: boolean; transactionSpan?: 'run'; implicit?: true },
 ): MigrationScript {
   return {
     file: source.file,
@@ -344,6 +355,7 @@ function script(
     transaction: run.transaction,
     sentWhole: run.sentWhole,
     ...(run.transactionSpan ? { transactionSpan: run.transactionSpan } : {}),
+    ...(run.implicit ? { implicitTransaction: true } : {}),
     fileText: source.text,
   };
 }
@@ -441,7 +453,7 @@ export interface ReadFolderOptions {
  * Reads a migrations folder as its runner does (see LAYOUTS): pgwarden's own layout (`NNNN_name.sql` with
  * `-- migrate:up` / `-- migrate:down`, or plain files), dbmate, golang-migrate (`N_x.up.sql` / `N_x.down.sql`),
  * diesel (`NAME/up.sql`, `down.sql`, `metadata.toml`), Prisma (`NAME/migration.sql`), Flyway (`V1__x.sql`,
- * `R__x.sql`), node-pg-migrate (`-- Up Migration`) and goose (`-- +goose Up`). The layout is `options.layout`, or detected. Migrations come
+ * `R__x.sql`), node-pg-migrate (`-- Up Migration`), goose (`-- +goose Up`) and sqlx (`N_x.sql`, `N_x.up.sql`). The layout is `options.layout`, or detected. Migrations come
  * in the runner's order; what the runner ignores is listed in `ignored`, never an error.
  */
 export async function readMigrationFolder(
@@ -487,7 +499,8 @@ async function readFolder(dir: string, options: ReadFolderOptions): Promise<Fold
     ).map((s) => [basename(s.file), s.text]),
   );
   const siblings = siblingsOf(dir);
-  const layoutName = options.layout ?? detectLayout({ dir: resolve(dir), entries, texts, siblings });
+  const layoutName =
+    options.layout ?? detectLayout({ dir: resolve(dir), entries, texts, siblings, inCrate: inCrate(dir) });
   const layout = LAYOUTS[layoutName];
   await loadParser();
 
@@ -544,6 +557,12 @@ function entriesOf(dir: string, dirents: import('node:fs').Dirent[]): FolderEntr
 
 function siblingsOf(dir: string): string[] {
   return listOrNothing(dirname(resolve(dir)));
+}
+
+/** A Cargo.toml next to the folder or next to its parent: the folder belongs to a Rust crate (sqlx's layout). */
+function inCrate(dir: string): boolean {
+  const parent = dirname(resolve(dir));
+  return existsSync(join(parent, 'Cargo.toml')) || existsSync(join(dirname(parent), 'Cargo.toml'));
 }
 
 function buildMigration(
@@ -647,7 +666,8 @@ export class WatchedMigrationFolder {
     const siblings = siblingsOf(dir);
     if (
       this.#options.layout === undefined &&
-      detectLayout({ dir: resolve(dir), entries: read.entries, texts, siblings }) !== layoutName
+      detectLayout({ dir: resolve(dir), entries: read.entries, texts, siblings, inCrate: inCrate(dir) }) !==
+        layoutName
     )
       return undefined;
     const sources = new Map(read.sources);
@@ -921,6 +941,70 @@ const READERS: Record<LayoutName, Reader> = {
           },
         ),
       );
+    }
+    return candidates;
+  },
+
+  sqlx: (dir, entries, _texts, ignore) => {
+    const layout = LAYOUTS.sqlx;
+    const byVersion = new Map<string, { version: string; name: string; up?: string; down?: string }>();
+    for (const entry of entries) {
+      if (entry.kind === 'directory') {
+        ignore(entry.name, 'a folder: sqlx reads only the files of the migrations folder');
+        continue;
+      }
+      const cut = entry.name.indexOf('_');
+      if (cut < 0 || !/\.sql$/.test(entry.name)) {
+        ignore(entry.name, 'sqlx ignores a name without an _ or not ending in .sql');
+        continue;
+      }
+      const named = SQLX_NAME.exec(entry.name);
+      if (!named)
+        throw new PgwardenError(
+          'input',
+          `${join(dir, entry.name)}: sqlx stops at a migration name whose prefix is not a number ("${entry.name.slice(0, cut)}")`,
+          {
+            hint: 'sqlx refuses this folder too: rename the file with a number first, or move it out of the folder',
+          },
+        );
+      const [, digits, label, direction] = named;
+      const id = BigInt(digits!).toString();
+      const item = byVersion.get(id) ?? { version: digits!, name: label! };
+      const side = direction === 'down' ? 'down' : 'up';
+      if (item[side])
+        throw new PgwardenError(
+          'input',
+          `two migrations have version ${id}: ${join(dir, item[side]!)} and ${join(dir, entry.name)}`,
+          { hint: 'sqlx would run both and fail on the second: each version needs one migration' },
+        );
+      item[side] = entry.name;
+      if (side === 'up') item.name = label!;
+      byVersion.set(id, item);
+    }
+    const candidates: Candidate[] = [];
+    for (const item of byVersion.values()) {
+      if (!item.up) {
+        ignore(item.down!, 'a down migration without its up: sqlx never runs it');
+        continue;
+      }
+      const upPath = join(dir, item.up);
+      const downPath = item.down ? join(dir, item.down) : undefined;
+      // sqlx's opt-out is per file, read from its first bytes
+      const optOut = (text: string) => text.startsWith(SQLX_NO_TRANSACTION);
+      candidates.push({
+        key: { version: item.version, entry: item.up, name: item.name },
+        files: [upPath, ...(downPath ? [downPath] : [])],
+        build: (source) => {
+          const up = source(upPath);
+          const down = downPath ? source(downPath) : undefined;
+          return {
+            version: item.version,
+            name: item.name,
+            up: wholeScript(layout, up, optOut(up.text)),
+            down: down ? wholeScript(layout, down, optOut(down.text)) : null,
+          };
+        },
+      });
     }
     return candidates;
   },

@@ -14,7 +14,8 @@ export type LayoutName =
   | 'prisma'
   | 'flyway'
   | 'node-pg-migrate'
-  | 'goose';
+  | 'goose'
+  | 'sqlx';
 
 /** The layout of one migration: its folder's, or `plain` for a marker-less file of a pgwarden folder. */
 export type MigrationLayout = LayoutName | 'plain';
@@ -28,6 +29,8 @@ export interface FolderListing {
   readonly texts: ReadonlyMap<string, string>;
   /** The names next to the folder (in its parent). */
   readonly siblings: readonly string[];
+  /** A Rust crate's Cargo.toml is next to the folder or next to its parent (sqlx's `migrations/` is the crate's). */
+  readonly inCrate?: boolean;
 }
 
 /** What one folder entry is to a layout. */
@@ -163,6 +166,10 @@ export const NPM_UP = /^\s*--[\s-]*up\s+migration\b.*$/im;
 export const GOOSE_ANNOTATION =
   /^--\s*\+goose\s+(up|down|statementbegin|statementend|no transaction|envsub on|envsub off)\s*$/gim;
 export const GOOSE_UP = /^--\s*\+goose\s+up\s*$/im;
+/** sqlx's migration names: simple `N_name.sql`, reversible `N_name.up.sql` / `N_name.down.sql`. */
+export const SQLX_NAME = /^(\d+)_(.*?)(?:\.(up|down))?\.sql$/;
+/** sqlx's opt-out, exactly as it reads it: the file's very first bytes (case, spacing and all). */
+export const SQLX_NO_TRANSACTION = '-- no-transaction';
 const PGWARDEN_DIRECTIVE = /^--\s*pgwarden:/m;
 
 /**
@@ -341,6 +348,32 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
     ignores:
       'Go migrations (N_name.go, registered in Go code), names without a numeric prefix (its CLI refuses such a .sql file), sub-folders',
   },
+  sqlx: {
+    name: 'sqlx',
+    runner: 'sqlx (sqlx migrate run, sqlx::migrate!)',
+    recognise:
+      'N_name.sql or N_name.up.sql / .down.sql files in a Rust crate (a Cargo.toml beside the folder or its parent), or a file that starts with -- no-transaction',
+    recognises: ({ texts, inCrate }) => {
+      const named = [...texts.entries()].filter(([name]) => SQLX_NAME.test(name));
+      if (named.length === 0) return false;
+      // another runner's markers: its layout, not sqlx's
+      if ([...texts.values()].some((t) => UP_MARKER.test(t) || NPM_UP.test(t))) return false;
+      return named.some(([, text]) => text.startsWith(SQLX_NO_TRANSACTION)) || inCrate === true;
+    },
+    unit: 'file',
+    ordering: 'the number N before the first _ (i64: 0001 = 1)',
+    compare: byNumber,
+    identity: numberIdentity,
+    pairing: 'by-version',
+    transaction: 'runner',
+    transactionSpan: 'migration',
+    optOut:
+      "-- no-transaction as the file's very first bytes (exact spelling; per file: a .down.sql needs its own); the file is still one string",
+    sends: 'one-string',
+    downs: true,
+    ignores:
+      'names without an _ or not ending in .sql, sub-folders; a .sql name whose prefix is not a number stops sqlx (and pgwarden)',
+  },
 };
 
 /** The order layouts are tried in: the most specific signatures first; pgwarden's own layout is the fallback. */
@@ -349,6 +382,7 @@ export const LAYOUT_DETECTION: readonly LayoutName[] = [
   'diesel',
   'flyway',
   'goose',
+  'sqlx',
   'golang-migrate',
   'node-pg-migrate',
   'dbmate',
@@ -370,6 +404,8 @@ export function noTransactionLine(layout: MigrationLayout): string {
       return '-- migrate:up transaction:false';
     case 'goose':
       return '-- +goose NO TRANSACTION';
+    case 'sqlx':
+      return SQLX_NO_TRANSACTION;
     case 'diesel':
       return '-- diesel: a metadata.toml beside this up.sql with run_in_transaction = false';
     case 'flyway':

@@ -27,6 +27,8 @@ export interface ScriptSource extends SqlSource {
   readonly migration?: MigrationScript['migration'];
   /** See MigrationScript.runnerCuts. */
   readonly runnerCuts?: MigrationScript['runnerCuts'];
+  /** See MigrationScript.implicitTransaction. */
+  readonly implicitTransaction?: boolean;
 }
 
 export interface CheckSqlOptions {
@@ -93,6 +95,7 @@ export async function checkSql(
       ...(source.transactionSpan ? { runnerTransactionSpan: source.transactionSpan } : {}),
       ...(source.migration ? { noTransactionLine: noTransactionLine(source.migration.layout) } : {}),
       ...(source.runnerCuts ? { runnerCuts: source.runnerCuts } : {}),
+      ...(source.implicitTransaction ? { implicitTransaction: true } : {}),
       state,
       thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
     });

@@ -157,6 +157,14 @@ export function migrationFiles(
           text: `-- Up Migration\n${up}\n-- Down Migration\n${down}`,
         },
       ];
+    case 'sqlx': {
+      // sqlx reads its opt-out from a file's first bytes, each file for itself
+      const option = noTx ? '-- no-transaction\n' : '';
+      return [
+        { file: join(dir, `${version}_${name}.up.sql`), text: `${option}${up}` },
+        { file: join(dir, `${version}_${name}.down.sql`), text: `${option}${down}` },
+      ];
+    }
     case 'goose': {
       const option = noTx ? '-- +goose NO TRANSACTION\n' : '';
       const section = (statements: readonly string[]) =>

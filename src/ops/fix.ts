@@ -348,6 +348,9 @@ export function planFixes(
         const before = existsSync(metadata) ? readFileSync(metadata, 'utf8') : null;
         const kept = (before ?? '').replace(/^\s*run_in_transaction\s*=.*\n?/m, '');
         files.push({ file: metadata, before, after: `${kept}run_in_transaction = false\n` });
+      } else if (layout === 'sqlx') {
+        // sqlx reads its opt-out only as the file's very first bytes
+        edits.push({ from: 0, to: 0, text: '-- no-transaction\n' });
       } else if (layout === 'goose') {
         // goose's own annotation, read wherever it stands (it takes the down section out of the transaction too)
         edits.push({ from: 0, to: 0, text: '-- +goose NO TRANSACTION\n' });

@@ -139,6 +139,30 @@ const CASES: readonly LayoutCase[] = [
     },
   },
   {
+    layout: 'sqlx',
+    dir: 'migrations',
+    files: {
+      '../Cargo.toml': '[package]\nname = "app"\n',
+      '20240101000000_init.sql': INIT,
+      '20240102000000_email.up.sql': SHARED,
+      '20240102000000_email.down.sql': 'ALTER TABLE "User" DROP COLUMN "createdAt";',
+      '20240104000000_name.sql': LONE,
+    },
+    written: [
+      '20240102000000_email.up.sql',
+      '20240102000001_email_concurrently.up.sql',
+      '20240102000001_email_concurrently.down.sql',
+      '20240104000000_name.sql',
+    ],
+    contains: {
+      '20240102000001_email_concurrently.up.sql':
+        '-- no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "User_email_key" ON "User" (email);\n',
+      '20240102000001_email_concurrently.down.sql':
+        '-- no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS "User_email_key";\n',
+      '20240104000000_name.sql': '-- no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "User_name_idx"',
+    },
+  },
+  {
     layout: 'flyway',
     dir: 'db/migration',
     files: { 'V1__init.sql': INIT, 'V2__email.sql': SHARED, 'V3__name.sql': LONE },

@@ -135,6 +135,22 @@ const RUNNERS = [
     applied: ['00001', '00002'],
     pending: '20240103000000',
   },
+  {
+    runner: 'sqlx',
+    files: {
+      '../Cargo.toml': '[package]\nname = "app"\n',
+      '1_init.up.sql': 'CREATE TABLE a (id int);',
+      '1_init.down.sql': 'DROP TABLE a;',
+      '2_b.sql': 'CREATE TABLE b (id int);',
+      '10_c.sql': 'CREATE TABLE c (id int);',
+    },
+    history: `CREATE TABLE _sqlx_migrations (version bigint PRIMARY KEY, description text NOT NULL,
+        installed_on timestamptz NOT NULL DEFAULT now(), success boolean NOT NULL, checksum bytea NOT NULL,
+        execution_time bigint NOT NULL);
+      INSERT INTO _sqlx_migrations VALUES (1, 'init', now(), true, '\\x00', 1), (2, 'b', now(), true, '\\x00', 1);`,
+    applied: ['1', '2'],
+    pending: '10',
+  },
 ] as const;
 
 describe("adopting another runner's history", () => {

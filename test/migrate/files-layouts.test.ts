@@ -31,6 +31,7 @@ describe('layouts as data', () => {
         'node-pg-migrate',
         'pgwarden',
         'prisma',
+        'sqlx',
       ].sort(),
     );
     for (const layout of Object.values(LAYOUTS)) {

@@ -12,6 +12,8 @@ const ENTRIES: readonly LockEntryId[] = [
 ];
 
 const GOOSE_NO_TRANSACTION = '-- +goose NO TRANSACTION';
+const PGWARDEN_NO_TRANSACTION = '-- pgwarden:no-transaction';
+const SQLX_NO_TRANSACTION = '-- no-transaction';
 
 export default defineRule<MigrationModel>({
   id: 'migration/cannot-run-in-transaction',
@@ -37,26 +39,41 @@ export default defineRule<MigrationModel>({
       const goose = model.noTransactionLine === GOOSE_NO_TRANSACTION;
       const where = !model.runnerTransaction
         ? model.sentWhole
-          ? 'the transaction PostgreSQL gives a string of several statements (the runner sends the file as one)'
+          ? 'a transaction block (BEGIN … COMMIT, or the one PostgreSQL gives a string of several statements: the runner sends the file as one)'
           : goose
             ? 'a transaction block (BEGIN … COMMIT, or a StatementBegin … StatementEnd block of several statements, which goose sends as one string)'
             : 'a transaction block (BEGIN … COMMIT)'
-        : model.runnerTransactionSpan === 'run'
-          ? "the migration runner's transaction, which spans every pending migration of the run"
-          : "the migration runner's transaction";
+        : model.implicitTransaction
+          ? 'the transaction PostgreSQL gives a string of several statements (the runner sends the file as one, without BEGIN)'
+          : model.runnerTransactionSpan === 'run'
+            ? "the migration runner's transaction, which spans every pending migration of the run"
+            : "the migration runner's transaction";
       const consequence =
         model.runnerTransaction && model.runnerTransactionSpan === 'run'
           ? 'PostgreSQL rejects it, and the whole run is rolled back: the pending migrations before this one too'
           : 'PostgreSQL rejects it';
+      // sqlx reads `-- no-transaction` only as the file's first bytes: one further down is a comment to it
+      const unread =
+        model.runnerTransaction &&
+        !model.implicitTransaction &&
+        model.noTransactionLine === SQLX_NO_TRANSACTION
+          ? model.parsed.comments.find((c) => c.text.startsWith(SQLX_NO_TRANSACTION))
+          : undefined;
+      const note = unread
+        ? `; the file's ${SQLX_NO_TRANSACTION} on line ${unread.start.line} is not read: sqlx reads it only as the file's very first bytes`
+        : '';
       report({
-        message: `${operation.summary} cannot run inside ${where}: ${consequence}`,
+        message: `${operation.summary} cannot run inside ${where}: ${consequence}${note}`,
         location: locationOf(model, analyzed),
         fix:
           model.runnerTransaction && model.runnerTransactionSpan === 'run'
             ? `-- node-pg-migrate runs every SQL migration in the run's transaction and ignores the next line (pgwarden's runner honours it): move the statement to a JS/TS migration that calls pgm.noTransaction(), which commits the run so far first\n-- pgwarden:no-transaction\n${analyzed.statement.text};`
-            : !model.runnerTransaction
-              ? `${model.sentWhole ? '-- alone, in a migration file of its own' : goose ? '-- alone: outside BEGIN … COMMIT, and not in a StatementBegin … StatementEnd block with other statements' : '-- outside BEGIN … COMMIT'}\n${analyzed.statement.text};`
-              : `${model.noTransactionLine}\n${analyzed.statement.text};`,
+            : model.implicitTransaction
+              ? // the runner's opt-out first: sqlx reads it only as a file's first bytes
+                `${model.noTransactionLine === PGWARDEN_NO_TRANSACTION ? '' : `${model.noTransactionLine}\n`}-- alone, in a migration file of its own\n${analyzed.statement.text};`
+              : !model.runnerTransaction
+                ? `${model.sentWhole ? '-- alone, in a migration file of its own' : goose ? '-- alone: outside BEGIN … COMMIT, and not in a StatementBegin … StatementEnd block with other statements' : '-- outside BEGIN … COMMIT'}\n${analyzed.statement.text};`
+                : `${model.noTransactionLine}\n${analyzed.statement.text};`,
       });
     }
   },

@@ -545,6 +545,55 @@ async function readFolder(dir: string, options: ReadFolderOptions): Promise<Fold
   };
 }
 
+/**
+ * One migration file read on its own (`pgwarden lint path/to/file.sql`), as its folder's runner runs it: the
+ * folder's layout, detected from its entries and this file's text (the other files are not read: a one-file lint
+ * stays quick), and the migration built from its own files; the up, or the down when `path` is the down's file.
+ * Undefined for a file of pgwarden's own layout or a loose SQL file: read as itself. Diesel's and Prisma's files
+ * are one folder deeper: their migrations folder is the file's grandparent.
+ */
+export async function readMigrationScript(
+  path: string,
+  cache?: FileTextCache,
+): Promise<MigrationScript | undefined> {
+  const wanted = resolve(path);
+  const [own] = await readSqlSources([path], cache);
+  for (const dir of [dirname(path), dirname(dirname(path))]) {
+    let dirents: import('node:fs').Dirent[];
+    try {
+      dirents = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    const entries = entriesOf(dir, dirents);
+    const texts = new Map(dir === dirname(path) ? [[basename(path), own!.text]] : []);
+    const layoutName = detectLayout({
+      dir: resolve(dir),
+      entries,
+      texts,
+      siblings: siblingsOf(dir),
+      inCrate: inCrate(dir),
+    });
+    if (layoutName === 'pgwarden') continue;
+    let candidates: Candidate[];
+    try {
+      candidates = READERS[layoutName](dir, entries, texts, () => {});
+    } catch {
+      // the runner would refuse the folder (two files of one version…): the folder's own lint says so
+      continue;
+    }
+    const candidate = candidates.find((c) => c.files.some((file) => resolve(file) === wanted));
+    if (!candidate) continue;
+    await loadParser();
+    const sources = new Map((await readSqlSources(candidate.files, cache)).map((s) => [s.file, s]));
+    const source = (file: string): SqlSource => sources.get(file) ?? { file, text: '' };
+    const migration = buildMigration(dir, layoutName, candidate, source, cache);
+    // a file of up and down sections is its up; a down file of its own (golang-migrate, sqlx…) is its down
+    return migration.down && resolve(migration.up.file) !== wanted ? migration.down : migration.up;
+  }
+  return undefined;
+}
+
 /** The folder's entries, sorted by name (byte order), each folder with the names inside it. */
 function entriesOf(dir: string, dirents: import('node:fs').Dirent[]): FolderEntry[] {
   dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -17,7 +17,7 @@ import { SchemaState } from '../lint/schema-state.js';
 import type { TraceModel } from '../lint/trace-model.js';
 import { MAX_LINT_VERSION, MIN_LINT_VERSION } from '../locks/model.js';
 import type { LockMode } from '../locks/modes.js';
-import { readMigrations, splitSections } from '../migrate/files.js';
+import { readMigrationScript, readMigrations, splitSections } from '../migrate/files.js';
 import { RULE_IDS } from '../rules/ids.js';
 import { lintRules } from '../rules/lint-rules.js';
 import { collectSqlFiles, type FileTextCache, readSqlSources, type SqlSource } from '../sql/files.js';
@@ -116,6 +116,12 @@ export async function lintSources(paths: readonly string[], cache?: FileTextCach
         continue;
       }
       scripts.push(...(await looseSqlSources(path, cache)));
+      continue;
+    }
+    // a migration given on its own is run as its folder's runner runs it (goose's sections, sqlx's opt-out…)
+    const migration = await readMigrationScript(path, cache);
+    if (migration) {
+      scripts.push(migration);
       continue;
     }
     const [source] = await readSqlSources([path], cache);

@@ -74,6 +74,44 @@ describe('lint reads transactions as each runner runs the file', () => {
   });
 });
 
+describe('a migration file given on its own', () => {
+  const at = (layout: string, path: string) => join(FIXTURES, layout, path);
+
+  it("is linted as its folder's runner runs it: CONCURRENTLY where that runner has no transaction is fine", async () => {
+    const alone = [
+      at('goose', 'migrations/20240105093000_index_accounts_email.sql'),
+      at('golang-migrate', 'migrations/000003_index_status.up.sql'),
+      at('prisma', 'migrations/20240103000000_post_title_index/migration.sql'),
+      at('diesel', 'migrations/2025-09-19-132648-0002_index_items_sku/up.sql'),
+      at('sqlx', 'migrations/20240103000000_index_accounts_email.up.sql'),
+      at('sqlx', 'migrations/20240103000000_index_accounts_email.down.sql'),
+    ];
+    for (const file of alone) expect(await transactionFindings(file), file).toEqual([]);
+  });
+
+  it("with its runner's transaction, its fix, and its up section only (goose)", async () => {
+    const found = await findings(at('goose', 'migrations/20240107110000_index_accounts_status.sql'));
+    expect(found).toEqual([
+      {
+        rule: 'migration/cannot-run-in-transaction',
+        where: '20240107110000_index_accounts_status.sql',
+        fix: '-- +goose NO TRANSACTION\nCREATE INDEX CONCURRENTLY accounts_status_idx ON accounts (status);',
+      },
+    ]);
+  });
+
+  it('a loose SQL file, or one of pgwarden’s own layout, is read as itself', async () => {
+    const dir = folder({
+      'change.sql': 'CREATE INDEX CONCURRENTLY i ON t (a);\n',
+      'other.sql': '-- pgwarden:no-transaction\nCREATE INDEX CONCURRENTLY j ON t (b);\n',
+    });
+    expect(await transactionFindings(join(dir, 'change.sql'))).toEqual([
+      'migration/cannot-run-in-transaction@change.sql',
+    ]);
+    expect(await transactionFindings(join(dir, 'other.sql'))).toEqual([]);
+  });
+});
+
 describe('Flyway locations with sub-folders', () => {
   const location = join(FIXTURES, 'flyway-folders', 'db', 'migration');
 

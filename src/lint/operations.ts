@@ -43,6 +43,8 @@ export interface Operation {
   readonly concurrently?: boolean;
   readonly cascade?: boolean;
   readonly partitioned?: boolean;
+  /** CREATE INDEX … ON ONLY: on a partitioned table, the parent's index alone (instant, invalid until attached). */
+  readonly onlyParent?: boolean;
   readonly lockMode?: LockMode;
   /** A data change without WHERE (UPDATE/DELETE). */
   readonly unbounded?: boolean;
@@ -50,6 +52,8 @@ export interface Operation {
   readonly ifExists?: boolean;
   /** SET NOT NULL proven by a valid CHECK (column IS NOT NULL): PostgreSQL 12+ skips the scan. */
   readonly provenNotNull?: boolean;
+  /** SET NOT NULL on a column that is NOT NULL already (a primary key's, say): PostgreSQL changes nothing, reads nothing. */
+  readonly alreadyNotNull?: boolean;
   /** ATTACH PARTITION of a partition that has a valid CHECK constraint (taken to imply the bound). */
   readonly provenBound?: boolean;
 }
@@ -127,6 +131,8 @@ export function operationsOf(kind: string, ast: Node, context: Context): Operati
           {
             concurrently,
             partitioned: table ? context.state.table(table)?.partitioned : undefined,
+            // the parser writes `inh: true` for a plain ON t, and leaves it out for ON ONLY t
+            onlyParent: (payload.relation as { inh?: boolean } | undefined)?.inh !== true,
             ifExists: payload.if_not_exists === true,
             constraintName: index,
           },
@@ -534,6 +540,7 @@ function alterTableCommand(
         op('set-not-null', { table }, `ALTER COLUMN ${column} SET NOT NULL`, {
           column,
           provenNotNull: proven,
+          alreadyNotNull: column !== undefined && tableState?.columns.get(column)?.notNull === true,
         }),
       ];
     }

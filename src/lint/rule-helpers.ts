@@ -83,8 +83,12 @@ export function withConcurrently(text: string): string {
     );
 }
 
-export const NO_TRANSACTION_NOTE =
-  "CONCURRENTLY cannot run in a transaction block: put it in its own migration with `-- pgwarden:no-transaction` (or your runner's equivalent)";
+/** What a CONCURRENTLY fix adds as a comment: how to take it out of the transaction, in the layout's own terms. */
+export function noTransactionNote(model: MigrationModel): string {
+  return model.noTransactionLine === '-- pgwarden:no-transaction'
+    ? "CONCURRENTLY cannot run in a transaction block: put it in its own migration with `-- pgwarden:no-transaction` (or your runner's equivalent)"
+    : `CONCURRENTLY cannot run in a transaction block: put it in its own migration, out of the runner's transaction (\`${model.noTransactionLine}\`)`;
+}
 
 /**
  * The first line of a fix that moves a statement to a migration of its own, out of the runner's transaction: the

@@ -1,4 +1,5 @@
 import { asNode, type Node, stringValues, walk } from '../sql/ast.js';
+import { NON_VOLATILE_BUILTINS } from './builtin-functions.js';
 
 /**
  * Built-in functions that are VOLATILE (pg_proc.provolatile = 'v' in pg_catalog, PostgreSQL 18), plus the
@@ -30,7 +31,10 @@ const VOLATILE_BUILTINS = new Set([
   'gen_salt',
 ]);
 
-/** Built-in functions that are not volatile and commonly appear in defaults. Anything else unknown is assumed volatile. */
+/**
+ * SQL keywords the parser writes as function calls, and functions of common extensions, that are not volatile
+ * (pg_catalog's own: NON_VOLATILE_BUILTINS). Anything else unknown is assumed volatile.
+ */
 const KNOWN_NON_VOLATILE = new Set([
   'now',
   'statement_timestamp',
@@ -83,9 +87,16 @@ export function expressionVolatility(
       const name = names.at(-1)?.toLowerCase() ?? '';
       const qualified = names.join('.');
       const known = lookup?.(qualified) ?? lookup?.(name);
+      // unqualified or pg_catalog's: a built-in (another schema's function of that name is the database's own)
+      const builtin = names.length === 1 || names[0]?.toLowerCase() === 'pg_catalog';
       if (known === 'volatile' || (known === undefined && VOLATILE_BUILTINS.has(name)))
         volatileCalls.push(qualified);
-      else if (known === undefined && !KNOWN_NON_VOLATILE.has(name)) assumed.push(qualified);
+      else if (
+        known === undefined &&
+        !KNOWN_NON_VOLATILE.has(name) &&
+        !(builtin && NON_VOLATILE_BUILTINS.has(name))
+      )
+        assumed.push(qualified);
     }
     if (kind === 'SubLink') volatileCalls.push('(subquery)');
     return undefined;

@@ -164,8 +164,8 @@ export const NPM_UP = /^\s*--[\s-]*up\s+migration\b.*$/im;
  * of its words, in any case (`-- +goose up`, `--+goose Up`), with nothing else on the line.
  */
 export const GOOSE_ANNOTATION =
-  /^--\s*\+goose\s+(up|down|statementbegin|statementend|no transaction|envsub on|envsub off)\s*$/gim;
-export const GOOSE_UP = /^--\s*\+goose\s+up\s*$/im;
+  /^--[ \t]*\+goose[ \t]+(up|down|statementbegin|statementend|no transaction|envsub on|envsub off)[ \t]*\r?$/gim;
+export const GOOSE_UP = /^--[ \t]*\+goose[ \t]+up[ \t]*\r?$/im;
 /** sqlx's migration names: simple `N_name.sql`, reversible `N_name.up.sql` / `N_name.down.sql`. */
 export const SQLX_NAME = /^(\d+)_(.*?)(?:\.(up|down))?\.sql$/;
 /** sqlx's opt-out, exactly as it reads it: the file's very first bytes (case, spacing and all). */

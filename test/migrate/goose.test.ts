@@ -93,6 +93,19 @@ describe('goose folders', () => {
     )!;
     expect(single.up.text).not.toMatch(/BEGIN;|COMMIT;/);
   });
+
+  it('keeps every line where it is (a finding after a rewritten block names its own line)', async () => {
+    const text =
+      '-- +goose NO TRANSACTION\n-- +goose Up\n-- +goose StatementBegin  \r\nSELECT 1;\nSELECT 2;\n-- +goose StatementEnd\n\nCREATE INDEX i ON t (a);\n';
+    const up = gooseSections(text)!.up.text;
+    expect(up.length).toBe(text.length);
+    expect(up.split('\n')).toHaveLength(text.split('\n').length);
+    expect(up.split('\n')[7]).toBe('CREATE INDEX i ON t (a);');
+    const dir = folder({ '1_t.sql': '-- +goose Up\nCREATE TABLE t (a int);\n', '2_i.sql': text });
+    const report = await lint({ paths: [dir], config });
+    const index = report.findings.find((f) => f.rule === 'migration/require-concurrent-index')!;
+    expect(index.location).toMatchObject({ line: 8 });
+  });
 });
 
 describe('lint of a goose folder', () => {

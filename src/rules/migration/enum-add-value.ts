@@ -33,12 +33,13 @@ export default defineRule<MigrationModel>({
         return;
       }
       const literal = quoteLiteral(added.newVal);
-      const user = model.statements
-        .slice(index + 1)
-        .find(
-          (later) =>
-            later.transaction.index === analyzed.transaction.index && later.statement.text.includes(literal),
-        );
+      const user = model.statements.slice(index + 1).find(
+        (later) =>
+          later.transaction.index === analyzed.transaction.index &&
+          // the same label added to another enum type is not a use of this one's value
+          !asNode(later.statement.ast, 'AlterEnumStmt') &&
+          later.statement.text.includes(literal),
+      );
       if (user) {
         report({
           message: `the new enum value ${literal} is used at line ${user.statement.start.line} before the transaction that adds it commits: PostgreSQL rejects it ("unsafe use of new value")`,

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { MigrationModel } from '../../lint/migration-model.js';
-import { display, locationOf, NO_TRANSACTION_NOTE, operations } from '../../lint/rule-helpers.js';
+import { display, locationOf, noTransactionNote, operations } from '../../lint/rule-helpers.js';
 
 export default defineRule<MigrationModel>({
   id: 'migration/require-concurrent-detach',
@@ -26,7 +26,7 @@ export default defineRule<MigrationModel>({
       report({
         message: `DETACH PARTITION without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on ${display(table)}: all its partitions are blocked`,
         location: locationOf(model, analyzed),
-        fix: `${analyzed.statement.text.replace(/\s*;?\s*$/, '')} CONCURRENTLY;\n-- ${NO_TRANSACTION_NOTE}`,
+        fix: `${analyzed.statement.text.replace(/\s*;?\s*$/, '')} CONCURRENTLY;\n-- ${noTransactionNote(model)}`,
       });
     }
   },

@@ -3,7 +3,7 @@ import type { MigrationModel } from '../../lint/migration-model.js';
 import {
   display,
   locationOf,
-  NO_TRANSACTION_NOTE,
+  noTransactionNote,
   operations,
   sizedSeverity,
   withConcurrently,
@@ -34,7 +34,7 @@ export default defineRule<MigrationModel>({
         message: `DROP INDEX without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on ${table ? display(table) : "the index's table"}: reads and writes queue behind it`,
         location: locationOf(model, analyzed),
         severity: sizedSeverity(model, table, 'warning'),
-        fix: `${withConcurrently(analyzed.statement.text)};\n-- ${NO_TRANSACTION_NOTE}`,
+        fix: `${withConcurrently(analyzed.statement.text)};\n-- ${noTransactionNote(model)}`,
       });
     }
   },

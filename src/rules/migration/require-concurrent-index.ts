@@ -3,7 +3,7 @@ import type { MigrationModel } from '../../lint/migration-model.js';
 import {
   display,
   locationOf,
-  NO_TRANSACTION_NOTE,
+  noTransactionNote,
   operations,
   sizedSeverity,
   sizeText,
@@ -33,9 +33,11 @@ export default defineRule<MigrationModel>({
       if (table && model.createdHere(table)) continue;
       const facts = table ? model.table(table) : undefined;
       const partitioned = operation.partitioned ?? facts?.partitioned ?? false;
+      // the first step of the partitioned recipe: ON ONLY the parent builds nothing (each partition's index does)
+      if (partitioned && operation.onlyParent) continue;
       const fix = partitioned
         ? partitionedRecipe(analyzed.statement.text, table)
-        : `${withConcurrently(analyzed.statement.text)};\n-- ${NO_TRANSACTION_NOTE}`;
+        : `${withConcurrently(analyzed.statement.text)};\n-- ${noTransactionNote(model)}`;
       report({
         message: `CREATE INDEX without CONCURRENTLY blocks writes to ${display(table)}${sizeText(facts)} while the index builds`,
         location: locationOf(model, analyzed),

@@ -3,7 +3,7 @@ import type { MigrationModel } from '../../lint/migration-model.js';
 import {
   display,
   locationOf,
-  NO_TRANSACTION_NOTE,
+  noTransactionNote,
   operations,
   sizedSeverity,
   withConcurrently,
@@ -31,7 +31,7 @@ export default defineRule<MigrationModel>({
       const table = operation.relations.table;
       const fix =
         model.pgVersion >= 12
-          ? `${withConcurrently(analyzed.statement.text)};\n-- ${NO_TRANSACTION_NOTE}`
+          ? `${withConcurrently(analyzed.statement.text)};\n-- ${noTransactionNote(model)}`
           : '-- PostgreSQL < 12 has no REINDEX CONCURRENTLY:\nCREATE INDEX CONCURRENTLY <new_index> ON <table> (<same definition>);\nDROP INDEX CONCURRENTLY <old_index>;\nALTER INDEX <new_index> RENAME TO <old_index>;';
       report({
         message: `REINDEX without CONCURRENTLY blocks writes to ${table ? display(table) : 'the table'} and every query using the index while it rebuilds`,

@@ -31,6 +31,7 @@ export default defineRule<MigrationModel>({
       const table = operation.relations.table;
       if (operation.newTable || !table || model.createdHere(table)) continue;
       if (operation.provenNotNull && model.pgVersion >= 12) continue;
+      if (operation.alreadyNotNull) continue;
       const column = operation.column ?? '<column>';
       const bare = table.startsWith('public.') ? table.slice(7) : table.replace('.', '_');
       // every name quoted as PostgreSQL needs: "Signature", "recipientId", "order"

@@ -16,6 +16,11 @@ export default defineCases(rule, {
       before: EXISTING_TABLES,
     },
     {
+      sql: 'ALTER TABLE orders ADD COLUMN matured_at timestamptz NOT NULL DEFAULT TO_TIMESTAMP(0);',
+      name: 'a built-in function pg_catalog has as immutable (to_timestamp(double precision))',
+      before: EXISTING_TABLES,
+    },
+    {
       sql: 'ALTER TABLE orders ADD COLUMN double_id bigint GENERATED ALWAYS AS (id * 2) VIRTUAL;',
       name: 'a virtual generated column on 18',
       before: EXISTING_TABLES,
@@ -75,6 +80,12 @@ export default defineCases(rule, {
       sql: 'ALTER TABLE orders ADD COLUMN code text DEFAULT make_code();',
       name: 'an unknown function is assumed volatile',
       findings: [{ message: /cannot check without --db/ }],
+      before: EXISTING_TABLES,
+    },
+    {
+      sql: 'ALTER TABLE orders ADD COLUMN code text DEFAULT app.to_timestamp(0);',
+      name: "another schema's function of a built-in's name is the database's own: assumed volatile",
+      findings: [{ message: /app\.to_timestamp/ }],
       before: EXISTING_TABLES,
     },
   ],

@@ -3,6 +3,11 @@ import { defineCases } from '../../helpers/rule-tester.js';
 
 export default defineCases(rule, {
   valid: [
+    {
+      sql: "ALTER TYPE run_status ADD VALUE 'backoff';\nALTER TYPE step_status ADD VALUE 'backoff';",
+      name: 'the same label added to two enum types in one transaction',
+      before: "CREATE TYPE run_status AS ENUM ('queued');\nCREATE TYPE step_status AS ENUM ('queued');",
+    },
     { sql: "ALTER TYPE mood ADD VALUE 'happy';", name: 'in a transaction from 12', pgVersion: 12 },
     {
       sql: "ALTER TYPE mood ADD VALUE 'happy';",

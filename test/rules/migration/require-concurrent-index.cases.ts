@@ -5,6 +5,11 @@ import { EXISTING_TABLES } from '../fixtures.js';
 export default defineCases(rule, {
   valid: [
     {
+      sql: 'CREATE INDEX idx_events_at ON ONLY events (at);',
+      name: 'ON ONLY a partitioned table: the recipe’s first step, which builds nothing',
+      before: 'CREATE TABLE events (id int, at date) PARTITION BY RANGE (at);',
+    },
+    {
       sql: 'CREATE SCHEMA archive;\nCREATE TABLE t (a int);\nALTER TABLE t SET SCHEMA archive;\nCREATE INDEX idx_t_a ON archive.t (a);',
       name: 'a table created in the same migration, then moved to another schema',
     },
@@ -28,6 +33,12 @@ export default defineCases(rule, {
     },
   ],
   invalid: [
+    {
+      sql: 'CREATE INDEX idx_orders_note ON ONLY orders (note);',
+      name: 'ON ONLY a plain table builds the index all the same',
+      findings: [{ line: 1 }],
+      before: EXISTING_TABLES,
+    },
     {
       sql: 'ALTER TABLE orders RENAME TO legacy_orders;\nCREATE INDEX idx_orders_note ON legacy_orders (note);',
       name: 'on a table renamed earlier in the migration',

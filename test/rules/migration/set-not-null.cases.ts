@@ -5,6 +5,11 @@ import { EXISTING_TABLES } from '../fixtures.js';
 export default defineCases(rule, {
   valid: [
     {
+      sql: 'ALTER TABLE shards ALTER COLUMN shard_id SET NOT NULL;',
+      name: 'a column of the primary key is NOT NULL already: nothing to scan',
+      before: 'CREATE TABLE shards (index_uid text, shard_id text, PRIMARY KEY (index_uid, shard_id));',
+    },
+    {
       sql: 'ALTER TABLE orders RENAME COLUMN user_id TO buyer_id;\nALTER TABLE orders ALTER COLUMN buyer_id SET NOT NULL;',
       name: 'a renamed column keeps the CHECK that proves it not null',
       pgVersion: 12,

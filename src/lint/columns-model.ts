@@ -9,6 +9,8 @@ export interface ColumnDeclaration {
   /** Internal type name (`int4`, `timestamp`, `varchar`), as declared: serial types keep their name. */
   readonly type: TypeRef;
   readonly primaryKey: boolean;
+  /** How many columns its primary key has (1: a key of its own), when it is part of one. */
+  readonly primaryKeyColumns?: number;
   readonly identity: boolean;
   /** A serial type, or a default taken from a sequence the column owns. */
   readonly serial: boolean;

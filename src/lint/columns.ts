@@ -26,6 +26,11 @@ function declaration(
     column,
     type,
     primaryKey: primaryKeys.has(column) || constraints.some((c) => c.contype === 'CONSTR_PRIMARY'),
+    ...(primaryKeys.has(column)
+      ? { primaryKeyColumns: primaryKeys.size }
+      : constraints.some((c) => c.contype === 'CONSTR_PRIMARY')
+        ? { primaryKeyColumns: 1 }
+        : {}),
     identity: constraints.some((c) => c.contype === 'CONSTR_IDENTITY'),
     serial: SERIAL_TYPES[type.name] !== undefined,
     location: { file: parsed.file, line: position.line, column: position.column },

@@ -363,27 +363,30 @@ async function runTrace(
 export type StatementEvidence = Omit<StatementReport, 'findings'> & { readonly endLine: number };
 
 export function evidenceOf(migration: MigrationModel): StatementEvidence[] {
-  return migration.statements
-    .filter((s) => s.operations.length > 0)
-    .map((analyzed) => {
-      const { statement } = analyzed;
-      return {
-        file: migration.file,
-        line: statement.start.line,
-        column: statement.start.column,
-        endLine: statement.end.line,
-        sql: oneLine(statement.text, 200),
-        transaction: analyzed.inTransactionBlock ? analyzed.transaction.index : null,
-        locks: analyzed.locks.map(({ relation, mode, blocksReads, blocksWrites }) => ({
-          relation,
-          mode,
-          blocksReads,
-          blocksWrites,
-        })),
-        rewrites: analyzed.rewrites,
-        scans: analyzed.scans,
-      };
-    });
+  return (
+    migration.statements
+      // a function's body runs when the function is called, not in the migration: it locks nothing here
+      .filter((s) => s.operations.length > 0 && s.embeddedIn !== 'function')
+      .map((analyzed) => {
+        const { statement } = analyzed;
+        return {
+          file: migration.file,
+          line: statement.start.line,
+          column: statement.start.column,
+          endLine: statement.end.line,
+          sql: oneLine(statement.text, 200),
+          transaction: analyzed.inTransactionBlock ? analyzed.transaction.index : null,
+          locks: analyzed.locks.map(({ relation, mode, blocksReads, blocksWrites }) => ({
+            relation,
+            mode,
+            blocksReads,
+            blocksWrites,
+          })),
+          rewrites: analyzed.rewrites,
+          scans: analyzed.scans,
+        };
+      })
+  );
 }
 
 /** Each statement with the findings on its lines (in the order of `findings`). */

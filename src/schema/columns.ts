@@ -56,6 +56,7 @@ export function columnsFromCatalog(
           display: column.type,
         },
         primaryKey: primary.has(column.name),
+        ...(primary.has(column.name) ? { primaryKeyColumns: primary.size } : {}),
         identity: column.identity !== null,
         serial: column.identity === null && sequence !== undefined && /^nextval\(/.test(column.default ?? ''),
         location: { object: `${table.qualifiedName}.${column.name}`, kind: 'column' },

@@ -1,5 +1,5 @@
 import { defineRule } from '../../core/rule.js';
-import type { MigrationModel } from '../../lint/migration-model.js';
+import type { AnalyzedStatement, MigrationModel } from '../../lint/migration-model.js';
 import { display, locationOf, operations, sqlRelation } from '../../lint/rule-helpers.js';
 import { quoteIdent } from '../../sql/quote.js';
 
@@ -30,6 +30,7 @@ export default defineRule<MigrationModel>({
       if (operation.newTable || !table || model.createdHere(table)) continue;
       if (!operation.notNull || operation.hasDefault) continue;
       if (model.fromDatabase && model.table(table)?.rows === 0) continue;
+      if (truncatedBefore(model, analyzed, table)) continue;
       report({
         message: `ADD COLUMN ${operation.column} NOT NULL without a default fails on ${display(table)} as soon as it has rows`,
         location: locationOf(model, analyzed),
@@ -38,3 +39,21 @@ export default defineRule<MigrationModel>({
     }
   },
 });
+
+/**
+ * The table was truncated earlier in the same transaction: it is empty, and its ACCESS EXCLUSIVE lock keeps it so
+ * until COMMIT, so the ADD finds no row to refuse.
+ */
+function truncatedBefore(model: MigrationModel, analyzed: AnalyzedStatement, table: string): boolean {
+  if (!analyzed.inTransactionBlock) return false;
+  for (const earlier of model.statements) {
+    if (earlier === analyzed) return false;
+    if (
+      earlier.inTransactionBlock &&
+      earlier.transaction.index === analyzed.transaction.index &&
+      earlier.operations.some((o) => o.entry === 'truncate' && o.relations.table === table)
+    )
+      return true;
+  }
+  return false;
+}

@@ -31,6 +31,8 @@ export default defineRule<ColumnsModel>({
     for (const column of model.columns) {
       const narrow = NARROW[column.type.name];
       if (!column.primaryKey || !narrow || column.type.array) continue;
+      // one column of several in the key, fed by no sequence (a retry count, a position): nothing counts it up
+      if ((column.primaryKeyColumns ?? 1) > 1 && !column.serial && !column.identity) continue;
       report({
         message: `${column.table}.${column.column} is a ${narrow} primary key: it overflows at ${column.type.name.includes('2') || narrow === 'smallserial' ? '32,767' : '2,147,483,647'}`,
         location: column.location,

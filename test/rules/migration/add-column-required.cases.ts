@@ -4,6 +4,11 @@ import { EXISTING_TABLES } from '../fixtures.js';
 
 export default defineCases(rule, {
   valid: [
+    {
+      sql: 'TRUNCATE orders;\nALTER TABLE orders ADD COLUMN region text NOT NULL;',
+      name: 'truncated earlier in the same transaction: empty, and locked until COMMIT',
+      before: EXISTING_TABLES,
+    },
     { sql: "ALTER TABLE orders ADD COLUMN currency text NOT NULL DEFAULT 'EUR';", before: EXISTING_TABLES },
     { sql: 'ALTER TABLE orders ADD COLUMN comment text;', before: EXISTING_TABLES },
     {
@@ -12,6 +17,13 @@ export default defineCases(rule, {
     },
   ],
   invalid: [
+    {
+      sql: 'TRUNCATE orders;\nALTER TABLE orders ADD COLUMN region text NOT NULL;',
+      name: 'truncated outside a transaction: rows may come back before the ADD',
+      noTransaction: true,
+      findings: [{ line: 2 }],
+      before: EXISTING_TABLES,
+    },
     {
       sql: 'ALTER TABLE orders ADD COLUMN currency text NOT NULL;',
       findings: [

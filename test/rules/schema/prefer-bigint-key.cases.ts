@@ -9,11 +9,20 @@ export default defineCases(rule, {
       name: 'an integer that is not a key',
     },
     {
+      sql: 'CREATE TABLE attempts (task_id bigint, retry_count integer, PRIMARY KEY (task_id, retry_count));',
+      name: 'an integer member of a composite key that no sequence feeds',
+    },
+    {
       name: 'a live bigint identity key',
       setup: 'CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, quantity integer);',
     },
   ],
   invalid: [
+    {
+      sql: 'CREATE TABLE lines (order_id bigint, line serial, PRIMARY KEY (order_id, line));',
+      name: 'a serial member of a composite key counts up all the same',
+      findings: [{ message: /public\.lines\.line is a serial primary key/ }],
+    },
     {
       sql: 'CREATE TABLE t (id integer PRIMARY KEY);',
       findings: [{ message: /overflows at 2,147,483,647/ }],

@@ -83,6 +83,27 @@ interface Context {
 
 /** The operations of one statement, given what is known of the schema before it runs. */
 export function operationsOf(kind: string, ast: Node, context: Context): Operation[] {
+  const operations = statementOperations(kind, ast, context);
+  const writes = cteWrites(asNode<Record<string, unknown>>(ast, kind), context);
+  return writes.length > 0 ? [...operations, ...writes] : operations;
+}
+
+/**
+ * The writes of a statement's data-modifying CTEs (`WITH u AS (UPDATE … RETURNING …) SELECT …`): PostgreSQL runs
+ * them whatever the outer statement is, a backfill loop's batch often among them.
+ */
+function cteWrites(payload: Record<string, unknown> | undefined, context: Context): Operation[] {
+  const ctes = (payload?.withClause as { ctes?: Node[] } | undefined)?.ctes ?? [];
+  return ctes.flatMap((node) => {
+    const query = asNode<{ ctequery?: Node }>(node, 'CommonTableExpr')?.ctequery;
+    const kind = query ? Object.keys(query)[0] : undefined;
+    return kind === 'InsertStmt' || kind === 'UpdateStmt' || kind === 'DeleteStmt'
+      ? operationsOf(kind, query!, context)
+      : [];
+  });
+}
+
+function statementOperations(kind: string, ast: Node, context: Context): Operation[] {
   const payload = asNode<Record<string, unknown>>(ast, kind) ?? {};
   const isNew = (relation: string | undefined) =>
     relation !== undefined && context.state.createdIn(relation, context.transaction);

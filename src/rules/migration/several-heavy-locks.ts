@@ -30,19 +30,20 @@ export default defineRule<MigrationModel>({
     // once per transaction, at the first statement that keeps an earlier lock waiting: the rest of the transaction
     // is summed up in that one finding (one migration that locks ten tables is one thing to split, not nine)
     for (const statements of byTransaction.values()) {
-      const held = new Map<string, { mode: string; at: AnalyzedStatement }>();
+      const held = new Map<string, { mode: string; at: AnalyzedStatement; index: boolean }>();
       let first: {
         at: AnalyzedStatement;
         relation: string;
-        holder: { mode: string; at: AnalyzedStatement };
+        holder: { mode: string; at: AnalyzedStatement; index: boolean };
         what: string;
       } | null = null;
       let laterStatements = 0;
       for (const analyzed of statements) {
         const heavy = analyzed.locks.filter((lock) => lock.blocksWrites);
         const slow = analyzed.scans.length > 0 || analyzed.rewrites.length > 0;
+        // tables only: an index's lock comes with its table's (DROP INDEX), and the table is what queries wait for
         const others = [...held.entries()].filter(
-          ([relation]) => !heavy.some((lock) => lock.relation === relation),
+          ([relation, holder]) => !holder.index && !heavy.some((lock) => lock.relation === relation),
         );
         const newTables = heavy.filter((lock) => !held.has(lock.relation));
         if (others.length > 0 && (newTables.length > 0 || slow)) {
@@ -60,10 +61,13 @@ export default defineRule<MigrationModel>({
           } else laterStatements++;
         }
         for (const lock of heavy)
-          if (!held.has(lock.relation)) held.set(lock.relation, { mode: lock.mode, at: analyzed });
+          if (!held.has(lock.relation))
+            held.set(lock.relation, { mode: lock.mode, at: analyzed, index: lock.role === 'index' });
       }
       if (first === null) continue;
-      const blocked = [...held.keys()].map(display);
+      const blocked = [...held.entries()]
+        .filter(([, holder]) => !holder.index)
+        .map(([relation]) => display(relation));
       const more =
         laterStatements > 0
           ? `; ${laterStatements} later statement${laterStatements === 1 ? '' : 's'} of it lock${laterStatements === 1 ? 's' : ''} or rewrite${laterStatements === 1 ? 's' : ''} more, ${blocked.length} tables blocked until COMMIT (${blocked.slice(0, 6).join(', ')}${blocked.length > 6 ? ', …' : ''})`

@@ -23,5 +23,17 @@ export default defineCases(rule, {
       findings: [{ line: 2, message: /runs in the transaction of the schema change at line 1/ }],
       before: EXISTING_TABLES,
     },
+    {
+      sql: "ALTER TABLE orders ADD COLUMN c text;\nWITH done AS (UPDATE orders SET c = 'x' WHERE c IS NULL RETURNING id) SELECT count(*) FROM done;",
+      name: 'the UPDATE of a data-modifying CTE',
+      findings: [{ line: 2, message: /^UPDATE of "orders" runs in the transaction/ }],
+      before: EXISTING_TABLES,
+    },
+    {
+      sql: "ALTER TABLE orders ADD COLUMN c text;\nDO $$\nDECLARE n int;\nBEGIN\n  LOOP\n    WITH batch AS (UPDATE orders SET c = 'x' WHERE id IN (SELECT id FROM orders WHERE c IS NULL LIMIT 100) RETURNING id)\n    SELECT count(*) INTO n FROM batch;\n    EXIT WHEN n = 0;\n  END LOOP;\nEND $$;",
+      name: 'a batched backfill loop in a DO block, each batch a CTE',
+      findings: [{ line: 6 }],
+      before: EXISTING_TABLES,
+    },
   ],
 });

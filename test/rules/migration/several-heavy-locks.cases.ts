@@ -5,6 +5,11 @@ import { EXISTING_TABLES } from '../fixtures.js';
 export default defineCases(rule, {
   valid: [
     {
+      sql: 'DROP INDEX idx_orders_user_id;\nCREATE INDEX idx_orders_user_status ON orders (user_id, status);',
+      name: 'an index dropped, then one built on the same table: one table (require-concurrent-index says the rest)',
+      before: EXISTING_TABLES,
+    },
+    {
       sql: 'ALTER TABLE orders ADD COLUMN a int;\nALTER TABLE orders ADD COLUMN b int;',
       name: 'one table',
       before: EXISTING_TABLES,
@@ -17,6 +22,18 @@ export default defineCases(rule, {
     },
   ],
   invalid: [
+    {
+      sql: 'DROP INDEX idx_orders_user_id;\nALTER TABLE users ADD COLUMN b int;\nALTER TABLE products ADD COLUMN c int;',
+      name: 'DROP INDEX holds its table: tables are named and counted, not the index',
+      before: `${EXISTING_TABLES}\nCREATE TABLE products (id int);`,
+      findings: [
+        {
+          line: 2,
+          message:
+            /^this transaction holds ACCESS EXCLUSIVE on "orders" \(line 1\) and locks "users" too: .*3 tables blocked until COMMIT \("orders", "users", "products"\)$/,
+        },
+      ],
+    },
     {
       sql: 'ALTER TABLE orders ADD COLUMN a int;\nALTER TABLE users ADD COLUMN b int;\nALTER TABLE products ADD COLUMN c int;\nALTER TABLE users ADD COLUMN d int;\nALTER TABLE customers ADD COLUMN e int;',
       name: 'one finding for the whole transaction, however many tables it goes on to lock',

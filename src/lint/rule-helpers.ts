@@ -97,7 +97,8 @@ export function noTransactionNote(model: MigrationModel): string {
 export function ownMigrationNoTransaction(model: MigrationModel): string {
   return model.noTransactionLine === '-- pgwarden:no-transaction'
     ? '-- pgwarden:no-transaction (own migration)'
-    : `-- own migration:\n${model.noTransactionLine}`;
+    : // the runner's line first: sqlx reads its opt-out only as a file's first bytes
+      `${model.noTransactionLine}\n-- (a migration of its own)`;
 }
 
 export function oneLine(text: string, max = 80): string {

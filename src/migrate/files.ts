@@ -209,7 +209,8 @@ export function splitSections(text: string): Sections | undefined {
  * after it; `-- +goose NO TRANSACTION`, wherever it stands, takes both out of goose's transaction, and goose then runs
  * each statement on its own, except that a `StatementBegin … StatementEnd` block is sent as one string: when it
  * holds several statements they share PostgreSQL's implicit transaction, written as a BEGIN over its StatementBegin
- * line and a COMMIT over its StatementEnd line (positions kept), so that lint and pgwarden's runner see it.
+ * line and a COMMIT over its StatementEnd line (positions kept), so that lint and pgwarden's runner see it. A
+ * StatementEnd line ends the block's last statement for goose even without a `;`: a `;` is written over it.
  */
 export function gooseSections(text: string): Sections | undefined {
   const annotations = [...text.matchAll(GOOSE_ANNOTATION)].map((m) => ({
@@ -223,15 +224,15 @@ export function gooseSections(text: string): Sections | undefined {
   const noTransaction = annotations.some((a) => a.word === 'no transaction');
   const section = (from: number, to: number): Section => {
     let kept = keepRange(text, from, to);
-    if (noTransaction) {
-      const inside = annotations.filter((a) => a.at >= from && a.at < to);
-      for (const [i, begin] of inside.entries()) {
-        if (begin.word !== 'statementbegin') continue;
-        const end = inside.slice(i + 1).find((a) => a.word === 'statementend');
-        if (!end || factsOf(text.slice(begin.at + begin.length, end.at)).statements < 2) continue;
-        kept = overwrite(kept, begin.at, 'BEGIN;'.padEnd(begin.length));
-        kept = overwrite(kept, end.at, 'COMMIT;'.padEnd(end.length));
-      }
+    const inside = annotations.filter((a) => a.at >= from && a.at < to);
+    for (const [i, begin] of inside.entries()) {
+      if (begin.word !== 'statementbegin') continue;
+      const end = inside.slice(i + 1).find((a) => a.word === 'statementend');
+      if (!end) continue;
+      // goose ends the block's last statement at StatementEnd, `;` or not: so does the `;` written over it
+      const oneString = noTransaction && factsOf(text.slice(begin.at + begin.length, end.at)).statements > 1;
+      if (oneString) kept = overwrite(kept, begin.at, 'BEGIN;'.padEnd(begin.length));
+      kept = overwrite(kept, end.at, (oneString ? ';COMMIT;' : ';').padEnd(end.length));
     }
     return {
       text: kept,
@@ -545,44 +546,55 @@ async function readFolder(dir: string, options: ReadFolderOptions): Promise<Fold
   };
 }
 
+/** What readMigrationScript learns of a folder, kept for the other files of one lint that are in it. */
+export interface FolderFacts {
+  readonly entries: readonly FolderEntry[];
+  readonly siblings: readonly string[];
+  readonly inCrate: boolean;
+  /** The candidates of the layouts whose reader goes by names alone, by layout. */
+  readonly candidates: Map<LayoutName, Candidate[] | null>;
+}
+
+/** The layouts whose readers go by the folder's names alone (their candidates hold for every file of it). */
+const BY_NAMES: ReadonlySet<LayoutName> = new Set(['diesel', 'prisma', 'golang-migrate', 'sqlx', 'flyway']);
+
 /**
  * One migration file read on its own (`pgwarden lint path/to/file.sql`), as its folder's runner runs it: the
  * folder's layout, detected from its entries and this file's text (the other files are not read: a one-file lint
  * stays quick), and the migration built from its own files; the up, or the down when `path` is the down's file.
  * Undefined for a file of pgwarden's own layout or a loose SQL file: read as itself. Diesel's and Prisma's files
- * are one folder deeper: their migrations folder is the file's grandparent.
+ * are one folder deeper (their migrations folder is the file's grandparent); Flyway's are taken only by their
+ * names (its reader walks every sub-folder). `folders` keeps what was learnt of a folder for the next file in it.
  */
 export async function readMigrationScript(
   path: string,
   cache?: FileTextCache,
+  folders: Map<string, FolderFacts> = new Map(),
 ): Promise<MigrationScript | undefined> {
   const wanted = resolve(path);
+  const name = basename(path);
   const [own] = await readSqlSources([path], cache);
-  for (const dir of [dirname(path), dirname(dirname(path))]) {
-    let dirents: import('node:fs').Dirent[];
-    try {
-      dirents = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    const entries = entriesOf(dir, dirents);
-    const texts = new Map(dir === dirname(path) ? [[basename(path), own!.text]] : []);
-    const layoutName = detectLayout({
-      dir: resolve(dir),
-      entries,
-      texts,
-      siblings: siblingsOf(dir),
-      inCrate: inCrate(dir),
-    });
+  const dirs = /^(up|down|migration)\.sql$/.test(name)
+    ? [dirname(path), dirname(dirname(path))]
+    : [dirname(path)];
+  for (const dir of dirs) {
+    const facts = folderFacts(dir, folders);
+    if (!facts) continue;
+    const texts = new Map(dir === dirname(path) ? [[name, own!.text]] : []);
+    const layoutName = detectLayout({ dir: resolve(dir), ...facts, texts });
     if (layoutName === 'pgwarden') continue;
-    let candidates: Candidate[];
-    try {
-      candidates = READERS[layoutName](dir, entries, texts, () => {});
-    } catch {
-      // the runner would refuse the folder (two files of one version…): the folder's own lint says so
-      continue;
+    if (layoutName === 'flyway' && !FLYWAY_VERSIONED.test(name) && !FLYWAY_REPEATABLE.test(name)) continue;
+    let candidates = BY_NAMES.has(layoutName) ? facts.candidates.get(layoutName) : undefined;
+    if (candidates === undefined) {
+      try {
+        candidates = READERS[layoutName](dir, facts.entries, texts, () => {});
+      } catch {
+        // the runner would refuse the folder (two files of one version…): the folder's own lint says so
+        candidates = null;
+      }
+      if (BY_NAMES.has(layoutName)) facts.candidates.set(layoutName, candidates);
     }
-    const candidate = candidates.find((c) => c.files.some((file) => resolve(file) === wanted));
+    const candidate = candidates?.find((c) => c.files.some((file) => resolve(file) === wanted));
     if (!candidate) continue;
     await loadParser();
     const sources = new Map((await readSqlSources(candidate.files, cache)).map((s) => [s.file, s]));
@@ -592,6 +604,25 @@ export async function readMigrationScript(
     return migration.down && resolve(migration.up.file) !== wanted ? migration.down : migration.up;
   }
   return undefined;
+}
+
+function folderFacts(dir: string, folders: Map<string, FolderFacts>): FolderFacts | undefined {
+  const known = folders.get(resolve(dir));
+  if (known) return known;
+  let dirents: import('node:fs').Dirent[];
+  try {
+    dirents = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  const facts = {
+    entries: entriesOf(dir, dirents),
+    siblings: siblingsOf(dir),
+    inCrate: inCrate(dir),
+    candidates: new Map(),
+  };
+  folders.set(resolve(dir), facts);
+  return facts;
 }
 
 /** The folder's entries, sorted by name (byte order), each folder with the names inside it. */
@@ -608,10 +639,13 @@ function siblingsOf(dir: string): string[] {
   return listOrNothing(dirname(resolve(dir)));
 }
 
-/** A Cargo.toml next to the folder or next to its parent: the folder belongs to a Rust crate (sqlx's layout). */
+/**
+ * A Cargo.toml that names sqlx, next to the folder or next to its parent: the folder is a sqlx crate's migrations
+ * (a crate that does not use sqlx may keep golang-migrate's or another runner's files).
+ */
 function inCrate(dir: string): boolean {
   const parent = dirname(resolve(dir));
-  return existsSync(join(parent, 'Cargo.toml')) || existsSync(join(dirname(parent), 'Cargo.toml'));
+  return [parent, dirname(parent)].some((at) => /\bsqlx\b/.test(readText(join(at, 'Cargo.toml')) ?? ''));
 }
 
 function buildMigration(

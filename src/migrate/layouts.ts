@@ -29,7 +29,7 @@ export interface FolderListing {
   readonly texts: ReadonlyMap<string, string>;
   /** The names next to the folder (in its parent). */
   readonly siblings: readonly string[];
-  /** A Rust crate's Cargo.toml is next to the folder or next to its parent (sqlx's `migrations/` is the crate's). */
+  /** A Cargo.toml naming sqlx is next to the folder or next to its parent (sqlx's `migrations/` is the crate's). */
   readonly inCrate?: boolean;
 }
 
@@ -352,7 +352,7 @@ export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = {
     name: 'sqlx',
     runner: 'sqlx (sqlx migrate run, sqlx::migrate!)',
     recognise:
-      'N_name.sql or N_name.up.sql / .down.sql files in a Rust crate (a Cargo.toml beside the folder or its parent), or a file that starts with -- no-transaction',
+      'N_name.sql or N_name.up.sql / .down.sql files of a crate that uses sqlx (a Cargo.toml naming sqlx beside the folder or its parent), or a file that starts with -- no-transaction',
     recognises: ({ texts, inCrate }) => {
       const named = [...texts.entries()].filter(([name]) => SQLX_NAME.test(name));
       if (named.length === 0) return false;

@@ -226,6 +226,8 @@ export class LintSession {
         if (!folder) return undefined;
         inputs.push({ ...input, sources: folder.migrations.map((m) => m.up) });
       } else if (input.kind === 'file' && mine[0] === root) {
+        // a migration given on its own is read as its folder's runner reads it: read again the whole way
+        if (input.sources.some((source) => source.migration)) return undefined;
         try {
           inputs.push({
             ...input,
@@ -349,6 +351,9 @@ function sameSource(a: ScriptSource, b: ScriptSource): boolean {
       a.text === b.text &&
       a.transaction === b.transaction &&
       a.sentWhole === b.sentWhole &&
-      a.transactionSpan === b.transactionSpan)
+      a.transactionSpan === b.transactionSpan &&
+      a.implicitTransaction === b.implicitTransaction &&
+      a.migration?.layout === b.migration?.layout &&
+      (a.runnerCuts ?? []).join() === (b.runnerCuts ?? []).join())
   );
 }

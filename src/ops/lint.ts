@@ -17,7 +17,7 @@ import { SchemaState } from '../lint/schema-state.js';
 import type { TraceModel } from '../lint/trace-model.js';
 import { MAX_LINT_VERSION, MIN_LINT_VERSION } from '../locks/model.js';
 import type { LockMode } from '../locks/modes.js';
-import { readMigrationScript, readMigrations, splitSections } from '../migrate/files.js';
+import { type FolderFacts, readMigrationScript, readMigrations, splitSections } from '../migrate/files.js';
 import { RULE_IDS } from '../rules/ids.js';
 import { lintRules } from '../rules/lint-rules.js';
 import { collectSqlFiles, type FileTextCache, readSqlSources, type SqlSource } from '../sql/files.js';
@@ -106,6 +106,7 @@ export interface LintData extends Record<string, unknown> {
 /** The scripts to lint: migration folders in any supported layout (up sections), and SQL files. */
 export async function lintSources(paths: readonly string[], cache?: FileTextCache): Promise<ScriptSource[]> {
   const scripts: ScriptSource[] = [];
+  const folders = new Map<string, FolderFacts>();
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
     if (!info) throw new PgwardenError('input', `no such file or folder: ${path}`);
@@ -119,7 +120,7 @@ export async function lintSources(paths: readonly string[], cache?: FileTextCach
       continue;
     }
     // a migration given on its own is run as its folder's runner runs it (goose's sections, sqlx's opt-out…)
-    const migration = await readMigrationScript(path, cache);
+    const migration = await readMigrationScript(path, cache, folders);
     if (migration) {
       scripts.push(migration);
       continue;

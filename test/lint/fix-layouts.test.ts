@@ -142,7 +142,8 @@ const CASES: readonly LayoutCase[] = [
     layout: 'sqlx',
     dir: 'migrations',
     files: {
-      '../Cargo.toml': '[package]\nname = "app"\n',
+      '../Cargo.toml':
+        '[package]\nname = "app"\n\n[dependencies]\nsqlx = { version = "0.8", features = ["postgres", "migrate"] }\n',
       '20240101000000_init.sql': INIT,
       '20240102000000_email.up.sql': SHARED,
       '20240102000000_email.down.sql': 'ALTER TABLE "User" DROP COLUMN "createdAt";',

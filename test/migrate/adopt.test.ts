@@ -138,7 +138,8 @@ const RUNNERS = [
   {
     runner: 'sqlx',
     files: {
-      '../Cargo.toml': '[package]\nname = "app"\n',
+      '../Cargo.toml':
+        '[package]\nname = "app"\n\n[dependencies]\nsqlx = { version = "0.8", features = ["postgres", "migrate"] }\n',
       '1_init.up.sql': 'CREATE TABLE a (id int);',
       '1_init.down.sql': 'DROP TABLE a;',
       '2_b.sql': 'CREATE TABLE b (id int);',

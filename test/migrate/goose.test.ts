@@ -86,12 +86,24 @@ describe('goose folders', () => {
     const block = read.migrations.find((m) => m.version === '20240108120000')!;
     const lines = block.up.text.split('\n');
     expect(lines[2]!.trimEnd()).toBe('BEGIN;');
-    expect(lines[5]!.trimEnd()).toBe('COMMIT;');
+    expect(lines[5]!.trimEnd()).toBe(';COMMIT;');
     // one statement in its block runs alone: nothing is written over its annotations
     const single = gooseSections(
       '-- +goose NO TRANSACTION\n-- +goose Up\n-- +goose StatementBegin\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- +goose StatementEnd\n',
     )!;
     expect(single.up.text).not.toMatch(/BEGIN;|COMMIT;/);
+  });
+
+  it('a block ends its last statement, as goose does, even without a ;', async () => {
+    const dir = folder({
+      '1_t.sql':
+        '-- +goose Up\n-- +goose StatementBegin\nCREATE TABLE t (a int)\n-- +goose StatementEnd\nCREATE TABLE u (b int);\n',
+      '2_n.sql':
+        "-- +goose NO TRANSACTION\n-- +goose Up\n-- +goose StatementBegin\nSET lock_timeout = '2s';\nCREATE INDEX i ON t (a)\n-- +goose StatementEnd\n",
+    });
+    const report = await lint({ paths: [dir], config });
+    expect(report.findings.filter((f) => /syntax-error|uncommitted|nested/.test(f.rule))).toEqual([]);
+    expect(report.data!.statements.map((s) => s.sql)).toContain('CREATE INDEX i ON t (a)');
   });
 
   it('keeps every line where it is (a finding after a rewritten block names its own line)', async () => {

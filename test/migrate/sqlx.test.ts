@@ -16,7 +16,10 @@ import { migrationProject } from '../helpers/project.js';
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'layouts', 'sqlx', 'migrations');
 const config = { config: parseConfig({}, 'test'), path: null, dir: process.cwd() };
 const db = useTestDatabase();
-const CRATE = { '../Cargo.toml': '[package]\nname = "app"\n' };
+const CRATE = {
+  '../Cargo.toml':
+    '[package]\nname = "app"\n\n[dependencies]\nsqlx = { version = "0.8", features = ["postgres", "migrate"] }\n',
+};
 const folder = (files: Record<string, string>) => join(migrationProject(files).dir, 'migrations');
 
 describe('sqlx folders', () => {
@@ -49,11 +52,18 @@ describe('sqlx folders', () => {
     expect(unpadded.migrations.map((m) => m.version)).toEqual(['2', '10']);
   });
 
-  it('without a crate, a file that starts with -- no-transaction tells sqlx; else .up/.down pairs stay golang-migrate', async () => {
+  it('without a sqlx crate, a file that starts with -- no-transaction tells sqlx; else .up/.down pairs stay golang-migrate', async () => {
     const marked = folder({ '1_a.sql': '-- no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);\n' });
     expect((await readMigrationFolder(marked)).layout).toBe('sqlx');
     const pairs = folder({ '1_a.up.sql': 'CREATE TABLE a (id int);', '1_a.down.sql': 'DROP TABLE a;' });
     expect((await readMigrationFolder(pairs)).layout).toBe('golang-migrate');
+    // a crate that does not use sqlx keeps another runner's files
+    const otherCrate = folder({
+      '../Cargo.toml': '[package]\nname = "tool"\n\n[dependencies]\nserde = "1"\n',
+      '1_a.up.sql': 'CREATE TABLE a (id int);',
+      '1_a.down.sql': 'DROP TABLE a;',
+    });
+    expect((await readMigrationFolder(otherCrate)).layout).toBe('golang-migrate');
   });
 
   it('a name whose prefix is not a number stops the folder, as it stops sqlx; two ups of one version too', async () => {

@@ -281,6 +281,25 @@ describe('lint --watch with the watcher’s hint (the files whose contents chang
     });
   });
 
+  it('a goose migration given on its own stays read as goose reads it, edit after edit', async () => {
+    await inTemp('pgwarden-watch-goose-', async (dir) => {
+      const file = join(dir, '00002_index.sql');
+      writeFileSync(join(dir, '00001_init.sql'), '-- +goose Up\nCREATE TABLE t (a int);\n');
+      writeFileSync(
+        file,
+        '-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY i ON t (a);\n-- +goose Down\nDROP TABLE t;\n',
+      );
+      const session = new LintSession({ paths: [file], config, pgVersion: 18 });
+      await checked(session, [file]);
+      for (const extra of ['-- first edit', '-- second edit']) {
+        writeFileSync(file, `${readFileSync(file, 'utf8')}${extra}\n`);
+        const run = await checked(session, [file], { changed: [file] });
+        // the down's DROP TABLE is not linted as up, and NO TRANSACTION holds
+        expect(run.report().findings.map((f) => f.rule)).toEqual(['migration/prefer-robust-statements']);
+      }
+    });
+  });
+
   it("reads everything when a runner's settings file changed (Flyway's script .conf)", async () => {
     await inTemp('pgwarden-watch-flyway-', async (dir) => {
       writeFileSync(

@@ -36,8 +36,9 @@ export default defineRule<MigrationModel>({
       const user = model.statements.slice(index + 1).find(
         (later) =>
           later.transaction.index === analyzed.transaction.index &&
-          // the same label added to another enum type is not a use of this one's value
+          // the same label added to, or declared in, another enum type is not a use of this one's value
           !asNode(later.statement.ast, 'AlterEnumStmt') &&
+          !asNode(later.statement.ast, 'CreateEnumStmt') &&
           later.statement.text.includes(literal),
       );
       if (user) {

@@ -4,8 +4,8 @@ import { defineCases } from '../../helpers/rule-tester.js';
 export default defineCases(rule, {
   valid: [
     {
-      sql: "ALTER TYPE run_status ADD VALUE 'backoff';\nALTER TYPE step_status ADD VALUE 'backoff';",
-      name: 'the same label added to two enum types in one transaction',
+      sql: "ALTER TYPE run_status ADD VALUE 'backoff';\nALTER TYPE step_status ADD VALUE 'backoff';\nCREATE TYPE job_status AS ENUM ('queued', 'backoff');",
+      name: 'the same label added to two enum types, and declared in a third, in one transaction',
       before: "CREATE TYPE run_status AS ENUM ('queued');\nCREATE TYPE step_status AS ENUM ('queued');",
     },
     { sql: "ALTER TYPE mood ADD VALUE 'happy';", name: 'in a transaction from 12', pgVersion: 12 },

@@ -248,6 +248,21 @@ export function gooseSections(text: string): Sections | undefined {
   };
 }
 
+/** goose's StatementBegin … StatementEnd blocks of a file: from the start of the Begin line to the end of the End line. */
+export function gooseBlocks(text: string): { readonly start: number; readonly end: number }[] {
+  const blocks: { start: number; end: number }[] = [];
+  let start: number | undefined;
+  for (const match of text.matchAll(GOOSE_ANNOTATION)) {
+    const word = match[1]!.toLowerCase();
+    if (word === 'statementbegin') start = match.index;
+    else if (word === 'statementend' && start !== undefined) {
+      blocks.push({ start, end: match.index + match[0].length });
+      start = undefined;
+    }
+  }
+  return blocks;
+}
+
 /**
  * Where goose ends statements in [from, to) of a file: at the end of each line whose last word (before a word
  * starting with `--`) ends in `;`, outside StatementBegin … StatementEnd blocks, blind to quotes and dollar-quoted

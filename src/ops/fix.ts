@@ -5,6 +5,7 @@ import type { Finding } from '../core/finding.js';
 import { isFileLocation } from '../core/finding.js';
 import type { AnalyzedStatement, MigrationModel } from '../lint/migration-model.js';
 import { sqlRelation, withConcurrently } from '../lint/rule-helpers.js';
+import { gooseBlocks } from '../migrate/files.js';
 import type { SqlStatement } from '../sql/parser.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { ScriptSource } from './check-sql.js';
@@ -135,6 +136,9 @@ export function planFixes(
     const alone =
       runsStatementByStatement(layout) || model.statements.filter((s) => !s.embeddedIn).length === 1;
     const target = source.migration;
+    // goose sends a StatementBegin … StatementEnd block as one string: nothing is made CONCURRENTLY or set inside one
+    const blocks = layout === 'goose' ? gooseBlocks(source.fileText ?? original) : [];
+    const blockAt = (offset: number) => blocks.find((b) => b.start <= offset && offset < b.end);
     const edits: Edit[] = [];
     const moved: { statement: AnalyzedStatement; text: string; down?: string }[] = [];
     const validations: string[] = [];
@@ -177,7 +181,11 @@ export function planFixes(
           continue;
         }
         const text = robust(analyzed.statement.text);
-        const refused = cannotWrite(layout, true);
+        const refused =
+          cannotWrite(layout, true) ??
+          (blockAt(analyzed.statement.start.offset)
+            ? 'goose sends a StatementBegin … StatementEnd block as one string, in one transaction: take the statement out of its block first'
+            : undefined);
         if (refused) {
           skipped.push({ rule: finding.rule, file: model.file, line, reason: refused });
           continue;
@@ -326,14 +334,17 @@ export function planFixes(
       const ignoreAbove = model.parsed.suppressions
         .filter((s) => first && s.scope.fromLine === first.start.line && s.location.line < first.start.line)
         .map((s) => model.parsed.source.lineStart(s.location.line));
-      const position = marker
+      const at = marker
         ? marker.index + marker[0].length + 1
         : Math.min(first?.start.offset ?? 0, ...ignoreAbove);
+      // before a goose block, not inside it (the SETs would join its string)
+      const position = blockAt(at)?.start ?? at;
       edits.push({ from: position, to: position, text: `${timeouts.join('\n')}\n` });
     }
 
     const noTransactionDirective =
       model.runnerTransaction &&
+      concurrentInPlace &&
       statementsNeedingTransaction.length === 0 &&
       mine.some((f) => CONCURRENT_RULES.has(f.rule) && at(f)?.inTransactionBlock) &&
       moved.length === 0;

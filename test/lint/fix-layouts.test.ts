@@ -237,6 +237,26 @@ describe('lint --fix writes new migrations in the layout its runner runs', () =>
     expect(existsSync(root)).toBe(true);
   });
 
+  it('goose: a statement in a StatementBegin block is left where it is, with the reason; the SETs go before the block', async () => {
+    const block = `-- +goose Up\n-- +goose StatementBegin\nALTER TABLE "User" ADD COLUMN nick text;\n${LONE}\n-- +goose StatementEnd\n`;
+    const { folder, config } = project('migrations', {
+      '00001_init.sql': goose(INIT, 'DROP TABLE "User";'),
+      '00002_name.sql': block,
+    });
+    const report = await lint({ paths: [folder], config, fix: true });
+    expect(report.data!.fix!.skipped.filter((s) => s.rule === 'migration/require-concurrent-index')).toEqual([
+      expect.objectContaining({
+        reason: expect.stringMatching(/^goose sends a StatementBegin … StatementEnd block as one string/),
+      }),
+    ]);
+    const written = readFileSync(join(folder, '00002_name.sql'), 'utf8');
+    expect(written).not.toContain('CONCURRENTLY');
+    expect(written).not.toContain('NO TRANSACTION');
+    expect(written).toMatch(
+      /^-- \+goose Up\nSET lock_timeout = '2s';\n(SET statement_timeout = '15min';\n)?-- \+goose StatementBegin\n/,
+    );
+  });
+
   it('node-pg-migrate: refuses, with the reason, instead of writing what its runner would run in a transaction', async () => {
     const { folder, config } = project('migrations', {
       '1700000000000_init.sql': `-- Up Migration\n${INIT}\n-- Down Migration\nDROP TABLE "User";\n`,

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { LoadedConfig } from '../core/config.js';
@@ -654,6 +654,21 @@ function siblingsOf(dir: string): string[] {
   return listOrNothing(dirname(resolve(dir)));
 }
 
+/** The file starts with a UTF-8 byte-order mark (read from its bytes: decoding drops it). */
+function startsWithBom(path: string): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(3);
+      return readSync(fd, head, 0, 3, 0) === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A Cargo.toml that names sqlx, next to the folder or next to its parent: the folder is a sqlx crate's migrations
  * (a crate that does not use sqlx may keep golang-migrate's or another runner's files).
@@ -1087,8 +1102,10 @@ const READERS: Record<LayoutName, Reader> = {
       }
       const upPath = join(dir, item.up);
       const downPath = item.down ? join(dir, item.down) : undefined;
-      // sqlx's opt-out is per file, read from its first bytes
-      const optOut = (text: string) => text.startsWith(SQLX_NO_TRANSACTION);
+      // sqlx's opt-out is per file, read from its first bytes: a byte-order mark before it (which the text, decoded,
+      // no longer shows) turns it off
+      const optOut = (file: SqlSource) =>
+        file.text.startsWith(SQLX_NO_TRANSACTION) && !startsWithBom(file.file);
       candidates.push({
         key: { version: item.version, entry: item.up, name: item.name },
         files: [upPath, ...(downPath ? [downPath] : [])],
@@ -1098,8 +1115,8 @@ const READERS: Record<LayoutName, Reader> = {
           return {
             version: item.version,
             name: item.name,
-            up: wholeScript(layout, up, optOut(up.text)),
-            down: down ? wholeScript(layout, down, optOut(down.text)) : null,
+            up: wholeScript(layout, up, optOut(up)),
+            down: down ? wholeScript(layout, down, optOut(down)) : null,
           };
         },
       });

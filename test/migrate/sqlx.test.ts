@@ -124,6 +124,27 @@ describe('lint of a sqlx folder', () => {
   });
 });
 
+describe('a byte-order mark before -- no-transaction', () => {
+  it('turns the opt-out off, as for sqlx, and the finding says why', async () => {
+    const dir = folder({
+      ...CRATE,
+      '1_accounts.sql': 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text);',
+      '2_index.sql':
+        '\uFEFF-- no-transaction\nCREATE INDEX CONCURRENTLY accounts_email_idx ON accounts (email);\n',
+      '3_index.sql':
+        '-- no-transaction\nCREATE INDEX CONCURRENTLY accounts_id_email_idx ON accounts (id, email);\n',
+    });
+    const read = await readMigrationFolder(dir);
+    expect(read.migrations.map((m) => m.up.transaction)).toEqual([true, true, false]);
+    const report = await lint({ paths: [dir], config });
+    const refused = report.findings.filter((f) => f.rule === 'migration/cannot-run-in-transaction');
+    expect(refused.map((f) => (f.location as { file: string }).file.split('/').at(-1))).toEqual([
+      '2_index.sql',
+    ]);
+    expect(refused[0]!.message).toMatch(/on line 1 is not read: .* \(a byte-order mark comes before it\)$/);
+  });
+});
+
 describe("pgwarden's runner on a sqlx folder", () => {
   it('runs the migrations as sqlx would: the -- no-transaction index is built CONCURRENTLY and valid', async () => {
     const project = migrationProject({

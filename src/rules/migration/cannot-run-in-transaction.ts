@@ -60,7 +60,7 @@ export default defineRule<MigrationModel>({
           ? model.parsed.comments.find((c) => c.text.startsWith(SQLX_NO_TRANSACTION))
           : undefined;
       const note = unread
-        ? `; the file's ${SQLX_NO_TRANSACTION} on line ${unread.start.line} is not read: sqlx reads it only as the file's very first bytes`
+        ? `; the file's ${SQLX_NO_TRANSACTION} on line ${unread.start.line} is not read: sqlx reads it only as the file's very first bytes${unread.start.line === 1 ? ' (a byte-order mark comes before it)' : ''}`
         : '';
       report({
         message: `${operation.summary} cannot run inside ${where}: ${consequence}${note}`,

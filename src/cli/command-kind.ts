@@ -7,7 +7,7 @@
 const LONG_RUNNING = new Set(['mcp', 'metrics', 'logs', 'advise']);
 
 /** The global options that take a value (main.ts): that value is not the command. */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--config']);
+export const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--config']);
 
 /** The command a command line runs: its first argument that is neither an option nor a global option's value. */
 export function commandOf(argv: readonly string[]): string {

@@ -35,6 +35,19 @@ export interface AnalyzedStatement {
   readonly embeddedIn: 'do' | 'function' | undefined;
 }
 
+/**
+ * The lines that take a migration out of its runner's transaction, as fixes write them: pgwarden's own (which its
+ * runner honours in every layout), and the runners' own where they have one in the file (migrate/layouts.ts picks
+ * one per layout; rules word their messages by it).
+ */
+export const NO_TRANSACTION_LINES = {
+  pgwarden: '-- pgwarden:no-transaction',
+  dbmate: '-- migrate:up transaction:false',
+  goose: '-- +goose NO TRANSACTION',
+  /** Read only as a file's very first bytes. */
+  sqlx: '-- no-transaction',
+} as const;
+
 /** The model of migration rules: one migration script, statement by statement. */
 export interface MigrationModel {
   readonly file: string;
@@ -340,7 +353,7 @@ export function analyzeMigration(
     runnerTransaction,
     sentWhole,
     runnerTransactionSpan: runnerTransaction ? (options.runnerTransactionSpan ?? 'migration') : 'migration',
-    noTransactionLine: options.noTransactionLine ?? '-- pgwarden:no-transaction',
+    noTransactionLine: options.noTransactionLine ?? NO_TRANSACTION_LINES.pgwarden,
     runnerCuts: options.runnerCuts ?? [],
     implicitTransaction: runnerTransaction && options.implicitTransaction === true,
     statements,

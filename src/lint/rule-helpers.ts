@@ -2,7 +2,12 @@ import type { FileLocation, Severity } from '../core/finding.js';
 import { formatBytes, formatCount } from '../core/format.js';
 import type { LockEntryId } from '../locks/model.js';
 import { qualifiedIdent, quoteIdent } from '../sql/quote.js';
-import type { AnalyzedStatement, MigrationModel, TableFacts } from './migration-model.js';
+import {
+  type AnalyzedStatement,
+  type MigrationModel,
+  NO_TRANSACTION_LINES,
+  type TableFacts,
+} from './migration-model.js';
 import type { Operation } from './operations.js';
 
 const SMALL_BYTES = 100 * 1024 * 1024;
@@ -85,7 +90,7 @@ export function withConcurrently(text: string): string {
 
 /** What a CONCURRENTLY fix adds as a comment: how to take it out of the transaction, in the layout's own terms. */
 export function noTransactionNote(model: MigrationModel): string {
-  return model.noTransactionLine === '-- pgwarden:no-transaction'
+  return model.noTransactionLine === NO_TRANSACTION_LINES.pgwarden
     ? "CONCURRENTLY cannot run in a transaction block: put it in its own migration with `-- pgwarden:no-transaction` (or your runner's equivalent)"
     : `CONCURRENTLY cannot run in a transaction block: put it in its own migration, out of the runner's transaction (\`${model.noTransactionLine}\`)`;
 }
@@ -95,7 +100,7 @@ export function noTransactionNote(model: MigrationModel): string {
  * layout's opt-out line, and the note on a line of its own where the runner reads its line exactly (goose).
  */
 export function ownMigrationNoTransaction(model: MigrationModel): string {
-  return model.noTransactionLine === '-- pgwarden:no-transaction'
+  return model.noTransactionLine === NO_TRANSACTION_LINES.pgwarden
     ? '-- pgwarden:no-transaction (own migration)'
     : // the runner's line first: sqlx reads its opt-out only as a file's first bytes
       `${model.noTransactionLine}\n-- (a migration of its own)`;

@@ -213,33 +213,27 @@ export function splitSections(text: string): Sections | undefined {
  * StatementEnd line ends the block's last statement for goose even without a `;`: a `;` is written over it.
  */
 export function gooseSections(text: string): Sections | undefined {
-  const annotations = [...text.matchAll(GOOSE_ANNOTATION)].map((m) => ({
-    word: m[1]!.toLowerCase(),
-    at: m.index,
-    length: m[0].length,
-  }));
+  const annotations = gooseAnnotations(text);
   const up = annotations.find((a) => a.word === 'up');
   if (!up) return undefined;
   const down = annotations.find((a) => a.word === 'down' && a.at > up.at);
   const noTransaction = annotations.some((a) => a.word === 'no transaction');
+  const blocks = gooseBlocks(text, annotations);
   const section = (from: number, to: number): Section => {
     let kept = keepRange(text, from, to);
-    const inside = annotations.filter((a) => a.at >= from && a.at < to);
-    for (const [i, begin] of inside.entries()) {
-      if (begin.word !== 'statementbegin') continue;
-      const end = inside.slice(i + 1).find((a) => a.word === 'statementend');
-      if (!end) continue;
+    for (const { begin, close } of blocks.filter((b) => b.start >= from && b.start < to)) {
       // goose ends the block's last statement at StatementEnd, `;` or not: so does the `;` written over it
-      const oneString = noTransaction && factsOf(text.slice(begin.at + begin.length, end.at)).statements > 1;
+      const oneString =
+        noTransaction && factsOf(text.slice(begin.at + begin.length, close.at)).statements > 1;
       if (oneString) kept = overwrite(kept, begin.at, 'BEGIN;'.padEnd(begin.length));
-      kept = overwrite(kept, end.at, (oneString ? ';COMMIT;' : ';').padEnd(end.length));
+      kept = overwrite(kept, close.at, (oneString ? ';COMMIT;' : ';').padEnd(close.length));
     }
     return {
       text: kept,
       transaction: !noTransaction,
       runnerOptOut: noTransaction,
       directive: NO_TRANSACTION.test(text.slice(from, to)),
-      runnerCuts: gooseCuts(text, from, to),
+      runnerCuts: gooseCuts(text, from, to, blocks),
     };
   };
   return {
@@ -248,16 +242,38 @@ export function gooseSections(text: string): Sections | undefined {
   };
 }
 
-/** goose's StatementBegin … StatementEnd blocks of a file: from the start of the Begin line to the end of the End line. */
-export function gooseBlocks(text: string): { readonly start: number; readonly end: number }[] {
-  const blocks: { start: number; end: number }[] = [];
-  let start: number | undefined;
-  for (const match of text.matchAll(GOOSE_ANNOTATION)) {
-    const word = match[1]!.toLowerCase();
-    if (word === 'statementbegin') start = match.index;
-    else if (word === 'statementend' && start !== undefined) {
-      blocks.push({ start, end: match.index + match[0].length });
-      start = undefined;
+/** One `-- +goose …` annotation line: its word (lower case), where it starts and its length (line break left out). */
+interface GooseAnnotation {
+  readonly word: string;
+  readonly at: number;
+  readonly length: number;
+}
+
+function gooseAnnotations(text: string): GooseAnnotation[] {
+  return [...text.matchAll(GOOSE_ANNOTATION)].map((m) => ({
+    word: m[1]!.toLowerCase(),
+    at: m.index,
+    length: m[0].length,
+  }));
+}
+
+/** A StatementBegin … StatementEnd block: from the start of its Begin line to the end of its End line. */
+interface GooseBlock {
+  readonly start: number;
+  readonly end: number;
+  readonly begin: GooseAnnotation;
+  readonly close: GooseAnnotation;
+}
+
+/** goose's StatementBegin … StatementEnd blocks of a file, in order. */
+export function gooseBlocks(text: string, annotations = gooseAnnotations(text)): GooseBlock[] {
+  const blocks: GooseBlock[] = [];
+  let begin: GooseAnnotation | undefined;
+  for (const annotation of annotations) {
+    if (annotation.word === 'statementbegin') begin = annotation;
+    else if (annotation.word === 'statementend' && begin) {
+      blocks.push({ start: begin.at, end: annotation.at + annotation.length, begin, close: annotation });
+      begin = undefined;
     }
   }
   return blocks;
@@ -266,20 +282,20 @@ export function gooseBlocks(text: string): { readonly start: number; readonly en
 /**
  * Where goose ends statements in [from, to) of a file: at the end of each line whose last word (before a word
  * starting with `--`) ends in `;`, outside StatementBegin … StatementEnd blocks, blind to quotes and dollar-quoted
- * bodies; annotation lines are not SQL. (pressly/goose, internal/sqlparser/parser.go: endsWithSemicolon.)
+ * bodies; an annotation line starts with `--`, so it ends nothing. (pressly/goose, internal/sqlparser/parser.go:
+ * endsWithSemicolon.)
  */
-export function gooseCuts(text: string, from = 0, to = text.length): number[] {
+export function gooseCuts(text: string, from = 0, to = text.length, blocks = gooseBlocks(text)): number[] {
   const cuts: number[] = [];
-  let inBlock = false;
   let start = from;
   while (start < to) {
     const newline = text.indexOf('\n', start);
     const end = newline < 0 || newline > to ? to : newline;
-    const line = text.slice(start, end);
-    const annotation = /^--\s*\+goose\s+(statementbegin|statementend)\s*$/i.exec(line.replace(/\r$/, ''));
-    if (annotation) inBlock = annotation[1]!.toLowerCase() === 'statementbegin';
-    else if (!inBlock) {
-      const words = line.split(/\s+/).filter((word) => word !== '');
+    if (!blocks.some((block) => block.start <= start && start < block.end)) {
+      const words = text
+        .slice(start, end)
+        .split(/\s+/)
+        .filter((word) => word !== '');
       const comment = words.findIndex((word) => word.startsWith('--'));
       const last = (comment < 0 ? words : words.slice(0, comment)).at(-1);
       if (last?.endsWith(';')) cuts.push(end);
@@ -493,16 +509,12 @@ interface FolderRead {
 }
 
 async function readFolder(dir: string, options: ReadFolderOptions): Promise<FolderRead> {
-  let dirents: import('node:fs').Dirent[];
-  // synchronous, as the files are read (sql/files.ts): a local folder, listed faster than an await comes back
-  try {
-    dirents = readdirSync(dir, { withFileTypes: true });
-  } catch {
+  const facts = folderFacts(dir);
+  if (!facts)
     throw new PgwardenError('input', `no migrations folder at ${dir}`, {
       hint: 'pass the folder that holds the migration files',
     });
-  }
-  const entries = entriesOf(dir, dirents);
+  const { entries, siblings } = facts;
   const sqlFiles = entries.filter(
     (e) => e.kind === 'file' && /\.sql$/i.test(e.name) && !e.name.startsWith('.'),
   );
@@ -514,9 +526,7 @@ async function readFolder(dir: string, options: ReadFolderOptions): Promise<Fold
       )
     ).map((s) => [basename(s.file), s.text]),
   );
-  const siblings = siblingsOf(dir);
-  const layoutName =
-    options.layout ?? detectLayout({ dir: resolve(dir), entries, texts, siblings, inCrate: inCrate(dir) });
+  const layoutName = options.layout ?? detectLayout({ dir: resolve(dir), ...facts, texts });
   const layout = LAYOUTS[layoutName];
   await loadParser();
 
@@ -621,10 +631,12 @@ export async function readMigrationScript(
   return undefined;
 }
 
-function folderFacts(dir: string, folders: Map<string, FolderFacts>): FolderFacts | undefined {
-  const known = folders.get(resolve(dir));
+/** A folder's listing and what lies around it (undefined when it cannot be listed), kept in `folders`. */
+function folderFacts(dir: string, folders?: Map<string, FolderFacts>): FolderFacts | undefined {
+  const known = folders?.get(resolve(dir));
   if (known) return known;
   let dirents: import('node:fs').Dirent[];
+  // synchronous, as the files are read (sql/files.ts): a local folder, listed faster than an await comes back
   try {
     dirents = readdirSync(dir, { withFileTypes: true });
   } catch {
@@ -636,7 +648,7 @@ function folderFacts(dir: string, folders: Map<string, FolderFacts>): FolderFact
     inCrate: inCrate(dir),
     candidates: new Map(),
   };
-  folders.set(resolve(dir), facts);
+  folders?.set(resolve(dir), facts);
   return facts;
 }
 

@@ -5,6 +5,8 @@
  * cites each runner's source for every fact below (its last section is this table).
  */
 
+import { NO_TRANSACTION_LINES } from '../lint/migration-model.js';
+
 /** A runner's layout. */
 export type LayoutName =
   | 'pgwarden'
@@ -169,7 +171,7 @@ export const GOOSE_UP = /^--[ \t]*\+goose[ \t]+up[ \t]*\r?$/im;
 /** sqlx's migration names: simple `N_name.sql`, reversible `N_name.up.sql` / `N_name.down.sql`. */
 export const SQLX_NAME = /^(\d+)_(.*?)(?:\.(up|down))?\.sql$/;
 /** sqlx's opt-out, exactly as it reads it: the file's very first bytes (case, spacing and all). */
-export const SQLX_NO_TRANSACTION = '-- no-transaction';
+export const SQLX_NO_TRANSACTION = NO_TRANSACTION_LINES.sqlx;
 const PGWARDEN_DIRECTIVE = /^--\s*pgwarden:/m;
 
 /**
@@ -401,9 +403,9 @@ export function detectLayout(listing: FolderListing): LayoutName {
 export function noTransactionLine(layout: MigrationLayout): string {
   switch (layout) {
     case 'dbmate':
-      return '-- migrate:up transaction:false';
+      return NO_TRANSACTION_LINES.dbmate;
     case 'goose':
-      return '-- +goose NO TRANSACTION';
+      return NO_TRANSACTION_LINES.goose;
     case 'sqlx':
       return SQLX_NO_TRANSACTION;
     case 'diesel':
@@ -411,7 +413,7 @@ export function noTransactionLine(layout: MigrationLayout): string {
     case 'flyway':
       return "-- Flyway: executeInTransaction=false in this script's .conf (or only such statements in the script)";
     default:
-      return '-- pgwarden:no-transaction';
+      return NO_TRANSACTION_LINES.pgwarden;
   }
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { commandOf, isLongRunning, parsesFirst } from '../../src/cli/command-kind.js';
+import {
+  commandOf,
+  GLOBAL_OPTIONS_WITH_VALUE,
+  isLongRunning,
+  parsesFirst,
+} from '../../src/cli/command-kind.js';
+import { buildProgram } from '../../src/cli/main.js';
 
 const argv = (...args: string[]) => ['node', 'pgwarden', ...args];
 
@@ -10,6 +16,13 @@ describe('what the launcher reads from a command line', () => {
     // the value of --config is not the command (the launcher picks the lint bundle by it)
     expect(commandOf(argv('--config', 'lint', 'check', '.'))).toBe('check');
     expect(commandOf(argv('--config=lint', 'check'))).toBe('check');
+  });
+
+  it('knows every global option of the program that takes a value (else that value would be read as the command)', () => {
+    const withValue = buildProgram()
+      .options.filter((option) => option.required || option.optional)
+      .map((option) => option.long);
+    expect([...GLOBAL_OPTIONS_WITH_VALUE].sort()).toEqual(withValue.sort());
   });
 
   it('keeps the optimising compilers for the long-running commands only', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config.js';
-import { readMigrationFolder } from '../../src/migrate/files.js';
+import { readMigrationFolder, readMigrationScript } from '../../src/migrate/files.js';
 import { lint } from '../../src/ops/lint.js';
 
 /** Lint applies the rules of how each layout's runner really runs a file (test/fixtures/layouts/). */
@@ -87,6 +87,20 @@ describe('a migration file given on its own', () => {
       at('sqlx', 'migrations/20240103000000_index_accounts_email.down.sql'),
     ];
     for (const file of alone) expect(await transactionFindings(file), file).toEqual([]);
+  });
+
+  it('is its down when it is a down file of its own, else its up (a file of sections is its up)', async () => {
+    for (const [layout, file, side] of [
+      ['sqlx', 'migrations/20240103000000_index_accounts_email.down.sql', 'down'],
+      ['sqlx', 'migrations/20240103000000_index_accounts_email.up.sql', 'up'],
+      ['golang-migrate', 'migrations/000003_index_status.down.sql', 'down'],
+      ['diesel', 'migrations/2025-09-19-132648-0002_index_items_sku/down.sql', 'down'],
+      ['goose', 'migrations/20240105093000_index_accounts_email.sql', 'up'],
+    ] as const) {
+      const script = (await readMigrationScript(at(layout, file)))!;
+      expect(script.file, file).toBe(at(layout, file));
+      expect(script.text.includes('DROP INDEX'), file).toBe(side === 'down');
+    }
   });
 
   it("with its runner's transaction, its fix, and its up section only (goose)", async () => {

@@ -1,5 +1,5 @@
 import { defineRule } from '../../core/rule.js';
-import type { MigrationModel } from '../../lint/migration-model.js';
+import { type MigrationModel, NO_TRANSACTION_LINES } from '../../lint/migration-model.js';
 import { locationOf, operations } from '../../lint/rule-helpers.js';
 import { behaviourAt, type LockEntryId } from '../../locks/model.js';
 
@@ -10,10 +10,6 @@ const ENTRIES: readonly LockEntryId[] = [
   'detach-partition-concurrently',
   'vacuum',
 ];
-
-const GOOSE_NO_TRANSACTION = '-- +goose NO TRANSACTION';
-const PGWARDEN_NO_TRANSACTION = '-- pgwarden:no-transaction';
-const SQLX_NO_TRANSACTION = '-- no-transaction';
 
 export default defineRule<MigrationModel>({
   id: 'migration/cannot-run-in-transaction',
@@ -36,7 +32,7 @@ export default defineRule<MigrationModel>({
       if (!analyzed.inTransactionBlock || analyzed.embeddedIn === 'function') continue;
       if (behaviourAt(operation.entry!, model.pgVersion)?.transactionBlock !== false) continue;
       // goose, in a NO TRANSACTION file, still sends a StatementBegin … StatementEnd block as one string
-      const goose = model.noTransactionLine === GOOSE_NO_TRANSACTION;
+      const goose = model.noTransactionLine === NO_TRANSACTION_LINES.goose;
       const where = !model.runnerTransaction
         ? model.sentWhole
           ? 'a transaction block (BEGIN … COMMIT, or the one PostgreSQL gives a string of several statements: the runner sends the file as one)'
@@ -56,11 +52,11 @@ export default defineRule<MigrationModel>({
       const unread =
         model.runnerTransaction &&
         !model.implicitTransaction &&
-        model.noTransactionLine === SQLX_NO_TRANSACTION
-          ? model.parsed.comments.find((c) => c.text.startsWith(SQLX_NO_TRANSACTION))
+        model.noTransactionLine === NO_TRANSACTION_LINES.sqlx
+          ? model.parsed.comments.find((c) => c.text.startsWith(NO_TRANSACTION_LINES.sqlx))
           : undefined;
       const note = unread
-        ? `; the file's ${SQLX_NO_TRANSACTION} on line ${unread.start.line} is not read: sqlx reads it only as the file's very first bytes${unread.start.line === 1 ? ' (a byte-order mark comes before it)' : ''}`
+        ? `; the file's ${NO_TRANSACTION_LINES.sqlx} on line ${unread.start.line} is not read: sqlx reads it only as the file's very first bytes${unread.start.line === 1 ? ' (a byte-order mark comes before it)' : ''}`
         : '';
       report({
         message: `${operation.summary} cannot run inside ${where}: ${consequence}${note}`,
@@ -70,7 +66,7 @@ export default defineRule<MigrationModel>({
             ? `-- node-pg-migrate runs every SQL migration in the run's transaction and ignores the next line (pgwarden's runner honours it): move the statement to a JS/TS migration that calls pgm.noTransaction(), which commits the run so far first\n-- pgwarden:no-transaction\n${analyzed.statement.text};`
             : model.implicitTransaction
               ? // the runner's opt-out first: sqlx reads it only as a file's first bytes
-                `${model.noTransactionLine === PGWARDEN_NO_TRANSACTION ? '' : `${model.noTransactionLine}\n`}-- alone, in a migration file of its own\n${analyzed.statement.text};`
+                `${model.noTransactionLine === NO_TRANSACTION_LINES.pgwarden ? '' : `${model.noTransactionLine}\n`}-- alone, in a migration file of its own\n${analyzed.statement.text};`
               : !model.runnerTransaction
                 ? `${model.sentWhole ? '-- alone, in a migration file of its own' : goose ? '-- alone: outside BEGIN … COMMIT, and not in a StatementBegin … StatementEnd block with other statements' : '-- outside BEGIN … COMMIT'}\n${analyzed.statement.text};`
                 : `${model.noTransactionLine}\n${analyzed.statement.text};`,
